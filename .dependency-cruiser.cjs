@@ -1,0 +1,75 @@
+/**
+ * The dependency rule of DESIGN.md §4: imports point inward, toward domain/.
+ * Each entry: a folder, the src folders it may import, and the npm packages it may import.
+ * Node built-ins are allowed only where `core` is true. src/redis/ is an addition to the table:
+ * Redis primitives (rate budget script, locks) that kis/ and app.ts use through domain ports.
+ */
+const layers = [
+  { from: 'domain', src: [], pkgs: [], core: false },
+  { from: 'config', src: ['domain'], pkgs: ['zod'], core: true },
+  { from: 'market', src: ['domain'], pkgs: [], core: false },
+  { from: 'signals', src: ['domain', 'market'], pkgs: [], core: false },
+  { from: 'orders', src: ['domain', 'market'], pkgs: [], core: false },
+  { from: 'scan', src: ['domain', 'market'], pkgs: [], core: false },
+  { from: 'kis', src: ['domain', 'market'], pkgs: ['undici', 'zod'], core: true },
+  { from: 'store', src: ['domain'], pkgs: ['better-sqlite3'], core: true },
+  { from: 'sim', src: ['domain', 'market'], pkgs: [], core: true },
+  { from: 'redis', src: ['domain'], pkgs: ['ioredis'], core: true },
+  { from: 'queues', src: ['domain', 'signals', 'orders', 'scan'], pkgs: ['bullmq', 'ioredis', 'zod'], core: true },
+  { from: 'backtest', src: ['domain', 'market', 'signals', 'orders', 'sim'], pkgs: [], core: true },
+  { from: 'cli', src: ['domain', 'config', 'store', 'backtest', 'market'], pkgs: ['commander', 'cli-table3'], core: true },
+];
+
+const folders = ['domain', 'config', 'market', 'signals', 'orders', 'scan', 'kis', 'store', 'sim', 'redis', 'queues', 'backtest', 'cli'];
+const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+const forbidden = [];
+for (const l of layers) {
+  const notAllowed = folders.filter((f) => f !== l.from && !l.src.includes(f));
+  forbidden.push({
+    name: `${l.from}-imports-only-${l.src.join('-') || 'nothing'}`,
+    severity: 'error',
+    from: { path: `^src/${l.from}/` },
+    to: { path: [`^src/(${notAllowed.join('|')})/`, '^src/(app|main|schedule|log)\\.ts$'] },
+  });
+  const pkgAllowed = l.pkgs.length ? `^node_modules/(${l.pkgs.map(esc).join('|')})/` : '^$never';
+  forbidden.push({
+    name: `${l.from}-packages`,
+    severity: 'error',
+    from: { path: `^src/${l.from}/` },
+    to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'], pathNot: pkgAllowed },
+  });
+  if (!l.core) {
+    forbidden.push({
+      name: `${l.from}-no-node-builtins`,
+      severity: 'error',
+      from: { path: `^src/${l.from}/` },
+      to: { dependencyTypes: ['core'] },
+    });
+  }
+}
+forbidden.push({
+  name: 'schedule-imports-domain-market-croner',
+  severity: 'error',
+  from: { path: '^src/schedule\\.ts$' },
+  to: { path: [`^src/(${folders.filter((f) => f !== 'domain' && f !== 'market').join('|')})/`] },
+});
+forbidden.push({
+  name: 'other-folders-use-index',
+  comment: 'Each folder is imported through its index.ts (DESIGN.md §3).',
+  severity: 'error',
+  from: { path: '^src/([^/]+)/' },
+  to: { path: '^src/([^/]+)/(?!index\\.ts$)', pathNot: '^src/$1/' },
+});
+forbidden.push({ name: 'no-circular', severity: 'error', from: {}, to: { circular: true } });
+forbidden.push({ name: 'not-to-unresolvable', severity: 'error', from: {}, to: { couldNotResolve: true } });
+
+module.exports = {
+  forbidden,
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};

@@ -1,0 +1,64 @@
+/**
+ * One error type with stable codes; callers branch on `code`, never on the message.
+ * Codes are prefixed by the folder that raises them (DESIGN.md §5).
+ */
+export type ErrorCode =
+  | 'DOMAIN_INVALID_MONEY'
+  | 'DOMAIN_INVALID_QUANTITY'
+  | 'DOMAIN_INVALID_DATE'
+  | 'DOMAIN_INVALID_SYMBOL'
+  | 'CONFIG_INVALID'
+  | 'CONFIG_UNREADABLE'
+  | 'CONFIG_SECRET_MISSING'
+  | 'CONFIG_LIVE_NOT_CONFIRMED'
+  | 'MARKET_INVALID_PRICE'
+  | 'MARKET_CALENDAR_INVALID'
+  | 'MARKET_CALENDAR_OUT_OF_RANGE'
+  | 'STORE_SCHEMA_TOO_NEW'
+  | 'STORE_MIGRATION_FAILED'
+  | 'STORE_INVARIANT'
+  | 'KIS_NETWORK'
+  | 'KIS_HTTP'
+  | 'KIS_API'
+  | 'KIS_RESPONSE_INVALID'
+  | 'KIS_RATE_LIMITED'
+  | 'KIS_TOKEN_THROTTLED'
+  | 'KIS_TOKEN_UNAVAILABLE'
+  | 'KIS_NOT_AVAILABLE_ON_PAPER'
+  | 'KIS_LIVE_NOT_CONFIRMED'
+  | 'ORDER_UNKNOWN'
+  | 'ORDER_REJECTED'
+  | 'ORDER_INVALID'
+  | 'ORDER_INVALID_TRANSITION'
+  | 'REDIS_UNAVAILABLE'
+  | 'REDIS_LOCK_HELD'
+  | 'APP_REDIS_NOT_INSTALLED'
+  | 'APP_SHUTDOWN';
+
+export interface AppErrorOptions {
+  cause?: unknown;
+  details?: Record<string, unknown>;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.details = options.details ?? {};
+  }
+}
+
+export function isAppError(err: unknown, code?: ErrorCode): err is AppError {
+  return err instanceof AppError && (code === undefined || err.code === code);
+}
+
+/** A readable one-line description of any thrown value, for logs and CLI output. */
+export function describeError(err: unknown): string {
+  if (err instanceof AppError) return `${err.code}: ${err.message}`;
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

@@ -1,0 +1,21 @@
+export { AppError, isAppError, describeError } from './errors.js';
+export type { ErrorCode, AppErrorOptions } from './errors.js';
+export { krw, shares, ppm, applyPpm, notional } from './money.js';
+export type { Krw, Shares, Ppm, Rounding } from './money.js';
+export {
+  epochMs, tradingDate, parseIsoOrCompactDate, kstParts, kstDateOf, kstInstant, parseClockTime, addDays,
+  weekdayOf, formatDate, formatKst, systemClock, createManualClock, createShiftedClock, KST_OFFSET_MS, DAY_MS,
+} from './time.js';
+export type { EpochMs, TradingDate, KstParts, Clock, ManualClock } from './time.js';
+export { stockCode, LANES } from './types.js';
+export type {
+  StockCode, Side, OrderType, Exchange, Mode, KisEnv, Lane, Quote, BookLevel, OrderBook, DailyBar, RankingKind,
+  RankingRow, RankingSnapshot, CalendarDay, Holding, AccountSnapshot, BuyingPower, OrderRequest, OrderAck,
+  CancelRequest, VenueOrder, FeeSchedule,
+} from './types.js';
+export { TERMINAL_STATUSES } from './order.js';
+export type { OrderStatus, OrderOrigin, OrderIntent, OrderRecord, FillRecord, Position } from './order.js';
+export { makeIntentKey, makeFillKey } from './ids.js';
+export type {
+  CallOptions, RankingQuery, MarketData, Broker, RateBudget, DistributedLock, StoredToken, TokenStore, JobQueue,
+} from './ports.js';

@@ -1,0 +1,84 @@
+import type { Krw, Shares } from './money.js';
+import type { EpochMs, TradingDate } from './time.js';
+import type {
+  AccountSnapshot, BuyingPower, CalendarDay, CancelRequest, DailyBar, Lane, OrderAck, OrderBook,
+  OrderRequest, OrderType, Quote, RankingKind, RankingSnapshot, StockCode, VenueOrder,
+} from './types.js';
+
+/**
+ * Ports: what the core needs from the outside world. kis/ implements MarketData and Broker over
+ * HTTP; redis/ implements RateBudget and DistributedLock; store/ implements TokenStore and the
+ * repositories. Every method that talks to KIS takes the lane of the rate budget it spends.
+ */
+export interface CallOptions {
+  lane?: Lane;
+}
+
+export interface RankingQuery {
+  kind: RankingKind;
+  /** '0000' all, '0001' KOSPI, '1001' KOSDAQ */
+  market?: string;
+  minPrice?: Krw;
+  maxPrice?: Krw;
+  minVolume?: Shares;
+}
+
+export interface MarketData {
+  quote(symbol: StockCode, opts?: CallOptions): Promise<Quote>;
+  orderBook(symbol: StockCode, opts?: CallOptions): Promise<OrderBook>;
+  /** the newest `count` daily bars ending at `end` (default today), oldest first */
+  dailyBars(symbol: StockCode, count: number, opts?: CallOptions & { end?: TradingDate }): Promise<DailyBar[]>;
+  ranking(query: RankingQuery, opts?: CallOptions): Promise<RankingSnapshot>;
+  /** market open/closed for consecutive days starting at `from` (live only on KIS) */
+  holidays(from: TradingDate, opts?: CallOptions): Promise<CalendarDay[]>;
+}
+
+export interface Broker {
+  balance(opts?: CallOptions): Promise<AccountSnapshot>;
+  buyingPower(symbol: StockCode, type: OrderType, price: Krw, opts?: CallOptions): Promise<BuyingPower>;
+  /**
+   * Sends one order. Resolves with the venue's ack, or throws an AppError whose
+   * details.outcome is 'rejected' (definitive) or 'unknown' (may or may not have been placed).
+   * Never retried inside.
+   */
+  placeOrder(req: OrderRequest): Promise<OrderAck>;
+  cancelOrder(req: CancelRequest): Promise<OrderAck>;
+  /** every order of `date` with its fill totals, oldest first */
+  dailyOrders(date: TradingDate, opts?: CallOptions): Promise<VenueOrder[]>;
+}
+
+/** The KIS call budget of one app key, shared by every process (DESIGN.md §2 rule 2). */
+export interface RateBudget {
+  /** waits until one call may go out in `lane`; resolves with the time waited in ms */
+  acquire(lane: Lane, signal?: AbortSignal): Promise<number>;
+  /** the venue said EGW00201: slow down */
+  penalize(): Promise<void>;
+  /** current permitted rate (calls per second), after adaptive slow-down */
+  currentRate(): Promise<number>;
+}
+
+export interface DistributedLock {
+  /** runs `fn` while holding `name` across processes; waits up to `waitMs` for it */
+  withLock<T>(name: string, ttlMs: number, waitMs: number, fn: () => Promise<T>): Promise<T>;
+}
+
+export interface StoredToken {
+  token: string;
+  expiresAt: EpochMs;
+  issuedAt: EpochMs;
+}
+
+/** Where the access token survives restarts (SQLite), keyed by environment + app key id. */
+export interface TokenStore {
+  load(key: string): StoredToken | null;
+  save(key: string, token: StoredToken): void;
+  clear(key: string): void;
+  /** when the last issuance was attempted, to keep to KIS's one-per-minute rule across restarts */
+  lastIssueAttempt(key: string): EpochMs | null;
+  recordIssueAttempt(key: string, at: EpochMs): void;
+}
+
+/** A job queue seen from the producer: `add` is idempotent by jobId and says whether it added. */
+export interface JobQueue<T> {
+  add(jobId: string, payload: T): Promise<boolean>;
+}
