@@ -19,3 +19,5 @@ export { makeIntentKey, makeFillKey } from './ids.js';
 export type {
   CallOptions, RankingQuery, MarketData, Broker, RateBudget, DistributedLock, StoredToken, TokenStore, JobQueue,
 } from './ports.js';
+export { silentLogger } from './log.js';
+export type { Logger, LogFn } from './log.js';
