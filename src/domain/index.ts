@@ -21,3 +21,8 @@ export type {
 } from './ports.js';
 export { silentLogger } from './log.js';
 export type { Logger, LogFn } from './log.js';
+export type {
+  OrderPatch, ExternalOrderInput, OrderRepo, FillRepo, DecisionKind, DecisionOutcome, GuardVerdict, DecisionInput,
+  DecisionRepo, ScanRepo, BarRepo, KeyValueRepo, PositionRepo,
+} from './store-ports.js';
+export { computePositions } from './positions.js';

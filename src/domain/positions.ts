@@ -1,0 +1,52 @@
+import { krw, shares } from './money.js';
+import type { Krw } from './money.js';
+import type { FillRecord, Position } from './order.js';
+import type { StockCode } from './types.js';
+
+/** a × b / c (c > 0) rounded half away from zero, in BigInt because cost × quantity can pass 2^53. */
+function mulDivHalfUp(a: number, b: number, c: number): number {
+  const num = BigInt(a) * BigInt(b);
+  const abs = num < 0n ? -num : num;
+  const q = (abs * 2n + BigInt(c)) / (BigInt(c) * 2n);
+  return Number(num < 0n ? -q : q);
+}
+
+interface Book { qty: number; cost: number; realized: number }
+
+/**
+ * Average-cost positions from fills in recording order. A buy adds its value plus commission
+ * and tax to the cost basis; a sell releases the average cost of the shares sold (rounded
+ * half-up to the won; the last share out takes whatever cost is left, so nothing lingers) and
+ * realises proceeds minus commission, tax and that cost.
+ *
+ * A sell of more shares than the log holds (shares bought before kis-trader kept this log) has no
+ * known cost for the excess: only the matched part and its pro-rata proceeds and fees count.
+ */
+export function computePositions(fills: readonly FillRecord[]): Position[] {
+  const books = new Map<StockCode, Book>();
+  for (const f of fills) {
+    const b = books.get(f.symbol) ?? { qty: 0, cost: 0, realized: 0 };
+    books.set(f.symbol, b);
+    if (f.side === 'buy') {
+      b.qty += f.qty;
+      b.cost += f.value + f.commission + f.tax;
+      continue;
+    }
+    const matched = Math.min(f.qty, b.qty);
+    if (matched === 0) continue;
+    const released = matched === b.qty ? b.cost : mulDivHalfUp(b.cost, matched, b.qty);
+    const net = f.value - f.commission - f.tax;
+    const proceeds = matched === f.qty ? net : mulDivHalfUp(net, matched, f.qty);
+    b.realized += proceeds - released;
+    b.qty -= matched;
+    b.cost -= released;
+  }
+  return [...books.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([symbol, b]) => toPosition(symbol, b));
+}
+
+function toPosition(symbol: StockCode, b: Book): Position {
+  const avg: Krw = b.qty === 0 ? krw(0) : krw(mulDivHalfUp(b.cost, 1, b.qty));
+  return { symbol, qty: shares(b.qty), cost: krw(b.cost), avgPrice: avg, realizedPnl: krw(b.realized) };
+}

@@ -1,0 +1,100 @@
+import type { Krw, Shares } from './money.js';
+import type { FillRecord, OrderIntent, OrderRecord, OrderStatus, Position } from './order.js';
+import type { EpochMs, TradingDate } from './time.js';
+import type { DailyBar, OrderType, RankingSnapshot, Side, StockCode } from './types.js';
+
+/**
+ * The trade log as the core sees it. store/ implements these over SQLite; the job runners in
+ * scan/, signals/ and orders/ receive them as parameters.
+ */
+export interface OrderPatch {
+  venueOrderId?: string;
+  branch?: string;
+  filledQty?: Shares;
+  qty?: Shares;
+  rejectCode?: string;
+  rejectMessage?: string;
+  submittedAt?: EpochMs;
+}
+
+export interface ExternalOrderInput {
+  venueOrderId: string;
+  branch: string;
+  symbol: StockCode;
+  side: Side;
+  type: OrderType;
+  qty: Shares;
+  price: Krw;
+  tradingDate: TradingDate;
+  status: OrderStatus;
+}
+
+export interface OrderRepo {
+  /** INSERT … ON CONFLICT(intent_key) DO NOTHING; a repeat returns the stored row with inserted=false */
+  insertIntent(intent: OrderIntent, at: EpochMs): { inserted: boolean; order: OrderRecord };
+  insertExternal(o: ExternalOrderInput, at: EpochMs): OrderRecord;
+  /** compare-and-set: only when the current status is in `from`; null (and nothing written) otherwise */
+  transition(id: number, from: readonly OrderStatus[], to: OrderStatus, patch: OrderPatch, event: string, details: Record<string, unknown>, at: EpochMs): OrderRecord | null;
+  /** an event in the order's history without a status change (e.g. 'cancel-requested') */
+  note?(id: number, event: string, details: Record<string, unknown>, at: EpochMs): void;
+  byIntentKey(key: string): OrderRecord | null;
+  byId(id: number): OrderRecord | null;
+  withStatus(statuses: readonly OrderStatus[]): OrderRecord[];
+  forDate(date: TradingDate): OrderRecord[];
+}
+
+export interface FillRepo {
+  /** UNIQUE fill key: a repeat is a no-op with inserted=false */
+  record(fill: Omit<FillRecord, 'id'>): { inserted: boolean; fill: FillRecord };
+  forOrder(orderId: number): FillRecord[];
+  forDate(date: TradingDate): FillRecord[];
+}
+
+export type DecisionKind = 'entry' | 'exit';
+export type DecisionOutcome = 'order' | 'no-trade' | 'blocked';
+
+export interface GuardVerdict {
+  guard: string;
+  ok: boolean;
+  reason?: string;
+  context?: Record<string, unknown>;
+}
+
+export interface DecisionInput {
+  at: EpochMs;
+  tradingDate: TradingDate;
+  symbol: StockCode;
+  kind: DecisionKind;
+  strategy: string;
+  inputs: Record<string, unknown>;
+  rule: string;
+  guards: GuardVerdict[];
+  outcome: DecisionOutcome;
+  intentKey: string | null;
+  configHash: string;
+}
+
+export interface DecisionRepo {
+  insert(d: DecisionInput): number;
+}
+
+export interface ScanRepo {
+  insert(snapshot: RankingSnapshot, tradingDate: TradingDate): number;
+}
+
+export interface BarRepo {
+  upsert(bars: readonly DailyBar[], fetchedAt: EpochMs): void;
+  /** the newest `count` bars up to `endDate` (inclusive), oldest first */
+  range(symbol: StockCode, count: number, endDate?: TradingDate): DailyBar[];
+}
+
+export interface KeyValueRepo {
+  get<T>(key: string): T | null;
+  set(key: string, value: unknown, at: EpochMs): void;
+  delete(key: string): void;
+}
+
+export interface PositionRepo {
+  list(): Position[];
+}
+

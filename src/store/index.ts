@@ -1,0 +1,13 @@
+export { openStore, defaultMigrationsDir } from './open.js';
+export type { Store, StoreOptions, Synchronous } from './open.js';
+export { listMigrations, migrate } from './migrate.js';
+export type { Migration } from './migrate.js';
+export { externalIntentKey } from './orders.js';
+export type { OrderRepository } from './orders.js';
+export type { FillRepository } from './fills.js';
+export type { PositionRepository } from './positions.js';
+export type { DecisionRepository } from './decisions.js';
+export type { ScanRepository } from './scans.js';
+export type { BarRepository } from './bars.js';
+export type { KeyValueStore } from './key-value.js';
+export type { OrderEvent, ExternalOrder, DecisionRecord, ScanRecord, KeyValueEntry } from './types.js';

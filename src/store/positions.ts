@@ -1,0 +1,30 @@
+import type { Database } from 'better-sqlite3';
+import { computePositions } from '../domain/index.js';
+import type { Position, PositionRepo, StockCode } from '../domain/index.js';
+import { toFillRecord } from './fills.js';
+import type { FillRow } from './fills.js';
+
+/**
+ * The daemon's own positions: fills of orders it placed. Adopted external orders move the
+ * broker's balance, not these — the daemon never manages (nor sells) what it did not buy.
+ */
+export interface PositionRepository extends PositionRepo {
+  /** open positions (qty > 0), by symbol */
+  list(): Position[];
+  /** every symbol ever traded, closed ones with qty 0 and their realised P&L */
+  all(): Position[];
+  /** null when the symbol was never traded */
+  get(symbol: StockCode): Position | null;
+}
+
+export function createPositionRepository(db: Database): PositionRepository {
+  const daemonFills = `SELECT f.* FROM fills f JOIN orders o ON o.id = f.order_id WHERE o.origin = 'daemon'`;
+  const selectAll = db.prepare<[], FillRow>(`${daemonFills} ORDER BY f.id`);
+  const selectSymbol = db.prepare<[string], FillRow>(`${daemonFills} AND f.symbol = ? ORDER BY f.id`);
+  const all = () => computePositions(selectAll.all().map(toFillRecord));
+  return {
+    list: () => all().filter((p) => p.qty > 0),
+    all,
+    get: (symbol) => computePositions(selectSymbol.all(symbol).map(toFillRecord))[0] ?? null,
+  };
+}
