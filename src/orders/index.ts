@@ -1,0 +1,9 @@
+export { canTransition, sourcesOf, assertTransition, isTerminal, OPEN_STATUSES, UNRESOLVED_STATUSES } from './status.js';
+export { reconcileOrders, statusFromVenue } from './reconcile.js';
+export type { ReconcileInput, ReconcileEvent, DerivedFill } from './reconcile.js';
+export { reconcileHoldings, sellableQty } from './holdings.js';
+export type { HoldingsDiff } from './holdings.js';
+export { runSubmitOrder } from './submit.js';
+export type { SubmitDeps, SubmitOutcome, SubmitResult } from './submit.js';
+export { runReconcile, HALT_KEY, ACCOUNT_KEY, dayStartEquityKey } from './reconcile-runner.js';
+export type { ReconcileDeps, ReconcileSummary, Halt } from './reconcile-runner.js';

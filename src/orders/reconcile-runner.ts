@@ -1,0 +1,158 @@
+import { krw } from '../domain/index.js';
+import type {
+  AccountSnapshot, Broker, Clock, Exchange, FillRecord, FillRepo, KeyValueRepo, Krw, Logger, OrderRecord, OrderRepo,
+  PositionRepo, StockCode, TradingDate,
+} from '../domain/index.js';
+import { kstDateOf } from '../domain/index.js';
+import { sessionBounds, tradeCosts } from '../market/index.js';
+import type { FeeRates, TradingCalendar } from '../market/index.js';
+import { reconcileHoldings } from './holdings.js';
+import { reconcileOrders } from './reconcile.js';
+import type { ReconcileEvent } from './reconcile.js';
+import { OPEN_STATUSES } from './status.js';
+
+/**
+ * Applies the reconciliation policy (see reconcile.ts) against the live broker: today's orders
+ * and fills, plus any earlier day that still has an open order of ours; then holdings.
+ * Anything it cannot explain halts new entries (never exits) until an operator resumes.
+ */
+export interface ReconcileDeps {
+  orders: OrderRepo;
+  fills: FillRepo;
+  positions: PositionRepo;
+  /** where halts and account snapshots live (store.risk) */
+  kv: KeyValueRepo;
+  broker: Broker;
+  clock: Clock;
+  calendar: TradingCalendar;
+  fees: FeeRates;
+  log: Logger;
+  graceMs: number;
+  skewMs: number;
+  transaction: <T>(fn: () => T) => T;
+  exchangeOf?: (symbol: StockCode) => Exchange;
+}
+
+export interface ReconcileSummary {
+  dates: TradingDate[];
+  linked: number;
+  fills: number;
+  statusChanges: number;
+  failed: number;
+  adopted: number;
+  anomalies: string[];
+  account: AccountSnapshot;
+}
+
+export const HALT_KEY = 'entries-halted';
+export const ACCOUNT_KEY = 'account';
+export const dayStartEquityKey = (date: TradingDate): string => `day-start-equity.${date}`;
+
+export interface Halt {
+  reason: string;
+  details: Record<string, unknown>;
+  at: number;
+}
+
+function sessionOver(deps: ReconcileDeps, date: TradingDate): boolean {
+  const now = deps.clock.now();
+  if (date < kstDateOf(now)) return true;
+  if (!deps.calendar.isTradingDay(date)) return true;
+  return now >= sessionBounds(date, deps.calendar).close;
+}
+
+function apply(deps: ReconcileDeps, date: TradingDate, events: ReconcileEvent[], local: readonly OrderRecord[], s: ReconcileSummary): void {
+  const now = deps.clock.now();
+  const byId = new Map(local.map((o) => [o.id, o]));
+  for (const e of events) {
+    switch (e.kind) {
+      case 'link':
+        if (deps.orders.transition(e.orderId, [e.from], e.to, { venueOrderId: e.venueOrderId, branch: e.branch }, 'reconcile-found', { venueOrderId: e.venueOrderId }, now)) s.linked++;
+        break;
+      case 'fill': {
+        const o = byId.get(e.orderId);
+        if (!o) break;
+        const exchange = deps.exchangeOf?.(o.symbol) ?? 'KOSPI';
+        const costs = tradeCosts(o.side, e.fill.value, exchange, date, deps.fees);
+        const r = deps.fills.record({
+          fillKey: e.fill.fillKey, orderId: o.id, symbol: o.symbol, side: o.side, qty: e.fill.qty, price: e.fill.price,
+          value: e.fill.value, commission: costs.commission, tax: costs.tax, tradingDate: date, at: e.fill.at,
+        });
+        if (r.inserted) {
+          s.fills++;
+          deps.log.info({ intentKey: o.intentKey, symbol: o.symbol, side: o.side, qty: e.fill.qty, price: e.fill.price, origin: o.origin }, 'fill recorded');
+        }
+        break;
+      }
+      case 'status':
+        if (deps.orders.transition(e.orderId, [e.from], e.to, {}, 'reconcile', { reason: e.reason }, now)) s.statusChanges++;
+        break;
+      case 'absent':
+        if (deps.orders.transition(e.orderId, [e.from], 'failed', {}, 'reconcile-absent', { waitedMs: e.waitedMs }, now)) {
+          s.failed++;
+          deps.log.warn({ orderId: e.orderId, waitedMs: e.waitedMs }, 'unresolved order not at the broker after the grace window: failed, never sent again');
+        }
+        break;
+      case 'adopt': {
+        const v = e.venue;
+        deps.orders.insertExternal({
+          venueOrderId: v.venueOrderId, branch: v.branch, symbol: v.symbol, side: v.side, type: v.type, qty: v.qty,
+          price: v.price, tradingDate: date, status: 'accepted',
+        }, now);
+        s.adopted++;
+        deps.log.warn({ venueOrderId: v.venueOrderId, symbol: v.symbol, side: v.side, qty: v.qty }, 'adopted an order placed outside the daemon (external: never cancelled)');
+        break;
+      }
+      case 'anomaly':
+        s.anomalies.push(`${e.reason} ${JSON.stringify(e.details)}`);
+        break;
+    }
+  }
+}
+
+function recordedValues(fills: readonly FillRecord[]): Map<number, Krw> {
+  const m = new Map<number, Krw>();
+  for (const f of fills) m.set(f.orderId, krw((m.get(f.orderId) ?? 0) + f.value));
+  return m;
+}
+
+export async function runReconcile(deps: ReconcileDeps): Promise<ReconcileSummary> {
+  const today = kstDateOf(deps.clock.now());
+  const openDates = deps.orders.withStatus(OPEN_STATUSES.filter((st) => st !== 'pending')).map((o) => o.tradingDate);
+  const dates = [...new Set([today, ...openDates])].sort();
+  const summary: ReconcileSummary = { dates, linked: 0, fills: 0, statusChanges: 0, failed: 0, adopted: 0, anomalies: [], account: null as unknown as AccountSnapshot };
+
+  for (const date of dates) {
+    const venue = await deps.broker.dailyOrders(date, { lane: 'reconcile' });
+    // Two passes at most: the second records the fills of orders adopted in the first.
+    for (let pass = 0; pass < 2; pass++) {
+      const local = deps.orders.forDate(date);
+      const events = reconcileOrders({
+        date, now: deps.clock.now(), graceMs: deps.graceMs, skewMs: deps.skewMs, sessionOver: sessionOver(deps, date),
+        local, recordedValue: recordedValues(deps.fills.forDate(date)), venue,
+      });
+      deps.transaction(() => apply(deps, date, events, local, summary));
+      if (!events.some((e) => e.kind === 'adopt')) break;
+    }
+  }
+
+  const account = await deps.broker.balance({ lane: 'reconcile' });
+  summary.account = account;
+  const open = new Set(deps.orders.withStatus(OPEN_STATUSES).map((o) => o.symbol));
+  const holdings = reconcileHoldings({ daemon: deps.positions.list(), broker: account.holdings, openOrderSymbols: open });
+  for (const a of holdings.anomalies) {
+    summary.anomalies.push(`broker holds ${a.brokerQty} of ${a.symbol} but the daemon's fills say ${a.daemonQty}`);
+  }
+
+  const now = deps.clock.now();
+  deps.kv.set(ACCOUNT_KEY, account, now);
+  if (deps.calendar.isTradingDay(today) && deps.kv.get(dayStartEquityKey(today)) === null) {
+    deps.kv.set(dayStartEquityKey(today), account.totalValue, now);
+  }
+  if (summary.anomalies.length > 0) {
+    const halt: Halt = { reason: 'reconciliation found what it cannot explain', details: { anomalies: summary.anomalies }, at: now };
+    deps.kv.set(HALT_KEY, halt, now);
+    deps.log.error({ anomalies: summary.anomalies }, 'reconciliation mismatch: new entries halted until `kis-trader resume`');
+  }
+  return summary;
+}

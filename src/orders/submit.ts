@@ -1,0 +1,94 @@
+import { isAppError, shares } from '../domain/index.js';
+import type { Broker, Clock, Logger, OrderIntent, OrderRecord, OrderRepo } from '../domain/index.js';
+import { isOrderTypeAllowed, sessionPhase } from '../market/index.js';
+import type { TradingCalendar } from '../market/index.js';
+import { sellableQty } from './holdings.js';
+
+/**
+ * The order worker's job: turn one intent into at most one POST, ever (DESIGN.md §2).
+ *
+ *   insert intent (UNIQUE key: a repeat is a no-op) → local checks → CAS pending→submitting
+ *   (committed before the POST) → POST → accepted | rejected | unknown.
+ *
+ * A crash before 'submitting' leaves 'pending': nothing was sent, and the intent may be sent
+ * later if still fresh. A crash after it leaves 'submitting': the POST may have gone out, so
+ * only reconciliation decides; nothing ever moves an order back to 'pending' or 'submitting'.
+ */
+export interface SubmitDeps {
+  orders: OrderRepo;
+  broker: Broker;
+  clock: Clock;
+  calendar: TradingCalendar;
+  log: Logger;
+  /** an intent older than this is not sent: the market moved on since the decision */
+  maxIntentAgeMs: number;
+  /** asks for a reconcile soon (after an unknown outcome) */
+  requestReconcile: (reason: string) => void;
+}
+
+export type SubmitOutcome = 'accepted' | 'rejected' | 'unknown' | 'duplicate';
+
+export interface SubmitResult {
+  outcome: SubmitOutcome;
+  order: OrderRecord;
+}
+
+function refuse(deps: SubmitDeps, order: OrderRecord, code: string, message: string): SubmitResult {
+  const now = deps.clock.now();
+  const next = deps.orders.transition(order.id, ['pending'], 'rejected', { rejectCode: code, rejectMessage: message }, 'refused', { code, message }, now);
+  deps.log.warn({ intentKey: order.intentKey, code }, `order refused before sending: ${message}`);
+  return { outcome: 'rejected', order: next ?? order };
+}
+
+export async function runSubmitOrder(deps: SubmitDeps, intent: OrderIntent): Promise<SubmitResult> {
+  const { orders, broker, clock, log } = deps;
+  const { inserted, order } = orders.insertIntent(intent, clock.now());
+  if (!inserted && order.status !== 'pending') {
+    log.info({ intentKey: order.intentKey, status: order.status }, 'intent already handled: not sending again');
+    return { outcome: 'duplicate', order };
+  }
+
+  const now = clock.now();
+  if (now - order.createdAt > deps.maxIntentAgeMs) {
+    return refuse(deps, order, 'LOCAL_STALE', `intent is ${Math.round((now - order.createdAt) / 1000)} s old (limit ${deps.maxIntentAgeMs / 1000} s)`);
+  }
+  const phase = sessionPhase(now, deps.calendar);
+  if (!isOrderTypeAllowed(phase, order.type)) {
+    return refuse(deps, order, 'LOCAL_SESSION', `${order.type} orders are not accepted in the ${phase} phase`);
+  }
+
+  let qty = order.qty;
+  if (order.side === 'sell') {
+    // Sell what the broker says is sellable, never what our own rows assume (Ouroboros bug #10).
+    const balance = await broker.balance({ lane: 'order' });
+    qty = sellableQty(order.qty, balance.holdings.find((h) => h.symbol === order.symbol));
+    if (qty === 0) return refuse(deps, order, 'LOCAL_NOTHING_TO_SELL', `the broker shows no sellable ${order.symbol}`);
+  }
+
+  const submitting = orders.transition(order.id, ['pending'], 'submitting', { submittedAt: clock.now(), qty: shares(qty) }, 'submit', { qty }, clock.now());
+  if (!submitting) {
+    log.warn({ intentKey: order.intentKey }, 'intent moved on while being checked: not sending');
+    return { outcome: 'duplicate', order: orders.byId(order.id) ?? order };
+  }
+
+  try {
+    const ack = await broker.placeOrder({ symbol: order.symbol, side: order.side, type: order.type, qty: shares(qty), price: order.price });
+    const accepted = orders.transition(order.id, ['submitting'], 'accepted', { venueOrderId: ack.venueOrderId, branch: ack.branch }, 'accepted', { venueOrderId: ack.venueOrderId }, clock.now());
+    log.info({ intentKey: order.intentKey, venueOrderId: ack.venueOrderId, symbol: order.symbol, side: order.side, qty }, 'order accepted');
+    return { outcome: 'accepted', order: accepted ?? orders.byId(order.id) ?? submitting };
+  } catch (err) {
+    if (isAppError(err, 'ORDER_REJECTED')) {
+      const msgCode = typeof err.details.msgCode === 'string' ? err.details.msgCode : 'REJECTED';
+      const rejected = orders.transition(order.id, ['submitting'], 'rejected', { rejectCode: msgCode, rejectMessage: err.message }, 'rejected', err.details, clock.now());
+      log.warn({ intentKey: order.intentKey, msgCode }, `order rejected: ${err.message}`);
+      return { outcome: 'rejected', order: rejected ?? orders.byId(order.id) ?? submitting };
+    }
+    // Anything else — a timeout, a reset, a crash of our own code around the POST — may or may
+    // not have placed the order. Only the broker's order list can tell: mark unknown, reconcile.
+    const reason = err instanceof Error ? err.message : String(err);
+    const unknown = orders.transition(order.id, ['submitting'], 'unknown', {}, 'unknown', { reason }, clock.now());
+    log.error({ intentKey: order.intentKey, reason }, 'order outcome unknown: reconciling, never re-sending');
+    deps.requestReconcile(`unknown outcome of ${order.intentKey}`);
+    return { outcome: 'unknown', order: unknown ?? orders.byId(order.id) ?? submitting };
+  }
+}

@@ -1,0 +1,60 @@
+import { epochMs, krw, shares, stockCode, tradingDate, kstInstant } from '../../src/domain/index.js';
+import type { OrderRecord, VenueOrder } from '../../src/domain/index.js';
+
+export const DAY = tradingDate('20260312');
+export const at = (hhmmss: string) => kstInstant(DAY, hhmmss);
+
+let nextId = 1;
+export function localOrder(p: Partial<OrderRecord> = {}): OrderRecord {
+  const id = p.id ?? nextId++;
+  return {
+    id,
+    intentKey: `i.test.${id}`,
+    symbol: stockCode('005930'),
+    side: 'buy',
+    type: 'limit',
+    qty: shares(10),
+    price: krw(72000),
+    tradingDate: DAY,
+    decisionId: null,
+    configHash: 'h',
+    reason: 'test',
+    origin: 'daemon',
+    status: 'accepted',
+    venueOrderId: null,
+    branch: null,
+    filledQty: shares(0),
+    rejectCode: null,
+    rejectMessage: null,
+    createdAt: at('100000'),
+    updatedAt: at('100000'),
+    submittedAt: at('100000'),
+    ...p,
+  };
+}
+
+export function venueOrder(p: Partial<VenueOrder> = {}): VenueOrder {
+  const qty = p.qty ?? shares(10);
+  const filled = p.filledQty ?? shares(0);
+  return {
+    date: DAY,
+    venueOrderId: '0000000001',
+    originalOrderId: null,
+    branch: '06010',
+    symbol: stockCode('005930'),
+    name: '삼성전자',
+    side: 'buy',
+    type: 'limit',
+    isAmendment: false,
+    qty,
+    price: krw(72000),
+    filledQty: filled,
+    filledValue: krw(filled * 72000),
+    avgFillPrice: krw(filled > 0 ? 72000 : 0),
+    remainingQty: shares(qty - filled),
+    cancelledQty: shares(0),
+    rejectedQty: shares(0),
+    orderedAt: epochMs(at('100001')),
+    ...p,
+  };
+}
