@@ -1,0 +1,6 @@
+export { signalJobSchema, orderJobSchema } from './payloads.js';
+export type { SignalJob, OrderJob } from './payloads.js';
+export { createProducers, SIGNALS_QUEUE, ORDERS_QUEUE } from './producers.js';
+export type { Producers } from './producers.js';
+export { createSignalWorker, createOrderWorker } from './workers.js';
+export type { WorkerHandle } from './workers.js';

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+/**
+ * Job payloads cross process boundaries through Redis in clear text (STACK.md §1.10): they
+ * carry no key, secret, token or account number, and are validated when a worker picks them up.
+ */
+const code = z.string().regex(/^[0-9A-Z]{6,7}$/);
+const date = z.string().regex(/^\d{8}$/);
+
+export const signalJobSchema = z.strictObject({
+  kind: z.enum(['entry', 'exit']),
+  symbol: code,
+  name: z.string().default(''),
+  tradingDate: date,
+  scanSnapshotIds: z.array(z.number().int()).default([]),
+  candidate: z.record(z.string(), z.unknown()).nullable().default(null),
+  enqueuedAt: z.number().int(),
+});
+export type SignalJob = z.infer<typeof signalJobSchema>;
+
+export const orderJobSchema = z.strictObject({
+  intentKey: z.string().min(1).regex(/^[^:]+$/),
+  symbol: code,
+  side: z.enum(['buy', 'sell']),
+  type: z.enum(['limit', 'market']),
+  qty: z.number().int().positive(),
+  price: z.number().int().nonnegative(),
+  tradingDate: date,
+  decisionId: z.number().int().nullable(),
+  configHash: z.string(),
+  reason: z.string(),
+});
+export type OrderJob = z.infer<typeof orderJobSchema>;

@@ -1,0 +1,57 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { JobQueue, Logger } from '../domain/index.js';
+import type { OrderJob, SignalJob } from './payloads.js';
+
+export const SIGNALS_QUEUE = 'signals';
+export const ORDERS_QUEUE = 'orders';
+
+/** Finished jobs stay long enough that a replayed jobId inside the same day is still refused (STACK.md §1.3). */
+const KEEP_COMPLETED = { age: 7 * 86_400, count: 10_000 };
+const KEEP_FAILED = { age: 30 * 86_400, count: 10_000 };
+
+function producer<T>(queue: Queue, attempts: number): JobQueue<T> {
+  return {
+    async add(jobId: string, payload: T): Promise<boolean> {
+      // queue.add with an existing id is ignored but returns a Job holding *our* data, so it
+      // cannot tell us whether it added (STACK.md §1.3): ask first. A race between the two
+      // calls is harmless — the add itself stays idempotent.
+      if (await queue.getJob(jobId)) return false;
+      await queue.add(queue.name, payload, {
+        jobId,
+        attempts,
+        ...(attempts > 1 ? { backoff: { type: 'exponential', delay: 1000, jitter: 0.5 } } : {}),
+        removeOnComplete: KEEP_COMPLETED,
+        removeOnFail: KEEP_FAILED,
+      });
+      return true;
+    },
+  };
+}
+
+export interface Producers {
+  signals: JobQueue<SignalJob>;
+  orders: JobQueue<OrderJob>;
+  counts(): Promise<{ signals: Record<string, number>; orders: Record<string, number> }>;
+  close(): Promise<void>;
+}
+
+export function createProducers(connection: Redis, prefix: string, log: Logger): Producers {
+  const signals = new Queue(SIGNALS_QUEUE, { connection, prefix });
+  const orders = new Queue(ORDERS_QUEUE, { connection, prefix });
+  for (const q of [signals, orders]) q.on('error', (err) => log.warn({ queue: q.name, err: err.message }, 'queue connection error'));
+  return {
+    // Signals are idempotent reads: retried. Orders: one attempt, ever (STACK.md §1.2).
+    signals: producer<SignalJob>(signals, 3),
+    orders: producer<OrderJob>(orders, 1),
+    async counts() {
+      return {
+        signals: await signals.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed'),
+        orders: await orders.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed'),
+      };
+    },
+    async close() {
+      await Promise.allSettled([signals.close(), orders.close()]);
+    },
+  };
+}
