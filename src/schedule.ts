@@ -1,0 +1,136 @@
+import { Cron } from 'croner';
+import { DAY_MS, epochMs, kstInstant, kstParts, parseClockTime } from './domain/index.js';
+import type { Clock, EpochMs, Logger } from './domain/index.js';
+import { sessionPhase } from './market/index.js';
+import type { SessionPhase, TradingCalendar } from './market/index.js';
+
+/**
+ * The daemon's timetable: one table of jobs, each with its cadence and the session phases it
+ * may run in. Croner ticks every real second; which jobs are due is decided against the
+ * injected Clock, so the same table drives live trading (system clock) and sim mode (a clock
+ * shifted into a trading session, possibly faster than real time).
+ *
+ * Missed runs are never replayed: after downtime only the current slot runs, once
+ * (croner semantics, STACK.md §1.7). Each periodic job runs at most once per slot, and
+ * `protect` keeps a slow run from overlapping the next tick.
+ */
+export type JobName = 'pre-open' | 'scan' | 'exits' | 'fills' | 'reconcile' | 'after-close';
+
+export interface ScheduleConfig {
+  scanEveryMinutes: number;
+  exitCheckEveryMinutes: number;
+  reconcileEveryMinutes: number;
+  fillPollSeconds: number;
+  /** 'HH:MM' KST */
+  preOpenAt: string;
+  afterCloseAt: string;
+}
+
+interface Entry {
+  job: JobName;
+  /** periodic: slot length in ms; daily: the time of day in seconds */
+  everyMs?: number;
+  atSecondOfDay?: number;
+  phases: readonly SessionPhase[];
+}
+
+const TRADING: readonly SessionPhase[] = ['opening-auction', 'regular', 'closing-auction'];
+
+export function scheduleTable(cfg: ScheduleConfig): Entry[] {
+  return [
+    { job: 'pre-open', atSecondOfDay: parseClockTime(cfg.preOpenAt), phases: ['closed', 'pre-market', 'opening-auction', 'regular'] },
+    { job: 'scan', everyMs: cfg.scanEveryMinutes * 60_000, phases: ['regular'] },
+    { job: 'exits', everyMs: cfg.exitCheckEveryMinutes * 60_000, phases: ['regular', 'closing-auction'] },
+    { job: 'fills', everyMs: cfg.fillPollSeconds * 1000, phases: [...TRADING, 'post-close'] },
+    { job: 'reconcile', everyMs: cfg.reconcileEveryMinutes * 60_000, phases: [...TRADING, 'post-close'] },
+    { job: 'after-close', atSecondOfDay: parseClockTime(cfg.afterCloseAt), phases: ['closed', 'post-close', 'after-hours'] },
+  ];
+}
+
+const slot = (t: EpochMs, everyMs: number): number => Math.floor((t - kstInstant(kstParts(t).date)) / everyMs);
+
+/** The jobs whose slot (or time of day) was crossed in (prev, now], gated by the phase at `now`. Pure. */
+export function dueJobs(prev: EpochMs, now: EpochMs, table: readonly Entry[], calendar: TradingCalendar): JobName[] {
+  if (now <= prev) return [];
+  const phase = sessionPhase(now, calendar);
+  const tradingDay = calendar.isTradingDay(kstParts(now).date);
+  const due: JobName[] = [];
+  for (const e of table) {
+    if (!tradingDay || !e.phases.includes(phase)) continue;
+    if (e.everyMs !== undefined) {
+      const newDay = kstParts(prev).date !== kstParts(now).date;
+      if (newDay || slot(prev, e.everyMs) !== slot(now, e.everyMs)) due.push(e.job);
+    } else if (e.atSecondOfDay !== undefined) {
+      const at = kstInstant(kstParts(now).date) + e.atSecondOfDay * 1000;
+      // Crossed the time of day within this tick; a gap longer than a day never replays it.
+      if (prev < at && at <= now && now - prev < DAY_MS) due.push(e.job);
+    }
+  }
+  return due;
+}
+
+export interface Scheduler {
+  start(): void;
+  stop(): void;
+  /** runs one tick now (tests, and the catch-up at start) */
+  tick(): Promise<void>;
+}
+
+export function createScheduler(opts: {
+  config: ScheduleConfig;
+  calendar: TradingCalendar;
+  clock: Clock;
+  log: Logger;
+  run: (job: JobName, at: EpochMs) => Promise<void>;
+}): Scheduler {
+  const table = scheduleTable(opts.config);
+  let prev = opts.clock.now();
+  let cron: Cron | null = null;
+  const running = new Set<JobName>();
+
+  const runOne = async (job: JobName, at: EpochMs): Promise<void> => {
+    // A job still busy from its previous slot is skipped, not queued behind itself.
+    if (running.has(job)) {
+      opts.log.debug({ job }, 'previous run still busy: skipping this slot');
+      return;
+    }
+    running.add(job);
+    try {
+      await opts.run(job, at);
+    } catch (err) {
+      opts.log.error({ job, err: err instanceof Error ? err.message : String(err) }, 'scheduled job failed');
+    } finally {
+      running.delete(job);
+    }
+  };
+
+  const tick = async (): Promise<void> => {
+    const now = opts.clock.now();
+    let jobs: JobName[];
+    try {
+      jobs = dueJobs(prev, now, table, opts.calendar);
+    } catch (err) {
+      opts.log.error({ err: err instanceof Error ? err.message : String(err) }, 'schedule cannot tell the session phase');
+      jobs = [];
+    }
+    prev = epochMs(now);
+    // Jobs of one tick run side by side; each is independent and guarded by `running`.
+    await Promise.all(jobs.map((job) => runOne(job, now)));
+  };
+
+  return {
+    start() {
+      prev = opts.clock.now();
+      cron = new Cron('* * * * * *', {
+        timezone: 'Asia/Seoul',
+        protect: false,
+        catch: (err: unknown) => opts.log.error({ err: String(err) }, 'schedule tick failed'),
+      }, () => { void tick(); });
+    },
+    stop() {
+      cron?.stop();
+      cron = null;
+    },
+    tick,
+  };
+}

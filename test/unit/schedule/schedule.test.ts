@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { epochMs, kstInstant, tradingDate } from '../../../src/domain/index.js';
+import { createCalendar, parseCalendarData } from '../../../src/market/index.js';
+import { dueJobs, scheduleTable } from '../../../src/schedule.js';
+
+const calendar = createCalendar(parseCalendarData(JSON.parse(readFileSync('config/krx-calendar.json', 'utf8'))));
+const table = scheduleTable({ scanEveryMinutes: 5, exitCheckEveryMinutes: 1, reconcileEveryMinutes: 5, fillPollSeconds: 10, preOpenAt: '08:40', afterCloseAt: '15:45' });
+const DAY = tradingDate('20261126'); // a Thursday
+const t = (hhmmss: string, date = DAY) => kstInstant(date, hhmmss);
+
+describe('dueJobs', () => {
+  it('runs a scan once per 5-minute slot in the regular session only', () => {
+    expect(dueJobs(t('090459'), t('090500'), table, calendar)).toContain('scan');
+    expect(dueJobs(t('090500'), t('090501'), table, calendar)).not.toContain('scan');
+    expect(dueJobs(t('085959'), t('090000'), table, calendar)).toContain('scan');
+    expect(dueJobs(t('152459'), t('152500'), table, calendar)).not.toContain('scan'); // closing auction
+  });
+  it('checks exits every minute through the closing auction', () => {
+    expect(dueJobs(t('152459'), t('152500'), table, calendar)).toContain('exits');
+    expect(dueJobs(t('153059'), t('153100'), table, calendar)).not.toContain('exits');
+  });
+  it('runs the daily jobs when their time of day is crossed, and never replays after a long gap', () => {
+    expect(dueJobs(t('083959'), t('084000'), table, calendar)).toEqual(['pre-open', 'fills', 'reconcile']); // 08:40 is inside the opening auction
+    expect(dueJobs(t('154459'), t('154500'), table, calendar)).toContain('after-close');
+    expect(dueJobs(epochMs(t('154459') - 2 * 86_400_000), t('154500'), table, calendar)).not.toContain('after-close');
+  });
+  it('runs only the current slot after downtime, not every missed one', () => {
+    const due = dueJobs(t('091000'), t('110000'), table, calendar);
+    expect(due.filter((j) => j === 'scan')).toHaveLength(1);
+  });
+  it('does nothing on a holiday or a weekend', () => {
+    expect(dueJobs(t('095959', tradingDate('20261225')), t('100000', tradingDate('20261225')), table, calendar)).toEqual([]);
+    expect(dueJobs(t('095959', tradingDate('20261128')), t('100000', tradingDate('20261128')), table, calendar)).toEqual([]);
+  });
+  it('does nothing when time did not move forward', () => {
+    expect(dueJobs(t('100000'), t('100000'), table, calendar)).toEqual([]);
+  });
+});
