@@ -23,6 +23,7 @@ export { silentLogger } from './log.js';
 export type { Logger, LogFn } from './log.js';
 export type {
   OrderPatch, ExternalOrderInput, OrderRepo, FillRepo, DecisionKind, DecisionOutcome, GuardVerdict, DecisionInput,
-  DecisionRepo, ScanRepo, BarRepo, KeyValueRepo, PositionRepo,
+  DecisionRepo, ScanRepo, BarRepo, KeyValueRepo, PositionRepo, Halt,
 } from './store-ports.js';
+export { RISK_KEYS } from './store-ports.js';
 export { computePositions } from './positions.js';

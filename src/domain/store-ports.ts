@@ -48,6 +48,8 @@ export interface FillRepo {
   record(fill: Omit<FillRecord, 'id'>): { inserted: boolean; fill: FillRecord };
   forOrder(orderId: number): FillRecord[];
   forDate(date: TradingDate): FillRecord[];
+  /** every fill, oldest first */
+  all(): FillRecord[];
 }
 
 export type DecisionKind = 'entry' | 'exit';
@@ -95,6 +97,29 @@ export interface KeyValueRepo {
 }
 
 export interface PositionRepo {
+  /** the daemon's open positions (fills of its own orders) */
   list(): Position[];
+  get(symbol: StockCode): Position | null;
 }
 
+
+/**
+ * Keys of the persisted risk state (store.risk) shared by reconcile, the evaluate job and the
+ * CLI: a halt survives restarts, so a pm2 restart never silently resumes trading.
+ */
+export const RISK_KEYS = {
+  /** { reason, details, at } while new entries are halted */
+  halt: 'entries-halted',
+  /** the broker's AccountSnapshot from the latest reconcile */
+  account: 'account',
+  /** equity at the first reconcile of a trading day */
+  dayStartEquity: (date: TradingDate): string => `day-start-equity.${date}`,
+  /** { [symbol]: epochMs } of the latest stop-loss exit per symbol, for the re-entry cooldown */
+  losingExits: 'losing-exits',
+} as const;
+
+export interface Halt {
+  reason: string;
+  details: Record<string, unknown>;
+  at: number;
+}

@@ -5,5 +5,5 @@ export { reconcileHoldings, sellableQty } from './holdings.js';
 export type { HoldingsDiff } from './holdings.js';
 export { runSubmitOrder } from './submit.js';
 export type { SubmitDeps, SubmitOutcome, SubmitResult } from './submit.js';
-export { runReconcile, HALT_KEY, ACCOUNT_KEY, dayStartEquityKey } from './reconcile-runner.js';
-export type { ReconcileDeps, ReconcileSummary, Halt } from './reconcile-runner.js';
+export { runReconcile } from './reconcile-runner.js';
+export type { ReconcileDeps, ReconcileSummary } from './reconcile-runner.js';

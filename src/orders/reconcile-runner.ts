@@ -1,6 +1,6 @@
-import { krw } from '../domain/index.js';
+import { krw, RISK_KEYS } from '../domain/index.js';
 import type {
-  AccountSnapshot, Broker, Clock, Exchange, FillRecord, FillRepo, KeyValueRepo, Krw, Logger, OrderRecord, OrderRepo,
+  AccountSnapshot, Broker, Clock, Exchange, FillRecord, Halt, FillRepo, KeyValueRepo, Krw, Logger, OrderRecord, OrderRepo,
   PositionRepo, StockCode, TradingDate,
 } from '../domain/index.js';
 import { kstDateOf } from '../domain/index.js';
@@ -44,15 +44,6 @@ export interface ReconcileSummary {
   account: AccountSnapshot;
 }
 
-export const HALT_KEY = 'entries-halted';
-export const ACCOUNT_KEY = 'account';
-export const dayStartEquityKey = (date: TradingDate): string => `day-start-equity.${date}`;
-
-export interface Halt {
-  reason: string;
-  details: Record<string, unknown>;
-  at: number;
-}
 
 function sessionOver(deps: ReconcileDeps, date: TradingDate): boolean {
   const now = deps.clock.now();
@@ -145,13 +136,13 @@ export async function runReconcile(deps: ReconcileDeps): Promise<ReconcileSummar
   }
 
   const now = deps.clock.now();
-  deps.kv.set(ACCOUNT_KEY, account, now);
-  if (deps.calendar.isTradingDay(today) && deps.kv.get(dayStartEquityKey(today)) === null) {
-    deps.kv.set(dayStartEquityKey(today), account.totalValue, now);
+  deps.kv.set(RISK_KEYS.account, account, now);
+  if (deps.calendar.isTradingDay(today) && deps.kv.get(RISK_KEYS.dayStartEquity(today)) === null) {
+    deps.kv.set(RISK_KEYS.dayStartEquity(today), account.totalValue, now);
   }
   if (summary.anomalies.length > 0) {
     const halt: Halt = { reason: 'reconciliation found what it cannot explain', details: { anomalies: summary.anomalies }, at: now };
-    deps.kv.set(HALT_KEY, halt, now);
+    deps.kv.set(RISK_KEYS.halt, halt, now);
     deps.log.error({ anomalies: summary.anomalies }, 'reconciliation mismatch: new entries halted until `kis-trader resume`');
   }
   return summary;

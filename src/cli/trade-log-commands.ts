@@ -1,0 +1,129 @@
+import Table from 'cli-table3';
+import type { Command } from 'commander';
+import { formatKst, kstDateOf, RISK_KEYS, tradingDate } from '../domain/index.js';
+import type { Clock, EpochMs, TradingDate } from '../domain/index.js';
+import type { Store } from '../store/index.js';
+
+/**
+ * Read-only views of the trade log for operators (the full review CLI comes later), plus
+ * halt/resume, which only write the `entries-halted` flag the daemon reads before every entry.
+ */
+export interface TradeLogIo {
+  out(s: string): void;
+  err(s: string): void;
+  exit(code: number): never;
+  clock: Clock;
+  /** opens the store the config points at; the caller closes nothing */
+  withStore<T>(fn: (store: Store) => T): T;
+}
+
+function table(head: string[], rows: (string | number)[][]): string {
+  const t = new Table({ head, style: { head: [], border: [] } });
+  for (const r of rows) t.push(r.map(String));
+  return t.toString();
+}
+
+const time = (t: EpochMs | null): string => (t === null ? '' : formatKst(t).slice(11, 19));
+const won = (n: number): string => n.toLocaleString('en-US');
+
+function dateOption(value: string | undefined, clock: Clock): TradingDate {
+  return value ? tradingDate(value) : kstDateOf(clock.now());
+}
+
+export function registerTradeLogCommands(program: Command, io: TradeLogIo): void {
+  program.command('orders')
+    .description("list the orders of a trading day (default today) with their status")
+    .option('--date <YYYYMMDD>', 'trading date')
+    .option('--json', 'print JSON')
+    .action((opts: { date?: string; json?: boolean }) => {
+      const date = dateOption(opts.date, io.clock);
+      io.withStore((s) => {
+        const rows = s.orders.forDate(date);
+        if (opts.json) return io.out(JSON.stringify(rows, null, 2));
+        io.out(`orders on ${date}: ${rows.length}`);
+        io.out(table(['id', 'created', 'origin', 'symbol', 'side', 'type', 'qty', 'price', 'status', 'filled', 'venue id', 'reason / reject'],
+          rows.map((o) => [o.id, time(o.createdAt), o.origin, o.symbol, o.side, o.type, o.qty, won(o.price), o.status, o.filledQty,
+            o.venueOrderId ?? '', o.rejectMessage ?? o.reason])));
+      });
+    });
+
+  program.command('fills')
+    .description('list the fills of a trading day (default today), with commission and tax')
+    .option('--date <YYYYMMDD>', 'trading date')
+    .option('--json', 'print JSON')
+    .action((opts: { date?: string; json?: boolean }) => {
+      const date = dateOption(opts.date, io.clock);
+      io.withStore((s) => {
+        const rows = s.fills.forDate(date);
+        if (opts.json) return io.out(JSON.stringify(rows, null, 2));
+        io.out(`fills on ${date}: ${rows.length}`);
+        io.out(table(['id', 'time', 'order', 'symbol', 'side', 'qty', 'price', 'value', 'commission', 'tax'],
+          rows.map((f) => [f.id, time(f.at), f.orderId, f.symbol, f.side, f.qty, won(f.price), won(f.value), won(f.commission), won(f.tax)])));
+      });
+    });
+
+  program.command('positions')
+    .description('positions derived from fills (average cost, realised P&L after fees and tax)')
+    .option('--all', 'include closed positions')
+    .option('--json', 'print JSON')
+    .action((opts: { all?: boolean; json?: boolean }) => {
+      io.withStore((s) => {
+        const rows = opts.all ? s.positions.all() : s.positions.list();
+        if (opts.json) return io.out(JSON.stringify(rows, null, 2));
+        io.out(table(['symbol', 'qty', 'avg price', 'cost', 'realised P&L'],
+          rows.map((p) => [p.symbol, p.qty, won(p.avgPrice), won(p.cost), won(p.realizedPnl)])));
+      });
+    });
+
+  program.command('decisions')
+    .description('every strategy evaluation of a trading day, trade or not, with the guard verdicts')
+    .option('--date <YYYYMMDD>', 'trading date')
+    .option('--json', 'print JSON')
+    .action((opts: { date?: string; json?: boolean }) => {
+      const date = dateOption(opts.date, io.clock);
+      io.withStore((s) => {
+        const rows = s.decisions.forDate(date);
+        if (opts.json) return io.out(JSON.stringify(rows, null, 2));
+        io.out(`decisions on ${date}: ${rows.length}`);
+        io.out(table(['id', 'time', 'symbol', 'kind', 'rule', 'outcome', 'failed guards', 'intent'],
+          rows.map((d) => [d.id, time(d.at), d.symbol, d.kind, d.rule, d.outcome,
+            d.guards.filter((g) => !g.ok).map((g) => g.guard).join(','), d.intentKey ?? ''])));
+      });
+    });
+
+  program.command('events <orderId>')
+    .description('the status history of one order')
+    .action((orderId: string) => {
+      io.withStore((s) => {
+        const rows = s.orders.events(Number(orderId));
+        io.out(table(['time', 'from', 'to', 'event', 'details'],
+          rows.map((e) => [time(e.at), e.fromStatus ?? '', e.toStatus, e.event, JSON.stringify(e.details)])));
+      });
+    });
+
+  program.command('halt [reason...]')
+    .description('stop new entries (exits keep running) until `resume`')
+    .action((reason: string[]) => {
+      io.withStore((s) => s.risk.set(RISK_KEYS.halt, { reason: reason.join(' ') || 'halted by operator', details: {}, at: io.clock.now() }, io.clock.now()));
+      io.out('entries halted');
+    });
+
+  program.command('resume')
+    .description('allow new entries again after a halt (read the reason first: `kis-trader status`)')
+    .action(() => {
+      io.withStore((s) => s.risk.delete(RISK_KEYS.halt));
+      io.out('entries resumed');
+    });
+
+  program.command('status')
+    .description('halt state, open orders and positions at a glance')
+    .action(() => {
+      io.withStore((s) => {
+        const halt = s.risk.get<{ reason: string; at: number }>(RISK_KEYS.halt);
+        io.out(halt ? `entries HALTED: ${halt.reason}` : 'entries allowed');
+        const open = s.orders.withStatus(['pending', 'submitting', 'accepted', 'partial', 'unknown']);
+        io.out(`open orders: ${open.length}${open.length ? ' (' + open.map((o) => `${o.symbol} ${o.side} ${o.status}`).join(', ') + ')' : ''}`);
+        io.out(`positions: ${s.positions.list().map((p) => `${p.symbol}×${p.qty}`).join(', ') || 'none'}`);
+      });
+    });
+}

@@ -1,0 +1,157 @@
+import type { EpochMs, Krw, OrderType, Ppm, Shares, StockCode } from '../domain/index.js';
+import { applyPpm, notional } from '../domain/index.js';
+import type { SessionPhase } from '../market/index.js';
+import { isOrderTypeAllowed, isWithinLimits } from '../market/index.js';
+
+/**
+ * Pre-trade guards as values, never exceptions (DESIGN.md §5): every guard is evaluated and
+ * reported even after one has failed, so the decision log shows the whole verdict.
+ */
+export interface GuardResult {
+  guard: string;
+  ok: boolean;
+  reason?: string;
+  context?: Record<string, unknown>;
+}
+
+export interface RiskVerdict {
+  ok: boolean;
+  checks: GuardResult[];
+}
+
+/** The configured limits; a slice of the risk config. */
+export interface RiskLimits {
+  maxPositions: number;
+  maxOrdersPerDay: number;
+  /** entries stop when today's P&L ≤ −this share of the day's starting equity (100 bp = 1 %) */
+  maxDailyLossBp: number;
+  /** minutes after a losing exit of a symbol before it may be bought again */
+  cooldownMinutes: number;
+  maxOrderValue: Krw;
+  /** cash that entries never spend */
+  minCashReserve: Krw;
+}
+
+export interface EntryRiskContext {
+  symbol: StockCode;
+  orderType: OrderType;
+  phase: SessionPhase;
+  /** the sized quantity */
+  qty: Shares;
+  /** the limit price; ignored for market orders, which are checked at the upper limit */
+  price: Krw;
+  /** the day's price limits (stck_mxpr / stck_llam) */
+  priceLimits: { upper: Krw; lower: Krw };
+  /** set while entries are halted by the operator or a breaker */
+  halted: { reason: string } | null;
+  heldSymbols: readonly StockCode[];
+  /** symbols with a working order of either side */
+  openOrderSymbols: readonly StockCode[];
+  ordersToday: number;
+  /** equity at the start of the trading day, and today's realised + unrealised P&L */
+  dayStartEquity: Krw;
+  dayPnl: Krw;
+  /** when each symbol was last sold at a loss */
+  lastLosingExitAt: Readonly<Partial<Record<StockCode, EpochMs>>>;
+  now: EpochMs;
+  /** cash available for buys now */
+  cash: Krw;
+  commission: Ppm;
+  limits: RiskLimits;
+}
+
+/** Exits only need these; an EntryRiskContext can be passed as is. */
+export interface ExitRiskContext {
+  symbol: StockCode;
+  orderType: OrderType;
+  phase: SessionPhase;
+  openOrderSymbols: readonly StockCode[];
+}
+
+function guard(name: string, ok: boolean, reason: string, context: Record<string, unknown>): GuardResult {
+  return ok ? { guard: name, ok, context } : { guard: name, ok, reason, context };
+}
+
+function verdict(checks: GuardResult[]): RiskVerdict {
+  return { ok: checks.every((c) => c.ok), checks };
+}
+
+function sessionGuard(ctx: ExitRiskContext): GuardResult {
+  return guard('session', isOrderTypeAllowed(ctx.phase, ctx.orderType), `${ctx.orderType} orders are not accepted in phase ${ctx.phase}`,
+    { phase: ctx.phase, orderType: ctx.orderType });
+}
+
+function openOrderGuard(ctx: ExitRiskContext): GuardResult {
+  // One working order per symbol: a second order would race the first for cash or shares.
+  return guard('open-order', !ctx.openOrderSymbols.includes(ctx.symbol), 'an order for this symbol is still working',
+    { symbol: ctx.symbol, openOrderSymbols: [...ctx.openOrderSymbols] });
+}
+
+/** Symbols counted as positions: those held plus those with a working order but not held. */
+function positionCount(ctx: EntryRiskContext): number {
+  // A working order for a symbol not held can only be a buy, i.e. a position being opened.
+  return new Set([...ctx.heldSymbols, ...ctx.openOrderSymbols]).size;
+}
+
+/** today's P&L ≤ −maxDailyLossBp of the starting equity, compared in BigInt to stay exact. */
+function dailyLossGuard(ctx: EntryRiskContext): GuardResult {
+  const context = { dayPnl: ctx.dayPnl, dayStartEquity: ctx.dayStartEquity, maxDailyLossBp: ctx.limits.maxDailyLossBp };
+  if (ctx.dayStartEquity <= 0) return guard('daily-loss', false, 'no starting equity for the day', context);
+  const breached = BigInt(ctx.dayPnl) * 10_000n <= -BigInt(ctx.limits.maxDailyLossBp) * BigInt(ctx.dayStartEquity);
+  return guard('daily-loss', !breached, `today's loss reached ${ctx.limits.maxDailyLossBp} bp of the starting equity`, context);
+}
+
+function cooldownGuard(ctx: EntryRiskContext): GuardResult {
+  const last = ctx.lastLosingExitAt[ctx.symbol];
+  const until = last === undefined ? null : last + ctx.limits.cooldownMinutes * 60_000;
+  const context = { lastLosingExitAt: last ?? null, cooldownMinutes: ctx.limits.cooldownMinutes, until, now: ctx.now };
+  return guard('cooldown', until === null || ctx.now >= until, 're-entry blocked after a losing exit', context);
+}
+
+/**
+ * A market buy reserves cash at the upper-limit price (REFERENCE.md §13 item 11), so that is the
+ * price the cash and value checks use for it. Commission is rounded up: a cash check must not
+ * come out a won short.
+ */
+function entryCost(ctx: EntryRiskContext): { unitPrice: Krw; value: Krw; commission: Krw } {
+  const unitPrice = ctx.orderType === 'market' ? ctx.priceLimits.upper : ctx.price;
+  const value = notional(unitPrice, ctx.qty);
+  return { unitPrice, value, commission: applyPpm(value, ctx.commission, 'ceil') };
+}
+
+export function checkEntry(ctx: EntryRiskContext): RiskVerdict {
+  const { limits } = ctx;
+  const cost = entryCost(ctx);
+  const spendable = ctx.cash - limits.minCashReserve;
+  const positions = positionCount(ctx);
+  const checks: GuardResult[] = [
+    guard('entries-halted', ctx.halted === null, `entries halted: ${ctx.halted?.reason ?? ''}`, { halted: ctx.halted }),
+    sessionGuard(ctx),
+    guard('already-held', !ctx.heldSymbols.includes(ctx.symbol), 'the symbol is already held', { symbol: ctx.symbol }),
+    openOrderGuard(ctx),
+    guard('max-positions', positions < limits.maxPositions, `${positions} of ${limits.maxPositions} positions taken`,
+      { positions, maxPositions: limits.maxPositions }),
+    guard('max-orders-per-day', ctx.ordersToday < limits.maxOrdersPerDay, `${ctx.ordersToday} of ${limits.maxOrdersPerDay} orders placed today`,
+      { ordersToday: ctx.ordersToday, maxOrdersPerDay: limits.maxOrdersPerDay }),
+    dailyLossGuard(ctx),
+    cooldownGuard(ctx),
+    guard('cash', cost.value + cost.commission <= spendable, 'not enough cash above the reserve',
+      { ...cost, cash: ctx.cash, minCashReserve: limits.minCashReserve, spendable }),
+    guard('max-order-value', cost.value <= limits.maxOrderValue, `order value above ${limits.maxOrderValue}`,
+      { value: cost.value, maxOrderValue: limits.maxOrderValue }),
+    ctx.orderType === 'market'
+      ? guard('price-limits', true, '', { orderType: 'market', ...ctx.priceLimits })
+      : guard('price-limits', isWithinLimits(ctx.price, ctx.priceLimits), 'limit price outside the day\'s price limits',
+        { price: ctx.price, ...ctx.priceLimits }),
+    guard('min-qty', ctx.qty >= 1, 'sized quantity is below one share', { qty: ctx.qty }),
+  ];
+  return verdict(checks);
+}
+
+/**
+ * Exits are blocked only by what makes an order impossible or a duplicate. Never by halts or the
+ * daily-loss breaker: the Ouroboros breaker ran before protective sells and swallowed stop-losses.
+ */
+export function checkExit(ctx: ExitRiskContext): RiskVerdict {
+  return verdict([sessionGuard(ctx), openOrderGuard(ctx)]);
+}

@@ -1,0 +1,150 @@
+import { describe, it, expect } from 'vitest';
+import { epochMs, krw, ppm, shares, stockCode } from '../../../src/domain/index.js';
+import { checkEntry, checkExit } from '../../../src/signals/index.js';
+import type { EntryRiskContext } from '../../../src/signals/index.js';
+
+const A = stockCode('000010');
+const B = stockCode('000020');
+const C = stockCode('000030');
+const NOW = epochMs(1_773_280_000_000);
+const MIN = 60_000;
+
+const GUARDS = [
+  'entries-halted', 'session', 'already-held', 'open-order', 'max-positions', 'max-orders-per-day',
+  'daily-loss', 'cooldown', 'cash', 'max-order-value', 'price-limits', 'min-qty',
+];
+
+// Buy 10 × 10,000 = 100,000 (+15 commission at 141 ppm, rounded up) with everything in order.
+function ctx(over: Partial<EntryRiskContext> = {}): EntryRiskContext {
+  return {
+    symbol: A,
+    orderType: 'limit',
+    phase: 'regular',
+    qty: shares(10),
+    price: krw(10_000),
+    priceLimits: { upper: krw(13_000), lower: krw(7_000) },
+    halted: null,
+    heldSymbols: [B],
+    openOrderSymbols: [C],
+    ordersToday: 1,
+    dayStartEquity: krw(10_000_000),
+    dayPnl: krw(0),
+    lastLosingExitAt: {},
+    now: NOW,
+    cash: krw(1_000_000),
+    commission: ppm(141),
+    limits: {
+      maxPositions: 5, maxOrdersPerDay: 10, maxDailyLossBp: 300, cooldownMinutes: 120,
+      maxOrderValue: krw(500_000), minCashReserve: krw(100_000),
+    },
+    ...over,
+  };
+}
+
+const limits = ctx().limits;
+const failing = (v: ReturnType<typeof checkEntry>) => v.checks.filter((c) => !c.ok).map((c) => c.guard);
+
+describe('checkEntry', () => {
+  it('passes and reports every guard in a fixed order', () => {
+    const v = checkEntry(ctx());
+    expect(v.ok).toBe(true);
+    expect(v.checks.map((c) => c.guard)).toEqual(GUARDS);
+    expect(v.checks.every((c) => c.reason === undefined)).toBe(true);
+  });
+
+  it.each<{ guard: string; over: Partial<EntryRiskContext> }>([
+    { guard: 'entries-halted', over: { halted: { reason: 'operator' } } },
+    { guard: 'session', over: { phase: 'post-close' } },
+    { guard: 'session', over: { phase: 'closed' } },
+    { guard: 'already-held', over: { heldSymbols: [A] } },
+    { guard: 'open-order', over: { openOrderSymbols: [A] } },
+    // B, C held and D, E, F working buys: 5 of 5 taken
+    { guard: 'max-positions', over: { heldSymbols: [B, C], openOrderSymbols: [stockCode('000040'), stockCode('000050'), stockCode('000060')] } },
+    { guard: 'max-orders-per-day', over: { ordersToday: 10 } },
+    // −300,000 is exactly −300 bp of 10,000,000
+    { guard: 'daily-loss', over: { dayPnl: krw(-300_000) } },
+    { guard: 'daily-loss', over: { dayStartEquity: krw(0) } },
+    { guard: 'cooldown', over: { lastLosingExitAt: { [A]: epochMs(NOW - 119 * MIN) } } },
+    // spendable 100,000: the value fits, the value plus 15 won commission does not
+    { guard: 'cash', over: { cash: krw(200_000) } },
+    { guard: 'max-order-value', over: { limits: { ...limits, maxOrderValue: krw(99_999) } } },
+    { guard: 'price-limits', over: { price: krw(13_050) } },
+    { guard: 'price-limits', over: { price: krw(6_990) } },
+    { guard: 'min-qty', over: { qty: shares(0) } },
+  ])('$guard fails on its own', ({ guard, over }) => {
+    const v = checkEntry(ctx(over));
+    expect(v.ok).toBe(false);
+    expect(failing(v)).toEqual([guard]);
+    const failed = v.checks.find((c) => !c.ok)!;
+    expect(failed.reason).toEqual(expect.any(String));
+    expect(v.checks).toHaveLength(GUARDS.length);
+  });
+
+  it.each<{ name: string; over: Partial<EntryRiskContext> }>([
+    { name: 'one position short of the maximum', over: { heldSymbols: [B, C], openOrderSymbols: [stockCode('000040'), stockCode('000050')] } },
+    { name: 'a working sell of a held symbol is not a second position', over: { heldSymbols: [B, C], openOrderSymbols: [B, C, stockCode('000040'), stockCode('000050')] } },
+    { name: 'the last order of the day', over: { ordersToday: 9 } },
+    { name: 'a loss one won short of the limit', over: { dayPnl: krw(-299_999) } },
+    { name: 'the cooldown just over', over: { lastLosingExitAt: { [A]: epochMs(NOW - 120 * MIN) } } },
+    { name: 'a losing exit of another symbol', over: { lastLosingExitAt: { [B]: epochMs(NOW - MIN) } } },
+    { name: 'cash exactly covering value and commission', over: { cash: krw(200_015) } },
+    { name: 'a limit price on the upper limit', over: { price: krw(13_000), cash: krw(1_000_000) } },
+    { name: 'the opening auction', over: { phase: 'opening-auction' } },
+  ])('passes at the boundary: $name', ({ over }) => {
+    expect(failing(checkEntry(ctx(over)))).toEqual([]);
+  });
+
+  it('checks a market buy at the upper limit for cash and value', () => {
+    const market = ctx({ orderType: 'market', price: krw(0) });
+    const v = checkEntry(market);
+    expect(v.ok).toBe(true);
+    expect(v.checks.find((c) => c.guard === 'cash')?.context).toMatchObject({ unitPrice: 13_000, value: 130_000, commission: 19 });
+    // 130,000 + 19 needs 230,019 with the 100,000 reserve
+    expect(failing(checkEntry({ ...market, cash: krw(230_018) }))).toEqual(['cash']);
+    expect(failing(checkEntry({ ...market, limits: { ...limits, maxOrderValue: krw(129_999) } }))).toEqual(['max-order-value']);
+  });
+
+  it('reports every failing guard together', () => {
+    const v = checkEntry(ctx({
+      halted: { reason: 'daily review' },
+      phase: 'closed',
+      heldSymbols: [A, B, C, stockCode('000040'), stockCode('000050')],
+      openOrderSymbols: [A],
+      ordersToday: 10,
+      dayPnl: krw(-1_000_000),
+      lastLosingExitAt: { [A]: epochMs(NOW - MIN) },
+      qty: shares(100),
+      price: krw(14_000),
+      cash: krw(0),
+    }));
+    expect(v.ok).toBe(false);
+    expect(v.checks.map((c) => c.guard)).toEqual(GUARDS);
+    // everything but min-qty fails (a sized quantity of 0 would make value-based guards pass)
+    expect(failing(v)).toEqual(GUARDS.filter((g) => g !== 'min-qty'));
+    expect(v.checks.find((c) => c.guard === 'entries-halted')?.reason).toContain('daily review');
+  });
+});
+
+describe('checkExit', () => {
+  it('is not blocked by a halt, the daily-loss breaker, a cooldown or missing cash', () => {
+    const v = checkExit(ctx({
+      halted: { reason: 'breaker' },
+      dayPnl: krw(-5_000_000),
+      lastLosingExitAt: { [A]: epochMs(NOW - MIN) },
+      cash: krw(0),
+      ordersToday: 99,
+      heldSymbols: [A],
+    }));
+    expect(v.ok).toBe(true);
+    expect(v.checks.map((c) => c.guard)).toEqual(['session', 'open-order']);
+  });
+
+  it.each([
+    { guard: 'session', over: { phase: 'after-hours' as const } },
+    { guard: 'open-order', over: { openOrderSymbols: [A] } },
+  ])('is blocked by $guard', ({ guard, over }) => {
+    const v = checkExit({ symbol: A, orderType: 'limit', phase: 'regular', openOrderSymbols: [], ...over });
+    expect(v.ok).toBe(false);
+    expect(v.checks.filter((c) => !c.ok).map((c) => c.guard)).toEqual([guard]);
+  });
+});
