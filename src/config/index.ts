@@ -1,0 +1,15 @@
+export { loadConfig } from './load.js';
+export type { LoadOptions, LoadedConfig } from './load.js';
+export { reloadConfig } from './reload.js';
+export type { ReloadResult } from './reload.js';
+export { configSchema, defaultConfig } from './schema.js';
+export type {
+  Config, ConfigMode, KisConfig, RedisConfig, ScheduleConfig, MarketConfig, SessionsConfig, ScanConfig,
+  StrategyConfig, RiskConfig, OrdersConfig, StoreConfig, LogConfig, SimConfig, DaemonConfig,
+} from './schema.js';
+export { configHash, canonicalJson } from './hash.js';
+export { redactConfig } from './redact.js';
+export type { RedactedConfig, SecretStatus } from './redact.js';
+export { secretValues, SECRET_ENV_VARS, LIVE_CONFIRM_VAR, LIVE_CONFIRM_VALUE } from './secrets.js';
+export type { Secrets, Env } from './secrets.js';
+export { ENV_PREFIX } from './env-overrides.js';

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { httpUrl, ms, minutes, redisUrl, stockCodeField } from './fields.js';
+
+/** Node's `cert.fingerprint256` format: 32 hex bytes joined by colons. */
+const FINGERPRINT256 = /^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$/;
+
+export const kisTimeoutsSchema = z.strictObject({
+  connectMs: ms(3_000),
+  headersMs: ms(5_000),
+  bodyMs: ms(5_000),
+  totalMs: ms(10_000),
+});
+
+/**
+ * Calls per second per app key. KIS allows 20 live and 2 paper (REFERENCE §4); the defaults keep
+ * headroom and the maxima are KIS's own limits, since going past them only earns EGW00201.
+ */
+export const kisRateSchema = z.strictObject({
+  liveCallsPerSec: z.number().positive().max(20).default(18),
+  paperCallsPerSec: z.number().positive().max(2).default(2),
+});
+
+/**
+ * REFERENCE §1 "VTS TLS quirk": the paper host's certificate reportedly mismatches its name.
+ * Verification stays on unless the operator explicitly pins the name or the certificate.
+ */
+export const paperTlsSchema = z.strictObject({
+  mode: z.enum(['verify', 'pin-name', 'pin-fingerprint']).default('verify'),
+  serverName: z.string().min(1).nullable().default(null),
+  fingerprint256: z.string()
+    .regex(FINGERPRINT256, { error: 'expected a SHA-256 certificate fingerprint like AB:CD:…(32 bytes)' })
+    .nullable().default(null),
+});
+
+export const kisSchema = z.strictObject({
+  /** overrides the per-environment base URL (sim mode points this at the simulator) */
+  baseUrl: httpUrl().nullable().default(null),
+  /** REFERENCE §1 */
+  liveBaseUrl: httpUrl().default('https://openapi.koreainvestment.com:9443'),
+  paperBaseUrl: httpUrl().default('https://openapivts.koreainvestment.com:29443'),
+  timeouts: kisTimeoutsSchema.prefault({}),
+  rate: kisRateSchema.prefault({}),
+  /** tokens live 24 h (REFERENCE §3.1); refresh this long before expiry */
+  tokenRefreshLeadMinutes: minutes(30, 1, 720),
+  paperTls: paperTlsSchema.prefault({}),
+  /** FID_COND_MRKT_DIV_CODE: J = KRX, NX = NXT, UN = unified (REFERENCE §8.2) */
+  marketDivCode: z.enum(['J', 'NX', 'UN']).default('J'),
+  /**
+   * KIS paper has no ranking endpoints (REFERENCE §6.5–6.6): rankings come either from live
+   * read-only keys (KIS_RANKING_APP_KEY/SECRET) or from this watch list.
+   */
+  paperRankingSource: z.enum(['live-readonly', 'watchlist']).default('watchlist'),
+  watchlist: z.array(stockCodeField).default([]),
+});
+
+export const redisSchema = z.strictObject({
+  /** env REDIS_URL wins over this; with neither, an embedded redis-server is started */
+  url: redisUrl().nullable().default(null),
+  prefix: z.string().regex(/^[A-Za-z0-9_:-]+$/, { error: 'expected letters, digits, _ : or -' }).default('kis'),
+  embedded: z.strictObject({
+    enabled: z.boolean().default(true),
+    binary: z.string().min(1).default('redis-server'),
+  }).prefault({}),
+});

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { clockTime, minutes, session, tradingDateField } from './fields.js';
+
+export const scheduleSchema = z.strictObject({
+  scanEveryMinutes: minutes(5, 1, 60),
+  exitCheckEveryMinutes: minutes(1, 1, 60),
+  reconcileEveryMinutes: minutes(5, 1, 60),
+  preOpenAt: clockTime('08:40'),
+  afterCloseAt: clockTime('15:45'),
+  fillPollSeconds: z.int().min(1).max(300).default(10),
+});
+
+/**
+ * KRX session boundaries in KST (REFERENCE §11.1). They are configuration because KRX announced
+ * changes for 2026 (pre/after-market, end of the 16:00–18:00 single-price session) that the
+ * workbook does not describe yet; an optional session is `null` when it does not exist.
+ */
+export const sessionsSchema = z.strictObject({
+  /** pre-open closing-price trading (장전 시간외 종가) at the previous close */
+  preMarket: session('08:30', '08:40'),
+  openingAuctionStart: clockTime('08:30'),
+  open: clockTime('09:00'),
+  closingAuctionStart: clockTime('15:20'),
+  close: clockTime('15:30'),
+  /** post-close closing-price trading (장후 시간외 종가) at today's close */
+  postClose: session('15:40', '16:00'),
+  /** after-hours single-price trading (시간외 단일가), matched every 10 minutes */
+  afterHours: session('16:00', '18:00'),
+});
+
+const ppmRate = z.int().min(0).max(10_000);
+
+export const taxRateSchema = z.strictObject({
+  /** first trade date the rates apply to (YYYYMMDD) */
+  from: tradingDateField,
+  kospiPpm: ppmRate,
+  kosdaqPpm: ppmRate,
+});
+
+/**
+ * Securities transaction tax on sells, by period (REFERENCE §11.6): 2025 was 0.15 %, 2026 is
+ * 0.20 % for KOSPI (incl. rural tax) and KOSDAQ.
+ */
+const DEFAULT_TAX_TABLE = [
+  { from: '20240101', kospiPpm: 1800, kosdaqPpm: 1800 },
+  { from: '20250101', kospiPpm: 1500, kosdaqPpm: 1500 },
+  { from: '20260101', kospiPpm: 2000, kosdaqPpm: 2000 },
+];
+
+export const marketSchema = z.strictObject({
+  sessions: sessionsSchema.prefault({}),
+  calendarFile: z.string().min(1).default('config/krx-calendar.json'),
+  /**
+   * KIS online-account commission 0.0140527 % = 140.527 ppm, rounded up to stay conservative
+   * (REFERENCE §11.6, account-specific); branch accounts pay up to ~0.5 %.
+   */
+  commissionPpm: z.int().min(0).max(5_000).default(141),
+  taxTable: z.array(taxRateSchema).min(1).default(DEFAULT_TAX_TABLE),
+});

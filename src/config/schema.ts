@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { clockTime, won } from './fields.js';
+import { kisSchema, redisSchema } from './schema-kis.js';
+import { marketSchema, scheduleSchema } from './schema-market.js';
+import { ordersSchema, riskSchema, scanSchema, strategySchema } from './schema-trading.js';
+
+/**
+ * The single home of every config default. `.prefault({})` (not `.default`) makes a missing
+ * section parse `{}` so the defaults of its fields apply.
+ */
+
+export const modeSchema = z.enum(['sim', 'paper', 'live']);
+
+export const storeSchema = z.strictObject({
+  path: z.string().min(1).default('data/kis-trader.sqlite'),
+  /** FULL: orders and fills survive power loss (STACK.md §6) */
+  synchronous: z.enum(['FULL', 'NORMAL']).default('FULL'),
+});
+
+export const logSchema = z.strictObject({
+  level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  pretty: z.boolean().default(false),
+});
+
+export const simSchema = z.strictObject({
+  /** which KIS environment the simulator imitates */
+  env: z.enum(['live', 'paper']).default('live'),
+  seed: z.int().min(0).default(42),
+  /** 0 = an ephemeral port */
+  port: z.int().min(0).max(65_535).default(0),
+  symbols: z.int().min(200).max(5_000).default(200),
+  initialCash: won(100_000_000),
+  /** the simulator clock starts at this KST time of the current (or next) trading day; null = real time */
+  startAt: clockTime('09:05').nullable(),
+  /** simulated seconds per real second */
+  speed: z.number().min(1).max(600).default(1),
+  /** fault specs like 'accept-then-drop:order-cash:1'; the simulator parses them */
+  faults: z.array(z.string().trim().min(1)).default([]),
+});
+
+export const daemonSchema = z.strictObject({
+  /** must stay under pm2's kill_timeout of 20 s (STACK.md §8) */
+  shutdownDeadlineMs: z.int().min(1_000).max(19_000).default(15_000),
+  role: z.enum(['all', 'workers']).default('all'),
+  signalConcurrency: z.int().min(1).max(16).default(2),
+});
+
+export const configSchema = z.strictObject({
+  mode: modeSchema.default('sim'),
+  dataDir: z.string().min(1).default('data'),
+  kis: kisSchema.prefault({}),
+  redis: redisSchema.prefault({}),
+  schedule: scheduleSchema.prefault({}),
+  market: marketSchema.prefault({}),
+  scan: scanSchema.prefault({}),
+  strategy: strategySchema.prefault({}),
+  risk: riskSchema.prefault({}),
+  orders: ordersSchema.prefault({}),
+  store: storeSchema.prefault({}),
+  log: logSchema.prefault({}),
+  sim: simSchema.prefault({}),
+  daemon: daemonSchema.prefault({}),
+});
+
+type DeepReadonly<T> = T extends (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+
+export type Config = DeepReadonly<z.output<typeof configSchema>>;
+export type ConfigMode = Config['mode'];
+export type KisConfig = Config['kis'];
+export type RedisConfig = Config['redis'];
+export type ScheduleConfig = Config['schedule'];
+export type MarketConfig = Config['market'];
+export type SessionsConfig = MarketConfig['sessions'];
+export type ScanConfig = Config['scan'];
+export type StrategyConfig = Config['strategy'];
+export type RiskConfig = Config['risk'];
+export type OrdersConfig = Config['orders'];
+export type StoreConfig = Config['store'];
+export type LogConfig = Config['log'];
+export type SimConfig = Config['sim'];
+export type DaemonConfig = Config['daemon'];
+
+/** Every default, as `config/default.json` must list it. */
+export function defaultConfig(): Config {
+  return configSchema.parse({});
+}
