@@ -14,11 +14,11 @@ export function clockTime(defaultValue: string) {
 }
 
 /** An interval of the KRX day; `end` must come after `start` (checked in cross-checks). */
-export function session(start: string, end: string) {
+export function session(defaults: { start: string; end: string } | null) {
   return z.strictObject({
     start: z.string().regex(HHMM, { error: 'expected a KST time HH:MM (00:00–23:59)' }),
     end: z.string().regex(HHMM, { error: 'expected a KST time HH:MM (00:00–23:59)' }),
-  }).nullable().default({ start, end });
+  }).nullable().default(defaults);
 }
 
 function isValid(parse: (v: string) => unknown, value: string): boolean {

@@ -16,16 +16,20 @@ export const scheduleSchema = z.strictObject({
  * workbook does not describe yet; an optional session is `null` when it does not exist.
  */
 export const sessionsSchema = z.strictObject({
-  /** pre-open closing-price trading (장전 시간외 종가) at the previous close */
-  preMarket: session('08:30', '08:40'),
+  /**
+   * The KRX pre-market KRX announced for 2026 (07:00–08:00, REFERENCE §11.1), before the opening
+   * auction; null until it exists. (The 08:30–08:40 pre-open closing-price session runs inside
+   * the opening auction's order entry and is not a phase of its own.)
+   */
+  preMarket: session(null),
   openingAuctionStart: clockTime('08:30'),
   open: clockTime('09:00'),
   closingAuctionStart: clockTime('15:20'),
   close: clockTime('15:30'),
   /** post-close closing-price trading (장후 시간외 종가) at today's close */
-  postClose: session('15:40', '16:00'),
+  postClose: session({ start: '15:40', end: '16:00' }),
   /** after-hours single-price trading (시간외 단일가), matched every 10 minutes */
-  afterHours: session('16:00', '18:00'),
+  afterHours: session({ start: '16:00', end: '18:00' }),
 });
 
 const ppmRate = z.int().min(0).max(10_000);

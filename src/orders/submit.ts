@@ -24,6 +24,8 @@ export interface SubmitDeps {
   maxIntentAgeMs: number;
   /** asks for a reconcile soon (after an unknown outcome) */
   requestReconcile: (reason: string) => void;
+  /** runs right after 'submitting' is committed, before the POST: the crash tests' kill point */
+  afterSubmitting?: () => void;
 }
 
 export type SubmitOutcome = 'accepted' | 'rejected' | 'unknown' | 'duplicate';
@@ -70,6 +72,7 @@ export async function runSubmitOrder(deps: SubmitDeps, intent: OrderIntent): Pro
     log.warn({ intentKey: order.intentKey }, 'intent moved on while being checked: not sending');
     return { outcome: 'duplicate', order: orders.byId(order.id) ?? order };
   }
+  deps.afterSubmitting?.();
 
   try {
     const ack = await broker.placeOrder({ symbol: order.symbol, side: order.side, type: order.type, qty: shares(qty), price: order.price });

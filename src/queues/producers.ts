@@ -2,6 +2,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { JobQueue, Logger } from '../domain/index.js';
 import type { OrderJob, SignalJob } from './payloads.js';
+import { throttled } from './throttle.js';
 
 export const SIGNALS_QUEUE = 'signals';
 export const ORDERS_QUEUE = 'orders';
@@ -39,7 +40,10 @@ export interface Producers {
 export function createProducers(connection: Redis, prefix: string, log: Logger): Producers {
   const signals = new Queue(SIGNALS_QUEUE, { connection, prefix });
   const orders = new Queue(ORDERS_QUEUE, { connection, prefix });
-  for (const q of [signals, orders]) q.on('error', (err) => log.warn({ queue: q.name, err: err.message }, 'queue connection error'));
+  for (const q of [signals, orders]) {
+    const warn = throttled(30_000, (msg) => log.warn({ queue: q.name, err: msg }, 'queue connection error'));
+    q.on('error', (err) => warn(err.message));
+  }
   return {
     // Signals are idempotent reads: retried. Orders: one attempt, ever (STACK.md §1.2).
     signals: producer<SignalJob>(signals, 3),

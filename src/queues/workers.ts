@@ -5,6 +5,7 @@ import type { Logger } from '../domain/index.js';
 import { orderJobSchema, signalJobSchema } from './payloads.js';
 import type { OrderJob, SignalJob } from './payloads.js';
 import { ORDERS_QUEUE, SIGNALS_QUEUE } from './producers.js';
+import { throttled } from './throttle.js';
 
 export interface WorkerHandle {
   readonly worker: Worker;
@@ -13,7 +14,8 @@ export interface WorkerHandle {
 }
 
 function handle(worker: Worker, log: Logger): WorkerHandle {
-  worker.on('error', (err) => log.warn({ queue: worker.name, err: err.message }, 'worker connection error'));
+  const warn = throttled(30_000, (msg) => log.warn({ queue: worker.name, err: msg }, 'worker connection error'));
+  worker.on('error', (err) => warn(err.message));
   worker.on('failed', (job, err) => log.warn({ queue: worker.name, jobId: job?.id, err: err.message }, 'job failed'));
   return {
     worker,

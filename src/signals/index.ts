@@ -12,3 +12,5 @@ export { sizeEntry } from './sizing.js';
 export type { SizingInput, SizingLimit, SizingResult } from './sizing.js';
 export { entryLimitPrice, limitPriceFor } from './pricing.js';
 export type { LimitPriceInput, LimitPrice } from './pricing.js';
+export { runEvaluateEntry, runEvaluateExit, barsFor } from './evaluate-job.js';
+export type { EvaluateDeps, EvaluateResult } from './evaluate-job.js';

@@ -1,0 +1,209 @@
+import { describeError, krw, kstDateOf, RISK_KEYS, stockCode } from './domain/index.js';
+import type { Clock, EpochMs, Halt, Logger, OrderIntent } from './domain/index.js';
+import type { Config } from './config/index.js';
+import type { KisClient } from './kis/index.js';
+import type { FeeRates, TradingCalendar } from './market/index.js';
+import { runReconcile, runSubmitOrder } from './orders/index.js';
+import type { ReconcileSummary, SubmitResult } from './orders/index.js';
+import type { OrderJob, Producers, SignalJob } from './queues/index.js';
+import { runScan } from './scan/index.js';
+import type { JobName } from './schedule.js';
+import { runEvaluateEntry, runEvaluateExit } from './signals/index.js';
+import type { EvaluateDeps } from './signals/index.js';
+import type { Store } from './store/index.js';
+
+/**
+ * What each scheduled and queued job does, wired to the real adapters. Submitting orders and
+ * reconciling share one mutex: they never interleave, so reconciliation never sees an order
+ * half-way through its POST (and the order worker is the only process that holds it).
+ */
+export interface JobContext {
+  config: Config;
+  configHash: string;
+  store: Store;
+  kis: KisClient;
+  producers: Producers;
+  clock: Clock;
+  calendar: () => TradingCalendar;
+  fees: FeeRates;
+  log: Logger;
+  /** false while another process may hold the account (instance lock lost): no orders then */
+  ownsAccount: () => boolean;
+  hooks: { afterSubmitting?: () => void };
+}
+
+const INTENT_MAX_AGE_MS = 180_000;
+const SKEW_MS = 60_000;
+
+function createMutex(): <T>(fn: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = tail.then(fn, fn);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
+export interface Jobs {
+  runScheduled(job: JobName, at: EpochMs): Promise<void>;
+  processSignal(job: SignalJob, jobId: string): Promise<void>;
+  processOrder(job: OrderJob, jobId: string): Promise<void>;
+  reconcile(reason: string): Promise<ReconcileSummary>;
+  haltEntries(reason: string, details?: Record<string, unknown>): void;
+}
+
+export function createJobs(ctx: JobContext): Jobs {
+  const { config, store, kis, producers, clock, log } = ctx;
+  const serial = createMutex();
+  let reconcileSoon: ReturnType<typeof setTimeout> | null = null;
+
+  const evaluateDeps = (): EvaluateDeps => ({
+    market: kis.market, broker: kis.broker, bars: store.bars, decisions: store.decisions, positions: store.positions,
+    orders: store.orders, fills: store.fills, risk: store.risk, calendar: ctx.calendar(), clock, log: log.child({ job: 'signal' }),
+    configHash: ctx.configHash,
+    strategy: {
+      lookbackDays: config.strategy.lookbackDays, minChangeBp: Math.round(config.strategy.minChangePct * 100),
+      maxChangeBp: Math.round(config.strategy.maxChangePct * 100), minVolumeRatioPct: Math.round(config.strategy.minVolumeRatio * 100),
+      requireAboveMa: config.strategy.requireAboveMa, takeProfitBp: Math.round(config.strategy.takeProfitPct * 100),
+      stopLossBp: Math.round(config.strategy.stopLossPct * 100), maxHoldDays: config.strategy.maxHoldDays,
+    },
+    limits: {
+      maxPositions: config.risk.maxPositions, maxOrdersPerDay: config.risk.maxOrdersPerDay,
+      maxDailyLossBp: Math.round(config.risk.maxDailyLossPct * 100), cooldownMinutes: config.risk.reentryCooldownMinutes,
+      maxOrderValue: krw(config.risk.maxOrderValue), minCashReserve: krw(config.risk.minCashReserve),
+    },
+    maxPositionBp: Math.round(config.risk.maxPositionPct * 100),
+    commissionPpm: config.market.commissionPpm,
+    entryType: config.orders.entryType, exitType: config.orders.exitType, limitOffsetTicks: config.orders.limitOffsetTicks,
+  });
+
+  const reconcile = (reason: string): Promise<ReconcileSummary> => serial(async () => {
+    const summary = await runReconcile({
+      orders: store.orders, fills: store.fills, positions: store.positions, kv: store.risk, broker: kis.broker, clock,
+      calendar: ctx.calendar(), fees: ctx.fees, log: log.child({ job: 'reconcile' }), graceMs: config.orders.unknownGraceSeconds * 1000,
+      skewMs: SKEW_MS, transaction: (fn) => store.transaction(fn),
+    });
+    log.info({ job: 'reconcile', reason, ...summary, account: { cash: summary.account.cash, totalValue: summary.account.totalValue, holdings: summary.account.holdings.length } }, 'reconciled with the broker');
+    // Intents written but never sent (a crash between INSERT and 'submitting'): send them now if still fresh.
+    for (const o of store.orders.withStatus(['pending'])) {
+      if (o.origin === 'daemon') await submitLocked(o);
+    }
+    return summary;
+  });
+
+  const scheduleReconcile = (reason: string): void => {
+    void reconcile(reason).catch((err: unknown) => log.error({ err: describeError(err) }, 'reconcile failed'));
+    // and once more after the grace window, when an order still unseen can be declared failed
+    if (reconcileSoon) clearTimeout(reconcileSoon);
+    reconcileSoon = setTimeout(() => {
+      reconcileSoon = null;
+      void reconcile(`${reason} (after grace)`).catch((err: unknown) => log.error({ err: describeError(err) }, 'reconcile failed'));
+    }, config.orders.unknownGraceSeconds * 1000 + 1000);
+  };
+
+  function submitLocked(intent: OrderIntent): Promise<SubmitResult> {
+    return runSubmitOrder({
+      orders: store.orders, broker: kis.broker, clock, calendar: ctx.calendar(), log: log.child({ job: 'order' }),
+      maxIntentAgeMs: INTENT_MAX_AGE_MS, requestReconcile: scheduleReconcile,
+      ...(ctx.hooks.afterSubmitting ? { afterSubmitting: ctx.hooks.afterSubmitting } : {}),
+    }, intent);
+  }
+
+  const enqueueOrder = async (intent: OrderIntent): Promise<void> => {
+    const added = await producers.orders.add(intent.intentKey, { ...intent, qty: intent.qty, price: intent.price });
+    log.info({ intentKey: intent.intentKey, symbol: intent.symbol, side: intent.side, qty: intent.qty, price: intent.price, added }, 'order intent enqueued');
+  };
+
+  const haltEntries = (reason: string, details: Record<string, unknown> = {}): void => {
+    const halt: Halt = { reason, details, at: clock.now() };
+    store.risk.set(RISK_KEYS.halt, halt, clock.now());
+    log.error({ reason, details }, 'new entries halted until `kis-trader resume`');
+  };
+
+  const scan = async (at: EpochMs): Promise<void> => {
+    const held = store.positions.list().map((p) => p.symbol);
+    const paperWatchlist = kis.env === 'paper' && config.kis.paperRankingSource === 'watchlist';
+    const result = await runScan({ market: kis.market, scans: store.scans, clock, log: log.child({ job: 'scan' }) }, {
+      source: paperWatchlist ? 'watchlist' : 'rankings', kinds: config.scan.rankings, marketCode: config.scan.marketCode,
+      watchlist: config.kis.watchlist.map(stockCode), held,
+      filter: {
+        minPrice: krw(config.scan.minPrice), maxPrice: krw(config.scan.maxPrice), minTradedValue: krw(config.scan.minTradedValue),
+        topN: config.scan.topN, exclude: config.scan.exclude.map(stockCode), excludeNamePatterns: [...config.scan.excludeNamePatterns],
+      },
+    });
+    const date = kstDateOf(at);
+    const slot = Math.floor(at / 60_000);
+    for (const c of result.candidates) {
+      await producers.signals.add(`s.entry.${date}.${c.symbol}.${slot}`, {
+        kind: 'entry', symbol: c.symbol, name: c.name, tradingDate: date, scanSnapshotIds: result.snapshotIds,
+        candidate: { ...c }, enqueuedAt: at,
+      });
+    }
+    await enqueueExits(at);
+  };
+
+  const enqueueExits = async (at: EpochMs): Promise<void> => {
+    const date = kstDateOf(at);
+    const slot = Math.floor(at / 60_000);
+    for (const p of store.positions.list()) {
+      await producers.signals.add(`s.exit.${date}.${p.symbol}.${slot}`, {
+        kind: 'exit', symbol: p.symbol, name: '', tradingDate: date, scanSnapshotIds: [], candidate: null, enqueuedAt: at,
+      });
+    }
+  };
+
+  const afterClose = async (at: EpochMs): Promise<void> => {
+    const date = kstDateOf(at);
+    const summary = await reconcile('after close');
+    const fills = store.fills.forDate(date);
+    const decisions = store.decisions.forDate(date);
+    log.info({
+      job: 'after-close', date, orders: store.orders.forDate(date).length, fills: fills.length,
+      decisions: decisions.length, entriesDecided: decisions.filter((d) => d.outcome === 'order').length,
+      commission: fills.reduce((s, f) => s + f.commission, 0), tax: fills.reduce((s, f) => s + f.tax, 0),
+      positions: store.positions.list().map((p) => `${p.symbol}×${p.qty}`), equity: summary.account.totalValue,
+    }, 'daily summary');
+    store.kv.set(`after-close.${date}`, true, clock.now());
+  };
+
+  return {
+    async runScheduled(job, at) {
+      switch (job) {
+        case 'pre-open':
+          await kis.tokens.get('reconcile');
+          await reconcile('pre-open');
+          return;
+        case 'scan':
+          if (config.daemon.role === 'all') await scan(at);
+          return;
+        case 'exits':
+          await enqueueExits(at);
+          return;
+        case 'fills':
+          if (store.orders.withStatus(['submitting', 'accepted', 'partial', 'unknown']).length > 0) await reconcile('fill poll');
+          return;
+        case 'reconcile':
+          await reconcile('periodic');
+          return;
+        case 'after-close':
+          await afterClose(at);
+          return;
+      }
+    },
+    async processSignal(job) {
+      const deps = evaluateDeps();
+      const symbol = stockCode(job.symbol);
+      const result = job.kind === 'entry'
+        ? await runEvaluateEntry(deps, { symbol, candidate: job.candidate, scanSnapshotIds: job.scanSnapshotIds })
+        : await runEvaluateExit(deps, { symbol });
+      if (result?.intent) await enqueueOrder(result.intent);
+    },
+    async processOrder(job) {
+      if (!ctx.ownsAccount()) throw new Error('the instance lock is not held: not placing orders');
+      const intent: OrderIntent = { ...job, symbol: stockCode(job.symbol), qty: job.qty as OrderIntent['qty'], price: job.price as OrderIntent['price'], tradingDate: job.tradingDate as OrderIntent['tradingDate'] };
+      await serial(() => submitLocked(intent));
+    },
+    reconcile,
+    haltEntries,
+  };
+}

@@ -1,0 +1,241 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Redis } from 'ioredis';
+import { AppError, describeError, ppm, tradingDate } from './domain/index.js';
+import type { Clock, KisEnv, Logger } from './domain/index.js';
+import type { Env, LoadedConfig } from './config/index.js';
+import { createKisClient, tokenStoreKey } from './kis/index.js';
+import type { KisClient } from './kis/index.js';
+import { createCalendar, parseCalendarData } from './market/index.js';
+import type { FeeRates, SessionTimes, TradingCalendar } from './market/index.js';
+import { createOrderWorker, createProducers, createSignalWorker } from './queues/index.js';
+import type { Producers, WorkerHandle } from './queues/index.js';
+import { acquireInstanceLock, createRedisLock, createRedisRateBudget } from './redis/index.js';
+import type { InstanceLock } from './redis/index.js';
+import { createScheduler } from './schedule.js';
+import type { Scheduler } from './schedule.js';
+import { createSimulator, SIM_DEFAULT_CREDENTIALS } from './sim/index.js';
+import type { Simulator } from './sim/index.js';
+import { openStore } from './store/index.js';
+import type { Store } from './store/index.js';
+import { planClock } from './app-clock.js';
+import { createJobs } from './app-jobs.js';
+import type { Jobs } from './app-jobs.js';
+import { startEmbeddedRedis } from './embedded-redis.js';
+import type { EmbeddedRedis } from './embedded-redis.js';
+
+/**
+ * The composition root (DESIGN.md §2): config → store → Redis → KIS client (or the simulator)
+ * → reconcile with the broker → workers and schedule. Nothing is scheduled before the first
+ * reconciliation: the daemon must know what it owns before it decides anything.
+ */
+export interface AppOptions {
+  loaded: LoadedConfig;
+  env: Env;
+  /** relative paths in the config (store, calendar, data dir) resolve against this */
+  cwd: string;
+  log: Logger;
+  hooks?: { afterSubmitting?: () => void };
+}
+
+export interface App {
+  start(): Promise<void>;
+  /** graceful: schedule off, in-flight order finished, workers (orders last), Redis, store */
+  stop(): Promise<void>;
+  haltEntries(reason: string, details?: Record<string, unknown>): void;
+  readonly clock: Clock;
+  readonly store: Store;
+  /** the in-process simulator's URL in sim mode */
+  readonly simUrl: string | null;
+}
+
+function sessionTimes(s: LoadedConfig['config']['market']['sessions']): SessionTimes {
+  return {
+    preMarket: s.preMarket ? { ...s.preMarket } : null, openingAuctionStart: s.openingAuctionStart, open: s.open,
+    closingAuctionStart: s.closingAuctionStart, close: s.close,
+    postClose: s.postClose ? { ...s.postClose } : null, afterHours: s.afterHours ? { ...s.afterHours } : null,
+  };
+}
+
+export async function pingRedis(url: string): Promise<boolean> {
+  const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 500, retryStrategy: () => null });
+  r.on('error', () => undefined);
+  try {
+    await r.connect();
+    return (await r.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    r.disconnect();
+  }
+}
+
+/** One warning per outage, not one per reconnect attempt; and a line when it comes back. */
+function watchRedis(redis: Redis, log: Logger): void {
+  let down = false;
+  redis.on('error', (err: Error) => {
+    if (down) return;
+    down = true;
+    log.warn({ err: err.message }, 'redis connection lost: jobs pause until it returns');
+  });
+  redis.on('ready', () => {
+    if (!down) return;
+    down = false;
+    log.info({}, 'redis connection back: jobs resume');
+  });
+}
+
+export async function connectRedis(url: string, log: Logger): Promise<Redis> {
+  // Workers need maxRetriesPerRequest: null (STACK.md §1.8); BullMQ duplicates this connection for them.
+  const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true, connectTimeout: 3000 });
+  watchRedis(redis, log);
+  try {
+    await Promise.race([
+      redis.connect().then(() => redis.ping()),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 5 s')), 5000)),
+    ]);
+  } catch (err) {
+    redis.disconnect();
+    throw new AppError('REDIS_UNAVAILABLE', `Redis at ${url.replace(/\/\/[^@]*@/, '//')} does not answer (${describeError(err)}): start it, or unset REDIS_URL to let the daemon run its own`, { cause: err });
+  }
+  return redis;
+}
+
+export function createApp(opts: AppOptions): App {
+  const { config, secrets, hash } = opts.loaded;
+  const log = opts.log;
+  const at = (p: string) => resolve(opts.cwd, p);
+
+  const calendarData = parseCalendarData(JSON.parse(readFileSync(at(config.market.calendarFile), 'utf8')) as unknown);
+  let calendar: TradingCalendar = createCalendar(calendarData, sessionTimes(config.market.sessions));
+  const { clock, anchor } = planClock({ mode: config.mode, startAt: config.sim.startAt, speed: config.sim.speed, env: opts.env, calendar });
+  const fees: FeeRates = {
+    commission: ppm(config.market.commissionPpm),
+    taxTable: config.market.taxTable.map((t) => ({ from: tradingDate(t.from), kospi: ppm(t.kospiPpm), kosdaq: ppm(t.kosdaqPpm) })),
+  };
+  const store = openStore({ path: at(config.store.path), synchronous: config.store.synchronous, clock });
+
+  let embedded: EmbeddedRedis | null = null;
+  let redis: Redis | null = null;
+  let sim: Simulator | null = null;
+  let kis: KisClient | null = null;
+  let instance: InstanceLock | null = null;
+  let ownsAccount = false;
+  let producers: Producers | null = null;
+  let workers: WorkerHandle[] = [];
+  let scheduler: Scheduler | null = null;
+  let jobs: Jobs | null = null;
+  let simUrl: string | null = null;
+
+  async function start(): Promise<void> {
+    const url = opts.env.REDIS_URL ?? config.redis.url ?? null;
+    if (url === null) {
+      if (!config.redis.embedded.enabled) throw new AppError('REDIS_UNAVAILABLE', 'no Redis: set REDIS_URL or redis.url, or enable redis.embedded');
+      embedded = await startEmbeddedRedis({
+        binary: config.redis.embedded.binary, dataDir: at(config.dataDir), log,
+        ping: pingRedis,
+      });
+    }
+    redis = await connectRedis(url ?? embedded!.url, log);
+
+    let env: KisEnv;
+    let creds: { appKey: string; appSecret: string; account: string };
+    let baseUrl: string;
+    if (config.mode === 'sim') {
+      env = config.sim.env;
+      creds = SIM_DEFAULT_CREDENTIALS;
+      const external = opts.env.KIS_TRADER_SIM_URL;
+      if (external) {
+        baseUrl = external;
+      } else {
+        sim = createSimulator({
+          env, seed: config.sim.seed, clock, calendar, fees, symbols: config.sim.symbols, faults: [...config.sim.faults],
+          credentials: [{ ...SIM_DEFAULT_CREDENTIALS, initialCash: config.sim.initialCash as typeof SIM_DEFAULT_CREDENTIALS.initialCash }],
+          log: log.child({ mod: 'sim' }),
+        });
+        baseUrl = (await sim.start(config.sim.port)).url;
+        simUrl = baseUrl;
+      }
+      log.info({ env, baseUrl, clockAnchor: anchor, speed: config.sim.speed }, 'sim mode: trading the built-in KIS simulator');
+    } else {
+      if (!secrets) throw new AppError('CONFIG_SECRET_MISSING', `${config.mode} mode needs KIS_APP_KEY, KIS_APP_SECRET and KIS_ACCOUNT`);
+      env = config.mode;
+      creds = { appKey: secrets.appKey, appSecret: secrets.appSecret, account: `${secrets.account.number}-${secrets.account.product}` };
+      baseUrl = config.kis.baseUrl ?? (env === 'live' ? config.kis.liveBaseUrl : config.kis.paperBaseUrl);
+      log.info({ env, baseUrl, rankings: env === 'paper' ? config.kis.paperRankingSource : 'kis' }, `${config.mode} mode`);
+    }
+
+    const prefix = config.redis.prefix;
+    instance = await acquireInstanceLock(redis, `${prefix}:${creds.account}`, 30_000);
+    ownsAccount = true;
+    void instance.lost.then(() => {
+      ownsAccount = false;
+      log.fatal({}, 'lost the single-instance lock (Redis outage or another daemon): no more orders until restart');
+      jobs?.haltEntries('instance lock lost');
+    });
+
+    const tokenKey = tokenStoreKey(env, creds.appKey);
+    const rateBudget = createRedisRateBudget(redis, {
+      key: `${config.redis.prefix}:budget:${tokenKey}`,
+      ratePerSec: env === 'live' ? config.kis.rate.liveCallsPerSec : config.kis.rate.paperCallsPerSec,
+    });
+    kis = createKisClient({
+      env, baseUrl, ...creds, timeouts: { ...config.kis.timeouts }, rateBudget, tokenStore: store.tokens,
+      lock: createRedisLock(redis, { prefix: config.redis.prefix }), clock, log,
+      marketDivCode: config.kis.marketDivCode, tokenRefreshLeadMs: config.kis.tokenRefreshLeadMinutes * 60_000,
+      ...(env === 'paper' && config.kis.paperTls.mode !== 'verify' ? { tls: {
+        mode: config.kis.paperTls.mode,
+        ...(config.kis.paperTls.serverName ? { serverName: config.kis.paperTls.serverName } : {}),
+        ...(config.kis.paperTls.fingerprint256 ? { fingerprint256: config.kis.paperTls.fingerprint256 } : {}),
+      } } : {}),
+    });
+
+    producers = createProducers(redis, prefix, log);
+    jobs = createJobs({
+      config, configHash: hash, store, kis, producers, clock, calendar: () => calendar, fees, log,
+      ownsAccount: () => ownsAccount, hooks: opts.hooks ?? {},
+    });
+
+    // Know what we own before deciding anything (DESIGN.md §2 rule 1).
+    await kis.tokens.get('reconcile');
+    if (env === 'live' && config.mode === 'live') {
+      try {
+        const days = await kis.market.holidays(tradingDate(new Date(clock.now() + 9 * 3_600_000).toISOString().slice(0, 10).replaceAll('-', '')), { lane: 'reconcile' });
+        calendar = calendar.withHolidays(days);
+      } catch (err) {
+        log.warn({ err: describeError(err) }, 'holiday sync failed: using config/krx-calendar.json');
+      }
+    }
+    await jobs.reconcile('startup');
+
+    workers = [createSignalWorker(redis, prefix, config.daemon.signalConcurrency, (j, id) => jobs!.processSignal(j, id), log)];
+    if (config.daemon.role === 'all') workers.push(createOrderWorker(redis, prefix, (j, id) => jobs!.processOrder(j, id), log));
+    for (const w of workers) w.run();
+
+    scheduler = createScheduler({ config: config.schedule, calendar, clock, log, run: (job, t) => jobs!.runScheduled(job, t) });
+    scheduler.start();
+    // The current slot's scan now, not at the next boundary: a daemon started mid-session trades at once.
+    void jobs.runScheduled('scan', clock.now()).catch((err: unknown) => log.error({ err: describeError(err) }, 'first scan failed'));
+    log.info({ mode: config.mode, configHash: hash }, 'kis-trader ready');
+  }
+
+  async function stop(): Promise<void> {
+    scheduler?.stop();
+    // Signals first, orders last: an order in flight finishes before its worker returns.
+    for (const w of workers) await w.close().catch((err: unknown) => log.warn({ err: describeError(err) }, 'worker close failed'));
+    await producers?.close();
+    await instance?.release().catch(() => undefined);
+    await kis?.close().catch(() => undefined);
+    await sim?.stop().catch(() => undefined);
+    if (redis) await redis.quit().catch(() => redis?.disconnect());
+    await embedded?.stop();
+    store.close();
+  }
+
+  return {
+    start, stop,
+    haltEntries: (reason, details) => jobs?.haltEntries(reason, details),
+    clock, store,
+    get simUrl() { return simUrl; },
+  };
+}

@@ -1,0 +1,91 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createApp } from './app.js';
+import type { App } from './app.js';
+import { loadConfig, secretValues } from './config/index.js';
+import type { LoadedConfig } from './config/index.js';
+import { describeError, isAppError } from './domain/index.js';
+import { createLogger, registerSecrets } from './log.js';
+
+/**
+ * The process shell: load config (exit 78 on any problem, before connecting anywhere), start the
+ * app, tell pm2 we are ready, and turn signals into a graceful stop within a deadline shorter
+ * than pm2's kill_timeout (STACK.md §8). A second signal exits at once.
+ */
+const EXIT_CONFIG = 78;
+const CONFIG_CODES = ['CONFIG_INVALID', 'CONFIG_UNREADABLE', 'CONFIG_SECRET_MISSING', 'CONFIG_LIVE_NOT_CONFIRMED', 'MARKET_INVALID_SESSION_TIMES', 'MARKET_CALENDAR_INVALID'];
+
+function load(): LoadedConfig {
+  const { values } = parseArgs({ options: { mode: { type: 'string' }, 'config-dir': { type: 'string' } }, strict: false });
+  const dir = resolve(typeof values['config-dir'] === 'string' ? values['config-dir'] : process.env.KIS_TRADER_CONFIG_DIR ?? 'config');
+  try {
+    return loadConfig({ dir, env: process.env, argvMode: typeof values.mode === 'string' ? values.mode : undefined });
+  } catch (err) {
+    if (isAppError(err) && CONFIG_CODES.includes(err.code)) {
+      const problems = Array.isArray(err.details.problems) ? (err.details.problems as string[]) : [err.message];
+      process.stderr.write(`kis-trader: config rejected (${err.code}):\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
+      process.exit(EXIT_CONFIG);
+    }
+    throw err;
+  }
+}
+
+async function main(): Promise<void> {
+  const loaded = load();
+  registerSecrets(secretValues(loaded.secrets));
+  const log = createLogger(loaded.config.log);
+  // Crash points for the crash tests (test/integration/daemon-crash.test.ts): a real SIGKILL at a chosen step.
+  const crashpoint = process.env.KIS_TRADER_CRASHPOINT;
+  let app: App | null = null;
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) {
+      log.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const deadline = setTimeout(() => {
+      log.error({ deadlineMs: loaded.config.daemon.shutdownDeadlineMs }, 'shutdown deadline passed: exiting');
+      process.exit(1);
+    }, loaded.config.daemon.shutdownDeadlineMs);
+    deadline.unref();
+    (app ? app.stop() : Promise.resolve()).then(() => {
+      log.info({}, 'stopped');
+      process.exit(0);
+    }, (err: unknown) => {
+      log.error({ err: describeError(err) }, 'shutdown failed');
+      process.exit(1);
+    });
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  // A rejected promise nobody awaited is a bug, but not one worth a crash loop: stop entries, keep exits and reconciliation.
+  process.on('unhandledRejection', (reason) => {
+    log.error({ err: describeError(reason) }, 'unhandled rejection: new entries halted');
+    try { app?.haltEntries('unhandled rejection', { error: describeError(reason) }); } catch { /* the store may be closed */ }
+  });
+  process.on('uncaughtException', (err) => {
+    log.fatal({ err: describeError(err), stack: err.stack }, 'uncaught exception: exiting (a restart reconciles with the broker)');
+    process.exit(1);
+  });
+
+  try {
+    app = createApp({
+      loaded, env: process.env, cwd: process.cwd(), log,
+      hooks: crashpoint === 'after-submitting' ? { afterSubmitting: () => process.kill(process.pid, 'SIGKILL') } : {},
+    });
+    await app.start();
+  } catch (err) {
+    log.fatal({ err: describeError(err), code: isAppError(err) ? err.code : undefined }, `cannot start: ${describeError(err)}`);
+    await app?.stop().catch(() => undefined);
+    process.exit(isAppError(err) && CONFIG_CODES.includes(err.code) ? EXIT_CONFIG : 1);
+  }
+  process.send?.('ready');
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`kis-trader: ${describeError(err)}\n`);
+  process.exit(1);
+});
