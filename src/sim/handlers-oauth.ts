@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import type { TokenAuthority } from './auth.js';
+import { formatExpiry } from './auth.js';
+import type { SimRequest, SimResponse } from './wire-format.js';
+
+/**
+ * OAuth endpoints (REFERENCE §3.1–3.3). Their errors use {error_description, error_code} at
+ * HTTP 403, not the rt_cd envelope (§13.5); expires_in and revoke's code are JSON numbers (§13.4).
+ */
+function str(body: Record<string, unknown> | null, key: string): string {
+  const v = body?.[key];
+  return typeof v === 'string' ? v : '';
+}
+
+function denied(code: string, text: string): SimResponse {
+  return { status: 403, body: { error_description: text, error_code: code } };
+}
+
+export function tokenP(tokens: TokenAuthority, req: SimRequest): SimResponse {
+  const b = req.body;
+  const res = tokens.issue(str(b, 'grant_type'), str(b, 'appkey'), str(b, 'appsecret'), req.now);
+  if (!res.ok) return { status: res.status, body: res.body };
+  const t = res.token;
+  return {
+    status: 200,
+    body: {
+      access_token: t.token,
+      access_token_token_expired: formatExpiry(t.expiresAt),
+      token_type: 'Bearer',
+      // the same token comes back within 6 h with its original expiry, so its remaining lifetime
+      expires_in: Math.max(0, Math.floor((t.expiresAt - req.now) / 1000)),
+    },
+  };
+}
+
+export function revokeP(tokens: TokenAuthority, req: SimRequest): SimResponse {
+  const b = req.body;
+  const cred = tokens.credentialsFor(str(b, 'appkey'));
+  if (!cred) return denied('EGW00103', '유효하지 않은 AppKey입니다.');
+  if (cred.appSecret !== str(b, 'appsecret')) return denied('EGW00105', '유효하지 않은 AppSecret입니다.');
+  if (!tokens.revoke(str(b, 'token'))) return denied('EGW00121', '유효하지 않은 token 입니다.');
+  return { status: 200, body: { code: 200, message: '접근토큰 폐기에 성공하였습니다' } };
+}
+
+/** §3.3: note `secretkey`, not `appsecret` */
+export function approval(tokens: TokenAuthority, req: SimRequest, seed: number): SimResponse {
+  const b = req.body;
+  if (str(b, 'grant_type') !== 'client_credentials') return denied('EGW00101', 'grant_type이 유효하지 않습니다.');
+  const cred = tokens.credentialsFor(str(b, 'appkey'));
+  if (!cred) return denied('EGW00103', '유효하지 않은 AppKey입니다.');
+  if (cred.appSecret !== str(b, 'secretkey')) return denied('EGW00105', '유효하지 않은 AppSecret입니다.');
+  const h = createHash('sha256').update(`${seed}:${cred.appKey}:${Math.floor(req.now / 86_400_000)}`).digest('hex');
+  return { status: 200, body: { approval_key: `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}` } };
+}

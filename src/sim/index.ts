@@ -1,0 +1,20 @@
+export { createSimulator, runSimServer } from './simulator.js';
+export type { Simulator, SimulatorOptions } from './simulator.js';
+export { SIM_DEFAULT_CREDENTIALS } from './credentials.js';
+export type { SimCredentials } from './credentials.js';
+export { parseFaultSpec, FAULT_KINDS } from './faults.js';
+export type { FaultRule, FaultKind, ActiveFault, FaultController } from './faults.js';
+export type { SyntheticMarket, SimQuote, MinuteTick, TradingState } from './synthetic-market.js';
+export type { SimSymbol } from './universe.js';
+export type { ExchangeState, SimOrderView, SimHoldingView, SimCashView, OrderKind } from './exchange.js';
+export type { TradeRecord } from './account-ledger.js';
+export { MSG, rejectionMessage, orderAcceptedMessage } from './messages.js';
+export type { KisMessage } from './messages.js';
+export type { OrderRejection } from './order-entry.js';
+// the pure matching engine and ledger, shared with the backtester
+export { applyEngineEvent, createEngineState, remainingOf, workingOrders, pruneFinished } from './matching-engine.js';
+export type {
+  EngineState, EngineEvent, EngineResult, EngineOrder, EngineOrderStatus, EngineFill, EngineRejection, NewOrder, MarketTick,
+} from './matching-engine.js';
+export { createLedger, applyFill, cashSettledBy, buyReservation, maxBuyQty, maxBuyAmount, ledgerAccount } from './account-ledger.js';
+export type { LedgerState, LedgerAccount, LedgerFill, LedgerPosition, CashFlow } from './account-ledger.js';

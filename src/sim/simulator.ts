@@ -1,0 +1,143 @@
+import { AppError, silentLogger } from '../domain/index.js';
+import type { Clock, KisEnv, Logger, TradingDate } from '../domain/index.js';
+import type { FeeRates, TradingCalendar } from '../market/index.js';
+import { RateWindow, TokenAuthority } from './auth.js';
+import { SIM_DEFAULT_CREDENTIALS, splitAccount } from './credentials.js';
+import type { SimCredentials } from './credentials.js';
+import { SimExchange } from './exchange.js';
+import type { ExchangeState } from './exchange.js';
+import { createFaultController } from './faults.js';
+import type { FaultController, FaultRule } from './faults.js';
+import { createSimServer } from './http-server.js';
+import { createSimCalendar } from './sim-calendar.js';
+import { createSyntheticMarket } from './synthetic-market.js';
+import type { SyntheticMarket } from './synthetic-market.js';
+
+export interface SimulatorOptions {
+  /** which KIS environment it imitates: TR_IDs, page sizes, paper-only codes, live-only TRs refused on paper */
+  env: KisEnv;
+  /** everything is deterministic from the seed and the clock */
+  seed: number;
+  clock: Clock;
+  calendar: TradingCalendar;
+  fees: FeeRates;
+  /** default [SIM_DEFAULT_CREDENTIALS] */
+  credentials?: SimCredentials[];
+  /** default 200 */
+  symbols?: number;
+  /** per app key, sliding one-second window; default 20 live / 2 paper (REFERENCE §4) */
+  rateLimitPerSec?: number;
+  /** default 86400 (§3.1) */
+  tokenTtlSec?: number;
+  /** fault specs, e.g. 'accept-then-drop:order-cash:1' (see faults.ts) */
+  faults?: (string | FaultRule)[];
+  log?: Logger;
+}
+
+export interface Simulator {
+  start(port?: number, host?: string): Promise<{ url: string; port: number }>;
+  stop(): Promise<void>;
+  readonly faults: FaultController;
+  readonly market: SyntheticMarket;
+  /** read access; every read first runs matching up to the clock's now */
+  readonly exchange: ExchangeState;
+  stats(): { requests: number; rateLimited: number; tokensIssued: number };
+}
+
+function invalid(message: string): never {
+  throw new AppError('SIM_INVALID_OPTIONS', `simulator options: ${message}`);
+}
+
+function validate(opts: SimulatorOptions): { credentials: SimCredentials[]; symbols: number; rate: number; ttl: number } {
+  if (opts.env !== 'live' && opts.env !== 'paper') invalid(`env must be 'live' or 'paper', got ${String(opts.env)}`);
+  if (!Number.isSafeInteger(opts.seed)) invalid(`seed must be a whole number, got ${opts.seed}`);
+  const credentials = opts.credentials ?? [SIM_DEFAULT_CREDENTIALS];
+  if (credentials.length === 0) invalid('at least one set of credentials is needed');
+  const keys = new Set<string>();
+  for (const c of credentials) {
+    if (!splitAccount(c.account)) invalid(`account must look like 50000000-01, got "${c.account}"`);
+    if (c.appKey === '' || keys.has(c.appKey)) invalid('app keys must be non-empty and distinct');
+    if (!Number.isSafeInteger(c.initialCash) || c.initialCash < 0) invalid(`initialCash must be whole won ≥ 0 for ${c.account}`);
+    keys.add(c.appKey);
+  }
+  const symbols = opts.symbols ?? 200;
+  if (!Number.isInteger(symbols) || symbols < 1 || symbols > 2000) invalid(`symbols must be within 1..2000, got ${symbols}`);
+  const rate = opts.rateLimitPerSec ?? (opts.env === 'live' ? 20 : 2);
+  if (!Number.isInteger(rate) || rate < 1) invalid(`rateLimitPerSec must be a whole number ≥ 1, got ${rate}`);
+  const ttl = opts.tokenTtlSec ?? 86_400;
+  if (!Number.isInteger(ttl) || ttl < 1) invalid(`tokenTtlSec must be a whole number ≥ 1, got ${ttl}`);
+  return { credentials, symbols, rate, ttl };
+}
+
+export function createSimulator(opts: SimulatorOptions): Simulator {
+  const v = validate(opts);
+  const log = opts.log ?? silentLogger;
+  const calendar = createSimCalendar(opts.calendar);
+  const market = createSyntheticMarket({ seed: opts.seed, symbols: v.symbols, clock: opts.clock, calendar });
+  // branch numbers as observed (§7.2, §12): 06010 live, 00950 paper
+  const branch = opts.env === 'live' ? '06010' : '00950';
+  const exchange = new SimExchange({
+    seed: opts.seed, market, calendar, fees: opts.fees, branch,
+    accounts: v.credentials.map((c) => ({ account: c.account.replace(/^(\d{8})(\d{2})$/, '$1-$2'), initialCash: c.initialCash })),
+  });
+  const tokens = new TokenAuthority({ seed: opts.seed, ttlSec: v.ttl, credentials: v.credentials });
+  const rate = new RateWindow(v.rate);
+  const faults = createFaultController(opts.seed, opts.faults ?? []);
+  const stats = { requests: 0, rateLimited: 0 };
+  const server = createSimServer({
+    seed: opts.seed,
+    handler: { env: opts.env, market, exchange, calendar, fees: opts.fees, branch },
+    tokens, rate, faults, clock: opts.clock, log, stats,
+  });
+  const now = () => opts.clock.now();
+  const view: ExchangeState = {
+    orders: (account: string, date?: TradingDate) => {
+      exchange.advanceTo(now());
+      return exchange.orders(account, date);
+    },
+    holdings: (account) => {
+      exchange.advanceTo(now());
+      return exchange.holdings(account);
+    },
+    cash: (account) => {
+      exchange.advanceTo(now());
+      return exchange.cash(account, now());
+    },
+    trades: (account) => {
+      exchange.advanceTo(now());
+      return exchange.trades(account);
+    },
+    get ordersReceived() {
+      return exchange.ordersReceived;
+    },
+    get cancelsReceived() {
+      return exchange.cancelsReceived;
+    },
+  };
+  let started = false;
+  return {
+    async start(port = 0, host = '127.0.0.1') {
+      const addr = await server.start(port, host);
+      started = true;
+      log.info({ url: addr.url, env: opts.env, seed: opts.seed, symbols: v.symbols }, 'KIS simulator listening');
+      return addr;
+    },
+    async stop() {
+      if (!started) return;
+      started = false;
+      await server.stop();
+      log.info({}, 'KIS simulator stopped');
+    },
+    faults,
+    market,
+    exchange: view,
+    stats: () => ({ requests: stats.requests, rateLimited: stats.rateLimited, tokensIssued: tokens.issued }),
+  };
+}
+
+/** What `kis-trader sim --port P --env live|paper --seed S` runs: a simulator already listening. */
+export async function runSimServer(opts: SimulatorOptions & { port: number; host?: string }): Promise<Simulator> {
+  const sim = createSimulator(opts);
+  await sim.start(opts.port, opts.host ?? '127.0.0.1');
+  return sim;
+}

@@ -1,0 +1,261 @@
+import { AppError, epochMs, krw, kstDateOf, shares } from '../domain/index.js';
+import type { BookLevel, Clock, DailyBar, EpochMs, Krw, OrderBook, StockCode, TradingDate } from '../domain/index.js';
+import { addTicks, tickSize } from '../market/index.js';
+import { createPlanChain, createTradingDayList } from './daily-plan.js';
+import type { DayPlan, PlanChain } from './daily-plan.js';
+import { STREAM, foldSeed, uniform } from './hash-random.js';
+import { buildIntradayPath } from './intraday-path.js';
+import type { IntradayPath } from './intraday-path.js';
+import type { SimCalendar } from './sim-calendar.js';
+import { buildUniverse } from './universe.js';
+import type { SimSymbol } from './universe.js';
+
+/**
+ * The deterministic market: what any symbol looks like at any instant, computed on demand from
+ * (seed, symbol, time). Today's paths are memoized per symbol-day; past days keep only a bar.
+ */
+export type TradingState = 'pre-open' | 'continuous' | 'auction' | 'closed';
+
+export interface SimQuote {
+  symbol: SimSymbol;
+  at: EpochMs;
+  /** the trading day the quote belongs to (the last one on weekends and holidays) */
+  date: TradingDate;
+  state: TradingState;
+  price: Krw;
+  /** 0 before the open, as KIS shows a day without trades (⚠ uncertain) */
+  open: Krw;
+  high: Krw;
+  low: Krw;
+  base: Krw;
+  upper: Krw;
+  lower: Krw;
+  tick: Krw;
+  volume: number;
+  value: number;
+  /** HHMMSS-able instants of today's high and low; null before the open */
+  highAt: EpochMs | null;
+  lowAt: EpochMs | null;
+  prev: DailyBar | null;
+}
+
+export interface MinuteTick {
+  symbol: StockCode;
+  at: EpochMs;
+  last: Krw;
+  asks: BookLevel[];
+  bids: BookLevel[];
+  volume: number;
+}
+
+export interface SyntheticMarket {
+  symbols(): readonly SimSymbol[];
+  symbol(code: string): SimSymbol | undefined;
+  /** throws SIM_UNKNOWN_SYMBOL */
+  quote(code: string, t?: EpochMs): SimQuote;
+  /** ten levels each side, best first; fewer near the price limits */
+  book(code: string, t?: EpochMs): OrderBook;
+  /** completed daily bars (plus today's partial bar once the session has opened), oldest first */
+  dailyBars(code: string, opts?: { end?: TradingDate; count?: number; at?: EpochMs }): DailyBar[];
+  /** for the matching engine: minutes of continuous trading on a day, one tick per minute */
+  steps(date: TradingDate): number;
+  minuteTick(code: string, date: TradingDate, step: number): MinuteTick;
+  closingAuction(code: string, date: TradingDate): { price: Krw; volume: number; at: EpochMs };
+  plan(code: string, date: TradingDate): DayPlan;
+}
+
+const BOOK_LEVELS = 10;
+const PATH_CACHE = 450;
+
+export function createSyntheticMarket(opts: { seed: number; symbols: number; clock: Clock; calendar: SimCalendar }): SyntheticMarket {
+  const { clock, calendar: cal } = opts;
+  const seed = foldSeed(opts.seed);
+  const universe = buildUniverse(seed, opts.symbols);
+  const days = createTradingDayList(cal);
+  const byCode = new Map(universe.map((s) => [s.code as string, s]));
+  const chains = new Map<number, PlanChain>();
+  const paths = new Map<string, IntradayPath>();
+  const bars = new Map<string, DailyBar>();
+
+  const sym = (code: string): SimSymbol => {
+    const s = byCode.get(code);
+    if (!s) throw new AppError('SIM_UNKNOWN_SYMBOL', `no such symbol in the simulator: ${code}`, { details: { code } });
+    return s;
+  };
+  const chainOf = (s: SimSymbol): PlanChain => {
+    let c = chains.get(s.index);
+    if (!c) {
+      c = createPlanChain(seed, s, days);
+      chains.set(s.index, c);
+    }
+    return c;
+  };
+  const planOf = (s: SimSymbol, d: TradingDate): DayPlan => {
+    const p = chainOf(s).plan(d);
+    if (!p) throw new AppError('SIM_INVALID_OPTIONS', `no simulated history on ${d} (history starts 2024-01-02)`, { details: { date: d } });
+    return p;
+  };
+  const steps = (d: TradingDate): number => {
+    const b = cal.bounds(d);
+    return Math.max(1, Math.round((b.closingAuctionStart - b.open) / 60_000));
+  };
+  const pathOf = (s: SimSymbol, d: TradingDate, keep: boolean): IntradayPath => {
+    const key = `${s.index}:${d}`;
+    const hit = paths.get(key);
+    if (hit) {
+      paths.delete(key);
+      paths.set(key, hit);
+      return hit;
+    }
+    const p = buildIntradayPath(seed, s, planOf(s, d), steps(d));
+    if (keep) {
+      paths.set(key, p);
+      if (paths.size > PATH_CACHE) {
+        const oldest = paths.keys().next().value;
+        if (oldest !== undefined) paths.delete(oldest);
+      }
+    }
+    return p;
+  };
+  const fullBar = (s: SimSymbol, d: TradingDate): DailyBar => {
+    const key = `${s.index}:${d}`;
+    const hit = bars.get(key);
+    if (hit) return hit;
+    const plan = planOf(s, d);
+    const p = pathOf(s, d, false);
+    const bar: DailyBar = {
+      symbol: s.code, date: d, open: plan.open, high: p.dayHigh, low: p.dayLow, close: plan.close,
+      volume: shares(p.dayVolume), value: krw(Math.round(p.dayValue)),
+    };
+    bars.set(key, bar);
+    return bar;
+  };
+  const prevBar = (s: SimSymbol, d: TradingDate): DailyBar | null => {
+    const pd = cal.previous(d);
+    return chainOf(s).plan(pd) ? fullBar(s, pd) : null;
+  };
+
+  const quote = (code: string, at?: EpochMs): SimQuote => {
+    const s = sym(code);
+    const t = at ?? clock.now();
+    const d = cal.sessionDay(t);
+    const plan = planOf(s, d);
+    const b = cal.bounds(d);
+    // on a weekend or holiday the quote is the last trading day's, fully closed
+    const sameDay = kstDateOf(t) === d;
+    const base = { symbol: s, at: t, date: d, base: plan.base, upper: plan.upper, lower: plan.lower, prev: prevBar(s, d) };
+    if (sameDay && t < b.open) {
+      return { ...base, state: 'pre-open', price: plan.base, open: krw(0), high: krw(0), low: krw(0), tick: tickSize(plan.base), volume: 0, value: 0, highAt: null, lowAt: null };
+    }
+    const path = pathOf(s, d, true);
+    if (!sameDay || t >= b.close) {
+      const k = argExtremes(path, path.steps - 1);
+      // the closing auction may set the day's high or low
+      const hiAt = plan.close > (path.high[path.steps - 1] ?? 0) ? b.close : stepAt(b.open, k.hi);
+      const loAt = plan.close < (path.low[path.steps - 1] ?? Infinity) ? b.close : stepAt(b.open, k.lo);
+      return {
+        ...base, state: 'closed', price: plan.close, open: plan.open, high: path.dayHigh, low: path.dayLow, tick: tickSize(plan.close),
+        volume: path.dayVolume, value: Math.round(path.dayValue), highAt: hiAt, lowAt: loAt,
+      };
+    }
+    const k = Math.min(path.steps - 1, Math.floor((t - b.open) / 60_000));
+    const price = krw(path.prices[k] ?? plan.open);
+    const ext = argExtremes(path, k);
+    return {
+      ...base, state: t >= b.closingAuctionStart ? 'auction' : 'continuous', price, open: plan.open,
+      high: krw(path.high[k] ?? price), low: krw(path.low[k] ?? price), tick: tickSize(price),
+      volume: path.cumVolume[k] ?? 0, value: Math.round(path.cumValue[k] ?? 0), highAt: stepAt(b.open, ext.hi), lowAt: stepAt(b.open, ext.lo),
+    };
+  };
+
+  const levels = (s: SimSymbol, plan: DayPlan, stepKey: number, last: Krw): { asks: BookLevel[]; bids: BookLevel[] } => {
+    const perStep = plan.dayVolume / steps(plan.date);
+    const size = (side: number, level: number) =>
+      shares(Math.max(1, Math.round(perStep * (0.3 + 1.4 * uniform(seed, s.index, plan.dayNo, STREAM.book, stepKey, side * 16 + level)) * (1 + 0.15 * level))));
+    const asks: BookLevel[] = [];
+    const bids: BookLevel[] = [];
+    // the last trade is the best bid; the best ask is one tick above (§6.2 levels are best first)
+    let a = last;
+    let bd = last;
+    for (let i = 0; i < BOOK_LEVELS; i++) {
+      a = addTicks(a, 1);
+      if (a <= plan.upper) asks.push({ price: a, qty: size(1, i) });
+      if (i === 0) {
+        if (last >= plan.lower) bids.push({ price: last, qty: size(2, i) });
+      } else {
+        const next = addTicks(bd, -1);
+        if (next < bd && next >= plan.lower) bids.push({ price: next, qty: size(2, i) });
+        bd = next;
+      }
+    }
+    return { asks, bids };
+  };
+
+  return {
+    symbols: () => universe,
+    symbol: (code) => byCode.get(code),
+    quote,
+    book(code, at) {
+      const q = quote(code, at);
+      const plan = planOf(q.symbol, q.date);
+      const b = cal.bounds(q.date);
+      const stepKey = q.state === 'pre-open' ? -1 : q.state === 'closed' ? 100_000 : Math.floor((q.at - b.open) / 60_000);
+      return { symbol: q.symbol.code, ...levels(q.symbol, plan, stepKey, q.price), at: q.at };
+    },
+    dailyBars(code, o = {}) {
+      const s = sym(code);
+      const t = o.at ?? clock.now();
+      const today = cal.sessionDay(t);
+      const end = o.end !== undefined && o.end < today ? (cal.isTradingDay(o.end) ? o.end : cal.previous(o.end)) : today;
+      const count = o.count ?? 250;
+      const out: DailyBar[] = [];
+      let d = end;
+      while (out.length < count && chainOf(s).plan(d)) {
+        if (d === today) {
+          const q = quote(code, t);
+          if (q.state !== 'pre-open') {
+            out.push({ symbol: s.code, date: d, open: q.open, high: q.high, low: q.low, close: q.price, volume: shares(q.volume), value: krw(q.value) });
+          }
+        } else {
+          out.push(fullBar(s, d));
+        }
+        d = cal.previous(d);
+      }
+      return out.reverse();
+    },
+    steps,
+    minuteTick(code, date, step) {
+      const s = sym(code);
+      const plan = planOf(s, date);
+      const path = pathOf(s, date, true);
+      const k = Math.min(path.steps - 1, Math.max(0, step));
+      const last = krw(path.prices[k] ?? plan.open);
+      return { symbol: s.code, at: stepAt(cal.bounds(date).open, k), last, ...levels(s, plan, k, last), volume: path.volumes[k] ?? 0 };
+    },
+    closingAuction(code, date) {
+      const s = sym(code);
+      const path = pathOf(s, date, true);
+      return { price: path.close, volume: path.auctionVolume, at: cal.bounds(date).close };
+    },
+    plan: (code, date) => planOf(sym(code), date),
+  };
+}
+
+function stepAt(open: EpochMs, k: number): EpochMs {
+  return epochMs(open + k * 60_000);
+}
+
+/** the first step where today's high and low (so far, through step k) were reached */
+function argExtremes(path: IntradayPath, k: number): { hi: number; lo: number } {
+  const hiV = path.high[k] ?? 0;
+  const loV = path.low[k] ?? 0;
+  let hi = 0;
+  let lo = 0;
+  for (let i = 0; i <= k; i++) {
+    if ((path.prices[i] ?? 0) === hiV) { hi = i; break; }
+  }
+  for (let i = 0; i <= k; i++) {
+    if ((path.prices[i] ?? 0) === loV) { lo = i; break; }
+  }
+  return { hi, lo };
+}
