@@ -3,7 +3,7 @@ import type { Clock, EpochMs, Halt, Logger, OrderIntent } from './domain/index.j
 import type { Config } from './config/index.js';
 import type { KisClient } from './kis/index.js';
 import type { FeeRates, TradingCalendar } from './market/index.js';
-import { runReconcile, runSubmitOrder } from './orders/index.js';
+import { runCancelStale, runReconcile, runSubmitOrder } from './orders/index.js';
 import type { ReconcileSummary, SubmitResult } from './orders/index.js';
 import type { OrderJob, Producers, SignalJob } from './queues/index.js';
 import { runScan } from './scan/index.js';
@@ -84,6 +84,7 @@ export function createJobs(ctx: JobContext): Jobs {
       skewMs: SKEW_MS, transaction: (fn) => store.transaction(fn),
     });
     log.info({ job: 'reconcile', reason, ...summary, account: { cash: summary.account.cash, totalValue: summary.account.totalValue, holdings: summary.account.holdings.length } }, 'reconciled with the broker');
+    await runCancelStale({ orders: store.orders, broker: kis.broker, kv: store.risk, clock, log, afterMs: config.orders.cancelUnfilledAfterMinutes * 60_000 });
     // Intents written but never sent (a crash between INSERT and 'submitting'): send them now if still fresh.
     for (const o of store.orders.withStatus(['pending'])) {
       if (o.origin === 'daemon') await submitLocked(o);

@@ -7,3 +7,5 @@ export { runSubmitOrder } from './submit.js';
 export type { SubmitDeps, SubmitOutcome, SubmitResult } from './submit.js';
 export { runReconcile } from './reconcile-runner.js';
 export type { ReconcileDeps, ReconcileSummary } from './reconcile-runner.js';
+export { runCancelStale, cancelRequestedKey } from './cancel.js';
+export type { CancelDeps } from './cancel.js';

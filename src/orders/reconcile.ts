@@ -57,14 +57,18 @@ export type ReconcileEvent =
   | { kind: 'adopt'; venue: VenueOrder }
   | { kind: 'anomaly'; reason: string; details: Record<string, unknown> };
 
-/** The status a broker row implies (REFERENCE §7.4 "order state derivation"). */
-export function statusFromVenue(v: VenueOrder, sessionOver: boolean): OrderStatus {
+/**
+ * The status a broker row implies (REFERENCE §7.4 "order state derivation"). A cancel shows as
+ * cncl_cfrm_qty plus a cancel row pointing at the order; quantity that ended unfilled at the
+ * close shows as cncl_cfrm_qty with no such row (§7.8 point 4), which is an expiry.
+ */
+export function statusFromVenue(v: VenueOrder, sessionOver: boolean, hasCancelRow = false): OrderStatus {
   if (v.filledQty >= v.qty) return 'filled';
   if (v.remainingQty > 0) {
     if (sessionOver) return 'expired';
     return v.filledQty > 0 ? 'partial' : 'accepted';
   }
-  if (v.cancelledQty > 0) return 'cancelled';
+  if (v.cancelledQty > 0) return hasCancelRow || !sessionOver ? 'cancelled' : 'expired';
   if (v.rejectedQty > 0 && v.filledQty === 0) return 'rejected';
   // Nothing working, not all filled, nothing cancelled or rejected: KIS's way of showing a day
   // order that ended unfilled (REFERENCE §7.8 point 4, not documented exactly).
@@ -79,6 +83,8 @@ function sameOrder(o: OrderRecord, v: VenueOrder): boolean {
 export function reconcileOrders(input: ReconcileInput): ReconcileEvent[] {
   const events: ReconcileEvent[] = [];
   const venue = input.venue.filter((v) => !v.isAmendment);
+  const cancelled = new Set(input.venue.flatMap((v) => (v.isAmendment && v.originalOrderId ? [v.originalOrderId] : [])));
+  const implied = (v: VenueOrder): OrderStatus => statusFromVenue(v, input.sessionOver, cancelled.has(v.venueOrderId));
   const byVenueId = new Map(venue.map((v) => [v.venueOrderId, v]));
   const claimed = new Set(input.local.flatMap((o) => (o.venueOrderId ? [o.venueOrderId] : [])));
 
@@ -106,7 +112,7 @@ export function reconcileOrders(input: ReconcileInput): ReconcileEvent[] {
       });
     }
     if (status === null) return;
-    const to = statusFromVenue(v, input.sessionOver);
+    const to = implied(v);
     if (to !== status && canTransition(status, to)) {
       events.push({ kind: 'status', orderId: o.id, from: status, to, reason: 'broker' });
     }
@@ -142,7 +148,7 @@ export function reconcileOrders(input: ReconcileInput): ReconcileEvent[] {
       .sort((a, b) => a.orderedAt - b.orderedAt || a.venueOrderId.localeCompare(b.venueOrderId))[0];
     if (match) {
       claimed.add(match.venueOrderId);
-      events.push({ kind: 'link', orderId: o.id, venueOrderId: match.venueOrderId, branch: match.branch, from: o.status, to: statusFromVenue(match, input.sessionOver), venue: match });
+      events.push({ kind: 'link', orderId: o.id, venueOrderId: match.venueOrderId, branch: match.branch, from: o.status, to: implied(match), venue: match });
       follow({ ...o, venueOrderId: match.venueOrderId }, match, null);
       continue;
     }

@@ -17,8 +17,16 @@ describe('statusFromVenue', () => {
     [{ filledQty: shares(4), remainingQty: shares(0), cancelledQty: shares(6) }, false, 'cancelled'],
     [{ filledQty: shares(0), remainingQty: shares(0), rejectedQty: shares(10) }, false, 'rejected'],
     [{ filledQty: shares(0), remainingQty: shares(0) }, true, 'expired'],
+    [{ filledQty: shares(2), remainingQty: shares(0), cancelledQty: shares(8) }, true, 'expired'],
   ] as const)('%o (session over: %s) → %s', (row, over, expected) => {
     expect(statusFromVenue(venueOrder({ ...row, filledValue: krw(row.filledQty * 72000) }), over)).toBe(expected);
+  });
+});
+
+describe('statusFromVenue with a cancel row', () => {
+  it('is cancelled, not expired, when a cancel order points at it, even after the close', () => {
+    const v = venueOrder({ filledQty: shares(2), filledValue: krw(144000), remainingQty: shares(0), cancelledQty: shares(8) });
+    expect(statusFromVenue(v, true, true)).toBe('cancelled');
   });
 });
 
