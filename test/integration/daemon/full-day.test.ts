@@ -1,0 +1,60 @@
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { join } from 'node:path';
+import { createApp } from '../../../src/app.js';
+import { loadConfig } from '../../../src/config/index.js';
+import { silentLogger, tradingDate } from '../../../src/domain/index.js';
+import { daemonEnv, readRows, ROOT, startSharedSim, waitFor } from '../../helpers/daemon.js';
+
+/**
+ * A whole trading day in sim time (09:30 → 15:50 KST at 400× real time, about a minute): the
+ * daemon scans, decides, orders, records fills, reconciles and writes its after-close summary,
+ * and its trade log agrees with the simulator's books order by order.
+ */
+const DATE = tradingDate('20261126');
+const cleanups: (() => Promise<unknown> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+describe('a full day in sim time', () => {
+  it('produces scans, decisions, orders and fills that match the simulator', async () => {
+    const h = await startSharedSim({ date: DATE, hhmmss: '093000', speed: 400 });
+    const d = daemonEnv(h, inject('redisUrl'), { KIS_TRADER__SCAN__TOP_N: '5' });
+    cleanups.push(() => h.stop(), () => d.cleanup());
+    const app = createApp({ loaded: loadConfig({ dir: join(ROOT, 'config'), env: d.env }), env: d.env, cwd: ROOT, log: silentLogger });
+    await app.start();
+    let stopped = false;
+    cleanups.push(() => (stopped ? undefined : app.stop()));
+
+    await waitFor(() => (app.store.kv.get(`after-close.${DATE}`) === true ? true : undefined), 120_000, 'the after-close job');
+    stopped = true;
+    await app.stop();
+
+    const count = (sql: string) => readRows<{ n: number }>(d.dbPath, sql)[0]!.n;
+    expect(count('SELECT count(*) n FROM scan_snapshots')).toBeGreaterThan(20);
+    expect(count('SELECT count(*) n FROM decisions')).toBeGreaterThan(20);
+    expect(count(`SELECT count(*) n FROM decisions WHERE outcome = 'order'`)).toBeGreaterThan(0);
+    expect(count(`SELECT count(*) n FROM risk_state WHERE key = 'entries-halted'`)).toBe(0);
+
+    // Order by order, the trade log says what the simulator's books say.
+    const orders = readRows<{ id: number; venue_order_id: string | null; status: string; filled_qty: number; origin: string }>(d.dbPath, 'SELECT id, venue_order_id, status, filled_qty, origin FROM orders');
+    const simOrders = h.sim.exchange.orders('50000000-01', DATE).filter((o) => o.kind === 'new');
+    const cancels = h.sim.exchange.orders('50000000-01', DATE).filter((o) => o.kind === 'cancel');
+    const placed = orders.filter((o) => o.venue_order_id !== null);
+    expect(placed.length).toBeGreaterThan(0);
+    expect(placed.length).toBe(simOrders.length);
+    expect(orders.every((o) => o.origin === 'daemon')).toBe(true);
+    for (const o of placed) {
+      const s = simOrders.find((x) => x.odno === o.venue_order_id)!;
+      expect(s, `sim order ${o.venue_order_id}`).toBeDefined();
+      const fills = readRows<{ qty: number; value: number }>(d.dbPath, `SELECT qty, value FROM fills WHERE order_id = ${o.id}`);
+      expect(fills.reduce((a, f) => a + f.qty, 0)).toBe(s.filledQty);
+      expect(fills.reduce((a, f) => a + f.value, 0)).toBe(s.filledValue);
+      expect(o.filled_qty).toBe(s.filledQty);
+      expect(['filled', 'cancelled', 'expired', 'rejected']).toContain(o.status);
+    }
+    expect(placed.some((o) => o.status === 'filled')).toBe(true);
+    // Every cancel at the broker was requested by the daemon, for one of its own orders.
+    for (const c of cancels) expect(placed.map((o) => o.venue_order_id)).toContain(c.orgnOdno);
+  }, 150_000);
+});
