@@ -33,7 +33,22 @@ export function simStartInstant(now: EpochMs, startAt: string, calendar: Trading
   return kstInstant(day, `${startAt.replace(':', '')}00`);
 }
 
-export function planClock(opts: { mode: 'sim' | 'paper' | 'live'; startAt: string | null; speed: number; env: Env; calendar: TradingCalendar }): ClockPlan {
+/**
+ * Where a restarted sim-mode daemon picks up: the simulated time it had reached, so its broker
+ * (the simulator, rebuilt from its journal) is as it left it; or, when that day's trading was
+ * over, the next trading day at `startAt`. Downtime does not pass in sim time.
+ */
+export function simResumeInstant(last: EpochMs, startAt: string, endOfDay: string, calendar: TradingCalendar): EpochMs {
+  const day = kstDateOf(last);
+  if (calendar.isTradingDay(day) && last < kstInstant(day, `${endOfDay.replace(':', '')}00`)) return epochMs(last + 1000);
+  return kstInstant(calendar.nextTradingDay(day), `${startAt.replace(':', '')}00`);
+}
+
+export function planClock(opts: {
+  mode: 'sim' | 'paper' | 'live'; startAt: string | null; speed: number; env: Env; calendar: TradingCalendar;
+  /** sim mode: the simulated time a previous run reached, and the time of day after which it rolls to the next day */
+  resume?: { last: EpochMs; endOfDay: string } | null;
+}): ClockPlan {
   const pinned = opts.env.KIS_TRADER_CLOCK_ANCHOR;
   if (pinned) {
     const a = parseClockAnchor(pinned);
@@ -41,6 +56,8 @@ export function planClock(opts: { mode: 'sim' | 'paper' | 'live'; startAt: strin
   }
   if (opts.mode !== 'sim' || opts.startAt === null) return { clock: systemClock, anchor: null };
   const real = systemClock.now();
-  const sim = simStartInstant(real, opts.startAt, opts.calendar);
+  const sim = opts.resume
+    ? simResumeInstant(opts.resume.last, opts.startAt, opts.resume.endOfDay, opts.calendar)
+    : simStartInstant(real, opts.startAt, opts.calendar);
   return { clock: createShiftedClock(systemClock, sim, opts.speed), anchor: `${sim}@${real}x${opts.speed}` };
 }

@@ -83,7 +83,8 @@ export function createJobs(ctx: JobContext): Jobs {
       calendar: ctx.calendar(), fees: ctx.fees, log: log.child({ job: 'reconcile' }), graceMs: config.orders.unknownGraceSeconds * 1000,
       skewMs: SKEW_MS, transaction: (fn) => store.transaction(fn),
     });
-    log.info({ job: 'reconcile', reason, ...summary, account: { cash: summary.account.cash, totalValue: summary.account.totalValue, holdings: summary.account.holdings.length } }, 'reconciled with the broker');
+    const { account, ...counts } = summary;
+    log.info({ job: 'reconcile', reason, ...counts, balance: { cash: account.cash, totalValue: account.totalValue, holdings: account.holdings.length } }, 'reconciled with the broker');
     await runCancelStale({ orders: store.orders, broker: kis.broker, kv: store.risk, clock, log, afterMs: config.orders.cancelUnfilledAfterMinutes * 60_000 });
     // Intents written but never sent (a crash between INSERT and 'submitting'): send them now if still fresh.
     for (const o of store.orders.withStatus(['pending'])) {

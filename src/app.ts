@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
-import { AppError, describeError, ppm, tradingDate } from './domain/index.js';
+import { join, resolve } from 'node:path';
+import { AppError, describeError, epochMs, ppm, systemClock, tradingDate } from './domain/index.js';
 import type { Clock, KisEnv, Logger } from './domain/index.js';
 import type { Env, LoadedConfig } from './config/index.js';
 import { createKisClient, tokenStoreKey } from './kis/index.js';
@@ -14,8 +14,8 @@ import { acquireInstanceLock, createRedisLock, createRedisRateBudget } from './r
 import type { InstanceLock } from './redis/index.js';
 import { createScheduler } from './schedule.js';
 import type { Scheduler } from './schedule.js';
-import { createSimulator, SIM_DEFAULT_CREDENTIALS } from './sim/index.js';
-import type { Simulator } from './sim/index.js';
+import { createFileJournal, createSimulator, SIM_DEFAULT_CREDENTIALS } from './sim/index.js';
+import type { JournalEntry, Simulator } from './sim/index.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/index.js';
 import { planClock } from './app-clock.js';
@@ -101,6 +101,9 @@ export async function connectRedis(url: string, log: Logger): Promise<Redis> {
   return redis;
 }
 
+const SIM_CLOCK_KEY = 'sim-clock';
+const journalTime = (e: JournalEntry): number => (e.kind === 'token' ? e.at : e.input.now);
+
 export function createApp(opts: AppOptions): App {
   const { config, secrets, hash } = opts.loaded;
   const log = opts.log;
@@ -108,12 +111,24 @@ export function createApp(opts: AppOptions): App {
 
   const calendarData = parseCalendarData(JSON.parse(readFileSync(at(config.market.calendarFile), 'utf8')) as unknown);
   let calendar: TradingCalendar = createCalendar(calendarData, sessionTimes(config.market.sessions));
-  const { clock, anchor } = planClock({ mode: config.mode, startAt: config.sim.startAt, speed: config.sim.speed, env: opts.env, calendar });
+  // The store is opened before the clock is known (sim mode resumes from it): it reads time through this.
+  let clockTarget: Clock = systemClock;
+  const clock: Clock = { now: () => clockTarget.now() };
+  const store = openStore({ path: at(config.store.path), synchronous: config.store.synchronous, clock });
+  const inProcessSim = config.mode === 'sim' && !opts.env.KIS_TRADER_SIM_URL;
+  const simJournal = createFileJournal(at(join(config.dataDir, 'sim', `journal-${config.sim.env}-${config.sim.seed}.jsonl`)));
+  const lastSimTime = inProcessSim ? Math.max(store.kv.get<number>(SIM_CLOCK_KEY) ?? 0, ...simJournal.load().map(journalTime)) : 0;
+  const plan = planClock({
+    mode: config.mode, startAt: config.sim.startAt, speed: config.sim.speed, env: opts.env, calendar,
+    resume: lastSimTime > 0 ? { last: epochMs(lastSimTime), endOfDay: config.schedule.afterCloseAt } : null,
+  });
+  clockTarget = plan.clock;
+  const anchor = plan.anchor;
   const fees: FeeRates = {
     commission: ppm(config.market.commissionPpm),
     taxTable: config.market.taxTable.map((t) => ({ from: tradingDate(t.from), kospi: ppm(t.kospiPpm), kosdaq: ppm(t.kosdaqPpm) })),
   };
-  const store = openStore({ path: at(config.store.path), synchronous: config.store.synchronous, clock });
+  let simClockTimer: ReturnType<typeof setInterval> | null = null;
 
   let embedded: EmbeddedRedis | null = null;
   let redis: Redis | null = null;
@@ -144,17 +159,19 @@ export function createApp(opts: AppOptions): App {
     if (config.mode === 'sim') {
       env = config.sim.env;
       creds = SIM_DEFAULT_CREDENTIALS;
-      const external = opts.env.KIS_TRADER_SIM_URL;
-      if (external) {
-        baseUrl = external;
+      if (!inProcessSim) {
+        baseUrl = opts.env.KIS_TRADER_SIM_URL ?? '';
       } else {
         sim = createSimulator({
           env, seed: config.sim.seed, clock, calendar, fees, symbols: config.sim.symbols, faults: [...config.sim.faults],
           credentials: [{ ...SIM_DEFAULT_CREDENTIALS, initialCash: config.sim.initialCash as typeof SIM_DEFAULT_CREDENTIALS.initialCash }],
-          log: log.child({ mod: 'sim' }),
+          log: log.child({ mod: 'sim' }), journal: simJournal,
         });
         baseUrl = (await sim.start(config.sim.port)).url;
         simUrl = baseUrl;
+        // Remember how far sim time got, so a restart resumes there (app-clock.ts).
+        simClockTimer = setInterval(() => store.kv.set(SIM_CLOCK_KEY, clock.now(), clock.now()), 5000);
+        simClockTimer.unref();
       }
       log.info({ env, baseUrl, clockAnchor: anchor, speed: config.sim.speed }, 'sim mode: trading the built-in KIS simulator');
     } else {
@@ -221,6 +238,10 @@ export function createApp(opts: AppOptions): App {
 
   async function stop(): Promise<void> {
     scheduler?.stop();
+    if (simClockTimer) {
+      clearInterval(simClockTimer);
+      store.kv.set(SIM_CLOCK_KEY, clock.now(), clock.now());
+    }
     // Signals first, orders last: an order in flight finishes before its worker returns.
     for (const w of workers) await w.close().catch((err: unknown) => log.warn({ err: describeError(err) }, 'worker close failed'));
     await producers?.close();

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { TokenAuthority } from './auth.js';
+import type { SimJournal } from './journal.js';
 import { formatExpiry } from './auth.js';
 import type { SimRequest, SimResponse } from './wire-format.js';
 
@@ -16,10 +17,11 @@ function denied(code: string, text: string): SimResponse {
   return { status: 403, body: { error_description: text, error_code: code } };
 }
 
-export function tokenP(tokens: TokenAuthority, req: SimRequest): SimResponse {
+export function tokenP(tokens: TokenAuthority, req: SimRequest, journal: SimJournal | null = null): SimResponse {
   const b = req.body;
   const res = tokens.issue(str(b, 'grant_type'), str(b, 'appkey'), str(b, 'appsecret'), req.now);
   if (!res.ok) return { status: res.status, body: res.body };
+  if (res.fresh) journal?.append({ kind: 'token', grantType: str(b, 'grant_type'), appKey: str(b, 'appkey'), appSecret: str(b, 'appsecret'), at: req.now });
   const t = res.token;
   return {
     status: 200,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { checkAccount } from './account-check.js';
 import { MSG, badFieldValue, missingField, orderAcceptedMessage, rejectionMessage } from './messages.js';
 import type { KisMessage } from './messages.js';
+import type { ReviseInput } from './order-entry.js';
 import { placeOrder, reviseOrder } from './order-entry.js';
 import type { EntryResult } from './order-entry.js';
 import { fail, hhmmss } from './wire-format.js';
@@ -55,9 +56,11 @@ export function orderCash(deps: HandlerDeps, req: SimRequest): SimResponse {
   if ('error' in acct) return fail(acct.error);
   if (!exchangeOk(f)) return fail(rejectionMessage(deps.env, 'UNSUPPORTED_ORDER_TYPE'));
   const side = req.trId.endsWith('0012U') ? 'buy' : 'sell';
-  const res = placeOrder(deps.exchange, deps.env, {
+  const input = {
     account: acct.account, symbol: f.PDNO ?? '', side, ordDvsn: f.ORD_DVSN ?? '', qty: f.ORD_QTY ?? '', price: f.ORD_UNPR ?? '', now: req.now,
-  });
+  } as const;
+  const res = placeOrder(deps.exchange, deps.env, input);
+  if (res.ok) deps.journal?.append({ kind: 'place', input });
   return answer(deps, res, side);
 }
 
@@ -72,10 +75,12 @@ export function orderRvsecncl(deps: HandlerDeps, req: SimRequest): SimResponse {
   const all = f.QTY_ALL_ORD_YN === 'Y' ? true : f.QTY_ALL_ORD_YN === 'N' ? false : null;
   if (all === null) return fail(badFieldValue('QTY_ALL_ORD_YN'));
   if (!exchangeOk(f)) return fail(rejectionMessage(deps.env, 'UNSUPPORTED_ORDER_TYPE'));
-  const res = reviseOrder(deps.exchange, deps.env, {
+  const input: ReviseInput = {
     account: acct.account, branch: f.KRX_FWDG_ORD_ORGNO ?? '', orgnOdno: f.ORGN_ODNO ?? '', kind, ordDvsn: f.ORD_DVSN ?? '',
     qty: f.ORD_QTY ?? '', price: f.ORD_UNPR ?? '', all, now: req.now,
-  });
+  };
+  const res = reviseOrder(deps.exchange, deps.env, input);
+  if (res.ok) deps.journal?.append({ kind: 'revise', input });
   return answer(deps, res, kind);
 }
 

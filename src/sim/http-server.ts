@@ -135,7 +135,7 @@ export function createSimServer(deps: ServerDeps): SimServer {
     }
     switch (route.handler) {
       case 'tokenP':
-        return oauth.tokenP(deps.tokens, sreq);
+        return oauth.tokenP(deps.tokens, sreq, deps.handler.journal);
       case 'revokeP':
         return oauth.revokeP(deps.tokens, sreq);
       case 'approval':

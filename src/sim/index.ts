@@ -18,3 +18,5 @@ export type {
 } from './matching-engine.js';
 export { createLedger, applyFill, cashSettledBy, buyReservation, maxBuyQty, maxBuyAmount, ledgerAccount } from './account-ledger.js';
 export type { LedgerState, LedgerAccount, LedgerFill, LedgerPosition, CashFlow } from './account-ledger.js';
+export { createFileJournal, createMemoryJournal } from './journal.js';
+export type { SimJournal, JournalEntry } from './journal.js';

@@ -1,4 +1,4 @@
-import { AppError, silentLogger } from '../domain/index.js';
+import { AppError, epochMs, silentLogger } from '../domain/index.js';
 import type { Clock, KisEnv, Logger, TradingDate } from '../domain/index.js';
 import type { FeeRates, TradingCalendar } from '../market/index.js';
 import { RateWindow, TokenAuthority } from './auth.js';
@@ -9,6 +9,8 @@ import type { ExchangeState } from './exchange.js';
 import { createFaultController } from './faults.js';
 import type { FaultController, FaultRule } from './faults.js';
 import { createSimServer } from './http-server.js';
+import type { JournalEntry, SimJournal } from './journal.js';
+import { placeOrder, reviseOrder } from './order-entry.js';
 import { createSimCalendar } from './sim-calendar.js';
 import { createSyntheticMarket } from './synthetic-market.js';
 import type { SyntheticMarket } from './synthetic-market.js';
@@ -32,6 +34,8 @@ export interface SimulatorOptions {
   /** fault specs, e.g. 'accept-then-drop:order-cash:1' (see faults.ts) */
   faults?: (string | FaultRule)[];
   log?: Logger;
+  /** replayed at creation and appended to afterwards, so the books survive a restart (journal.ts) */
+  journal?: SimJournal;
 }
 
 export interface Simulator {
@@ -69,6 +73,19 @@ function validate(opts: SimulatorOptions): { credentials: SimCredentials[]; symb
   return { credentials, symbols, rate, ttl };
 }
 
+/** Rebuilds the books from a journal; an entry that no longer applies means the seed or options changed. */
+function replay(entries: readonly JournalEntry[], deps: { env: KisEnv; exchange: SimExchange; tokens: TokenAuthority; log: Logger }): void {
+  let refused = 0;
+  for (const e of entries) {
+    const ok = e.kind === 'token'
+      ? deps.tokens.issue(e.grantType, e.appKey, e.appSecret, epochMs(e.at)).ok
+      : e.kind === 'place' ? placeOrder(deps.exchange, deps.env, e.input).ok : reviseOrder(deps.exchange, deps.env, e.input).ok;
+    if (!ok) refused++;
+  }
+  if (refused > 0) deps.log.warn({ refused, entries: entries.length }, 'simulator journal: some entries no longer apply (seed, symbols or cash changed?)');
+  else if (entries.length > 0) deps.log.info({ entries: entries.length }, 'simulator books rebuilt from the journal');
+}
+
 export function createSimulator(opts: SimulatorOptions): Simulator {
   const v = validate(opts);
   const log = opts.log ?? silentLogger;
@@ -83,10 +100,12 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
   const tokens = new TokenAuthority({ seed: opts.seed, ttlSec: v.ttl, credentials: v.credentials });
   const rate = new RateWindow(v.rate);
   const faults = createFaultController(opts.seed, opts.faults ?? []);
+  const journal = opts.journal ?? null;
+  if (journal) replay(journal.load(), { env: opts.env, exchange, tokens, log });
   const stats = { requests: 0, rateLimited: 0 };
   const server = createSimServer({
     seed: opts.seed,
-    handler: { env: opts.env, market, exchange, calendar, fees: opts.fees, branch },
+    handler: { env: opts.env, market, exchange, calendar, fees: opts.fees, branch, journal },
     tokens, rate, faults, clock: opts.clock, log, stats,
   });
   const now = () => opts.clock.now();

@@ -1,4 +1,5 @@
 import { kstParts } from '../domain/index.js';
+import type { SimJournal } from './journal.js';
 import type { EpochMs, KisEnv, Krw } from '../domain/index.js';
 import type { FeeRates } from '../market/index.js';
 import type { SimCredentials } from './credentials.js';
@@ -36,6 +37,8 @@ export interface SimResponse {
 }
 
 export interface HandlerDeps {
+  /** where accepted orders are recorded for a restart (null: not kept) */
+  journal: SimJournal | null;
   env: KisEnv;
   market: SyntheticMarket;
   exchange: SimExchange;
