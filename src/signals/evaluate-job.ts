@@ -136,7 +136,7 @@ function openedDate(deps: EvaluateDeps, symbol: StockCode, fallback: TradingDate
   for (const f of deps.fills.all()) {
     if (f.symbol !== symbol || !daemonOrderIds.has(f.orderId)) continue;
     if (f.side === 'buy' && qty === 0) opened = f.tradingDate;
-    qty += f.side === 'buy' ? f.qty : -f.qty;
+    qty += f.side === 'buy' ? f.qty : -Number(f.qty);
     if (qty < 0) qty = 0;
   }
   return opened;

@@ -86,7 +86,7 @@ export function spawnDaemon(env: Record<string, string>): DaemonProcess {
   const stderr: string[] = [];
   const waiters = new Set<() => void>();
   let buf = '';
-  child.stdout!.on('data', (d: Buffer) => {
+  child.stdout.on('data', (d: Buffer) => {
     buf += d.toString();
     let i: number;
     while ((i = buf.indexOf('\n')) >= 0) {
@@ -96,7 +96,7 @@ export function spawnDaemon(env: Record<string, string>): DaemonProcess {
     }
     for (const w of waiters) w();
   });
-  child.stderr!.on('data', (d: Buffer) => { stderr.push(d.toString()); });
+  child.stderr.on('data', (d: Buffer) => { stderr.push(d.toString()); });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.on('exit', (code, signal) => { resolve({ code, signal }); for (const w of waiters) w(); });
   });

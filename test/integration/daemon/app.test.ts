@@ -110,7 +110,7 @@ describe('the order worker', () => {
     await running;
     await a.worker.close(true);
     // Worker B must fail it as stalled and never call the processor.
-    const b = createOrderWorker(redis, prefix, async () => { runs++; }, silentLogger, { lockDurationMs: 500, stalledIntervalMs: 200 });
+    const b = createOrderWorker(redis, prefix, () => { runs++; return Promise.resolve(); }, silentLogger, { lockDurationMs: 500, stalledIntervalMs: 200 });
     b.run();
     cleanups.push(() => b.close());
     const q = new Queue('orders', { connection: redis, prefix });
