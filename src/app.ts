@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { join, resolve } from 'node:path';
-import { AppError, describeError, epochMs, ppm, systemClock, tradingDate } from './domain/index.js';
+import { AppError, describeError, epochMs, systemClock, tradingDate } from './domain/index.js';
 import type { Clock, KisEnv, Logger } from './domain/index.js';
 import type { Env, LoadedConfig } from './config/index.js';
 import { createKisClient, tokenStoreKey } from './kis/index.js';
 import type { KisClient } from './kis/index.js';
-import { createCalendar, parseCalendarData } from './market/index.js';
-import type { FeeRates, SessionTimes, TradingCalendar } from './market/index.js';
+import type { TradingCalendar } from './market/index.js';
 import { createOrderWorker, createProducers, createSignalWorker } from './queues/index.js';
 import type { Producers, WorkerHandle } from './queues/index.js';
 import { acquireInstanceLock, createRedisLock, createRedisRateBudget } from './redis/index.js';
@@ -20,6 +18,7 @@ import { openStore } from './store/index.js';
 import type { Store } from './store/index.js';
 import { planClock } from './app-clock.js';
 import { createJobs } from './app-jobs.js';
+import { feeRatesOf, loadCalendar } from './app-market.js';
 import type { Jobs } from './app-jobs.js';
 import { startEmbeddedRedis } from './embedded-redis.js';
 import type { EmbeddedRedis } from './embedded-redis.js';
@@ -47,14 +46,6 @@ export interface App {
   readonly store: Store;
   /** the in-process simulator's URL in sim mode */
   readonly simUrl: string | null;
-}
-
-function sessionTimes(s: LoadedConfig['config']['market']['sessions']): SessionTimes {
-  return {
-    preMarket: s.preMarket ? { ...s.preMarket } : null, openingAuctionStart: s.openingAuctionStart, open: s.open,
-    closingAuctionStart: s.closingAuctionStart, close: s.close,
-    postClose: s.postClose ? { ...s.postClose } : null, afterHours: s.afterHours ? { ...s.afterHours } : null,
-  };
 }
 
 export async function pingRedis(url: string): Promise<boolean> {
@@ -109,8 +100,7 @@ export function createApp(opts: AppOptions): App {
   const log = opts.log;
   const at = (p: string) => resolve(opts.cwd, p);
 
-  const calendarData = parseCalendarData(JSON.parse(readFileSync(at(config.market.calendarFile), 'utf8')) as unknown);
-  let calendar: TradingCalendar = createCalendar(calendarData, sessionTimes(config.market.sessions));
+  let calendar: TradingCalendar = loadCalendar(at(config.market.calendarFile), config.market.sessions);
   // The store is opened before the clock is known (sim mode resumes from it): it reads time through this.
   let clockTarget: Clock = systemClock;
   const clock: Clock = { now: () => clockTarget.now() };
@@ -124,10 +114,7 @@ export function createApp(opts: AppOptions): App {
   });
   clockTarget = plan.clock;
   const anchor = plan.anchor;
-  const fees: FeeRates = {
-    commission: ppm(config.market.commissionPpm),
-    taxTable: config.market.taxTable.map((t) => ({ from: tradingDate(t.from), kospi: ppm(t.kospiPpm), kosdaq: ppm(t.kosdaqPpm) })),
-  };
+  const fees = feeRatesOf(config.market);
   let simClockTimer: ReturnType<typeof setInterval> | null = null;
 
   let embedded: EmbeddedRedis | null = null;

@@ -1,17 +1,18 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { epochMs, kstInstant, systemClock } from '../../src/domain/index.js';
 import type { Clock, TradingDate } from '../../src/domain/index.js';
-import { createCalendar, DEFAULT_FEE_RATES, parseCalendarData } from '../../src/market/index.js';
+import { DEFAULT_FEE_RATES } from '../../src/market/index.js';
 import type { TradingCalendar } from '../../src/market/index.js';
 import { createSimulator } from '../../src/sim/index.js';
 import type { Simulator } from '../../src/sim/index.js';
 import { anchoredClock } from '../../src/app-clock.js';
+import { loadCalendar } from '../../src/app-market.js';
 
 /**
  * Runs the real daemon (src/main.ts through tsx) as a child process against a simulator in the
@@ -21,7 +22,7 @@ import { anchoredClock } from '../../src/app-clock.js';
 export const ROOT = join(import.meta.dirname, '..', '..');
 
 export function repoCalendar(): TradingCalendar {
-  return createCalendar(parseCalendarData(JSON.parse(readFileSync(join(ROOT, 'config', 'krx-calendar.json'), 'utf8')) as unknown));
+  return loadCalendar(join(ROOT, 'config', 'krx-calendar.json'));
 }
 
 export interface SimHarness {

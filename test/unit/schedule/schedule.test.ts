@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { epochMs, kstInstant, tradingDate } from '../../../src/domain/index.js';
-import { createCalendar, parseCalendarData } from '../../../src/market/index.js';
+import { loadCalendar } from '../../../src/app-market.js';
 import { dueJobs, scheduleTable } from '../../../src/schedule.js';
 
-const calendar = createCalendar(parseCalendarData(JSON.parse(readFileSync('config/krx-calendar.json', 'utf8'))));
+const calendar = loadCalendar('config/krx-calendar.json');
 const table = scheduleTable({ scanEveryMinutes: 5, exitCheckEveryMinutes: 1, reconcileEveryMinutes: 5, fillPollSeconds: 10, preOpenAt: '08:40', afterCloseAt: '15:45' });
 const DAY = tradingDate('20261126'); // a Thursday
 const t = (hhmmss: string, date = DAY) => kstInstant(date, hhmmss);
