@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { join, resolve } from 'node:path';
-import { AppError, describeError, epochMs, systemClock, tradingDate } from './domain/index.js';
+import { AppError, describeError, epochMs, isAppError, systemClock, tradingDate } from './domain/index.js';
 import type { Clock, KisEnv, Logger } from './domain/index.js';
 import type { Env, LoadedConfig } from './config/index.js';
 import { createKisClient, tokenStoreKey } from './kis/index.js';
@@ -128,6 +128,7 @@ export function createApp(opts: AppOptions): App {
   let scheduler: Scheduler | null = null;
   let jobs: Jobs | null = null;
   let simUrl: string | null = null;
+  let stopping = false;
 
   async function start(): Promise<void> {
     const url = opts.env.REDIS_URL ?? config.redis.url ?? null;
@@ -170,13 +171,35 @@ export function createApp(opts: AppOptions): App {
     }
 
     const prefix = config.redis.prefix;
-    instance = await acquireInstanceLock(redis, `${prefix}:${creds.account}`, 30_000);
-    ownsAccount = true;
-    void instance.lost.then(() => {
-      ownsAccount = false;
-      log.fatal({}, 'lost the single-instance lock (Redis outage or another daemon): no more orders until restart');
-      jobs?.haltEntries('instance lock lost');
-    });
+    const lockName = `${prefix}:${creds.account}`;
+    const holdInstance = async (): Promise<void> => {
+      const lock = await acquireInstanceLock(redis!, lockName, 30_000);
+      instance = lock;
+      ownsAccount = true;
+      void lock.lost.then(() => {
+        if (stopping) return;
+        ownsAccount = false;
+        log.error({}, 'lost the single-instance lock (Redis outage?): no orders until it is held again');
+        void reacquire();
+      });
+    };
+    // One attempt at a time: commands queue while Redis is away, and a pile of them would race each other.
+    const reacquire = async (): Promise<void> => {
+      while (!stopping) {
+        try {
+          await holdInstance();
+          log.info({}, 'single-instance lock held again: orders resume');
+          return;
+        } catch (err) {
+          if (isAppError(err, 'REDIS_LOCK_HELD')) {
+            jobs?.haltEntries('another daemon holds this account', { error: describeError(err) });
+            return;
+          }
+        }
+        await new Promise((r) => setTimeout(r, 5000).unref());
+      }
+    };
+    await holdInstance();
 
     const tokenKey = tokenStoreKey(env, creds.appKey);
     const rateBudget = createRedisRateBudget(redis, {
@@ -224,6 +247,7 @@ export function createApp(opts: AppOptions): App {
   }
 
   async function stop(): Promise<void> {
+    stopping = true;
     scheduler?.stop();
     if (simClockTimer) {
       clearInterval(simClockTimer);
