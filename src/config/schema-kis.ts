@@ -17,7 +17,7 @@ export const kisTimeoutsSchema = z.strictObject({
  */
 export const kisRateSchema = z.strictObject({
   liveCallsPerSec: z.number().positive().max(20).default(18),
-  paperCallsPerSec: z.number().positive().max(2).default(2),
+  paperCallsPerSec: z.number().positive().max(2).default(1.8),
 });
 
 /**

@@ -1,0 +1,36 @@
+/**
+ * The simulator in its own process for bench/rate-budget.ts: KIS is remote, so its admission
+ * clock must not share an event loop with the client under test. Speaks over the IPC channel:
+ * sends {url} once listening; answers {cmd:'stats'} with the stats, applies {cmd:'fault', spec},
+ * exits on {cmd:'stop'}.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createShiftedClock, kstInstant, systemClock, tradingDate } from '../src/domain/index.js';
+import { DEFAULT_FEE_RATES, createCalendar, parseCalendarData } from '../src/market/index.js';
+import { createSimulator } from '../src/sim/index.js';
+
+type Command = { cmd: 'stats' } | { cmd: 'fault'; spec: string } | { cmd: 'stop' };
+
+async function main(): Promise<void> {
+  const rate = Number(process.argv[2] ?? '20');
+  const calendar = createCalendar(parseCalendarData(JSON.parse(readFileSync(join(import.meta.dirname, '../config/krx-calendar.json'), 'utf8')) as unknown));
+  // a trading morning in real time: the one-second window is a real second
+  const clock = createShiftedClock(systemClock, kstInstant(tradingDate('20260312'), '100000'));
+  const sim = createSimulator({ env: 'live', seed: 11, clock, calendar, fees: DEFAULT_FEE_RATES, symbols: 20, rateLimitPerSec: rate });
+  const { url } = await sim.start(0);
+  const send = (m: unknown) => { process.send?.(m); };
+  process.on('message', (m: Command) => {
+    if (m.cmd === 'stats') send({ stats: sim.stats() });
+    else if (m.cmd === 'fault') { sim.faults.inject(m.spec); send({ ok: true }); }
+    else void sim.stop().then(() => process.exit(0));
+  });
+  // the bench process went away without saying stop: do not linger
+  process.on('disconnect', () => { void sim.stop().then(() => process.exit(0)); });
+  send({ url });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`sim-server failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

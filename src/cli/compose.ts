@@ -1,0 +1,123 @@
+import { resolve } from 'node:path';
+import { Redis } from 'ioredis';
+import { loadConfig } from '../config/index.js';
+import type { Env, LoadedConfig } from '../config/index.js';
+import { AppError, silentLogger, systemClock } from '../domain/index.js';
+import type { Broker, Clock, DistributedLock, KisEnv, Lane, MarketData, RateBudget } from '../domain/index.js';
+import { createKisClient, tokenStoreKey } from '../kis/index.js';
+import { createRedisLock, createRedisRateBudget } from '../redis/index.js';
+import { createSimulator, SIM_DEFAULT_CREDENTIALS } from '../sim/index.js';
+import type { Simulator } from '../sim/index.js';
+import { openStore } from '../store/index.js';
+import type { Store } from '../store/index.js';
+import { planClock } from '../app-clock.js';
+import { feeRatesOf, loadCalendar } from '../app-market.js';
+
+/**
+ * The CLI's composition root (like app.ts for the daemon; exempt from the folder rule):
+ * it builds the store and a KIS client for the mode the config selects.
+ */
+export interface KisSession {
+  market: MarketData;
+  broker: Broker;
+  mode: 'sim' | 'paper' | 'live';
+  close(): Promise<void>;
+}
+
+/**
+ * Without a reachable Redis (the daemon's private one is not advertised), the CLI paces its own
+ * calls in-process. It then shares no budget with a running daemon: a few operator calls fit
+ * in the headroom the defaults leave under KIS's limits (REFERENCE §4).
+ */
+function localBudget(ratePerSec: number, clock: Clock = systemClock): RateBudget {
+  let next = 0;
+  return {
+    async acquire(_lane: Lane) {
+      const now = clock.now();
+      const at = Math.max(now, next);
+      next = at + 1000 / ratePerSec;
+      const wait = at - now;
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      return wait;
+    },
+    penalize: () => Promise.resolve(),
+    currentRate: () => Promise.resolve(ratePerSec),
+  };
+}
+
+const localLock: DistributedLock = { withLock: (_name, _ttl, _wait, fn) => fn() };
+
+export function loadCliConfig(env: Env, cwd: string, dir?: string, mode?: string): LoadedConfig {
+  return loadConfig({ dir: resolve(cwd, dir ?? env.KIS_TRADER_CONFIG_DIR ?? 'config'), env, argvMode: mode });
+}
+
+export function openCliStore(loaded: LoadedConfig, cwd: string, clock: Clock = systemClock): Store {
+  return openStore({ path: resolve(cwd, loaded.config.store.path), synchronous: loaded.config.store.synchronous, clock });
+}
+
+async function tryRedis(url: string | null): Promise<Redis | null> {
+  if (!url) return null;
+  const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 1000, retryStrategy: () => null });
+  r.on('error', () => undefined);
+  try {
+    await r.connect();
+    await r.ping();
+    return r;
+  } catch {
+    r.disconnect();
+    return null;
+  }
+}
+
+export async function connectKis(loaded: LoadedConfig, env: Env, cwd: string): Promise<KisSession> {
+  const { config, secrets } = loaded;
+  const calendar = loadCalendar(resolve(cwd, config.market.calendarFile), config.market.sessions);
+  const { clock } = planClock({ mode: config.mode, startAt: config.sim.startAt, speed: config.sim.speed, env, calendar });
+  const store = openCliStore(loaded, cwd, clock);
+  let sim: Simulator | null = null;
+  let kisEnv: KisEnv;
+  let creds: { appKey: string; appSecret: string; account: string };
+  let baseUrl: string;
+  if (config.mode === 'sim') {
+    kisEnv = config.sim.env;
+    creds = SIM_DEFAULT_CREDENTIALS;
+    if (env.KIS_TRADER_SIM_URL) {
+      baseUrl = env.KIS_TRADER_SIM_URL;
+    } else {
+      sim = createSimulator({ env: kisEnv, seed: config.sim.seed, clock, calendar, fees: feeRatesOf(config.market), symbols: config.sim.symbols });
+      baseUrl = (await sim.start(0)).url;
+    }
+  } else {
+    if (!secrets) throw new AppError('CONFIG_SECRET_MISSING', `${config.mode} mode needs KIS_APP_KEY, KIS_APP_SECRET and KIS_ACCOUNT`);
+    kisEnv = config.mode;
+    creds = { appKey: secrets.appKey, appSecret: secrets.appSecret, account: `${secrets.account.number}-${secrets.account.product}` };
+    baseUrl = config.kis.baseUrl ?? (kisEnv === 'live' ? config.kis.liveBaseUrl : config.kis.paperBaseUrl);
+  }
+  const rate = kisEnv === 'live' ? config.kis.rate.liveCallsPerSec : config.kis.rate.paperCallsPerSec;
+  const redis = await tryRedis(env.REDIS_URL ?? config.redis.url);
+  const tokenKey = tokenStoreKey(kisEnv, creds.appKey);
+  const client = createKisClient({
+    env: kisEnv, baseUrl, ...creds, timeouts: { ...config.kis.timeouts },
+    rateBudget: redis ? createRedisRateBudget(redis, { key: `${config.redis.prefix}:budget:${tokenKey}`, ratePerSec: rate }) : localBudget(rate),
+    lock: redis ? createRedisLock(redis, { prefix: config.redis.prefix }) : localLock,
+    tokenStore: store.tokens, clock, log: silentLogger, marketDivCode: config.kis.marketDivCode,
+  });
+  return {
+    market: client.market,
+    broker: client.broker,
+    mode: config.mode,
+    async close() {
+      await client.close();
+      await sim?.stop();
+      redis?.disconnect();
+      store.close();
+    },
+  };
+}
+
+/** The clock the daemon of this config uses: in sim mode the trading day the simulator trades. */
+export function cliClock(loaded: LoadedConfig, env: Env, cwd: string): Clock {
+  const { config } = loaded;
+  const calendar = loadCalendar(resolve(cwd, config.market.calendarFile), config.market.sessions);
+  return planClock({ mode: config.mode, startAt: config.sim.startAt, speed: config.sim.speed, env, calendar }).clock;
+}

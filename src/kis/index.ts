@@ -1,0 +1,15 @@
+export { createKisClient } from './client.js';
+export type { KisClient, KisClientOptions } from './client.js';
+export type { KisMarketData } from './market-data.js';
+export type { KisBroker, KisAccount } from './broker.js';
+export { parseAccount } from './broker.js';
+export type { TokenManager } from './token.js';
+export { tokenStoreKey } from './token.js';
+export type { KisTimeouts, KisTlsOptions } from './transport.js';
+export type { RetryPolicy } from './retry.js';
+export { ENDPOINTS, trIdFor, isAvailable } from './endpoints.js';
+export type { EndpointDef, EndpointName } from './endpoints.js';
+export { classify, kisFailureOf, REAUTH_CODES, RATE_LIMIT_CODE, TOKEN_THROTTLE_CODE } from './errors.js';
+export type { Classification, KisFailure } from './errors.js';
+export type { MinuteBar } from './schemas/quotations.js';
+export type { Sellable } from './schemas/account.js';

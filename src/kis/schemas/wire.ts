@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import { krw, shares, stockCode, tradingDate } from '../../domain/index.js';
+import type { Krw, Shares, StockCode, TradingDate } from '../../domain/index.js';
+import { invalidResponse } from '../errors.js';
+
+/**
+ * Wire scalars (REFERENCE.md §2.4): KIS sends every value as a string — integers, decimals,
+ * signed numbers, sometimes with a leading space (" 0.00"), and "" for "no value". These
+ * schemas trim, map "" explicitly, and turn numbers into integers; a decimal becomes an integer
+ * only through an explicit rounding (decimalInt) so no fraction of a won slips through.
+ */
+type Result<T> = { ok: true; value: T } | { ok: false; problem: string };
+const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+const bad = <T>(problem: string): Result<T> => ({ ok: false, problem });
+
+const raw = z.union([z.string(), z.number()]);
+
+function scalar<T>(convert: (s: string) => Result<T>) {
+  return raw.transform((v, ctx) => {
+    const r = convert(typeof v === 'number' ? String(v) : v.trim());
+    if (!r.ok) {
+      ctx.addIssue({ code: 'custom', message: r.problem });
+      return z.NEVER;
+    }
+    return r.value;
+  });
+}
+
+const DECIMAL_RE = /^([+-])?(\d*)(?:\.(\d*))?$/;
+
+/**
+ * A decimal string times 10^scale as an integer, rounded half away from zero; null if not a
+ * number. BigInt keeps it exact for amounts above 2^53 before the safe-integer check.
+ */
+export function scaledDecimal(s: string, scale: number): number | null {
+  const m = DECIMAL_RE.exec(s);
+  if (!m || (m[2] === '' && (m[3] ?? '') === '')) return null;
+  const neg = m[1] === '-';
+  const intPart = m[2] === '' ? '0' : (m[2] ?? '0');
+  const frac = m[3] ?? '';
+  const kept = frac.slice(0, scale).padEnd(scale, '0');
+  const nextDigit = frac.length > scale ? Number(frac[scale]) : 0;
+  let n = BigInt(intPart + kept);
+  if (nextDigit >= 5) n += 1n;
+  const v = Number(neg ? -n : n);
+  return Number.isSafeInteger(v) ? (v === 0 ? 0 : v) : null;
+}
+
+function parseInteger(s: string, emptyAs: number): Result<number> {
+  if (s === '') return ok(emptyAs);
+  const m = DECIMAL_RE.exec(s);
+  if (!m) return bad('expected a numeric string');
+  if (/[1-9]/.test(m[3] ?? '')) return bad('expected a whole number, got a fraction');
+  const v = scaledDecimal(s, 0);
+  return v === null ? bad('expected a numeric string') : ok(v);
+}
+
+/** Integer; "" → 0. */
+export const int = scalar<number>((s) => parseInteger(s, 0));
+/** Integer won; "" → 0. */
+export const won = scalar<Krw>((s) => {
+  const r = parseInteger(s, 0);
+  return r.ok ? ok(krw(r.value)) : bad(r.problem);
+});
+/** Non-negative share count; "" → 0. */
+export const qty = scalar<Shares>((s) => {
+  const r = parseInteger(s, 0);
+  if (!r.ok) return bad(r.problem);
+  return r.value < 0 ? bad('expected a non-negative quantity') : ok(shares(r.value));
+});
+/** A decimal amount (e.g. an average price "68450.0000") rounded half-up to whole won; "" → 0. */
+export const decimalWon = scalar<Krw>((s) => {
+  if (s === '') return ok(krw(0));
+  const v = scaledDecimal(s, 0);
+  return v === null ? bad('expected a decimal string') : ok(krw(v));
+});
+/** A percentage ("-0.46", "29.92") as integer basis points, rounded half away from zero; "" → 0. */
+export const percentBp = scalar<number>((s) => {
+  if (s === '') return ok(0);
+  const v = scaledDecimal(s, 2);
+  return v === null ? bad('expected a percentage string') : ok(v);
+});
+/** A percentage, or null when KIS leaves it blank. */
+export const percentBpOrNull = scalar<number | null>((s) => {
+  if (s === '') return ok(null);
+  const v = scaledDecimal(s, 2);
+  return v === null ? bad('expected a percentage string') : ok(v);
+});
+/** Trimmed text. */
+export const text = scalar<string>((s) => ok(s));
+/** 'YYYYMMDD' (KST) → TradingDate. */
+export const date = scalar((s) => (/^\d{8}$/.test(s) ? safe(() => tradingDate(s), 'expected a YYYYMMDD date') : bad<TradingDate>('expected a YYYYMMDD date')));
+/** 'YYYYMMDD' or "" → null. */
+export const dateOrNull = scalar((s) => (s === '' ? ok<TradingDate | null>(null) : /^\d{8}$/.test(s) ? safe<TradingDate | null>(() => tradingDate(s), 'expected a YYYYMMDD date') : bad<TradingDate | null>('expected a YYYYMMDD date or ""')));
+/** 'HHMMSS' (KST) or "" → null. */
+export const timeOrNull = scalar((s) => (s === '' ? ok<string | null>(null) : /^([01]\d|2[0-3])[0-5]\d[0-5]\d$/.test(s) ? ok<string | null>(s) : bad<string | null>('expected an HHMMSS time')));
+/** 'Y' → true; 'N' / "" → false. */
+export const yn = scalar<boolean>((s) => (s === 'Y' || s === 'y' ? ok(true) : s === 'N' || s === 'n' || s === '' ? ok(false) : bad<boolean>('expected Y or N')));
+/** A KRX short code. */
+export const code = scalar((s) => safe<StockCode>(() => stockCode(s), 'expected a stock code like 005930'));
+
+function safe<T>(fn: () => T, problem: string): Result<T> {
+  try {
+    return ok(fn());
+  } catch {
+    return bad(problem);
+  }
+}
+
+/**
+ * KIS mixes key case between sheets and examples (REFERENCE.md §2.4, §13.2): lower-case every key
+ * so one schema reads `ODNO` and `odno`, `Output` and `output`. Values are left untouched.
+ */
+export function lowerKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(lowerKeys);
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k.toLowerCase()] = lowerKeys(v);
+    return out;
+  }
+  return value;
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let s = '';
+  for (const p of path) s += typeof p === 'number' ? `[${p}]` : s === '' ? String(p) : `.${String(p)}`;
+  return s;
+}
+
+export interface ParseContext {
+  endpoint: string;
+  trId: string | null;
+  status: number;
+}
+
+/**
+ * Validates a body (keys already lower-cased) and returns the typed value, or throws
+ * KIS_RESPONSE_INVALID naming the endpoint, the field path and the problem — never the values,
+ * which may hold tokens or account numbers.
+ */
+export function parseWire<S extends z.ZodType>(schema: S, body: unknown, ctx: ParseContext): z.output<S> {
+  const r = schema.safeParse(body, { reportInput: false });
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const more = r.error.issues.length > 1 ? ` (+${r.error.issues.length - 1} more)` : '';
+  throw invalidResponse(ctx.endpoint, ctx.trId, ctx.status, issue ? formatPath(issue.path) : '', `${issue?.message ?? 'invalid'}${more}`);
+}

@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto';
+import { AppError, isAppError, kstInstant, tradingDate } from '../domain/index.js';
+import type { Clock, DistributedLock, EpochMs, KisEnv, Lane, Logger, RateBudget, StoredToken, TokenStore } from '../domain/index.js';
+import { ENDPOINTS } from './endpoints.js';
+import { RATE_LIMIT_CODE, TOKEN_THROTTLE_CODE, kisFailureOf } from './errors.js';
+import { sleep as realSleep } from './retry.js';
+import { parseTokenResponse } from './schemas/auth.js';
+import { expiryOf, isUsable, issueCooldownRemaining, needsRefresh } from './token-policy.js';
+import type { Transport } from './transport.js';
+
+/**
+ * The access token of one (environment, app key) (REFERENCE.md §3.1). Issued at most once a
+ * minute, persisted through the TokenStore so a restart reuses it (each issuance texts the
+ * account holder), refreshed ahead of expiry and after KST midnight (token-policy.ts),
+ * single-flight inside the process and across processes under the DistributedLock.
+ */
+export interface TokenManager {
+  /** the TokenStore key: `${env}:${sha256(appKey)[0,16)}` — never the key itself */
+  readonly storeKey: string;
+  /** a token valid now, issuing one if needed; `lane` is the rate-budget lane of the tokenP call */
+  get(lane?: Lane): Promise<string>;
+  /** KIS said EGW00123/EGW00121: forget `token` (or whatever is held) so the next get() re-issues */
+  invalidate(token?: string): void;
+  current(): StoredToken | null;
+}
+
+export interface TokenManagerDeps {
+  env: KisEnv;
+  appKey: string;
+  appSecret: string;
+  transport: Transport;
+  rateBudget: RateBudget;
+  store: TokenStore;
+  lock: DistributedLock;
+  clock: Clock;
+  log: Logger;
+  leadMs: number;
+  /** waits out the issuance cooldown; tests with a manual clock pass one that advances it */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** The lock is extended while held; the wait covers another process sitting out a cooldown. */
+const LOCK_TTL_MS = 30_000;
+const LOCK_WAIT_MS = 150_000;
+const MAX_ISSUE_ATTEMPTS = 2;
+
+export function tokenStoreKey(env: KisEnv, appKey: string): string {
+  return `${env}:${createHash('sha256').update(appKey).digest('hex').slice(0, 16)}`;
+}
+
+export function createTokenManager(deps: TokenManagerDeps): TokenManager {
+  const key = tokenStoreKey(deps.env, deps.appKey);
+  const sleep = deps.sleep ?? ((ms: number) => realSleep(ms));
+  let held: StoredToken | null = null;
+  let inflight: Promise<string> | null = null;
+
+  async function postTokenP(lane: Lane): Promise<StoredToken> {
+    const ep = ENDPOINTS.token;
+    await deps.rateBudget.acquire(lane);
+    let res;
+    try {
+      res = await deps.transport.send({
+        endpoint: ep.name, trId: null, method: 'POST', path: ep.path, envelope: false,
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body: JSON.stringify({ grant_type: 'client_credentials', appkey: deps.appKey, appsecret: deps.appSecret }),
+      });
+    } catch (err) {
+      const f = kisFailureOf(err);
+      if (f?.kind === 'api' && f.msgCode === RATE_LIMIT_CODE) await deps.rateBudget.penalize();
+      throw err;
+    }
+    const now = deps.clock.now();
+    const t = parseTokenResponse(res.body, { endpoint: ep.name, trId: null, status: res.status });
+    let stated: EpochMs | null = null;
+    if (t.expiry !== null) {
+      try {
+        stated = kstInstant(tradingDate(t.expiry.date), t.expiry.time);
+      } catch {
+        stated = null;
+      }
+    }
+    return { token: t.accessToken, issuedAt: now, expiresAt: expiryOf(now, t.expiresInSec, stated, deps.leadMs) };
+  }
+
+  /** Runs under the lock, after the store was re-read and found stale. */
+  async function issue(lane: Lane, fallback: StoredToken | null): Promise<string> {
+    for (let attempt = 1; ; attempt++) {
+      const wait = issueCooldownRemaining(deps.store.lastIssueAttempt(key), deps.clock.now());
+      if (wait > 0) {
+        // Serve a due-but-unexpired token rather than stall every caller for up to a minute.
+        if (fallback !== null && isUsable(fallback, deps.clock.now())) return fallback.token;
+        deps.log.warn({ waitMs: wait, env: deps.env }, 'KIS token issuance on cooldown (1/min): waiting');
+        await sleep(wait);
+      }
+      deps.store.recordIssueAttempt(key, deps.clock.now());
+      try {
+        const token = await postTokenP(lane);
+        deps.store.save(key, token);
+        held = token;
+        deps.log.info({ env: deps.env, expiresAt: token.expiresAt }, 'KIS access token issued');
+        return token.token;
+      } catch (err) {
+        const f = kisFailureOf(err);
+        // 403 EGW00133: someone issued within the minute; the recorded attempt makes the next loop wait.
+        if (f?.kind === 'api' && f.msgCode === TOKEN_THROTTLE_CODE && attempt < MAX_ISSUE_ATTEMPTS) {
+          deps.log.warn({ env: deps.env }, 'KIS tokenP throttled (EGW00133): waiting out the minute');
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  async function refresh(lane: Lane): Promise<string> {
+    try {
+      return await deps.lock.withLock(`kis-token:${key}`, LOCK_TTL_MS, LOCK_WAIT_MS, async () => {
+        // Another process may have refreshed while we waited for the lock.
+        const stored = deps.store.load(key);
+        if (stored !== null && !needsRefresh(stored, deps.clock.now(), deps.leadMs)) {
+          held = stored;
+          return stored.token;
+        }
+        return issue(lane, stored ?? held);
+      });
+    } catch (err) {
+      const fallback = held ?? deps.store.load(key);
+      if (fallback !== null && isUsable(fallback, deps.clock.now())) {
+        deps.log.warn({ env: deps.env, err: String(err) }, 'KIS token refresh failed: keeping the unexpired token');
+        held = fallback;
+        return fallback.token;
+      }
+      if (isAppError(err, 'KIS_TOKEN_UNAVAILABLE')) throw err;
+      throw new AppError('KIS_TOKEN_UNAVAILABLE', `KIS access token unavailable (${deps.env})`, {
+        cause: err,
+        // Deliberately no `kind`: this is not itself a KIS response, classify() must not retry it.
+        details: { env: deps.env, causeCode: isAppError(err) ? err.code : 'UNKNOWN', causeMsgCode: isAppError(err) ? err.details.msgCode : undefined },
+      });
+    }
+  }
+
+  return {
+    storeKey: key,
+    async get(lane: Lane = 'order'): Promise<string> {
+      if (held === null) held = deps.store.load(key);
+      if (held !== null && !needsRefresh(held, deps.clock.now(), deps.leadMs)) return held.token;
+      inflight ??= refresh(lane).finally(() => {
+        inflight = null;
+      });
+      return inflight;
+    },
+    invalidate(token?: string): void {
+      if (token === undefined || held?.token === token) held = null;
+      const stored = deps.store.load(key);
+      // A token another caller already replaced is not ours to clear.
+      if (stored !== null && (token === undefined || stored.token === token)) deps.store.clear(key);
+    },
+    current: () => held,
+  };
+}

@@ -1,0 +1,124 @@
+import { luaScript } from './script.js';
+
+/**
+ * The shared KIS call budget as one atomic script, on Redis TIME so the clocks of the processes
+ * never matter. GCRA with no burst: grants are spaced at least `interval` = 1/rate apart, so any
+ * one-second window holds at most `rate` grants, and a gateway bucket (REFERENCE.md §4: 20/s live,
+ * 2/s paper) never sees a burst.
+ *
+ * A caller may RESERVE the next slot if it is at most one interval away (granted, "go in N ms");
+ * otherwise it is told when to ask again — one interval per caller ahead of it, so waiters wake
+ * staggered instead of as a herd — and registered as a waiter of its lane. Priority: a lane may
+ * take a slot only when no higher lane (order > reconcile > signal > scan) has a live waiter;
+ * within a lane any registered waiter may take it (no head-of-line stall when one wakes late),
+ * and a fresh caller joins the waiters when its lane already has some.
+ * So a higher lane waits at most about two intervals behind lower ones (the slot being sent and
+ * the one already reserved). Waiters re-poll at least every maxPoll ms and their registration
+ * lapses after that plus a grace, so a crashed process cannot block a lane for long.
+ *
+ * Commit: spacing slots is not enough when a caller uses its slot late (a stalled event loop,
+ * GC, a burst of replies to process): that call and the one `rate` slots later would then fall
+ * inside one second at the gateway. So right before sending, the caller commits: the send is
+ * logged on Redis TIME and allowed only if fewer than `rate` sends happened in the last
+ * window = 1 s × (1 + margin) — the gateway's own rule, with the margin left for network jitter.
+ * Normally the spacing already satisfies it and the commit answers "go" at once.
+ *
+ * Adaptive rate: penalize() multiplies the rate by `factor` (floor minRate); every full
+ * `recoverAfter` without a penalty adds `step` back, up to the configured rate.
+ *
+ * KEYS: 1 state hash {tat µs, rate, changed µs}; 2..5 waiting zsets (member = waiter id,
+ * score = registration expiry µs) for order, reconcile, signal, scan; 6 the send log (member =
+ * caller id, score = commit µs).
+ * ARGV: mode, lane (1..4), caller id, rate, minRate, recoverAfterMs, step, maxPollMs, graceMs,
+ * factor, idleMs, margin (slots and the commit window stretched by this fraction).
+ * Returns: acquire → {granted 0|1, ms to wait, slot µs as string, rate as string};
+ * commit → {sent 0|1, ms to wait, commit µs as string}; rate/penalize → {rate as string};
+ * leave → {}.
+ */
+export const RATE_BUDGET_LUA = luaScript(`
+local mode = ARGV[1]
+local lane = tonumber(ARGV[2])
+local id = ARGV[3]
+local base = tonumber(ARGV[4])
+local minRate = tonumber(ARGV[5])
+local recover = tonumber(ARGV[6]) * 1000
+local step = tonumber(ARGV[7])
+local maxPoll = tonumber(ARGV[8]) * 1000
+local grace = tonumber(ARGV[9]) * 1000
+local factor = tonumber(ARGV[10])
+local idle = tonumber(ARGV[11])
+local margin = tonumber(ARGV[12])
+
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+
+local st = redis.call('HMGET', KEYS[1], 'tat', 'rate', 'changed')
+local tat = tonumber(st[1]) or 0
+local rate = tonumber(st[2]) or base
+local changed = tonumber(st[3]) or now
+if rate > base then rate = base end
+if rate < minRate then rate = minRate end
+if rate < base and now - changed >= recover then
+  local steps = math.floor((now - changed) / recover)
+  rate = math.min(base, rate + steps * step)
+  changed = changed + steps * recover
+end
+local function save()
+  redis.call('HSET', KEYS[1], 'tat', string.format('%.0f', tat), 'rate', string.format('%.6f', rate), 'changed', string.format('%.0f', changed))
+  redis.call('PEXPIRE', KEYS[1], idle)
+end
+
+if mode == 'rate' then
+  return { string.format('%.6f', rate) }
+end
+if mode == 'penalize' then
+  rate = math.max(minRate, rate * factor)
+  changed = now
+  save()
+  return { string.format('%.6f', rate) }
+end
+if mode == 'commit' then
+  local win = math.ceil(1000000 * (1 + margin))
+  redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now - win)
+  local limit = math.max(1, math.floor(rate + 0.000001))
+  if redis.call('ZCARD', KEYS[6]) < limit then
+    redis.call('ZADD', KEYS[6], now, id)
+    redis.call('PEXPIRE', KEYS[6], math.ceil(win / 1000) + idle)
+    return { 1, 0, string.format('%.0f', now) }
+  end
+  local oldest = redis.call('ZRANGE', KEYS[6], 0, 0, 'WITHSCORES')
+  local wait = tonumber(oldest[2]) + win - now
+  return { 0, math.max(1, math.ceil(wait / 1000)), '0' }
+end
+if mode == 'leave' then
+  redis.call('ZREM', KEYS[1 + lane], id)
+  return {}
+end
+
+local interval = math.ceil(1000000 * (1 + margin) / rate)
+for i = 1, 4 do redis.call('ZREMRANGEBYSCORE', KEYS[1 + i], '-inf', now) end
+local ahead = 0
+for i = 1, lane - 1 do ahead = ahead + redis.call('ZCARD', KEYS[1 + i]) end
+local mine = KEYS[1 + lane]
+local rank = redis.call('ZRANK', mine, id)
+local registered = rank ~= false
+if not registered then rank = redis.call('ZCARD', mine) end
+
+local slot = math.max(tat, now)
+if ahead == 0 and (registered or rank == 0) and slot - now <= interval then
+  tat = slot + interval
+  save()
+  if registered then redis.call('ZREM', mine, id) end
+  return { 1, math.ceil((slot - now) / 1000), string.format('%.0f', slot), string.format('%.6f', rate) }
+end
+
+-- Ask again when this caller's turn should come up: the reservable moment of the next slot
+-- plus one interval per caller ahead of it (higher lanes, then earlier waiters of this lane).
+local wait = (slot - interval - now) + (ahead + rank) * interval
+if wait < 1000 then wait = 1000 end
+if wait > maxPoll then wait = maxPoll end
+redis.call('ZADD', mine, now + wait + grace, id)
+redis.call('PEXPIRE', mine, math.ceil((maxPoll + grace) / 1000) + idle)
+save()
+return { 0, math.ceil(wait / 1000), '0', string.format('%.6f', rate) }
+`);

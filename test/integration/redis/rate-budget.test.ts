@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { isAppError } from '../../../src/domain/index.js';
+import type { Lane } from '../../../src/domain/index.js';
+import { createRedisRateBudget } from '../../../src/redis/index.js';
+
+let a: Redis;
+let b: Redis;
+beforeAll(() => {
+  a = new Redis(inject('redisUrl'));
+  b = new Redis(inject('redisUrl'));
+});
+afterAll(async () => {
+  await a.quit();
+  await b.quit();
+});
+
+const key = () => `test:budget:${randomUUID()}`;
+
+/** Resolves when `check` holds, polling; fails after `ms`. Waiting for an event, not a timed assertion. */
+async function eventually<T>(probe: () => Promise<T>, check: (v: T) => boolean, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (check(v)) return v;
+    if (Date.now() > deadline) throw new Error(`condition not reached within ${ms} ms (last ${String(v)})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('Redis rate budget', () => {
+  it('two clients sharing one key never exceed the rate in any one-second window (Redis TIME stamps)', async () => {
+    const k = key();
+    const rate = 20;
+    const one = createRedisRateBudget(a, { key: k, ratePerSec: rate });
+    const two = createRedisRateBudget(b, { key: k, ratePerSec: rate });
+    const lanes: Lane[] = ['scan', 'signal', 'reconcile', 'order'];
+    const grants = await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? one : two).acquireSlot(lanes[i % 4]!)));
+    const slots = grants.map((g) => g.slotUs).sort((x, y) => x - y);
+    const sent = grants.map((g) => g.sentUs).sort((x, y) => x - y);
+    expect(new Set(slots).size).toBe(60);
+    for (let i = 1; i < slots.length; i++) expect(slots[i]! - slots[i - 1]!).toBeGreaterThanOrEqual(Math.ceil(1_000_000 / rate));
+    for (let i = 0; i + rate < sent.length; i++) expect(sent[i + rate]! - sent[i]!).toBeGreaterThanOrEqual(1_000_000);
+  });
+
+  it('grants queued order acquisitions before queued scan ones', async () => {
+    const k = key();
+    const budget = createRedisRateBudget(a, { key: k, ratePerSec: 10 });
+    const other = createRedisRateBudget(b, { key: k, ratePerSec: 10 });
+    const done: Array<{ lane: Lane; slot: number }> = [];
+    const take = (bud: typeof budget, lane: Lane) => bud.acquireSlot(lane).then((g) => { done.push({ lane, slot: g.slotUs }); });
+    const scans = Array.from({ length: 15 }, () => take(budget, 'scan'));
+    await eventually(() => Promise.resolve(done.length), (n) => n >= 2);
+    const orders = Array.from({ length: 5 }, () => take(other, 'order'));
+    await Promise.all([...scans, ...orders]);
+    const bySlot = [...done].sort((x, y) => x.slot - y.slot).map((d) => d.lane);
+    const first = bySlot.indexOf('order');
+    const last = bySlot.lastIndexOf('order');
+    expect(last - first).toBe(4);
+    // only the scans already granted or holding the next reserved slot may go before the orders
+    expect(bySlot.slice(last + 1).filter((l) => l === 'scan').length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('penalize lowers the rate multiplicatively to a floor, and it recovers without EGW00201', async () => {
+    const k = key();
+    const budget = createRedisRateBudget(a, { key: k, ratePerSec: 10, minRatePerSec: 2, recoverAfterMs: 300, recoverStepPerSec: 3 });
+    expect(await budget.currentRate()).toBe(10);
+    await budget.penalize();
+    expect(await budget.currentRate()).toBeCloseTo(7, 5);
+    await budget.penalize();
+    await budget.penalize();
+    await budget.penalize();
+    await budget.penalize();
+    expect(await budget.currentRate()).toBe(2);
+    const back = await eventually(() => budget.currentRate(), (r) => r > 2);
+    expect(back).toBeLessThanOrEqual(10);
+    expect(await eventually(() => budget.currentRate(), (r) => r === 10)).toBe(10);
+  });
+
+  it('spaces grants at the lowered rate after a penalty', async () => {
+    const k = key();
+    const budget = createRedisRateBudget(a, { key: k, ratePerSec: 20, minRatePerSec: 1, recoverAfterMs: 60_000 });
+    await budget.penalize();
+    await budget.penalize();
+    const rate = await budget.currentRate();
+    expect(rate).toBeCloseTo(9.8, 5);
+    const slots = (await Promise.all(Array.from({ length: 6 }, () => budget.acquireSlot('signal')))).map((g) => g.slotUs).sort((x, y) => x - y);
+    for (let i = 1; i < slots.length; i++) expect(slots[i]! - slots[i - 1]!).toBeGreaterThanOrEqual(Math.ceil(1_000_000 / rate));
+  });
+
+  it('honours an AbortSignal and withdraws the waiter so lower lanes are not blocked', async () => {
+    const k = key();
+    const budget = createRedisRateBudget(a, { key: k, ratePerSec: 2 });
+    await budget.acquire('scan');
+    // the next slot is reserved by this scan, so the order below has to wait and register
+    const reserved = budget.acquire('scan');
+    const ac = new AbortController();
+    const waiting = budget.acquire('order', ac.signal);
+    await eventually(() => a.zcard(`{${k}}:wait:order`), (n) => n === 1);
+    ac.abort(new Error('shutting down'));
+    await expect(waiting).rejects.toThrow('shutting down');
+    expect(await a.zcard(`{${k}}:wait:order`)).toBe(0);
+    await reserved;
+    // a scan is not held back by the withdrawn order waiter
+    const g = await budget.acquireSlot('scan');
+    expect(g.slotUs).toBeGreaterThan(0);
+  });
+
+  it('keeps any one-second window within the rate even when callers wake late (a stalled event loop)', async () => {
+    const k = key();
+    const rate = 4;
+    const budget = createRedisRateBudget(a, { key: k, ratePerSec: rate });
+    await budget.currentRate(); // connected and the script loaded: the calls below leave at once
+    const grants = Array.from({ length: 6 }, () => budget.acquireSlot('signal'));
+    // block the event loop while the replies arrive, as a long synchronous job would: the first
+    // grants go out late, the later ones on their slots — without the commit they would bunch
+    const until = performance.now() + 300;
+    while (performance.now() < until) { /* stall */ }
+    const sent = (await Promise.all(grants)).map((g) => g.sentUs).sort((x, y) => x - y);
+    for (let i = 0; i + rate < sent.length; i++) expect(sent[i + rate]! - sent[i]!).toBeGreaterThanOrEqual(1_000_000);
+  });
+
+  it('rejects nonsense settings', () => {
+    let e: unknown;
+    try { createRedisRateBudget(a, { key: key(), ratePerSec: 0 }); } catch (err) { e = err; }
+    expect(isAppError(e, 'CONFIG_INVALID')).toBe(true);
+  });
+});

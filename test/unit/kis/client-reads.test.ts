@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { isAppError, stockCode, tradingDate } from '../../../src/domain/index.js';
+import { APP_KEY, APP_SECRET, createMockKis, ok, tokenReply } from './mock-kis.js';
+import type { Recorded, Reply } from './mock-kis.js';
+
+const PRICE = {
+  stck_prpr: '72300', prdy_ctrt: '0.70', stck_oprc: '71900', stck_hgpr: '72600', stck_lwpr: '71700', stck_sdpr: '71800',
+  stck_mxpr: '93300', stck_llam: '50300', aspr_unit: '100', acml_vol: '8412556', acml_tr_pbmn: '606965915400',
+};
+
+function kis(req: Recorded, extra: (req: Recorded, n: number) => Reply | undefined = () => undefined, n = 1): Reply {
+  if (req.path === '/oauth2/tokenP') return tokenReply();
+  return extra(req, n) ?? ok({ output: PRICE });
+}
+
+async function caught(p: Promise<unknown>): Promise<unknown> {
+  try { await p; } catch (e) { return e; }
+  throw new Error('expected a rejection');
+}
+
+describe('KIS client reads (request building)', () => {
+  it('sends the §2.1 headers, the TR_ID and the documented query', async () => {
+    const m = createMockKis((r) => kis(r));
+    const q = await m.client.market.quote(stockCode('005930'));
+    expect(q).toMatchObject({ price: 72300, upperLimit: 93300, tick: 100, changeBp: 70 });
+    const [tokenCall, priceCall] = m.requests;
+    expect(tokenCall?.method).toBe('POST');
+    expect(JSON.parse(tokenCall!.body)).toEqual({ grant_type: 'client_credentials', appkey: APP_KEY, appsecret: APP_SECRET });
+    expect(priceCall?.path).toBe('/uapi/domestic-stock/v1/quotations/inquire-price');
+    expect(priceCall?.headers).toMatchObject({
+      authorization: 'Bearer tok-1', appkey: APP_KEY, appsecret: APP_SECRET, tr_id: 'FHKST01010100', custtype: 'P',
+      'content-type': 'application/json; charset=utf-8',
+    });
+    expect([...priceCall!.query]).toEqual([['FID_COND_MRKT_DIV_CODE', 'J'], ['FID_INPUT_ISCD', '005930']]);
+    // the token call and the price call both spend the budget, in the caller's lane
+    expect(m.budget.acquired).toEqual(['signal', 'signal']);
+  });
+
+  it('checks rt_cd on every GET (the seed did not)', async () => {
+    const m = createMockKis((r) => kis(r, () => ({ body: { rt_cd: '1', msg_cd: 'OPSQ0002', msg1: '없는 서비스 코드 입니다   ' } })));
+    const e = await caught(m.client.market.quote(stockCode('005930')));
+    expect(isAppError(e, 'KIS_API')).toBe(true);
+    expect((e as { details: unknown }).details).toMatchObject({ kind: 'api', msgCode: 'OPSQ0002', msg: '없는 서비스 코드 입니다', trId: 'FHKST01010100' });
+  });
+
+  it('refuses live-only endpoints on paper before any request or budget spend', async () => {
+    const m = createMockKis((r) => kis(r), { env: 'paper' });
+    for (const call of [m.client.market.ranking({ kind: 'volume' }), m.client.market.ranking({ kind: 'fluctuation' }),
+      m.client.market.holidays(tradingDate('20260312')), m.client.broker.sellable(stockCode('005930'))]) {
+      expect(isAppError(await caught(call), 'KIS_NOT_AVAILABLE_ON_PAPER')).toBe(true);
+    }
+    expect(m.requests).toHaveLength(0);
+    expect(m.budget.acquired).toHaveLength(0);
+  });
+
+  it('retries a read after EGW00201 and slows the budget down', async () => {
+    const m = createMockKis((r, n) => kis(r, (_q, k) => (k === 1 ? { status: 500, body: { rt_cd: '1', msg_cd: 'EGW00201', msg1: '초당 거래건수를 초과하였습니다.' } } : undefined), n));
+    expect((await m.client.market.quote(stockCode('005930'))).price).toBe(72300);
+    expect(m.to('/uapi/domestic-stock/v1/quotations/inquire-price')).toHaveLength(2);
+    expect(m.budget.penalties).toBe(1);
+  });
+
+  it('gives up after the bounded attempts', async () => {
+    const m = createMockKis((r) => kis(r, () => ({ status: 503, body: 'busy' })));
+    const e = await caught(m.client.market.quote(stockCode('005930')));
+    expect(isAppError(e, 'KIS_HTTP')).toBe(true);
+    expect(m.to('/uapi/domestic-stock/v1/quotations/inquire-price')).toHaveLength(3);
+  });
+
+  it('does not retry a business error', async () => {
+    const m = createMockKis((r) => kis(r, () => ({ body: { rt_cd: '7', msg_cd: 'APBK0656', msg1: '해당 종목 정보가 없습니다' } })));
+    await caught(m.client.market.quote(stockCode('005930')));
+    expect(m.to('/uapi/domestic-stock/v1/quotations/inquire-price')).toHaveLength(1);
+  });
+
+  it('on EGW00123 drops the token, re-issues once (after the 1/min window) and retries once', async () => {
+    let tokens = 0;
+    const m = createMockKis((r) => {
+      if (r.path === '/oauth2/tokenP') return tokenReply(`tok-${++tokens}`);
+      if (r.headers.authorization === 'Bearer tok-1') return { status: 500, body: { rt_cd: '1', msg_cd: 'EGW00123', msg1: '기간이 만료된 token 입니다.' } };
+      return ok({ output: PRICE });
+    });
+    expect((await m.client.market.quote(stockCode('005930'))).price).toBe(72300);
+    expect(m.to('/oauth2/tokenP')).toHaveLength(2);
+    expect(m.sleeps.length).toBe(1);
+    expect(m.sleeps[0]).toBeGreaterThanOrEqual(60_000);
+    expect(m.store.load(m.client.tokens.storeKey)?.token).toBe('tok-2');
+  });
+
+  it('reauthenticates only once per call', async () => {
+    let tokens = 0;
+    const m = createMockKis((r) => (r.path === '/oauth2/tokenP' ? tokenReply(`tok-${++tokens}`)
+      : { status: 500, body: { rt_cd: '1', msg_cd: 'EGW00121', msg1: '유효하지 않은 token 입니다.' } }));
+    expect(isAppError(await caught(m.client.market.quote(stockCode('005930'))), 'KIS_API')).toBe(true);
+    expect(m.to('/oauth2/tokenP')).toHaveLength(2);
+  });
+
+  it('asks daily bars for an explicit window, adjusted, by day', async () => {
+    const m = createMockKis((r) => kis(r, () => ok({ output1: {}, output2: [] })));
+    await m.client.market.dailyBars(stockCode('005930'), 5, { end: tradingDate('20260312') });
+    const first = m.to('/uapi/domestic-stock/v1/quotations/inquire-daily-itemchartprice')[0]!;
+    expect(first.headers.tr_id).toBe('FHKST03010100');
+    expect(Object.fromEntries(first.query)).toMatchObject({
+      FID_INPUT_ISCD: '005930', FID_INPUT_DATE_2: '20260312', FID_INPUT_DATE_1: '20260227', FID_PERIOD_DIV_CODE: 'D', FID_ORG_ADJ_PRC: '0',
+    });
+  });
+
+  it('sends the fluctuation ranking in lowercase with sort code 0 (§6.6)', async () => {
+    const m = createMockKis((r) => kis(r, () => ok({ output: [] })));
+    const snap = await m.client.market.ranking({ kind: 'fluctuation', market: '0001' });
+    const q = m.to('/uapi/domestic-stock/v1/ranking/fluctuation')[0]!;
+    expect(q.headers.tr_id).toBe('FHPST01700000');
+    expect(q.query.get('fid_rank_sort_cls_code')).toBe('0');
+    expect(q.query.get('fid_input_iscd')).toBe('0001');
+    expect(q.query.get('fid_rsfl_rate1')).toBe('');
+    expect([...q.query.keys()].every((k) => k === k.toLowerCase())).toBe(true);
+    expect(snap.params.fid_cond_scr_div_code).toBe('20170');
+  });
+
+  it('sends the volume ranking in UPPERCASE with every parameter (§6.5)', async () => {
+    const m = createMockKis((r) => kis(r, () => ok({ output: [] })));
+    await m.client.market.ranking({ kind: 'volume', minVolume: 1000 as never }, { lane: 'scan' });
+    const q = m.to('/uapi/domestic-stock/v1/quotations/volume-rank')[0]!;
+    expect(q.headers.tr_id).toBe('FHPST01710000');
+    expect(Object.fromEntries(q.query)).toMatchObject({ FID_COND_SCR_DIV_CODE: '20171', FID_INPUT_ISCD: '0000', FID_VOL_CNT: '1000', FID_INPUT_PRICE_1: '' });
+    expect(m.budget.acquired.at(-1)).toBe('scan');
+  });
+});
