@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { AppError, describeError, epochMs, isAppError, systemClock, tradingDate } from './domain/index.js';
 import type { Clock, KisEnv, Logger } from './domain/index.js';
 import type { Env, LoadedConfig } from './config/index.js';
@@ -12,13 +12,14 @@ import { acquireInstanceLock, createRedisLock, createRedisRateBudget } from './r
 import type { InstanceLock } from './redis/index.js';
 import { createScheduler } from './schedule.js';
 import type { Scheduler } from './schedule.js';
-import { createFileJournal, createSimulator, SIM_DEFAULT_CREDENTIALS } from './sim/index.js';
-import type { JournalEntry, Simulator } from './sim/index.js';
+import { createSimulator, SIM_DEFAULT_CREDENTIALS } from './sim/index.js';
+import type { Simulator } from './sim/index.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/index.js';
 import { planClock } from './app-clock.js';
 import { createJobs } from './app-jobs.js';
 import { feeRatesOf, loadCalendar } from './app-market.js';
+import { lastSimTime, openSimJournal, removeSimEndpoint, SIM_CLOCK_KEY, writeSimEndpoint } from './app-sim.js';
 import type { Jobs } from './app-jobs.js';
 import { startEmbeddedRedis } from './embedded-redis.js';
 import type { EmbeddedRedis } from './embedded-redis.js';
@@ -92,9 +93,6 @@ export async function connectRedis(url: string, log: Logger): Promise<Redis> {
   return redis;
 }
 
-const SIM_CLOCK_KEY = 'sim-clock';
-const journalTime = (e: JournalEntry): number => (e.kind === 'token' ? e.at : e.input.now);
-
 export function createApp(opts: AppOptions): App {
   const { config, secrets, hash } = opts.loaded;
   const log = opts.log;
@@ -106,11 +104,11 @@ export function createApp(opts: AppOptions): App {
   const clock: Clock = { now: () => clockTarget.now() };
   const store = openStore({ path: at(config.store.path), synchronous: config.store.synchronous, clock });
   const inProcessSim = config.mode === 'sim' && !opts.env.KIS_TRADER_SIM_URL;
-  const simJournal = createFileJournal(at(join(config.dataDir, 'sim', `journal-${config.sim.env}-${config.sim.seed}.jsonl`)));
-  const lastSimTime = inProcessSim ? Math.max(store.kv.get<number>(SIM_CLOCK_KEY) ?? 0, ...simJournal.load().map(journalTime)) : 0;
+  const simJournal = openSimJournal(opts.cwd, config);
+  const simReached = inProcessSim ? lastSimTime(store.kv, simJournal) : 0;
   const plan = planClock({
     mode: config.mode, startAt: config.sim.startAt, speed: config.sim.speed, env: opts.env, calendar,
-    resume: lastSimTime > 0 ? { last: epochMs(lastSimTime), endOfDay: config.schedule.afterCloseAt } : null,
+    resume: simReached > 0 ? { last: epochMs(simReached), endOfDay: config.schedule.afterCloseAt } : null,
   });
   clockTarget = plan.clock;
   const anchor = plan.anchor;
@@ -157,6 +155,7 @@ export function createApp(opts: AppOptions): App {
         });
         baseUrl = (await sim.start(config.sim.port)).url;
         simUrl = baseUrl;
+        writeSimEndpoint(opts.cwd, config, { url: baseUrl, pid: process.pid, anchor });
         // Remember how far sim time got, so a restart resumes there (app-clock.ts).
         simClockTimer = setInterval(() => store.kv.set(SIM_CLOCK_KEY, clock.now(), clock.now()), 5000);
         simClockTimer.unref();
@@ -258,7 +257,10 @@ export function createApp(opts: AppOptions): App {
     await producers?.close();
     await instance?.release().catch(() => undefined);
     await kis?.close().catch(() => undefined);
-    await sim?.stop().catch(() => undefined);
+    if (sim) {
+      await sim.stop().catch(() => undefined);
+      removeSimEndpoint(opts.cwd, config);
+    }
     if (redis) await redis.quit().catch(() => redis?.disconnect());
     await embedded?.stop();
     store.close();

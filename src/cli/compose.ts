@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../config/index.js';
 import type { Env, LoadedConfig } from '../config/index.js';
-import { AppError, silentLogger, systemClock } from '../domain/index.js';
+import { AppError, epochMs, silentLogger, systemClock } from '../domain/index.js';
 import type { Broker, Clock, DistributedLock, KisEnv, Lane, MarketData, RateBudget } from '../domain/index.js';
 import { createKisClient, tokenStoreKey } from '../kis/index.js';
 import { createRedisLock, createRedisRateBudget } from '../redis/index.js';
@@ -10,7 +10,8 @@ import { createSimulator, SIM_DEFAULT_CREDENTIALS } from '../sim/index.js';
 import type { Simulator } from '../sim/index.js';
 import { openStore } from '../store/index.js';
 import type { Store } from '../store/index.js';
-import { planClock } from '../app-clock.js';
+import { anchoredClock, parseClockAnchor, planClock } from '../app-clock.js';
+import { lastSimTime, openSimJournal, readLiveSimEndpoint } from '../app-sim.js';
 import { feeRatesOf, loadCalendar } from '../app-market.js';
 
 /**
@@ -21,6 +22,8 @@ export interface KisSession {
   market: MarketData;
   broker: Broker;
   mode: 'sim' | 'paper' | 'live';
+  /** "today" for the session: the simulated one in sim mode */
+  clock: Clock;
   close(): Promise<void>;
 }
 
@@ -72,7 +75,9 @@ async function tryRedis(url: string | null): Promise<Redis | null> {
 export async function connectKis(loaded: LoadedConfig, env: Env, cwd: string): Promise<KisSession> {
   const { config, secrets } = loaded;
   const calendar = loadCalendar(resolve(cwd, config.market.calendarFile), config.market.sessions);
-  const { clock } = planClock({ mode: config.mode, startAt: config.sim.startAt, speed: config.sim.speed, env, calendar });
+  // The store is opened first (sim mode resumes the clock from it) and reads time through this.
+  let clockTarget: Clock = systemClock;
+  const clock: Clock = { now: () => clockTarget.now() };
   const store = openCliStore(loaded, cwd, clock);
   let sim: Simulator | null = null;
   let kisEnv: KisEnv;
@@ -81,10 +86,26 @@ export async function connectKis(loaded: LoadedConfig, env: Env, cwd: string): P
   if (config.mode === 'sim') {
     kisEnv = config.sim.env;
     creds = SIM_DEFAULT_CREDENTIALS;
+    const running = env.KIS_TRADER_SIM_URL ? null : readLiveSimEndpoint(cwd, config);
     if (env.KIS_TRADER_SIM_URL) {
       baseUrl = env.KIS_TRADER_SIM_URL;
+      clockTarget = planClock({ mode: config.mode, startAt: config.sim.startAt, speed: config.sim.speed, env, calendar }).clock;
+    } else if (running) {
+      // A daemon is trading its simulator: use that one, on the daemon's clock.
+      baseUrl = running.url;
+      clockTarget = running.anchor ? anchoredClock(parseClockAnchor(running.anchor)) : systemClock;
     } else {
-      sim = createSimulator({ env: kisEnv, seed: config.sim.seed, clock, calendar, fees: feeRatesOf(config.market), symbols: config.sim.symbols });
+      // No daemon: the simulator rebuilt from the same journal, at the time the daemon reached.
+      const journal = openSimJournal(cwd, config);
+      const reached = lastSimTime(store.kv, journal);
+      clockTarget = planClock({
+        mode: config.mode, startAt: config.sim.startAt, speed: config.sim.speed, env, calendar,
+        resume: reached > 0 ? { last: epochMs(reached), endOfDay: config.schedule.afterCloseAt } : null,
+      }).clock;
+      sim = createSimulator({
+        env: kisEnv, seed: config.sim.seed, clock, calendar, fees: feeRatesOf(config.market), symbols: config.sim.symbols, journal,
+        credentials: [{ ...SIM_DEFAULT_CREDENTIALS, initialCash: config.sim.initialCash as typeof SIM_DEFAULT_CREDENTIALS.initialCash }],
+      });
       baseUrl = (await sim.start(0)).url;
     }
   } else {
@@ -106,6 +127,7 @@ export async function connectKis(loaded: LoadedConfig, env: Env, cwd: string): P
     market: client.market,
     broker: client.broker,
     mode: config.mode,
+    clock,
     async close() {
       await client.close();
       await sim?.stop();

@@ -54,7 +54,7 @@ export async function runScan(deps: ScanDeps, input: ScanInput): Promise<ScanRes
   const snapshotIds = snapshots.map((s) => deps.scans.insert(s, today));
   const selection = selectCandidates(snapshots, input.filter, [...input.held]);
   deps.log.info({
-    job: 'scan', source: input.source, rows: snapshots.map((s) => `${s.kind}:${s.rows.length}`).join(' '),
+    source: input.source, rows: snapshots.map((s) => `${s.kind}:${s.rows.length}`).join(' '),
     candidates: selection.candidates.map((c) => c.symbol), rejected: selection.rejected.length,
   }, `scan: ${selection.candidates.length} candidates`);
   return { ...selection, snapshotIds };
