@@ -30,9 +30,12 @@ export interface JobContext {
   /** false while another process may hold the account (instance lock lost): no orders then */
   ownsAccount: () => boolean;
   hooks: { afterSubmitting?: () => void };
+  /** before the pre-open reconcile (the holiday sync) */
+  onPreOpen?: () => Promise<void>;
 }
 
 const INTENT_MAX_AGE_MS = 180_000;
+const BACKFILL_MAX = 60;
 const SKEW_MS = 60_000;
 
 function createMutex(): <T>(fn: () => Promise<T>) => Promise<T> {
@@ -50,12 +53,15 @@ export interface Jobs {
   processOrder(job: OrderJob, jobId: string): Promise<void>;
   reconcile(reason: string): Promise<ReconcileSummary>;
   haltEntries(reason: string, details?: Record<string, unknown>): void;
+  /** no more follow-up reconciles; resolves when the submit/reconcile in progress has finished */
+  close(): Promise<void>;
 }
 
 export function createJobs(ctx: JobContext): Jobs {
   const { config, store, kis, producers, clock, log } = ctx;
   const serial = createMutex();
   let reconcileSoon: ReturnType<typeof setTimeout> | null = null;
+  let closed = false;
 
   const evaluateDeps = (): EvaluateDeps => ({
     market: kis.market, broker: kis.broker, bars: store.bars, decisions: store.decisions, positions: store.positions,
@@ -94,6 +100,7 @@ export function createJobs(ctx: JobContext): Jobs {
   });
 
   const scheduleReconcile = (reason: string): void => {
+    if (closed) return;
     void reconcile(reason).catch((err: unknown) => log.error({ err: describeError(err) }, 'reconcile failed'));
     // and once more after the grace window, when an order still unseen can be declared failed
     if (reconcileSoon) clearTimeout(reconcileSoon);
@@ -165,6 +172,19 @@ export function createJobs(ctx: JobContext): Jobs {
       commission: fills.reduce((s, f) => s + f.commission, 0), tax: fills.reduce((s, f) => s + f.tax, 0),
       positions: store.positions.list().map((p) => `${p.symbol}×${p.qty}`), equity: summary.account.totalValue,
     }, 'daily summary');
+    // Today's bar is final now: refresh the cache for what was held or evaluated, so tomorrow's
+    // first evaluations (and later backtests) start from complete bars without waiting on KIS.
+    const symbols = [...new Set([...store.positions.list().map((p) => p.symbol), ...decisions.map((d) => d.symbol)])].slice(0, BACKFILL_MAX);
+    let backfilled = 0;
+    for (const symbol of symbols) {
+      try {
+        store.bars.upsert(await kis.market.dailyBars(symbol, 100, { lane: 'scan', end: date }), clock.now());
+        backfilled++;
+      } catch (err) {
+        log.warn({ job: 'after-close', symbol, err: describeError(err) }, 'bar backfill failed');
+      }
+    }
+    log.info({ job: 'after-close', backfilled, of: symbols.length }, 'daily bars backfilled');
     store.kv.set(`after-close.${date}`, true, clock.now());
   };
 
@@ -173,6 +193,7 @@ export function createJobs(ctx: JobContext): Jobs {
       switch (job) {
         case 'pre-open':
           await kis.tokens.get('reconcile');
+          await ctx.onPreOpen?.();
           await reconcile('pre-open');
           return;
         case 'scan':
@@ -207,5 +228,10 @@ export function createJobs(ctx: JobContext): Jobs {
     },
     reconcile,
     haltEntries,
+    async close() {
+      closed = true;
+      if (reconcileSoon) clearTimeout(reconcileSoon);
+      await serial(() => Promise.resolve());
+    },
   };
 }

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { resolve } from 'node:path';
-import { AppError, describeError, epochMs, isAppError, systemClock, tradingDate } from './domain/index.js';
+import { AppError, describeError, epochMs, isAppError, kstDateOf, systemClock } from './domain/index.js';
 import type { Clock, KisEnv, Logger } from './domain/index.js';
 import type { Env, LoadedConfig } from './config/index.js';
 import { createKisClient, tokenStoreKey } from './kis/index.js';
@@ -216,29 +216,33 @@ export function createApp(opts: AppOptions): App {
       } } : {}),
     });
 
+    // KIS's own holiday list (chk-holiday, live only, once a day: REFERENCE §6.7) overrides the file.
+    const client = kis;
+    const syncHolidays = async (): Promise<void> => {
+      if (env !== 'live' || config.mode !== 'live') return;
+      try {
+        calendar = calendar.withHolidays(await client.market.holidays(kstDateOf(clock.now()), { lane: 'reconcile' }));
+      } catch (err) {
+        log.warn({ err: describeError(err) }, 'holiday sync failed: using config/krx-calendar.json');
+      }
+    };
+
     producers = createProducers(redis, prefix, log);
     jobs = createJobs({
       config, configHash: hash, store, kis, producers, clock, calendar: () => calendar, fees, log,
-      ownsAccount: () => ownsAccount, hooks: opts.hooks ?? {},
+      ownsAccount: () => ownsAccount, hooks: opts.hooks ?? {}, onPreOpen: syncHolidays,
     });
 
     // Know what we own before deciding anything (DESIGN.md §2 rule 1).
     await kis.tokens.get('reconcile');
-    if (env === 'live' && config.mode === 'live') {
-      try {
-        const days = await kis.market.holidays(tradingDate(new Date(clock.now() + 9 * 3_600_000).toISOString().slice(0, 10).replaceAll('-', '')), { lane: 'reconcile' });
-        calendar = calendar.withHolidays(days);
-      } catch (err) {
-        log.warn({ err: describeError(err) }, 'holiday sync failed: using config/krx-calendar.json');
-      }
-    }
+    await syncHolidays();
     await jobs.reconcile('startup');
 
     workers = [createSignalWorker(redis, prefix, config.daemon.signalConcurrency, (j, id) => jobs!.processSignal(j, id), log)];
     if (config.daemon.role === 'all') workers.push(createOrderWorker(redis, prefix, (j, id) => jobs!.processOrder(j, id), log));
     for (const w of workers) w.run();
 
-    scheduler = createScheduler({ config: config.schedule, calendar, clock, log, run: (job, t) => jobs!.runScheduled(job, t) });
+    scheduler = createScheduler({ config: config.schedule, calendar: () => calendar, clock, log, run: (job, t) => jobs!.runScheduled(job, t) });
     scheduler.start();
     // The current slot's scan now, not at the next boundary: a daemon started mid-session trades at once.
     void jobs.runScheduled('scan', clock.now()).catch((err: unknown) => log.error({ err: describeError(err) }, 'first scan failed'));
@@ -247,7 +251,9 @@ export function createApp(opts: AppOptions): App {
 
   async function stop(): Promise<void> {
     stopping = true;
-    scheduler?.stop();
+    // The runs in progress (a reconcile, a scan) finish before their connections close.
+    await scheduler?.stop();
+    await jobs?.close();
     if (simClockTimer) {
       clearInterval(simClockTimer);
       store.kv.set(SIM_CLOCK_KEY, clock.now(), clock.now());

@@ -71,14 +71,16 @@ export function dueJobs(prev: EpochMs, now: EpochMs, table: readonly Entry[], ca
 
 export interface Scheduler {
   start(): void;
-  stop(): void;
+  /** no new runs; resolves when the runs in progress have finished */
+  stop(): Promise<void>;
   /** runs one tick now (tests, and the catch-up at start) */
   tick(): Promise<void>;
 }
 
 export function createScheduler(opts: {
   config: ScheduleConfig;
-  calendar: TradingCalendar;
+  /** read at every tick: the broker's holiday list may replace the calendar while running */
+  calendar: () => TradingCalendar;
   clock: Clock;
   log: Logger;
   run: (job: JobName, at: EpochMs) => Promise<void>;
@@ -87,6 +89,7 @@ export function createScheduler(opts: {
   let prev = opts.clock.now();
   let cron: Cron | null = null;
   const running = new Set<JobName>();
+  const inFlight = new Set<Promise<void>>();
 
   const runOne = async (job: JobName, at: EpochMs): Promise<void> => {
     // A job still busy from its previous slot is skipped, not queued behind itself.
@@ -108,14 +111,19 @@ export function createScheduler(opts: {
     const now = opts.clock.now();
     let jobs: JobName[];
     try {
-      jobs = dueJobs(prev, now, table, opts.calendar);
+      jobs = dueJobs(prev, now, table, opts.calendar());
     } catch (err) {
       opts.log.error({ err: err instanceof Error ? err.message : String(err) }, 'schedule cannot tell the session phase');
       jobs = [];
     }
     prev = epochMs(now);
     // Jobs of one tick run side by side; each is independent and guarded by `running`.
-    await Promise.all(jobs.map((job) => runOne(job, now)));
+    const runs = jobs.map((job) => runOne(job, now));
+    for (const r of runs) {
+      inFlight.add(r);
+      void r.finally(() => inFlight.delete(r));
+    }
+    await Promise.all(runs);
   };
 
   return {
@@ -127,9 +135,10 @@ export function createScheduler(opts: {
         catch: (err: unknown) => opts.log.error({ err: String(err) }, 'schedule tick failed'),
       }, () => { void tick(); });
     },
-    stop() {
+    async stop() {
       cron?.stop();
       cron = null;
+      await Promise.allSettled([...inFlight]);
     },
     tick,
   };

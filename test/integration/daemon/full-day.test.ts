@@ -35,6 +35,8 @@ describe('a full day in sim time', () => {
     expect(count('SELECT count(*) n FROM decisions')).toBeGreaterThan(20);
     expect(count(`SELECT count(*) n FROM decisions WHERE outcome = 'order'`)).toBeGreaterThan(0);
     expect(count(`SELECT count(*) n FROM risk_state WHERE key = 'entries-halted'`)).toBe(0);
+    // after the close, today's final bar is cached for what was held or evaluated
+    expect(count(`SELECT count(*) n FROM daily_bars WHERE date = '${DATE}'`)).toBeGreaterThan(0);
 
     // Order by order, the trade log says what the simulator's books say.
     const orders = readRows<{ id: number; venue_order_id: string | null; status: string; filled_qty: number; origin: string }>(d.dbPath, 'SELECT id, venue_order_id, status, filled_qty, origin FROM orders');
