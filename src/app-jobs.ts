@@ -1,5 +1,5 @@
 import { describeError, krw, kstDateOf, RISK_KEYS, stockCode } from './domain/index.js';
-import type { Clock, EpochMs, Halt, Logger, OrderIntent } from './domain/index.js';
+import type { Clock, EpochMs, Halt, Logger, MarketData, OrderIntent } from './domain/index.js';
 import type { Config } from './config/index.js';
 import type { KisClient } from './kis/index.js';
 import type { FeeRates, TradingCalendar } from './market/index.js';
@@ -32,6 +32,8 @@ export interface JobContext {
   hooks: { afterSubmitting?: () => void };
   /** before the pre-open reconcile (the holiday sync) */
   onPreOpen?: () => Promise<void>;
+  /** where rankings come from: the trading client, or live read-only keys in paper mode */
+  rankings: MarketData;
 }
 
 const INTENT_MAX_AGE_MS = 180_000;
@@ -131,8 +133,10 @@ export function createJobs(ctx: JobContext): Jobs {
 
   const scan = async (at: EpochMs): Promise<void> => {
     const held = store.positions.list().map((p) => p.symbol);
-    const paperWatchlist = kis.env === 'paper' && config.kis.paperRankingSource === 'watchlist';
-    const result = await runScan({ market: kis.market, scans: store.scans, clock, log: log.child({ job: 'scan' }) }, {
+    const paperWatchlist = kis.env === 'paper' && (config.kis.paperRankingSource === 'watchlist' || ctx.rankings === kis.market);
+    // Rankings through the ranking client; watch-list quotes through the trading one.
+    const market: MarketData = { ...kis.market, ranking: (q, o) => ctx.rankings.ranking(q, o) };
+    const result = await runScan({ market, scans: store.scans, clock, log: log.child({ job: 'scan' }) }, {
       source: paperWatchlist ? 'watchlist' : 'rankings', kinds: config.scan.rankings, marketCode: config.scan.marketCode,
       watchlist: config.kis.watchlist.map(stockCode), held,
       filter: {

@@ -119,6 +119,7 @@ export function createApp(opts: AppOptions): App {
   let redis: Redis | null = null;
   let sim: Simulator | null = null;
   let kis: KisClient | null = null;
+  let rankingClient: KisClient | null = null;
   let instance: InstanceLock | null = null;
   let ownsAccount = false;
   let producers: Producers | null = null;
@@ -216,6 +217,18 @@ export function createApp(opts: AppOptions): App {
       } } : {}),
     });
 
+    // KIS paper has no rankings (REFERENCE §6.5–6.6): with "live-readonly", a second client on the
+    // live service, with its own keys, token and budget, is used for the rankings and nothing else.
+    if (config.mode === 'paper' && config.kis.paperRankingSource === 'live-readonly' && secrets?.ranking) {
+      const liveKey = tokenStoreKey('live', secrets.ranking.appKey);
+      rankingClient = createKisClient({
+        env: 'live', baseUrl: config.kis.liveBaseUrl, appKey: secrets.ranking.appKey, appSecret: secrets.ranking.appSecret,
+        account: creds.account, timeouts: { ...config.kis.timeouts }, tokenStore: store.tokens, clock, log,
+        rateBudget: createRedisRateBudget(redis, { key: `${config.redis.prefix}:budget:${liveKey}`, ratePerSec: config.kis.rate.liveCallsPerSec }),
+        lock: createRedisLock(redis, { prefix: config.redis.prefix }), marketDivCode: config.kis.marketDivCode,
+      });
+    }
+
     // KIS's own holiday list (chk-holiday, live only, once a day: REFERENCE §6.7) overrides the file.
     const client = kis;
     const syncHolidays = async (): Promise<void> => {
@@ -231,6 +244,7 @@ export function createApp(opts: AppOptions): App {
     jobs = createJobs({
       config, configHash: hash, store, kis, producers, clock, calendar: () => calendar, fees, log,
       ownsAccount: () => ownsAccount, hooks: opts.hooks ?? {}, onPreOpen: syncHolidays,
+      rankings: (rankingClient ?? kis).market,
     });
 
     // Know what we own before deciding anything (DESIGN.md §2 rule 1).
@@ -263,6 +277,7 @@ export function createApp(opts: AppOptions): App {
     await producers?.close();
     await instance?.release().catch(() => undefined);
     await kis?.close().catch(() => undefined);
+    await rankingClient?.close().catch(() => undefined);
     if (sim) {
       await sim.stop().catch(() => undefined);
       removeSimEndpoint(opts.cwd, config);
