@@ -5,14 +5,18 @@ import { createCalendar, parseCalendarData } from '../../../src/market/index.js'
 const shipped: unknown = JSON.parse(readFileSync(new URL('../../../config/krx-calendar.json', import.meta.url), 'utf8'));
 
 describe('config/krx-calendar.json', () => {
-  it('parses, covers 2026 only, and lists the §11.7 holidays and two special sessions', () => {
+  it('parses, covers 2026 (§11.7) and 2027 (marked unverified), with their special sessions', () => {
     const data = parseCalendarData(shipped);
-    expect(data.coveredYears).toEqual([2026]);
-    expect(data.holidays).toHaveLength(16);
+    expect(data.coveredYears).toEqual([2026, 2027]);
+    expect(data.holidays.filter((h) => h.date.startsWith('2026'))).toHaveLength(16);
     expect(data.holidays[0]).toEqual({ date: '20260101', reason: "New Year's Day" });
+    const y2027 = data.holidays.filter((h) => h.date.startsWith('2027'));
+    expect(y2027.length).toBeGreaterThan(10);
+    for (const h of y2027) expect(h.reason).toMatch(/UNVERIFIED/);
     expect(data.specialSessions.map((s) => [s.date, s.open, s.close])).toEqual([
       ['20260102', '10:00', undefined],
       ['20261119', '10:00', '16:30'],
+      ['20270104', '10:00', undefined],
     ]);
     expect(data.specialSessions[1]!.reason).toMatch(/uncertain/i);
     expect(() => createCalendar(data)).not.toThrow();

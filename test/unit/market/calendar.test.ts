@@ -49,9 +49,9 @@ describe('2026 calendar from config/krx-calendar.json', () => {
   });
 
   it.each([
-    ['isTradingDay 2027-01-04', () => cal.isTradingDay(d('20270104'))],
+    ['isTradingDay 2028-01-04', () => cal.isTradingDay(d('20280104'))],
     ['isTradingDay 2025-12-30', () => cal.isTradingDay(d('20251230'))],
-    ['nextTradingDay after the last 2026 session', () => cal.nextTradingDay(d('20261230'))],
+    ['nextTradingDay after the last covered session', () => cal.nextTradingDay(d('20271230'))],
     ['previousTradingDay before the first 2026 session', () => cal.previousTradingDay(d('20260102'))],
   ])('refuses an uncovered year: %s', (_name, call) => {
     expect(call).toThrow(expect.objectContaining({ code: 'MARKET_CALENDAR_OUT_OF_RANGE' }));
@@ -81,13 +81,13 @@ describe('broker overlay (chk-holiday opnd_yn)', () => {
   const overlaid = cal.withHolidays([
     { date: d('20260604'), open: false }, // a temporary holiday the file does not know
     { date: d('20260603'), open: true }, // the broker says open on a listed holiday
-    { date: d('20270104'), open: true }, // a day in an uncovered year
+    { date: d('20280104'), open: true }, // a day in an uncovered year
   ]);
 
   it('wins over the file in both directions and answers for uncovered days it lists', () => {
     expect(overlaid.isTradingDay(d('20260604'))).toBe(false);
     expect(overlaid.isTradingDay(d('20260603'))).toBe(true);
-    expect(overlaid.isTradingDay(d('20270104'))).toBe(true);
+    expect(overlaid.isTradingDay(d('20280104'))).toBe(true);
     expect(overlaid.nextTradingDay(d('20260602'))).toBe('20260603');
     expect(overlaid.nextTradingDay(d('20260603'))).toBe('20260605');
   });

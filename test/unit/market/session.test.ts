@@ -49,7 +49,7 @@ describe('sessionPhase on closed days', () => {
   });
 
   it('throws for an uncovered year instead of guessing', () => {
-    expect(() => sessionPhase(at('20270104', '100000'), cal)).toThrow(expect.objectContaining({ code: 'MARKET_CALENDAR_OUT_OF_RANGE' }));
+    expect(() => sessionPhase(at('20280104', '100000'), cal)).toThrow(expect.objectContaining({ code: 'MARKET_CALENDAR_OUT_OF_RANGE' }));
   });
 });
 
