@@ -1,4 +1,4 @@
-import { describeError, krw, kstDateOf, RISK_KEYS, stockCode } from './domain/index.js';
+import { describeError, epochMs, krw, kstDateOf, RISK_KEYS, shares, stockCode, tradingDate } from './domain/index.js';
 import type { Clock, EpochMs, Halt, Logger, MarketData, OrderIntent } from './domain/index.js';
 import type { Config } from './config/index.js';
 import type { KisClient } from './kis/index.js';
@@ -112,16 +112,16 @@ export function createJobs(ctx: JobContext): Jobs {
     }, config.orders.unknownGraceSeconds * 1000 + 1000);
   };
 
-  function submitLocked(intent: OrderIntent): Promise<SubmitResult> {
+  function submitLocked(intent: OrderIntent, decidedAt: EpochMs | null = null): Promise<SubmitResult> {
     return runSubmitOrder({
       orders: store.orders, broker: kis.broker, clock, calendar: ctx.calendar(), log: log.child({ job: 'order' }),
       maxIntentAgeMs: INTENT_MAX_AGE_MS, requestReconcile: scheduleReconcile,
       ...(ctx.hooks.afterSubmitting ? { afterSubmitting: ctx.hooks.afterSubmitting } : {}),
-    }, intent);
+    }, intent, decidedAt);
   }
 
   const enqueueOrder = async (intent: OrderIntent): Promise<void> => {
-    const added = await producers.orders.add(intent.intentKey, { ...intent, qty: intent.qty, price: intent.price });
+    const added = await producers.orders.add(intent.intentKey, { ...intent, decidedAt: clock.now() });
     log.info({ intentKey: intent.intentKey, symbol: intent.symbol, side: intent.side, qty: intent.qty, price: intent.price, added }, 'order intent enqueued');
   };
 
@@ -227,8 +227,9 @@ export function createJobs(ctx: JobContext): Jobs {
     },
     async processOrder(job) {
       if (!ctx.ownsAccount()) throw new Error('the instance lock is not held: not placing orders');
-      const intent: OrderIntent = { ...job, symbol: stockCode(job.symbol), qty: job.qty as OrderIntent['qty'], price: job.price as OrderIntent['price'], tradingDate: job.tradingDate as OrderIntent['tradingDate'] };
-      await serial(() => submitLocked(intent));
+      const { decidedAt, ...rest } = job;
+      const intent: OrderIntent = { ...rest, symbol: stockCode(job.symbol), qty: shares(job.qty), price: krw(job.price), tradingDate: tradingDate(job.tradingDate) };
+      await serial(() => submitLocked(intent, decidedAt === null || decidedAt === undefined ? null : epochMs(decidedAt)));
     },
     reconcile,
     haltEntries,

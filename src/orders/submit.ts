@@ -1,5 +1,5 @@
 import { isAppError, shares } from '../domain/index.js';
-import type { Broker, Clock, Logger, OrderIntent, OrderRecord, OrderRepo } from '../domain/index.js';
+import type { Broker, Clock, EpochMs, Logger, OrderIntent, OrderRecord, OrderRepo } from '../domain/index.js';
 import { isOrderTypeAllowed, sessionPhase } from '../market/index.js';
 import type { TradingCalendar } from '../market/index.js';
 import { sellableQty } from './holdings.js';
@@ -42,9 +42,10 @@ function refuse(deps: SubmitDeps, order: OrderRecord, code: string, message: str
   return { outcome: 'rejected', order: next ?? order };
 }
 
-export async function runSubmitOrder(deps: SubmitDeps, intent: OrderIntent): Promise<SubmitResult> {
+/** `decidedAt` (default now) becomes the row's creation time: the age check measures from the decision. */
+export async function runSubmitOrder(deps: SubmitDeps, intent: OrderIntent, decidedAt?: EpochMs | null): Promise<SubmitResult> {
   const { orders, broker, clock, log } = deps;
-  const { inserted, order } = orders.insertIntent(intent, clock.now());
+  const { inserted, order } = orders.insertIntent(intent, decidedAt ?? clock.now());
   if (!inserted && order.status !== 'pending') {
     log.info({ intentKey: order.intentKey, status: order.status }, 'intent already handled: not sending again');
     return { outcome: 'duplicate', order };

@@ -29,5 +29,7 @@ export const orderJobSchema = z.strictObject({
   decisionId: z.number().int().nullable(),
   configHash: z.string(),
   reason: z.string(),
+  /** when the decision was taken (epoch ms): an intent that waited too long in the queue is not sent */
+  decidedAt: z.number().int().nullable().default(null),
 });
-export type OrderJob = z.infer<typeof orderJobSchema>;
+export type OrderJob = z.input<typeof orderJobSchema>;

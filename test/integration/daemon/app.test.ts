@@ -78,6 +78,18 @@ describe('the order path', () => {
     expect(h.sim.exchange.ordersReceived).toBe(1);
   }, 60_000);
 
+  it('does not send an intent that waited in the queue longer than its age limit', async () => {
+    const { app, h, d, redis } = await startApp();
+    const producers = createProducers(redis, d.prefix, silentLogger);
+    cleanups.push(() => producers.close());
+    const job = { ...buy(h.sim.market.symbols()[8]!.code), decidedAt: app.clock.now() - 10 * 60_000 };
+    await producers.orders.add(job.intentKey, job);
+    const row = await waitFor(() => readOrders(d.dbPath).find((o) => o.intent_key === job.intentKey && o.status === 'rejected'), 20_000, 'the stale intent to be refused');
+    expect(row.venue_order_id).toBeNull();
+    expect(app.store.orders.byIntentKey(job.intentKey)?.rejectCode).toBe('LOCAL_STALE');
+    expect(h.sim.exchange.ordersReceived).toBe(0);
+  }, 60_000);
+
   it('graceful shutdown lets the order in flight finish and records its answer', async () => {
     const { h, d, redis, stop } = await startApp(['latency:order-cash:1:1500']);
     const producers = createProducers(redis, d.prefix, silentLogger);
