@@ -31,8 +31,16 @@ function checkSessions(config: Config, out: string[]): void {
       out.push(`market.sessions.${name}.end: must be after market.sessions.${name}.start (${range.start})`);
     }
   }
-  if (s.postClose !== null && minutesOf(s.postClose.start) < minutesOf(s.close)) {
-    out.push(`market.sessions.postClose.start: must not be before market.sessions.close (${s.close})`);
+  // The same rules market/ enforces when it builds the calendar (session-times.ts), caught here
+  // so `config check` reports them instead of the daemon failing at start.
+  if (s.preMarket !== null && minutesOf(s.preMarket.end) > minutesOf(s.openingAuctionStart)) {
+    out.push(`market.sessions.preMarket.end: must not be after market.sessions.openingAuctionStart (${s.openingAuctionStart})`);
+  }
+  for (const name of ['postClose', 'afterHours'] as const) {
+    const range = s[name];
+    if (range !== null && minutesOf(range.start) < minutesOf(s.close)) {
+      out.push(`market.sessions.${name}.start: must not be before market.sessions.close (${s.close})`);
+    }
   }
   if (minutesOf(config.schedule.preOpenAt) >= minutesOf(s.open)) {
     out.push(`schedule.preOpenAt: must be before market.sessions.open (${s.open})`);

@@ -192,3 +192,14 @@ describe('unreadable files', () => {
     expect(r.problems[1]).toMatch(/^risk\.maxPositons: unrecognized key/);
   });
 });
+
+describe('session times that market/ would refuse at start', () => {
+  it('are reported by the loader, naming the key', () => {
+    const r = rejection({ 'local.json': { market: { sessions: { preMarket: { start: '08:30', end: '08:40' }, afterHours: { start: '15:00', end: '18:00' } } } } });
+    expect(r.code).toBe<ErrorCode>('CONFIG_INVALID');
+    expect(r.problems).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^market\.sessions\.preMarket\.end: must not be after market\.sessions\.openingAuctionStart \(08:30\)/),
+      expect.stringMatching(/^market\.sessions\.afterHours\.start: must not be before market\.sessions\.close \(15:30\)/),
+    ]));
+  });
+});
