@@ -36,7 +36,6 @@ export interface JobContext {
   rankings: MarketData;
 }
 
-const INTENT_MAX_AGE_MS = 180_000;
 const BACKFILL_MAX = 60;
 const SKEW_MS = 60_000;
 
@@ -115,7 +114,7 @@ export function createJobs(ctx: JobContext): Jobs {
   function submitLocked(intent: OrderIntent, decidedAt: EpochMs | null = null): Promise<SubmitResult> {
     return runSubmitOrder({
       orders: store.orders, broker: kis.broker, clock, calendar: ctx.calendar(), log: log.child({ job: 'order' }),
-      maxIntentAgeMs: INTENT_MAX_AGE_MS, requestReconcile: scheduleReconcile,
+      maxIntentAgeMs: config.orders.maxIntentAgeSeconds * 1000, requestReconcile: scheduleReconcile,
       ...(ctx.hooks.afterSubmitting ? { afterSubmitting: ctx.hooks.afterSubmitting } : {}),
     }, intent, decidedAt);
   }

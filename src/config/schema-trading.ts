@@ -59,5 +59,7 @@ export const ordersSchema = z.strictObject({
   cancelUnfilledAfterMinutes: minutes(10, 0, 390),
   /** how long an order in "unknown" waits before reconciliation decides it */
   unknownGraceSeconds: z.int().min(10).max(900).default(90),
+  /** an intent older than this (from its decision) is not sent: the market it was decided on has moved */
+  maxIntentAgeSeconds: z.int().min(10).max(1800).default(180),
   exitType: z.enum(['limit', 'market']).default('market'),
 });
