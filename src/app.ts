@@ -21,7 +21,7 @@ import { createJobs } from './app-jobs.js';
 import { feeRatesOf, loadCalendar } from './app-market.js';
 import { lastSimTime, openSimJournal, removeSimEndpoint, SIM_CLOCK_KEY, writeSimEndpoint } from './app-sim.js';
 import type { Jobs } from './app-jobs.js';
-import { startEmbeddedRedis } from './embedded-redis.js';
+import { pingRedis, startEmbeddedRedis } from './embedded-redis.js';
 import type { EmbeddedRedis } from './embedded-redis.js';
 
 /**
@@ -45,21 +45,6 @@ export interface App {
   haltEntries(reason: string, details?: Record<string, unknown>): void;
   readonly clock: Clock;
   readonly store: Store;
-  /** the in-process simulator's URL in sim mode */
-  readonly simUrl: string | null;
-}
-
-export async function pingRedis(url: string): Promise<boolean> {
-  const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 500, retryStrategy: () => null });
-  r.on('error', () => undefined);
-  try {
-    await r.connect();
-    return (await r.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    r.disconnect();
-  }
 }
 
 /** One warning per outage, not one per reconnect attempt; and a line when it comes back. */
@@ -126,7 +111,6 @@ export function createApp(opts: AppOptions): App {
   let workers: WorkerHandle[] = [];
   let scheduler: Scheduler | null = null;
   let jobs: Jobs | null = null;
-  let simUrl: string | null = null;
   let stopping = false;
 
   async function start(): Promise<void> {
@@ -155,7 +139,6 @@ export function createApp(opts: AppOptions): App {
           log: log.child({ mod: 'sim' }), journal: simJournal,
         });
         baseUrl = (await sim.start(config.sim.port)).url;
-        simUrl = baseUrl;
         writeSimEndpoint(opts.cwd, config, { url: baseUrl, pid: process.pid, anchor });
         // Remember how far sim time got, so a restart resumes there (app-clock.ts).
         simClockTimer = setInterval(() => store.kv.set(SIM_CLOCK_KEY, clock.now(), clock.now()), 5000);
@@ -291,6 +274,5 @@ export function createApp(opts: AppOptions): App {
     start, stop,
     haltEntries: (reason, details) => jobs?.haltEntries(reason, details),
     clock, store,
-    get simUrl() { return simUrl; },
   };
 }

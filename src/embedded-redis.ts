@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { Redis } from 'ioredis';
 import { AppError } from './domain/index.js';
 import type { Logger } from './domain/index.js';
 
@@ -23,7 +24,7 @@ export interface EmbeddedRedis {
 
 interface Recorded { pid: number; port: number }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const srv = createServer();
   srv.listen(0, '127.0.0.1');
   await once(srv, 'listening');
@@ -32,6 +33,26 @@ async function freePort(): Promise<number> {
   srv.close();
   await once(srv, 'close');
   return port;
+}
+
+/** A connection to `url` if a Redis answers there now (no retries); null otherwise. */
+export async function probeRedis(url: string, connectTimeoutMs = 1000): Promise<Redis | null> {
+  const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: connectTimeoutMs, retryStrategy: () => null });
+  r.on('error', () => undefined);
+  try {
+    await r.connect();
+    await r.ping();
+    return r;
+  } catch {
+    r.disconnect();
+    return null;
+  }
+}
+
+export async function pingRedis(url: string): Promise<boolean> {
+  const r = await probeRedis(url, 500);
+  r?.disconnect();
+  return r !== null;
 }
 
 export function redisBinaryAvailable(binary: string): boolean {

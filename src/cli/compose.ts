@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { Redis } from 'ioredis';
 import { loadConfig } from '../config/index.js';
 import type { Env, LoadedConfig } from '../config/index.js';
 import { AppError, epochMs, silentLogger, systemClock } from '../domain/index.js';
@@ -10,6 +9,7 @@ import { createSimulator, SIM_DEFAULT_CREDENTIALS } from '../sim/index.js';
 import type { Simulator } from '../sim/index.js';
 import { openStore } from '../store/index.js';
 import type { Store } from '../store/index.js';
+import { probeRedis } from '../embedded-redis.js';
 import { anchoredClock, parseClockAnchor, planClock } from '../app-clock.js';
 import { lastSimTime, openSimJournal, readLiveSimEndpoint } from '../app-sim.js';
 import { feeRatesOf, loadCalendar } from '../app-market.js';
@@ -58,20 +58,6 @@ export function openCliStore(loaded: LoadedConfig, cwd: string, clock: Clock = s
   return openStore({ path: resolve(cwd, loaded.config.store.path), synchronous: loaded.config.store.synchronous, clock });
 }
 
-async function tryRedis(url: string | null): Promise<Redis | null> {
-  if (!url) return null;
-  const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 1000, retryStrategy: () => null });
-  r.on('error', () => undefined);
-  try {
-    await r.connect();
-    await r.ping();
-    return r;
-  } catch {
-    r.disconnect();
-    return null;
-  }
-}
-
 export async function connectKis(loaded: LoadedConfig, env: Env, cwd: string): Promise<KisSession> {
   const { config, secrets } = loaded;
   const calendar = loadCalendar(resolve(cwd, config.market.calendarFile), config.market.sessions);
@@ -115,7 +101,8 @@ export async function connectKis(loaded: LoadedConfig, env: Env, cwd: string): P
     baseUrl = config.kis.baseUrl ?? (kisEnv === 'live' ? config.kis.liveBaseUrl : config.kis.paperBaseUrl);
   }
   const rate = kisEnv === 'live' ? config.kis.rate.liveCallsPerSec : config.kis.rate.paperCallsPerSec;
-  const redis = await tryRedis(env.REDIS_URL ?? config.redis.url);
+  const url = env.REDIS_URL ?? config.redis.url;
+  const redis = url ? await probeRedis(url) : null;
   const tokenKey = tokenStoreKey(kisEnv, creds.appKey);
   const client = createKisClient({
     env: kisEnv, baseUrl, ...creds, timeouts: { ...config.kis.timeouts },
