@@ -16,3 +16,26 @@ export function makeIntentKey(parts: { strategy: string; symbol: StockCode; side
 export function makeFillKey(date: TradingDate, venueOrderId: string, cumulativeQty: number): string {
   return `${date}.${venueOrderId}.${cumulativeQty}`;
 }
+
+/**
+ * KIS order and branch numbers are numbers written as text: inquiries pad them (ODNO to ten
+ * digits, the branch to five), paper order acknowledgements have been seen unpadded ("51378"),
+ * and a new order's "original order number" may be "" or all zeros (docs/kis-wire.md). Every
+ * number is kept in the padded form the inquiries use, so two spellings of one order compare equal.
+ */
+export const ORDER_NUMBER_WIDTH = 10;
+export const BRANCH_NUMBER_WIDTH = 5;
+
+/** The padded form of a numeric order/branch number, or null when `raw` is not all digits. */
+export function canonicalOrderNumber(raw: string, width: number): string | null {
+  const s = raw.trim();
+  if (!/^\d+$/.test(s)) return null;
+  const digits = s.replace(/^0+(?=\d)/, '');
+  return digits.padStart(width, '0');
+}
+
+/** True when both are the same number, whatever their padding. */
+export function sameOrderNumber(a: string, b: string): boolean {
+  const x = canonicalOrderNumber(a, 0);
+  return x !== null && x === canonicalOrderNumber(b, 0);
+}

@@ -15,7 +15,9 @@ export type {
 } from './types.js';
 export { TERMINAL_STATUSES } from './order.js';
 export type { OrderStatus, OrderOrigin, OrderIntent, OrderRecord, FillRecord, Position } from './order.js';
-export { makeIntentKey, makeFillKey } from './ids.js';
+export {
+  makeIntentKey, makeFillKey, canonicalOrderNumber, sameOrderNumber, ORDER_NUMBER_WIDTH, BRANCH_NUMBER_WIDTH,
+} from './ids.js';
 export type {
   CallOptions, RankingQuery, MarketData, Broker, RateBudget, DistributedLock, StoredToken, TokenStore, JobQueue,
 } from './ports.js';

@@ -1,4 +1,4 @@
-import { krw, makeFillKey, shares } from '../domain/index.js';
+import { canonicalOrderNumber, krw, makeFillKey, ORDER_NUMBER_WIDTH, shares } from '../domain/index.js';
 import type { EpochMs, Krw, OrderRecord, OrderStatus, Shares, TradingDate, VenueOrder } from '../domain/index.js';
 import { canTransition, UNRESOLVED_STATUSES } from './status.js';
 
@@ -14,14 +14,18 @@ import { canTransition, UNRESOLVED_STATUSES } from './status.js';
  * 2. A 'submitting' or 'unknown' order (a POST whose answer we never saw) is matched to the
  *    earliest broker row nobody claims with the same symbol, side, type, quantity and price,
  *    placed no earlier than our submit time minus `skewMs`. Found → linked, then rule 1.
- *    Not found once `graceMs` has passed since the submit → 'failed' (proven never placed).
- *    Never re-sent.
+ *    Not found once `graceMs` has passed since the submit → 'failed' (proven never placed),
+ *    but only when no broker row of ANY shape (an amendment row, a row we could not classify)
+ *    could be that order: "absent" must mean absent. Such a row is reported as an anomaly and
+ *    the order stays unresolved. Never re-sent.
  * 3. A broker row nobody claims, and no unresolved order could claim, is adopted as an
  *    'external' order (placed by a person or another program): recorded, never cancelled.
  *    While any unresolved order is still inside its grace window, adoption waits, so our own
  *    order is never mistaken for an external one.
  * 4. A local order with a venue id that the broker does not list, or a broker total that went
  *    backwards, cannot be explained: it is reported as an anomaly and the runner halts entries.
+ * 5. Order numbers are compared as numbers: paper acknowledgements have been seen unpadded
+ *    ("51378") while inquiries pad to ten digits (docs/kis-wire.md, order numbers).
  */
 export interface ReconcileInput {
   date: TradingDate;
@@ -59,8 +63,11 @@ export type ReconcileEvent =
 
 /**
  * The status a broker row implies (REFERENCE §7.4 "order state derivation"). A cancel shows as
- * cncl_cfrm_qty plus a cancel row pointing at the order; quantity that ended unfilled at the
- * close shows as cncl_cfrm_qty with no such row (§7.8 point 4), which is an expiry.
+ * cncl_cfrm_qty plus a cancel row pointing at the order. How KIS shows a day order that ended
+ * unfilled at the close is not documented (§7.8 point 4): the rest may appear as cncl_cfrm_qty
+ * with no cancel row, as rjct_qty, or simply vanish; after the close each of those is an expiry.
+ * During the session, rjct_qty covering an unfilled order is a rejection after acceptance; with
+ * some quantity filled the order ended with its rest unfilled, which is recorded as expired.
  */
 export function statusFromVenue(v: VenueOrder, sessionOver: boolean, hasCancelRow = false): OrderStatus {
   if (v.filledQty >= v.qty) return 'filled';
@@ -68,11 +75,14 @@ export function statusFromVenue(v: VenueOrder, sessionOver: boolean, hasCancelRo
     if (sessionOver) return 'expired';
     return v.filledQty > 0 ? 'partial' : 'accepted';
   }
-  if (v.cancelledQty > 0) return hasCancelRow || !sessionOver ? 'cancelled' : 'expired';
-  if (v.rejectedQty > 0 && v.filledQty === 0) return 'rejected';
-  // Nothing working, not all filled, nothing cancelled or rejected: KIS's way of showing a day
-  // order that ended unfilled (REFERENCE §7.8 point 4, not documented exactly).
+  if (v.cancelledQty > 0 && (hasCancelRow || !sessionOver)) return 'cancelled';
+  if (v.rejectedQty > 0 && v.filledQty === 0 && !sessionOver) return 'rejected';
   return 'expired';
+}
+
+/** The one spelling of an order number used for comparisons (rule 5). */
+export function venueKey(id: string): string {
+  return canonicalOrderNumber(id, ORDER_NUMBER_WIDTH) ?? id;
 }
 
 function sameOrder(o: OrderRecord, v: VenueOrder): boolean {
@@ -83,10 +93,10 @@ function sameOrder(o: OrderRecord, v: VenueOrder): boolean {
 export function reconcileOrders(input: ReconcileInput): ReconcileEvent[] {
   const events: ReconcileEvent[] = [];
   const venue = input.venue.filter((v) => !v.isAmendment);
-  const cancelled = new Set(input.venue.flatMap((v) => (v.isAmendment && v.originalOrderId ? [v.originalOrderId] : [])));
-  const implied = (v: VenueOrder): OrderStatus => statusFromVenue(v, input.sessionOver, cancelled.has(v.venueOrderId));
-  const byVenueId = new Map(venue.map((v) => [v.venueOrderId, v]));
-  const claimed = new Set(input.local.flatMap((o) => (o.venueOrderId ? [o.venueOrderId] : [])));
+  const cancelled = new Set(input.venue.flatMap((v) => (v.isAmendment && v.originalOrderId ? [venueKey(v.originalOrderId)] : [])));
+  const implied = (v: VenueOrder): OrderStatus => statusFromVenue(v, input.sessionOver, cancelled.has(venueKey(v.venueOrderId)));
+  const byVenueId = new Map(venue.map((v) => [venueKey(v.venueOrderId), v]));
+  const claimed = new Set(input.local.flatMap((o) => (o.venueOrderId ? [venueKey(o.venueOrderId)] : [])));
 
   /** Emits the fill the broker row shows beyond what we recorded, then (unless `status` is null) the status change. */
   const follow = (o: OrderRecord, v: VenueOrder, status: OrderStatus | null): void => {
@@ -121,7 +131,7 @@ export function reconcileOrders(input: ReconcileInput): ReconcileEvent[] {
   // Rule 1: orders we hold a venue id for.
   for (const o of input.local) {
     if (!o.venueOrderId || o.status === 'filled' || o.status === 'rejected' || o.status === 'failed') continue;
-    const v = byVenueId.get(o.venueOrderId);
+    const v = byVenueId.get(venueKey(o.venueOrderId));
     if (!v) {
       if (o.status !== 'cancelled' && o.status !== 'expired') {
         events.push({ kind: 'anomaly', reason: 'broker does not list an order we hold a venue id for', details: { orderId: o.id, venueOrderId: o.venueOrderId, status: o.status } });
@@ -143,17 +153,23 @@ export function reconcileOrders(input: ReconcileInput): ReconcileEvent[] {
   let waiting = false;
   for (const o of unresolved) {
     const since = o.submittedAt ?? o.updatedAt;
-    const match = venue
-      .filter((v) => !claimed.has(v.venueOrderId) && sameOrder(o, v) && v.orderedAt >= since - input.skewMs)
-      .sort((a, b) => a.orderedAt - b.orderedAt || a.venueOrderId.localeCompare(b.venueOrderId))[0];
+    const fits = (v: VenueOrder): boolean => !claimed.has(venueKey(v.venueOrderId)) && sameOrder(o, v) && v.orderedAt >= since - input.skewMs;
+    const match = venue.filter(fits).sort((a, b) => a.orderedAt - b.orderedAt || a.venueOrderId.localeCompare(b.venueOrderId))[0];
     if (match) {
-      claimed.add(match.venueOrderId);
+      claimed.add(venueKey(match.venueOrderId));
       events.push({ kind: 'link', orderId: o.id, venueOrderId: match.venueOrderId, branch: match.branch, from: o.status, to: implied(match), venue: match });
       follow({ ...o, venueOrderId: match.venueOrderId }, match, null);
       continue;
     }
     const waited = input.now - since;
-    if (waited >= input.graceMs) {
+    const lookalike = input.venue.find((v) => v.isAmendment && fits(v));
+    if (lookalike) {
+      waiting = true;
+      events.push({
+        kind: 'anomaly', reason: 'a broker row looks like an unresolved order but cannot be linked to it',
+        details: { orderId: o.id, venueOrderId: lookalike.venueOrderId, originalOrderId: lookalike.originalOrderId },
+      });
+    } else if (waited >= input.graceMs) {
       events.push({ kind: 'absent', orderId: o.id, from: o.status, waitedMs: waited });
     } else {
       waiting = true;
@@ -163,7 +179,7 @@ export function reconcileOrders(input: ReconcileInput): ReconcileEvent[] {
   // Rule 3: what is left at the broker is somebody else's — unless one of ours may still claim it.
   if (!waiting) {
     for (const v of venue) {
-      if (!claimed.has(v.venueOrderId)) events.push({ kind: 'adopt', venue: v });
+      if (!claimed.has(venueKey(v.venueOrderId))) events.push({ kind: 'adopt', venue: v });
     }
   }
   return events;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { krw, kstDateOf, kstInstant, shares } from '../../domain/index.js';
 import type { EpochMs, OrderAck, OrderType, Side, TradingDate, VenueOrder } from '../../domain/index.js';
-import { code, date, decimalWon, qty, text, timeOrNull, won, yn } from './wire.js';
+import { branchNo, code, date, decimalWon, orderNo, originalOrderNo, qty, text, timeOrNull, won, yn } from './wire.js';
 import type { ParseContext } from './wire.js';
 import { parseWire } from './wire.js';
 
@@ -11,8 +11,8 @@ import { parseWire } from './wire.js';
  */
 const ackSchema = z.object({
   output: z.object({
-    krx_fwdg_ord_orgno: text.refine((s) => s !== '', 'empty branch number'),
-    odno: text.refine((s) => s !== '', 'empty order number'),
+    krx_fwdg_ord_orgno: branchNo,
+    odno: orderNo,
     ord_tmd: timeOrNull,
   }),
 });
@@ -40,13 +40,15 @@ function orderType(c: string): OrderType {
 
 /**
  * inquire-daily-ccld `output1` (§7.4). The sheet spells the cancel quantity `cnc_cfrm_qty`,
- * responses `cncl_cfrm_qty` (§13.3): both are read.
+ * responses `cncl_cfrm_qty` (§13.3): both are read. A new order's `orgn_odno` is "" in the
+ * workbook's stock examples but "0000000000" in live captures, and `cncl_yn` is "", "N" or "Y"
+ * (docs/kis-wire.md, daily orders): only a real original number makes a row an amendment.
  */
 const ccldRow = z.object({
   ord_dt: date,
-  ord_gno_brno: text,
-  odno: text,
-  orgn_odno: text.optional(),
+  ord_gno_brno: branchNo,
+  odno: orderNo,
+  orgn_odno: originalOrderNo.optional(),
   ord_dvsn_cd: text,
   sll_buy_dvsn_cd: z.string().trim().pipe(side),
   pdno: code,
@@ -67,17 +69,17 @@ const ccldPage = z.object({ output1: z.array(ccldRow) });
 
 export function parseDailyOrdersPage(body: unknown, ctx: ParseContext): VenueOrder[] {
   return parseWire(ccldPage, body, ctx).output1.map((r) => {
-    const original = r.orgn_odno ?? '';
+    const original = r.orgn_odno ?? null;
     return {
       date: r.ord_dt,
       venueOrderId: r.odno,
-      originalOrderId: original === '' ? null : original,
+      originalOrderId: original,
       branch: r.ord_gno_brno,
       symbol: r.pdno,
       name: r.prdt_name,
       side: r.sll_buy_dvsn_cd,
       type: orderType(r.ord_dvsn_cd),
-      isAmendment: original !== '',
+      isAmendment: original !== null,
       qty: r.ord_qty,
       price: r.ord_unpr,
       filledQty: r.tot_ccld_qty,
@@ -96,9 +98,9 @@ export function parseDailyOrdersPage(body: unknown, ctx: ParseContext): VenueOrd
  * cancellable. It carries no order date, so the caller supplies today.
  */
 const cancellableRow = z.object({
-  ord_gno_brno: text,
-  odno: text,
-  orgn_odno: text.optional(),
+  ord_gno_brno: branchNo,
+  odno: orderNo,
+  orgn_odno: originalOrderNo.optional(),
   ord_dvsn_cd: text,
   sll_buy_dvsn_cd: z.string().trim().pipe(side),
   pdno: code,
@@ -114,19 +116,19 @@ const cancellablePage = z.object({ output: z.array(cancellableRow) });
 
 export function parseCancellablePage(body: unknown, today: TradingDate, ctx: ParseContext): VenueOrder[] {
   return parseWire(cancellablePage, body, ctx).output.map((r) => {
-    const original = r.orgn_odno ?? '';
+    const original = r.orgn_odno ?? null;
     // No avg price in this output: the filled amount over the filled quantity, half-up.
     const avg = r.tot_ccld_qty > 0 ? krw(Math.floor((2 * r.tot_ccld_amt + r.tot_ccld_qty) / (2 * r.tot_ccld_qty))) : krw(0);
     return {
       date: today,
       venueOrderId: r.odno,
-      originalOrderId: original === '' ? null : original,
+      originalOrderId: original,
       branch: r.ord_gno_brno,
       symbol: r.pdno,
       name: r.prdt_name,
       side: r.sll_buy_dvsn_cd,
       type: orderType(r.ord_dvsn_cd),
-      isAmendment: original !== '',
+      isAmendment: original !== null,
       qty: r.ord_qty,
       price: r.ord_unpr,
       filledQty: r.tot_ccld_qty,

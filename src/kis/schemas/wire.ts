@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { krw, shares, stockCode, tradingDate } from '../../domain/index.js';
+import { BRANCH_NUMBER_WIDTH, canonicalOrderNumber, krw, ORDER_NUMBER_WIDTH, shares, stockCode, tradingDate } from '../../domain/index.js';
 import type { Krw, Shares, StockCode, TradingDate } from '../../domain/index.js';
 import { invalidResponse } from '../errors.js';
 
@@ -96,6 +96,22 @@ export const dateOrNull = scalar((s) => (s === '' ? ok<TradingDate | null>(null)
 export const timeOrNull = scalar((s) => (s === '' ? ok<string | null>(null) : /^([01]\d|2[0-3])[0-5]\d[0-5]\d$/.test(s) ? ok<string | null>(s) : bad<string | null>('expected an HHMMSS time')));
 /** 'Y' → true; 'N' / "" → false. */
 export const yn = scalar<boolean>((s) => (s === 'Y' || s === 'y' ? ok(true) : s === 'N' || s === 'n' || s === '' ? ok(false) : bad<boolean>('expected Y or N')));
+/** An order number (ODNO), padded to ten digits however it arrived (docs/kis-wire.md, order numbers). */
+export const orderNo = scalar((s) => {
+  const v = canonicalOrderNumber(s, ORDER_NUMBER_WIDTH);
+  return v === null || /^0+$/.test(v) ? bad<string>('expected an order number (digits, not all zero)') : ok(v);
+});
+/** A branch number (KRX_FWDG_ORD_ORGNO / ord_gno_brno), padded to five digits. */
+export const branchNo = scalar((s) => {
+  const v = canonicalOrderNumber(s, BRANCH_NUMBER_WIDTH);
+  return v === null ? bad<string>('expected a branch number (digits)') : ok(v);
+});
+/** orgn_odno: "" or all zeros mean "no original order" (a new order); anything else is padded. */
+export const originalOrderNo = scalar((s) => {
+  if (s === '' || /^0+$/.test(s)) return ok<string | null>(null);
+  const v = canonicalOrderNumber(s, ORDER_NUMBER_WIDTH);
+  return v === null ? bad<string | null>('expected an order number, "" or zeros') : ok<string | null>(v);
+});
 /** A KRX short code. */
 export const code = scalar((s) => safe<StockCode>(() => stockCode(s), 'expected a stock code like 005930'));
 

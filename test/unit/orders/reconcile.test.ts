@@ -120,4 +120,45 @@ describe('reconcileOrders', () => {
     const ev = reconcileOrders(input({ local: [o], venue: [v] }));
     expect(ev.map((e) => e.kind)).toEqual(['fill']);
   });
+
+  it('finds an order whose venue id was stored unpadded (paper ack "51378" vs inquiry "0000051378")', () => {
+    const o = localOrder({ id: 1, venueOrderId: '51378', status: 'accepted' });
+    const v = venueOrder({ venueOrderId: '0000051378', filledQty: shares(10), filledValue: krw(720000), remainingQty: shares(0) });
+    const ev = reconcileOrders(input({ local: [o], venue: [v] }));
+    expect(ev.map((e) => e.kind)).toEqual(['fill', 'status']);
+  });
+
+  it('never declares an order failed while a broker row of any shape could be it', () => {
+    // A row misread as an amendment (or any row we cannot classify) still proves "not absent".
+    const o = localOrder({ id: 7, status: 'unknown', submittedAt: at('100000') });
+    const odd = venueOrder({ venueOrderId: '0000000003', isAmendment: true, originalOrderId: '0000000099', orderedAt: at('100001') });
+    const ev = reconcileOrders(input({ local: [o], venue: [odd], now: at('100500') }));
+    expect(ev.some((e) => e.kind === 'absent')).toBe(false);
+    expect(ev).toContainEqual(expect.objectContaining({ kind: 'anomaly', reason: expect.stringContaining('cannot be linked') }));
+  });
+});
+
+describe('orders that end without a fill', () => {
+  it('an accepted order the broker rejected after acceptance ends rejected', () => {
+    const o = localOrder({ id: 1, venueOrderId: '0000000001', status: 'accepted' });
+    const v = venueOrder({ remainingQty: shares(0), rejectedQty: shares(10) });
+    expect(reconcileOrders(input({ local: [o], venue: [v] }))).toEqual([
+      { kind: 'status', orderId: 1, from: 'accepted', to: 'rejected', reason: 'broker' },
+    ]);
+  });
+
+  it('an accepted day order shown at the close with its rest as rjct_qty ends expired', () => {
+    const o = localOrder({ id: 1, venueOrderId: '0000000001', status: 'accepted' });
+    const v = venueOrder({ remainingQty: shares(0), rejectedQty: shares(10) });
+    expect(reconcileOrders(input({ local: [o], venue: [v], sessionOver: true }))).toEqual([
+      { kind: 'status', orderId: 1, from: 'accepted', to: 'expired', reason: 'broker' },
+    ]);
+  });
+
+  it('a partly filled order whose rest was rejected records the fill and ends', () => {
+    const o = localOrder({ id: 1, venueOrderId: '0000000001', status: 'partial', filledQty: shares(4) });
+    const v = venueOrder({ filledQty: shares(4), filledValue: krw(288000), remainingQty: shares(0), rejectedQty: shares(6) });
+    const ev = reconcileOrders(input({ local: [o], venue: [v], recordedValue: new Map([[1, krw(288000)]]) }));
+    expect(ev).toEqual([{ kind: 'status', orderId: 1, from: 'partial', to: 'expired', reason: 'broker' }]);
+  });
 });

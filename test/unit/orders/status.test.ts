@@ -14,7 +14,7 @@ describe('order status transitions', () => {
   it.each([
     ['pending', 'submitting', true], ['pending', 'accepted', false], ['submitting', 'unknown', true],
     ['unknown', 'submitting', false], ['accepted', 'unknown', false], ['unknown', 'failed', true],
-    ['accepted', 'failed', false], ['partial', 'partial', true], ['accepted', 'rejected', false],
+    ['accepted', 'failed', false], ['partial', 'partial', true], ['accepted', 'rejected', true],
   ] as const)('%s → %s is %s', (from, to, ok) => {
     expect(canTransition(from, to)).toBe(ok);
     if (ok) expect(() => assertTransition(from, to)).not.toThrow();
