@@ -25,7 +25,7 @@ export function openSimJournal(cwd: string, config: Config): SimJournal {
   return createFileJournal(join(simDir(cwd, config), `journal-${config.sim.env}-${config.sim.seed}.jsonl`));
 }
 
-const entryTime = (e: JournalEntry): number => (e.kind === 'token' ? e.at : e.input.now);
+const entryTime = (e: JournalEntry): number => (e.kind === 'token' || e.kind === 'reject' ? e.at : e.input.now);
 
 /** The latest simulated instant a previous run reached (0 when there was none). */
 export function lastSimTime(kv: KeyValueRepo, journal: SimJournal): number {

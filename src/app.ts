@@ -136,7 +136,7 @@ export function createApp(opts: AppOptions): App {
         sim = createSimulator({
           env, seed: config.sim.seed, clock, calendar, fees, symbols: config.sim.symbols, faults: [...config.sim.faults],
           credentials: [{ ...SIM_DEFAULT_CREDENTIALS, initialCash: config.sim.initialCash as typeof SIM_DEFAULT_CREDENTIALS.initialCash }],
-          log: log.child({ mod: 'sim' }), journal: simJournal,
+          log: log.child({ mod: 'sim' }), journal: simJournal, variant: config.sim.variant,
         });
         baseUrl = (await sim.start(config.sim.port)).url;
         writeSimEndpoint(opts.cwd, config, { url: baseUrl, pid: process.pid, anchor });

@@ -90,7 +90,7 @@ export async function connectKis(loaded: LoadedConfig, env: Env, cwd: string): P
       }).clock;
       sim = createSimulator({
         env: kisEnv, seed: config.sim.seed, clock, calendar, fees: feeRatesOf(config.market), symbols: config.sim.symbols, journal,
-        credentials: [{ ...SIM_DEFAULT_CREDENTIALS, initialCash: config.sim.initialCash as typeof SIM_DEFAULT_CREDENTIALS.initialCash }],
+        variant: config.sim.variant, credentials: [{ ...SIM_DEFAULT_CREDENTIALS, initialCash: config.sim.initialCash as typeof SIM_DEFAULT_CREDENTIALS.initialCash }],
       });
       baseUrl = (await sim.start(0)).url;
     }

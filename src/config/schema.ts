@@ -36,6 +36,11 @@ export const simSchema = z.strictObject({
   speed: z.number().min(1).max(600).default(1),
   /** fault specs like 'accept-then-drop:order-cash:1'; the simulator parses them */
   faults: z.array(z.string().trim().min(1)).default([]),
+  /**
+   * which of the answer shapes KIS is known to use the simulator sends (src/sim/variants.ts):
+   * 'captured' as live KIS answers today, 'workbook' as the official examples show
+   */
+  variant: z.enum(['captured', 'workbook']).default('captured'),
 });
 
 export const daemonSchema = z.strictObject({

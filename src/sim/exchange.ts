@@ -43,9 +43,11 @@ export interface SimOrderView extends OrderRecord {
   filledValue: Krw;
   remainingQty: Shares;
   cancelledQty: Shares;
-  /** left unfilled at the close (see daily-ccld: shown as cncl_cfrm_qty without a cancel row) */
+  /** left unfilled at the close (daily-ccld shows it as the variant says: variants.ts) */
   expiredQty: Shares;
-  status: 'working' | 'filled' | 'cancelled' | 'expired';
+  /** refused by the exchange after KIS acknowledged it (rjct_qty) */
+  rejectedQty: Shares;
+  status: 'working' | 'filled' | 'cancelled' | 'expired' | 'rejected';
 }
 
 export interface SimHoldingView {
@@ -99,6 +101,8 @@ export class SimExchange implements ExchangeState {
   private advancedTo: EpochMs = epochMs(0);
   private received = 0;
   private cancels = 0;
+  /** engine ids of orders the exchange refused after acceptance */
+  private readonly rejectedAfterAccept = new Set<string>();
   private readonly seed: number;
 
   constructor(readonly deps: ExchangeDeps) {
@@ -139,6 +143,20 @@ export class SimExchange implements ExchangeState {
 
   findRecord(account: string, date: TradingDate, odno: string): OrderRecord | undefined {
     return this.records.get(date)?.find((r) => r.account === account && r.odno === odno);
+  }
+
+  /**
+   * The exchange refuses an order KIS had already acknowledged (e.g. a price band moved): its
+   * unfilled rest leaves the book and shows as rjct_qty. False when there is nothing to refuse.
+   */
+  rejectAccepted(date: TradingDate, odno: string, at: EpochMs): boolean {
+    const r = this.records.get(date)?.find((x) => x.odno === odno && x.kind === 'new');
+    const o = this.engineOrder(r?.engineId ?? null);
+    if (!r || !o || o.status !== 'working') return false;
+    const res = this.apply({ kind: 'cancel', orderId: o.id, qty: null, at });
+    if (res.rejected) return false;
+    this.rejectedAfterAccept.add(o.id);
+    return true;
   }
 
   engineOrder(id: string | null): EngineOrder | undefined {
@@ -244,11 +262,20 @@ export class SimExchange implements ExchangeState {
     const o = this.engineOrder(r.engineId);
     if (!o) {
       // a cancel row: its quantity is the quantity it cancelled (fixture domestic-inquire-daily-ccld)
-      return { ...r, filledQty: shares(0), filledValue: krw(0), remainingQty: shares(0), cancelledQty: r.qty, expiredQty: shares(0), status: 'cancelled' };
+      return {
+        ...r, filledQty: shares(0), filledValue: krw(0), remainingQty: shares(0), cancelledQty: r.qty, expiredQty: shares(0),
+        rejectedQty: shares(0), status: 'cancelled',
+      };
+    }
+    if (this.rejectedAfterAccept.has(o.id)) {
+      return {
+        ...r, filledQty: o.filledQty, filledValue: o.filledValue, remainingQty: shares(0), cancelledQty: shares(0),
+        expiredQty: shares(0), rejectedQty: o.cancelledQty, status: 'rejected',
+      };
     }
     return {
       ...r, filledQty: o.filledQty, filledValue: o.filledValue, remainingQty: remainingOf(o), cancelledQty: o.cancelledQty,
-      expiredQty: o.expiredQty, status: o.status,
+      expiredQty: o.expiredQty, rejectedQty: shares(0), status: o.status,
     };
   }
 

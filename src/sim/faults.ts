@@ -14,10 +14,12 @@ export type FaultKind =
   | 'http-500'
   | 'timeout'
   | 'accept-then-drop'
-  | 'reset-before-accept';
+  | 'reset-before-accept'
+  /** the order is acknowledged, then refused by the exchange: its row shows rjct_qty */
+  | 'reject-after-accept';
 
 export const FAULT_KINDS: readonly FaultKind[] = [
-  'latency', 'rate-limit', 'token-expired', 'http-500', 'timeout', 'accept-then-drop', 'reset-before-accept',
+  'latency', 'rate-limit', 'token-expired', 'http-500', 'timeout', 'accept-then-drop', 'reset-before-accept', 'reject-after-accept',
 ];
 
 export interface FaultRule {

@@ -9,6 +9,7 @@ import type { KisMessage } from './messages.js';
 import { paginate } from './pagination.js';
 import { changeRate, fail, fixed, hhmmss, n, ok, param } from './wire-format.js';
 import type { HandlerDeps, SimRequest, SimResponse } from './wire-format.js';
+import type { WireVariant } from './variants.js';
 
 /** Account inquiries (REFERENCE §7.1, §7.4–7.7). Page sizes per §2.6: balance 50/20, daily-ccld 100/15. */
 
@@ -94,18 +95,20 @@ function date(s: string): TradingDate | null {
 
 const SIDE_CODE = { buy: '02', sell: '01' } as const;
 
-function ccldRow(o: SimOrderView): Record<string, string> {
+function ccldRow(o: SimOrderView, variant: WireVariant): Record<string, string> {
   const sideWord = o.side === 'buy' ? '매수' : '매도';
   const name = o.kind === 'new' ? `현금${sideWord}` : o.kind === 'cancel' ? `${sideWord}취소*` : `${sideWord}정정*`;
   const isCancel = o.kind === 'cancel';
   return {
-    ord_dt: o.date, ord_gno_brno: o.branch, odno: o.odno, orgn_odno: o.orgnOdno ?? '', ord_dvsn_name: o.type === 'market' && !isCancel ? '시장가' : '지정가',
+    ord_dt: o.date, ord_gno_brno: o.branch, odno: o.odno, orgn_odno: o.orgnOdno ?? variant.newOrderOrgnOdno, ord_dvsn_name: o.type === 'market' && !isCancel ? '시장가' : '지정가',
     sll_buy_dvsn_cd: SIDE_CODE[o.side], sll_buy_dvsn_cd_name: name, pdno: o.symbol, prdt_name: o.name, ord_qty: n(o.qty), ord_unpr: n(o.price),
     ord_tmd: hhmmss(o.orderedAt), tot_ccld_qty: n(o.filledQty), avg_prvs: n(o.filledQty > 0 ? Math.floor(o.filledValue / o.filledQty) : 0),
-    cncl_yn: isCancel ? 'Y' : '', tot_ccld_amt: n(o.filledValue), loan_dt: '', ordr_empno: 'OpnAPI',
+    cncl_yn: isCancel ? 'Y' : variant.notCancelledYn, tot_ccld_amt: n(o.filledValue), loan_dt: '', ordr_empno: 'OpnAPI',
     ord_dvsn_cd: o.type === 'market' && !isCancel ? '01' : '00',
-    // §7.8 point 4: an order left at the close shows rmn_qty 0 and its rest here, without a cancel row pointing at it
-    cncl_cfrm_qty: n(o.cancelledQty + o.expiredQty), rmn_qty: n(o.remainingQty), rjct_qty: '0', ccld_cndt_name: '없음', inqr_ip_addr: '',
+    // §7.8 point 4: the rest of an order left at the close shows with rmn_qty 0, without a cancel row pointing at
+    // it, as cncl_cfrm_qty or rjct_qty depending on the variant
+    cncl_cfrm_qty: n(o.cancelledQty + (variant.expiredShownAs === 'cncl_cfrm_qty' ? o.expiredQty : 0)), rmn_qty: n(o.remainingQty),
+    rjct_qty: n(o.rejectedQty + (variant.expiredShownAs === 'rjct_qty' ? o.expiredQty : 0)), ccld_cndt_name: '없음', inqr_ip_addr: '',
     cpbc_ordp_ord_rcit_dvsn_cd: '', cpbc_ordp_infm_mthd_dvsn_cd: '', infm_tmd: '', ctac_tlno: '', prdt_type_cd: '300', excg_dvsn_cd: '02',
     cpbc_ordp_mtrl_dvsn_cd: '', ord_orgno: '', rsvn_ord_end_dt: '', excg_id_dvsn_cd: 'KRX', stpm_cndt_pric: '0', stpm_efct_occr_dtmd: '',
   };
@@ -145,7 +148,7 @@ export function dailyCcld(deps: HandlerDeps, req: SimRequest): SimResponse {
   };
   const conditions = [a.cano, a.prdt, from, to, side, pdno, order, ccld, brno, odno, param(req, 'INQR_DVSN_3')];
   const page = paginate(req, all, deps.env === 'live' ? 100 : 15, (o) => `${o.date}${o.odno}`, conditions);
-  return ok(MSG.inquiryOk, { ctx_area_fk100: page.fk100, ctx_area_nk100: page.nk100, output1: page.rows.map(ccldRow), output2 }, page.trCont);
+  return ok(MSG.inquiryOk, { ctx_area_fk100: page.fk100, ctx_area_nk100: page.nk100, output1: page.rows.map((o) => ccldRow(o, deps.variant)), output2 }, page.trCont);
 }
 
 export function psblOrder(deps: HandlerDeps, req: SimRequest): SimResponse {
@@ -197,7 +200,7 @@ export function psblRvsecncl(deps: HandlerDeps, req: SimRequest): SimResponse {
   open.sort((x, y) => (by === '1' ? x.symbol.localeCompare(y.symbol) : 0) || x.odno.localeCompare(y.odno));
   const page = paginate(req, open, 50, (o) => o.odno, [a.cano, a.prdt]);
   const output = page.rows.map((o) => ({
-    ord_gno_brno: o.branch, odno: o.odno, orgn_odno: o.orgnOdno ?? '', ord_dvsn_name: o.type === 'market' ? '시장가' : '지정가', pdno: o.symbol,
+    ord_gno_brno: o.branch, odno: o.odno, orgn_odno: o.orgnOdno ?? deps.variant.newOrderOrgnOdno, ord_dvsn_name: o.type === 'market' ? '시장가' : '지정가', pdno: o.symbol,
     prdt_name: o.name, rvse_cncl_dvsn_name: o.kind === 'modify' ? (o.side === 'buy' ? '매수정정*' : '매도정정*') : '', ord_qty: n(o.qty),
     ord_unpr: n(o.price), ord_tmd: hhmmss(o.orderedAt), tot_ccld_qty: n(o.filledQty), tot_ccld_amt: n(o.filledValue), psbl_qty: n(o.remainingQty),
     sll_buy_dvsn_cd: SIDE_CODE[o.side], ord_dvsn_cd: o.type === 'market' ? '01' : '00', mgco_aptm_odno: '', excg_dvsn_cd: '02',

@@ -41,10 +41,12 @@ function answer(deps: HandlerDeps, res: EntryResult, what: 'buy' | 'sell' | 'mod
   if (!res.ok) return fail(rejectionMessage(deps.env, res.reason));
   const r = res.record;
   const msg = orderAcceptedMessage(deps.env, what);
+  // paper acknowledgements have been seen without the zero padding the inquiries use (variants.ts)
+  const odno = deps.env === 'paper' && deps.variant.unpaddedPaperAck ? r.odno.replace(/^0+(?=\d)/, '') : r.odno;
   // envelope first, then output, as the order fixtures are laid out
   return {
     status: 200,
-    body: { rt_cd: msg.rtCd, msg_cd: msg.msgCd, msg1: msg.msg1, output: { KRX_FWDG_ORD_ORGNO: r.branch, ODNO: r.odno, ORD_TMD: hhmmss(r.orderedAt) } },
+    body: { rt_cd: msg.rtCd, msg_cd: msg.msgCd, msg1: msg.msg1, output: { KRX_FWDG_ORD_ORGNO: r.branch, ODNO: odno, ORD_TMD: hhmmss(r.orderedAt) } },
   };
 }
 
@@ -61,7 +63,11 @@ export function orderCash(deps: HandlerDeps, req: SimRequest): SimResponse {
   } as const;
   const res = placeOrder(deps.exchange, deps.env, input);
   if (res.ok) deps.journal?.append({ kind: 'place', input });
-  return answer(deps, res, side);
+  const out = answer(deps, res, side);
+  if (res.ok && req.rejectAfterAccept && deps.exchange.rejectAccepted(res.record.date, res.record.odno, req.now)) {
+    deps.journal?.append({ kind: 'reject', date: res.record.date, odno: res.record.odno, at: req.now });
+  }
+  return out;
 }
 
 export function orderRvsecncl(deps: HandlerDeps, req: SimRequest): SimResponse {

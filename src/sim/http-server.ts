@@ -214,6 +214,7 @@ export function createSimServer(deps: ServerDeps): SimServer {
       out = gateway(MSG.tokenExpired);
     } else {
       sreq.route = route;
+      if (has('reject-after-accept')) sreq.rejectAfterAccept = true;
       out = dispatch(route, req, sreq);
     }
     deps.log.debug({ path, trId, status: out.status, faults: hits.map((f) => f.kind) }, 'sim request');

@@ -19,4 +19,6 @@ export type {
 export { createLedger, applyFill, cashSettledBy, buyReservation, maxBuyQty, maxBuyAmount, ledgerAccount } from './account-ledger.js';
 export type { LedgerState, LedgerAccount, LedgerFill, LedgerPosition, CashFlow } from './account-ledger.js';
 export { createFileJournal, createMemoryJournal } from './journal.js';
+export { SIM_VARIANTS, SIM_VARIANT_NAMES, DEFAULT_SIM_VARIANT, simVariant } from './variants.js';
+export type { SimVariantName, WireVariant } from './variants.js';
 export type { SimJournal, JournalEntry } from './journal.js';

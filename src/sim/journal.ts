@@ -1,11 +1,12 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppError } from '../domain/index.js';
+import type { TradingDate } from '../domain/index.js';
 import type { PlaceInput, ReviseInput } from './order-entry.js';
 
 /**
- * What changed the simulator's books, in order: token issuances and accepted orders, cancels
- * and modifies. The market is a pure function of (seed, time) and matching is deterministic,
+ * What changed the simulator's books, in order: token issuances and accepted orders, cancels,
+ * modifies and rejections after acceptance. The market is a pure function of (seed, time) and matching is deterministic,
  * so replaying this journal into a fresh simulator rebuilds exactly the same accounts, order
  * numbers, fills and tokens. Sim mode keeps it under the data directory, so a daemon restart
  * (or kill -9) finds the broker it left — as it would with KIS.
@@ -13,7 +14,8 @@ import type { PlaceInput, ReviseInput } from './order-entry.js';
 export type JournalEntry =
   | { kind: 'token'; grantType: string; appKey: string; appSecret: string; at: number }
   | { kind: 'place'; input: PlaceInput }
-  | { kind: 'revise'; input: ReviseInput };
+  | { kind: 'revise'; input: ReviseInput }
+  | { kind: 'reject'; date: TradingDate; odno: string; at: number };
 
 export interface SimJournal {
   load(): JournalEntry[];

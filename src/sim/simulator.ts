@@ -13,6 +13,8 @@ import type { JournalEntry, SimJournal } from './journal.js';
 import { placeOrder, reviseOrder } from './order-entry.js';
 import { createSimCalendar } from './sim-calendar.js';
 import { createSyntheticMarket } from './synthetic-market.js';
+import { DEFAULT_SIM_VARIANT, simVariant } from './variants.js';
+import type { SimVariantName, WireVariant } from './variants.js';
 import type { SyntheticMarket } from './synthetic-market.js';
 
 export interface SimulatorOptions {
@@ -36,6 +38,8 @@ export interface SimulatorOptions {
   log?: Logger;
   /** replayed at creation and appended to afterwards, so the books survive a restart (journal.ts) */
   journal?: SimJournal;
+  /** which of KIS's known answer shapes to use (variants.ts); default DEFAULT_SIM_VARIANT */
+  variant?: SimVariantName;
 }
 
 export interface Simulator {
@@ -52,7 +56,7 @@ function invalid(message: string): never {
   throw new AppError('SIM_INVALID_OPTIONS', `simulator options: ${message}`);
 }
 
-function validate(opts: SimulatorOptions): { credentials: SimCredentials[]; symbols: number; rate: number; ttl: number } {
+function validate(opts: SimulatorOptions): { credentials: SimCredentials[]; symbols: number; rate: number; ttl: number; variant: WireVariant } {
   if (opts.env !== 'live' && opts.env !== 'paper') invalid(`env must be 'live' or 'paper', got ${String(opts.env)}`);
   if (!Number.isSafeInteger(opts.seed)) invalid(`seed must be a whole number, got ${opts.seed}`);
   const credentials = opts.credentials ?? [SIM_DEFAULT_CREDENTIALS];
@@ -70,7 +74,8 @@ function validate(opts: SimulatorOptions): { credentials: SimCredentials[]; symb
   if (!Number.isInteger(rate) || rate < 1) invalid(`rateLimitPerSec must be a whole number ≥ 1, got ${rate}`);
   const ttl = opts.tokenTtlSec ?? 86_400;
   if (!Number.isInteger(ttl) || ttl < 1) invalid(`tokenTtlSec must be a whole number ≥ 1, got ${ttl}`);
-  return { credentials, symbols, rate, ttl };
+  const variant = simVariant(opts.variant ?? DEFAULT_SIM_VARIANT);
+  return { credentials, symbols, rate, ttl, variant };
 }
 
 /** Rebuilds the books from a journal; an entry that no longer applies means the seed or options changed. */
@@ -79,7 +84,9 @@ function replay(entries: readonly JournalEntry[], deps: { env: KisEnv; exchange:
   for (const e of entries) {
     const ok = e.kind === 'token'
       ? deps.tokens.issue(e.grantType, e.appKey, e.appSecret, epochMs(e.at)).ok
-      : e.kind === 'place' ? placeOrder(deps.exchange, deps.env, e.input).ok : reviseOrder(deps.exchange, deps.env, e.input).ok;
+      : e.kind === 'place' ? placeOrder(deps.exchange, deps.env, e.input).ok
+        : e.kind === 'reject' ? deps.exchange.rejectAccepted(e.date, e.odno, epochMs(e.at))
+          : reviseOrder(deps.exchange, deps.env, e.input).ok;
     if (!ok) refused++;
   }
   if (refused > 0) deps.log.warn({ refused, entries: entries.length }, 'simulator journal: some entries no longer apply (seed, symbols or cash changed?)');
@@ -105,7 +112,7 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
   const stats = { requests: 0, rateLimited: 0 };
   const server = createSimServer({
     seed: opts.seed,
-    handler: { env: opts.env, market, exchange, calendar, fees: opts.fees, branch, journal },
+    handler: { env: opts.env, market, exchange, calendar, fees: opts.fees, branch, journal, variant: v.variant },
     tokens, rate, faults, clock: opts.clock, log, stats,
   });
   const now = () => opts.clock.now();
@@ -138,7 +145,7 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
     async start(port = 0, host = '127.0.0.1') {
       const addr = await server.start(port, host);
       started = true;
-      log.info({ url: addr.url, env: opts.env, seed: opts.seed, symbols: v.symbols }, 'KIS simulator listening');
+      log.info({ url: addr.url, env: opts.env, seed: opts.seed, symbols: v.symbols, variant: v.variant.name }, 'KIS simulator listening');
       return addr;
     },
     async stop() {

@@ -8,6 +8,7 @@ import type { KisMessage } from './messages.js';
 import type { Route } from './routes.js';
 import type { SimCalendar } from './sim-calendar.js';
 import type { SyntheticMarket } from './synthetic-market.js';
+import type { WireVariant } from './variants.js';
 
 /**
  * What handlers see and return. Every value on the wire is a string (REFERENCE §2.4), so the
@@ -27,6 +28,8 @@ export interface SimRequest {
   cred: SimCredentials | null;
   token: string;
   now: EpochMs;
+  /** fault 'reject-after-accept' hit this request: an accepted order is then refused by the exchange */
+  rejectAfterAccept?: boolean;
 }
 
 export interface SimResponse {
@@ -45,6 +48,8 @@ export interface HandlerDeps {
   calendar: SimCalendar;
   fees: FeeRates;
   branch: string;
+  /** which of KIS's known answer shapes to use (variants.ts) */
+  variant: WireVariant;
 }
 
 export function param(req: SimRequest, name: string): string {

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { tradingDate } from '../../../src/domain/index.js';
 import { PATHS, at, balanceQuery, ccldQuery, orderBody, priceQuery, rows2, startSim } from './sim-client.js';
 import type { Harness } from './sim-client.js';
+import type { SimVariantName } from '../../../src/sim/index.js';
 
 const fixture = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(new URL(`../../../../shared/kis/fixtures/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
@@ -13,10 +14,16 @@ afterEach(async () => {
   h = null;
 });
 
-async function live(start = at('100000')): Promise<{ h: Harness; token: string }> {
-  h = await startSim({ env: 'live', start });
+async function live(start = at('100000'), variant: SimVariantName = 'workbook'): Promise<{ h: Harness; token: string }> {
+  h = await startSim({ env: 'live', start, variant });
   return { h, token: await h.token() };
 }
+
+/** What a new order's row carries in each variant (src/sim/variants.ts, docs/kis-wire.md). */
+const SHAPES = [
+  { variant: 'workbook', orgn: '', notCancelled: '', expiredIn: 'cncl_cfrm_qty' },
+  { variant: 'captured', orgn: '0000000000', notCancelled: 'N', expiredIn: 'rjct_qty' },
+] as const;
 
 describe('sim order entry (REFERENCE §7.2, §5.2, §11)', () => {
   it('fills a market buy at the ask and shows it in inquire-daily-ccld and inquire-balance', async () => {
@@ -151,8 +158,8 @@ describe('sim order entry (REFERENCE §7.2, §5.2, §11)', () => {
     await p.sim.stop();
   });
 
-  it('lets a resting limit order expire at the close: rmn_qty 0, the rest in cncl_cfrm_qty, no cancel row', async () => {
-    const { h, token } = await live();
+  it.each(SHAPES)('lets a resting limit order expire at the close: rmn_qty 0, the rest shown, no cancel row ($variant)', async (shape) => {
+    const { h, token } = await live(at('100000'), shape.variant);
     const q = h.sim.market.quote('005930');
     const r = await h.post(PATHS.orderCash, orderBody({ ORD_DVSN: '00', ORD_UNPR: String(q.lower), ORD_QTY: '3' }), h.headers('TTTC0012U', token));
     expect(r.body.rt_cd).toBe('0');
@@ -162,12 +169,13 @@ describe('sim order entry (REFERENCE §7.2, §5.2, §11)', () => {
     const after = await h.get(PATHS.dailyCcld, ccldQuery(), h.headers('TTTC0081R', token));
     const rows = after.body.output1 ;
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ ord_qty: '3', tot_ccld_qty: '0', rmn_qty: '0', cncl_cfrm_qty: '3', cncl_yn: '', rjct_qty: '0' });
+    const rest = shape.expiredIn === 'cncl_cfrm_qty' ? { cncl_cfrm_qty: '3', rjct_qty: '0' } : { cncl_cfrm_qty: '0', rjct_qty: '3' };
+    expect(rows[0]).toMatchObject({ ord_qty: '3', tot_ccld_qty: '0', rmn_qty: '0', cncl_yn: shape.notCancelled, orgn_odno: shape.orgn, ...rest });
     expect(h.sim.exchange.cash('50000000-01').reserved).toBe(0);
   });
 
-  it('cancels the rest of a working order with a new order number pointing at the original', async () => {
-    const { h, token } = await live();
+  it.each(SHAPES)('cancels the rest of a working order with a new order number pointing at the original ($variant)', async (shape) => {
+    const { h, token } = await live(at('100000'), shape.variant);
     const q = h.sim.market.quote('005930');
     const placed = await h.post(PATHS.orderCash, orderBody({ ORD_DVSN: '00', ORD_UNPR: String(q.lower), ORD_QTY: '5' }), h.headers('TTTC0012U', token));
     const odno = placed.body.output.ODNO!;
@@ -179,7 +187,7 @@ describe('sim order entry (REFERENCE §7.2, §5.2, §11)', () => {
     expect(cancel.body.output.ODNO! > odno).toBe(true);
     const rows = (await h.get(PATHS.dailyCcld, ccldQuery({ INQR_DVSN: '01' }), h.headers('TTTC0081R', token))).body.output1 ;
     expect(rows.map((r) => [r.odno, r.orgn_odno, r.ord_qty, r.cncl_cfrm_qty, r.rmn_qty, r.cncl_yn])).toEqual([
-      [odno, '', '5', '5', '0', ''],
+      [odno, shape.orgn, '5', '5', '0', shape.notCancelled],
       [cancel.body.output.ODNO, odno, '5', '5', '0', 'Y'],
     ]);
     const again = await h.post(PATHS.rvsecncl, {
@@ -189,8 +197,8 @@ describe('sim order entry (REFERENCE §7.2, §5.2, §11)', () => {
     expect(again.body.rt_cd).not.toBe('0');
   });
 
-  it('modifies a working order: a new order at the new price carries the rest, the original shows it moved', async () => {
-    const { h, token } = await live();
+  it.each(SHAPES)('modifies a working order: a new order at the new price carries the rest ($variant)', async (shape) => {
+    const { h, token } = await live(at('100000'), shape.variant);
     const q = h.sim.market.quote('005930');
     const placed = await h.post(PATHS.orderCash, orderBody({ ORD_DVSN: '00', ORD_UNPR: String(q.lower), ORD_QTY: '5' }), h.headers('TTTC0012U', token));
     const odno = placed.body.output.ODNO!;
@@ -202,7 +210,7 @@ describe('sim order entry (REFERENCE §7.2, §5.2, §11)', () => {
     expect(modify.body).toMatchObject({ rt_cd: '0', msg_cd: 'APBK0013' });
     const rows = (await h.get(PATHS.dailyCcld, ccldQuery({ INQR_DVSN: '01' }), h.headers('TTTC0081R', token))).body.output1;
     expect(rows.map((r) => [r.orgn_odno, r.ord_qty, r.ord_unpr, r.rmn_qty, r.cncl_cfrm_qty, r.sll_buy_dvsn_cd_name])).toEqual([
-      ['', '5', String(q.lower), '2', '3', '현금매수'],
+      [shape.orgn, '5', String(q.lower), '2', '3', '현금매수'],
       [odno, '3', String(price), '3', '0', '매수정정*'],
     ]);
     const offTick = await h.post(PATHS.rvsecncl, {
@@ -244,5 +252,16 @@ describe('sim order entry (REFERENCE §7.2, §5.2, §11)', () => {
     expect(r.body.output.aspr_unit).toBe(String(q.tick));
     expect(Object.keys(r.body.output as object).sort()).toEqual(Object.keys(fixture('domestic-inquire-price.json').output as object).sort());
     for (const v of Object.values(r.body.output as object)) expect(typeof v).toBe('string');
+  });
+
+  it('an order the exchange refuses after acceptance shows its quantity as rjct_qty and frees its cash', async () => {
+    const { h, token } = await live();
+    h.sim.faults.inject('reject-after-accept:order-cash:1');
+    const q = h.sim.market.quote('005930');
+    const r = await h.post(PATHS.orderCash, orderBody({ ORD_DVSN: '00', ORD_UNPR: String(q.lower), ORD_QTY: '4' }), h.headers('TTTC0012U', token));
+    expect(r.body).toMatchObject({ rt_cd: '0', msg_cd: 'APBK0013' });
+    const rows = (await h.get(PATHS.dailyCcld, ccldQuery(), h.headers('TTTC0081R', token))).body.output1;
+    expect(rows[0]).toMatchObject({ odno: r.body.output.ODNO, ord_qty: '4', rmn_qty: '0', rjct_qty: '4', cncl_cfrm_qty: '0', tot_ccld_qty: '0' });
+    expect(h.sim.exchange.cash('50000000-01').reserved).toBe(0);
   });
 });
