@@ -2,6 +2,8 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { silentLogger, tradingDate } from '../../../src/domain/index.js';
 import { createProducers } from '../../../src/queues/index.js';
+import { SIM_VARIANT_NAMES } from '../../../src/sim/index.js';
+import type { SimVariantName } from '../../../src/sim/index.js';
 import type { OrderJob } from '../../../src/queues/index.js';
 import { daemonEnv, readOrders, readRows, spawnDaemon, startSharedSim, waitFor } from '../../helpers/daemon.js';
 import type { DaemonEnv, DaemonProcess, SimHarness } from '../../helpers/daemon.js';
@@ -21,8 +23,8 @@ afterEach(async () => {
 // Keep the daemon's own strategy quiet: only the orders these tests enqueue are placed.
 const QUIET = { KIS_TRADER__STRATEGY__MIN_CHANGE_PCT: '29', KIS_TRADER__STRATEGY__MAX_CHANGE_PCT: '30', KIS_TRADER__ORDERS__UNKNOWN_GRACE_SECONDS: '10' };
 
-async function setup(faults: string[] = []): Promise<{ h: SimHarness; d: DaemonEnv; redis: Redis }> {
-  const h = await startSharedSim({ date: DATE, hhmmss: '103000', faults });
+async function setup(variant: SimVariantName, faults: string[] = []): Promise<{ h: SimHarness; d: DaemonEnv; redis: Redis }> {
+  const h = await startSharedSim({ date: DATE, hhmmss: '103000', faults, variant });
   const d = daemonEnv(h, inject('redisUrl'), QUIET);
   const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
   cleanups.push(() => h.stop(), () => d.cleanup(), async () => { await redis.quit(); });
@@ -46,9 +48,9 @@ async function enqueueBuy(redis: Redis, prefix: string, symbol: string): Promise
   return job;
 }
 
-describe('crash between intent and POST', () => {
+describe.each(SIM_VARIANT_NAMES)('crash between intent and POST (%s shape)', (variant) => {
   it('sends nothing, and after restart marks the intent failed without ever sending it', async () => {
-    const { h, d, redis } = await setup();
+    const { h, d, redis } = await setup(variant);
     const symbol = h.sim.market.symbols()[3]!.code;
     const first = run(d, { KIS_TRADER_CRASHPOINT: 'after-submitting' });
     await first.waitForLog((l) => l.msg === 'kis-trader ready');
@@ -70,10 +72,10 @@ describe('crash between intent and POST', () => {
   }, 90_000);
 });
 
-describe('crash between POST and response', () => {
+describe.each(SIM_VARIANT_NAMES)('crash between POST and response (%s shape)', (variant) => {
   it('finds the order at the broker after restart, records its fill, and never sends it again', async () => {
     // The order POST waits 3 s at the simulator before it is booked: the daemon dies meanwhile.
-    const { h, d, redis } = await setup(['latency:order-cash:1:3000']);
+    const { h, d, redis } = await setup(variant, ['latency:order-cash:1:3000']);
     const symbol = h.sim.market.symbols()[5]!.code;
     const first = run(d);
     await first.waitForLog((l) => l.msg === 'kis-trader ready');

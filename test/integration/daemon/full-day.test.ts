@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createApp } from '../../../src/app.js';
 import { loadConfig } from '../../../src/config/index.js';
 import { silentLogger, tradingDate } from '../../../src/domain/index.js';
+import { SIM_VARIANT_NAMES } from '../../../src/sim/index.js';
 import { daemonEnv, readRows, ROOT, startSharedSim, waitFor } from '../../helpers/daemon.js';
 
 /**
@@ -16,9 +17,9 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-describe('a full day in sim time', () => {
+describe.each(SIM_VARIANT_NAMES)('a full day in sim time, the simulator answering in the %s shape', (variant) => {
   it('produces scans, decisions, orders and fills that match the simulator', async () => {
-    const h = await startSharedSim({ date: DATE, hhmmss: '093000', speed: 400 });
+    const h = await startSharedSim({ date: DATE, hhmmss: '093000', speed: 400, variant });
     const d = daemonEnv(h, inject('redisUrl'), { KIS_TRADER__SCAN__TOP_N: '5' });
     cleanups.push(() => h.stop(), () => d.cleanup());
     const app = createApp({ loaded: loadConfig({ dir: join(ROOT, 'config'), env: d.env }), env: d.env, cwd: ROOT, log: silentLogger });
