@@ -17,10 +17,11 @@ const layers = [
   { from: 'redis', src: ['domain'], pkgs: ['ioredis'], core: true },
   { from: 'queues', src: ['domain', 'signals', 'orders', 'scan'], pkgs: ['bullmq', 'ioredis', 'zod'], core: true },
   { from: 'backtest', src: ['domain', 'market', 'signals', 'orders', 'sim'], pkgs: [], core: true },
-  { from: 'cli', src: ['domain', 'config', 'store', 'backtest', 'market'], pkgs: ['commander', 'cli-table3'], core: true },
+  { from: 'cli', src: ['domain', 'config', 'store', 'backtest', 'market', 'runtime'], pkgs: ['commander', 'cli-table3'], core: true },
 ];
 
-const folders = ['domain', 'config', 'market', 'signals', 'orders', 'scan', 'kis', 'store', 'sim', 'redis', 'queues', 'backtest', 'cli'];
+// runtime/ (what the daemon and the CLI share: DESIGN.md §3) may import anything; only cli/ and the roots import it.
+const folders = ['domain', 'config', 'market', 'signals', 'orders', 'scan', 'kis', 'store', 'sim', 'redis', 'queues', 'backtest', 'cli', 'runtime'];
 const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const forbidden = [];

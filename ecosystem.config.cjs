@@ -9,8 +9,8 @@ module.exports = {
     script: './dist/main.js',
     exec_mode: 'fork',
     instances: 1,
-    // --env-file loads KIS_APP_KEY etc. from .env when the file exists (Node 20.6+).
-    node_args: ['--enable-source-maps', ...(require('node:fs').existsSync('.env') ? ['--env-file=.env'] : [])],
+    // The daemon reads .env itself (src/runtime/home.ts), so `npm start` and pm2 see the same keys.
+    node_args: ['--enable-source-maps'],
     wait_ready: true,            // main.ts sends 'ready' after Redis, store, token and the first reconcile
     listen_timeout: 60000,
     kill_timeout: 20000,         // above daemon.shutdownDeadlineMs (15 s): pm2 sends SIGINT, then SIGKILL after this

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApp } from './app.js';
 import type { App } from './app.js';
@@ -6,6 +5,8 @@ import { loadConfig, secretValues } from './config/index.js';
 import type { LoadedConfig } from './config/index.js';
 import { describeError, isAppError } from './domain/index.js';
 import { createLogger, registerSecrets } from './log.js';
+import { envFileVars, resolveHome } from './runtime/index.js';
+import type { Home } from './runtime/index.js';
 
 /**
  * The process shell: load config (exit 78 on any problem, before connecting anywhere), start the
@@ -15,11 +16,10 @@ import { createLogger, registerSecrets } from './log.js';
 const EXIT_CONFIG = 78;
 const CONFIG_CODES = ['CONFIG_INVALID', 'CONFIG_UNREADABLE', 'CONFIG_SECRET_MISSING', 'CONFIG_LIVE_NOT_CONFIRMED', 'MARKET_INVALID_SESSION_TIMES', 'MARKET_CALENDAR_INVALID'];
 
-function load(): LoadedConfig {
+function load(home: Home): LoadedConfig {
   const { values } = parseArgs({ options: { mode: { type: 'string' }, 'config-dir': { type: 'string' } }, strict: false });
-  const dir = resolve(typeof values['config-dir'] === 'string' ? values['config-dir'] : process.env.KIS_TRADER_CONFIG_DIR ?? 'config');
   try {
-    return loadConfig({ dir, env: process.env, argvMode: typeof values.mode === 'string' ? values.mode : undefined });
+    return loadConfig({ dir: home.configDir, env: process.env, argvMode: typeof values.mode === 'string' ? values.mode : undefined });
   } catch (err) {
     if (isAppError(err) && CONFIG_CODES.includes(err.code)) {
       const problems = Array.isArray(err.details.problems) ? (err.details.problems as string[]) : [err.message];
@@ -30,8 +30,17 @@ function load(): LoadedConfig {
   }
 }
 
+/** The installation this process runs (runtime/home.ts), with its `.env` read: the real environment wins. */
+function findHome(): Home {
+  const { values } = parseArgs({ options: { 'config-dir': { type: 'string' } }, strict: false });
+  const home = resolveHome({ env: process.env, cwd: process.cwd(), configDirArg: typeof values['config-dir'] === 'string' ? values['config-dir'] : undefined });
+  Object.assign(process.env, envFileVars(home.root, process.env).vars);
+  return home;
+}
+
 async function main(): Promise<void> {
-  const loaded = load();
+  const home = findHome();
+  const loaded = load(home);
   registerSecrets(secretValues(loaded.secrets));
   const log = createLogger(loaded.config.log);
   // Crash points for the crash tests (test/integration/daemon-crash.test.ts): a real SIGKILL at a chosen step.
@@ -73,7 +82,7 @@ async function main(): Promise<void> {
 
   try {
     app = createApp({
-      loaded, env: process.env, cwd: process.cwd(), log,
+      loaded, env: process.env, cwd: home.root, log,
       hooks: crashpoint === 'after-submitting' ? { afterSubmitting: () => process.kill(process.pid, 'SIGKILL') } : {},
     });
     await app.start();

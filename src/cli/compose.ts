@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/index.js';
 import type { Env, LoadedConfig } from '../config/index.js';
@@ -50,12 +51,24 @@ function localBudget(ratePerSec: number, clock: Clock = systemClock): RateBudget
 
 const localLock: DistributedLock = { withLock: (_name, _ttl, _wait, fn) => fn() };
 
+/** `dir` is the config directory (runtime/home.ts resolves it); relative paths in the config resolve against `cwd`. */
 export function loadCliConfig(env: Env, cwd: string, dir?: string, mode?: string): LoadedConfig {
-  return loadConfig({ dir: resolve(cwd, dir ?? env.KIS_TRADER_CONFIG_DIR ?? 'config'), env, argvMode: mode });
+  return loadConfig({ dir: resolve(cwd, dir ?? 'config'), env, argvMode: mode, purpose: 'read' });
 }
 
-export function openCliStore(loaded: LoadedConfig, cwd: string, clock: Clock = systemClock): Store {
-  return openStore({ path: resolve(cwd, loaded.config.store.path), synchronous: loaded.config.store.synchronous, clock });
+/** The trade log of this config; a command that only reads never creates one. */
+export function openCliStore(loaded: LoadedConfig, cwd: string, clock: Clock = systemClock, opts: { mustExist?: boolean } = {}): Store {
+  const path = resolve(cwd, loaded.config.store.path);
+  if (opts.mustExist && !existsSync(path)) {
+    throw new AppError('CLI_NO_TRADE_LOG',
+      `no trade log at ${path} (mode ${loaded.config.mode}): the daemon has not run with this config yet, or this is not the installation you meant (--config-dir, KIS_TRADER_HOME)`);
+  }
+  return openStore({ path, synchronous: loaded.config.store.synchronous, clock });
+}
+
+/** What every trade-log listing says it shows: the mode and the file. */
+export function tradeLogSource(loaded: LoadedConfig, cwd: string): string {
+  return `${loaded.config.mode} · ${resolve(cwd, loaded.config.store.path)}`;
 }
 
 export async function connectKis(loaded: LoadedConfig, env: Env, cwd: string): Promise<KisSession> {

@@ -6,6 +6,8 @@ import { AppError } from '../domain/index.js';
 export interface ConfigCommandIo {
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** the config directory when --dir is not given; default <cwd>/config */
+  configDir?: string;
   out: (s: string) => void;
   err: (s: string) => void;
   exit: (code: number) => never;
@@ -23,7 +25,7 @@ interface CommonOptions {
 
 function load(io: ConfigCommandIo, options: CommonOptions): LoadedConfig {
   const dir = options.dir === undefined
-    ? join(io.cwd, 'config')
+    ? (io.configDir ?? join(io.cwd, 'config'))
     : isAbsolute(options.dir) ? options.dir : resolve(io.cwd, options.dir);
   try {
     return loadConfig({ dir, env: io.env, argvMode: options.mode });

@@ -2,6 +2,7 @@ import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { AppError, describeError, formatKst, isAppError, krw, kstDateOf, shares, stockCode, systemClock, tradingDate } from '../domain/index.js';
 import type { Broker, Clock, MarketData, OrderRequest, Side } from '../domain/index.js';
+import { LIVE_CONFIRM_VALUE, LIVE_CONFIRM_VAR } from '../config/index.js';
 
 /**
  * `kis …`: talk to KIS (or the simulator) directly through the same client the daemon uses —
@@ -25,7 +26,6 @@ export interface KisCommandsIo {
   env?: Readonly<Record<string, string | undefined>>;
 }
 
-export const LIVE_CONFIRM_VALUE = 'I_UNDERSTAND';
 /** a live order without the confirmation: a usage error, distinct from a KIS failure (1) */
 export const EXIT_NOT_CONFIRMED = 3;
 
@@ -63,6 +63,13 @@ export function registerKisCommands(program: Command, connect: () => Promise<Kis
       io.exit(isAppError(failed, 'KIS_LIVE_NOT_CONFIRMED') ? EXIT_NOT_CONFIRMED : 1);
     }
   }
+
+  /** Only what sends an order to the live account needs the confirmation; reads never do. */
+  const requireLiveConfirmation = (s: KisSessionLike, what: string): void => {
+    if (s.mode === 'live' && io.env?.[LIVE_CONFIRM_VAR] !== LIVE_CONFIRM_VALUE) {
+      throw new AppError('KIS_LIVE_NOT_CONFIRMED', `refusing ${what}: set ${LIVE_CONFIRM_VAR}=${LIVE_CONFIRM_VALUE} to trade real money`);
+    }
+  };
 
   const print = (json: boolean | undefined, value: unknown, human: () => string) => io.out(json ? JSON.stringify(value, null, 2) : human());
 
@@ -128,9 +135,7 @@ export function registerKisCommands(program: Command, connect: () => Promise<Kis
         symbol: stockCode(code), side, type: o.market ? 'market' : 'limit', qty: shares(wholeNumber(qty, 'quantity')),
         price: krw(o.market ? 0 : wholeNumber(o.price ?? '', '--price')),
       };
-      if (s.mode === 'live' && io.env?.KIS_LIVE_CONFIRM !== LIVE_CONFIRM_VALUE) {
-        throw new AppError('KIS_LIVE_NOT_CONFIRMED', `refusing a live ${side} order: set KIS_LIVE_CONFIRM=${LIVE_CONFIRM_VALUE} to trade real money`);
-      }
+      requireLiveConfirmation(s, `a live ${side} order`);
       const ack = await s.broker.placeOrder(req);
       print(o.json, ack, () => `${side} ${req.qty} ${req.symbol} ${req.type === 'market' ? 'at market' : `at ${won(req.price)}`} accepted (${s.mode}): `
         + `venue order ${ack.venueOrderId}, branch ${ack.branch}, ${formatKst(ack.acceptedAt)}`);
@@ -142,6 +147,7 @@ export function registerKisCommands(program: Command, connect: () => Promise<Kis
     .requiredOption('--branch <branch>', 'branch number (KRX_FWDG_ORD_ORGNO) from the order ack or `kis orders`')
     .option('--qty <n>', 'cancel only this many').option('--json', 'print JSON')
     .action((venueOrderId: string, o: { branch: string; qty?: string; json?: boolean }) => withSession(async (s) => {
+      requireLiveConfirmation(s, 'a live cancel');
       const ack = await s.broker.cancelOrder({ venueOrderId, branch: o.branch, ...(o.qty === undefined ? {} : { qty: shares(wholeNumber(o.qty, '--qty')) }) });
       print(o.json, ack, () => `cancel of ${venueOrderId} accepted (${s.mode}): cancel order ${ack.venueOrderId}, ${formatKst(ack.acceptedAt)}`);
     }));

@@ -1,36 +1,49 @@
 #!/usr/bin/env node
+import { parseArgs } from 'node:util';
 import { Command } from 'commander';
 import { describeError, isAppError } from '../domain/index.js';
+import { envFileVars, resolveHome } from '../runtime/index.js';
 import { registerConfigCommands, EXIT_CONFIG } from './config-command.js';
-import { cliClock, connectKis, loadCliConfig, openCliStore } from './compose.js';
+import { cliClock, connectKis, loadCliConfig, openCliStore, tradeLogSource } from './compose.js';
 import { registerKisCommands } from './kis-commands.js';
 import { registerSimCommand } from './sim-command.js';
 import { registerTradeLogCommands } from './trade-log-commands.js';
 
 /**
  * `kis-trader <command>`: the operator's CLI. The daemon itself is `npm start` (dist/main.js).
- * Global options --mode and --config-dir select the config like the daemon's.
+ * Global options --mode and --config-dir select the config like the daemon's; from any
+ * directory it finds the same installation (runtime/home.ts) and reads its `.env`.
  */
 const out = (s: string): void => { process.stdout.write(`${s}\n`); };
 const err = (s: string): void => { process.stderr.write(`${s}\n`); };
 const exit = (code: number): never => process.exit(code);
-const cwd = process.cwd();
+// `kis-trader decisions | head -3`: the reader went away; that is the end of the output, not a crash.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
+const early = parseArgs({ options: { 'config-dir': { type: 'string' } }, strict: false, allowPositionals: true }).values['config-dir'];
+const home = resolveHome({ env: process.env, cwd: process.cwd(), configDirArg: typeof early === 'string' ? early : undefined });
+Object.assign(process.env, envFileVars(home.root, process.env).vars);
+const cwd = home.root;
 
 const program = new Command('kis-trader')
   .description('Autonomous trading daemon for Korean stocks on the KIS Open API — operator commands')
   .option('--mode <mode>', 'sim | paper | live (default: from config / KIS_TRADER_MODE)')
-  .option('--config-dir <dir>', 'config directory (default ./config)')
+  .option('--config-dir <dir>', 'config directory (default: $KIS_TRADER_HOME/config, else the install directory\'s config/)')
   .showHelpAfterError();
 
 const globals = (): { mode?: string; configDir?: string } => program.opts();
-const loaded = () => loadCliConfig(process.env, cwd, globals().configDir, globals().mode);
+const loaded = () => loadCliConfig(process.env, cwd, home.configDir, globals().mode);
 
-registerConfigCommands(program, { env: process.env, cwd, out, err, exit });
+registerConfigCommands(program, { env: process.env, cwd, configDir: home.configDir, out, err, exit });
 registerTradeLogCommands(program, {
   out, err, exit,
   get clock() { return cliClock(loaded(), process.env, cwd); },
+  get source() { return tradeLogSource(loaded(), cwd); },
   withStore(fn) {
-    const store = openCliStore(loaded(), cwd);
+    const store = openCliStore(loaded(), cwd, undefined, { mustExist: true });
     try { return fn(store); } finally { store.close(); }
   },
 });

@@ -15,6 +15,8 @@ export interface TradeLogIo {
   clock: Clock;
   /** opens the store the config points at; the caller closes nothing */
   withStore<T>(fn: (store: Store) => T): T;
+  /** which mode and trade log the listings read, named in every heading ("paper · /…/paper.sqlite") */
+  readonly source: string;
 }
 
 function table(head: string[], rows: (string | number)[][]): string {
@@ -40,7 +42,7 @@ export function registerTradeLogCommands(program: Command, io: TradeLogIo): void
       io.withStore((s) => {
         const rows = s.orders.forDate(date);
         if (opts.json) return io.out(JSON.stringify(rows, null, 2));
-        io.out(`orders on ${date}: ${rows.length}`);
+        io.out(`orders on ${date}: ${rows.length} (${io.source})`);
         io.out(table(['id', 'created', 'origin', 'symbol', 'side', 'type', 'qty', 'price', 'status', 'filled', 'venue id', 'reason / reject'],
           rows.map((o) => [o.id, time(o.createdAt), o.origin, o.symbol, o.side, o.type, o.qty, won(o.price), o.status, o.filledQty,
             o.venueOrderId ?? '', o.rejectMessage ?? o.reason])));
@@ -56,7 +58,7 @@ export function registerTradeLogCommands(program: Command, io: TradeLogIo): void
       io.withStore((s) => {
         const rows = s.fills.forDate(date);
         if (opts.json) return io.out(JSON.stringify(rows, null, 2));
-        io.out(`fills on ${date}: ${rows.length}`);
+        io.out(`fills on ${date}: ${rows.length} (${io.source})`);
         io.out(table(['id', 'time', 'order', 'symbol', 'side', 'qty', 'price', 'value', 'commission', 'tax'],
           rows.map((f) => [f.id, time(f.at), f.orderId, f.symbol, f.side, f.qty, won(f.price), won(f.value), won(f.commission), won(f.tax)])));
       });
@@ -70,6 +72,7 @@ export function registerTradeLogCommands(program: Command, io: TradeLogIo): void
       io.withStore((s) => {
         const rows = opts.all ? s.positions.all() : s.positions.list();
         if (opts.json) return io.out(JSON.stringify(rows, null, 2));
+        io.out(`positions: ${rows.length} (${io.source})`);
         io.out(table(['symbol', 'qty', 'avg price', 'cost', 'realised P&L'],
           rows.map((p) => [p.symbol, p.qty, won(p.avgPrice), won(p.cost), won(p.realizedPnl)])));
       });
@@ -84,7 +87,7 @@ export function registerTradeLogCommands(program: Command, io: TradeLogIo): void
       io.withStore((s) => {
         const rows = s.decisions.forDate(date);
         if (opts.json) return io.out(JSON.stringify(rows, null, 2));
-        io.out(`decisions on ${date}: ${rows.length}`);
+        io.out(`decisions on ${date}: ${rows.length} (${io.source})`);
         io.out(table(['id', 'time', 'symbol', 'kind', 'rule', 'outcome', 'failed guards', 'intent'],
           rows.map((d) => [d.id, time(d.at), d.symbol, d.kind, d.rule, d.outcome,
             d.guards.filter((g) => !g.ok).map((g) => g.guard).join(','), d.intentKey ?? ''])));
@@ -96,6 +99,7 @@ export function registerTradeLogCommands(program: Command, io: TradeLogIo): void
     .action((orderId: string) => {
       io.withStore((s) => {
         const rows = s.orders.events(Number(orderId));
+        io.out(`events of order ${orderId}: ${rows.length} (${io.source})`);
         io.out(table(['time', 'from', 'to', 'event', 'details'],
           rows.map((e) => [time(e.at), e.fromStatus ?? '', e.toStatus, e.event, JSON.stringify(e.details)])));
       });
@@ -119,6 +123,7 @@ export function registerTradeLogCommands(program: Command, io: TradeLogIo): void
     .description('halt state, open orders and positions at a glance')
     .action(() => {
       io.withStore((s) => {
+        io.out(`trade log: ${io.source}`);
         const halt = s.risk.get<{ reason: string; at: number }>(RISK_KEYS.halt);
         io.out(halt ? `entries HALTED: ${halt.reason}` : 'entries allowed');
         const open = s.orders.withStatus(['pending', 'submitting', 'accepted', 'partial', 'unknown']);

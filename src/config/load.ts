@@ -17,6 +17,12 @@ export interface LoadOptions {
   env: Env;
   /** `--mode` from the command line; beats KIS_TRADER_MODE */
   argvMode?: string | undefined;
+  /**
+   * 'trade' (default): the daemon, which sends orders, so live mode needs KIS_LIVE_CONFIRM.
+   * 'read': a command that only reads (trade log, quotes, balance) needs no confirmation; the
+   * commands that send orders check it themselves.
+   */
+  purpose?: 'trade' | 'read';
 }
 
 export interface LoadedConfig {
@@ -152,6 +158,7 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
     const rankingSource = parsed.success ? parsed.data.kis.paperRankingSource : null;
     const read = readSecrets(options.env, mode, rankingSource);
     for (const p of read.problems) {
+      if (p.kind === 'not-confirmed' && options.purpose === 'read') continue;
       problems.add(p.kind === 'missing' ? 'secret' : p.kind === 'invalid' ? 'invalid' : 'confirm', p.text);
     }
     secrets = read.secrets;

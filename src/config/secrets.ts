@@ -127,7 +127,8 @@ export function readSecrets(
     });
   }
 
-  if (problems.length > 0 || account === null) return { secrets: null, problems };
+  // A missing confirmation does not hide the credentials: read-only commands use them (load.ts `purpose`).
+  if (problems.some((p) => p.kind !== 'not-confirmed') || account === null) return { secrets: null, problems };
   const secrets: Secrets = Object.freeze({
     appKey,
     appSecret,

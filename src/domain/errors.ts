@@ -46,7 +46,8 @@ export type ErrorCode =
   | 'SIM_FAULT_SPEC_INVALID'
   | 'SIM_INVALID_OPTIONS'
   | 'SIM_UNKNOWN_SYMBOL'
-  | 'SIM_INVARIANT';
+  | 'SIM_INVARIANT'
+  | 'CLI_NO_TRADE_LOG';
 
 export interface AppErrorOptions {
   cause?: unknown;

@@ -1,0 +1,2 @@
+export { INSTALL_DIR, envFileVars, resolveHome } from './home.js';
+export type { Home } from './home.js';

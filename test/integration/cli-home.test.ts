@@ -1,0 +1,141 @@
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { epochMs, kstInstant, stockCode, tradingDate } from '../../src/domain/index.js';
+import { openStore } from '../../src/store/index.js';
+import { ROOT } from '../helpers/daemon.js';
+
+/**
+ * The CLI as an operator runs it: from another directory, with keys in .env, in live mode
+ * without the order confirmation, piped into `head`. Each ran fine in the repo directory and
+ * broke elsewhere (issue 9 items 5–8).
+ */
+const DAY = tradingDate('20261126');
+const dirs: string[] = [];
+afterEach(() => {
+  while (dirs.length > 0) rmSync(dirs.pop()!, { recursive: true, force: true });
+});
+
+function tempDir(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(d);
+  return d;
+}
+
+/** A kis-trader home: the repo's config, a data dir, optionally a .env and a trade log with `decisions` rows. */
+function home(opts: { env?: string; mode?: 'sim' | 'paper' | 'live'; decisions?: number } = {}): string {
+  const root = tempDir('kis-home-');
+  cpSync(join(ROOT, 'config'), join(root, 'config'), { recursive: true });
+  mkdirSync(join(root, 'data'));
+  if (opts.env !== undefined) writeFileSync(join(root, '.env'), opts.env);
+  if (opts.decisions !== undefined) {
+    const path = join(root, 'data', `${opts.mode ?? 'sim'}.sqlite`);
+    const store = openStore({ path, synchronous: 'NORMAL', clock: { now: () => epochMs(kstInstant(DAY, '100000')) } });
+    store.transaction(() => {
+      for (let i = 0; i < opts.decisions!; i++) {
+        store.decisions.insert({
+          at: epochMs(kstInstant(DAY, '100000') + i), tradingDate: DAY, symbol: stockCode('005930'), kind: 'entry', strategy: 'test',
+          inputs: {}, rule: `rule-${i}`, guards: [], outcome: 'no-trade', intentKey: null, configHash: 'h',
+        });
+      }
+    });
+    store.close();
+  }
+  return root;
+}
+
+interface Run { code: number | null; out: string; err: string }
+
+/** Runs the CLI (src through tsx) in `cwd` with exactly `env` plus PATH/HOME. */
+function cli(args: string[], cwd: string, env: Record<string, string>, opts: { closeStdoutAfterFirstChunk?: boolean } = {}): Promise<Run> {
+  // tsx by its file URL: `--import tsx` would resolve from the (foreign) working directory
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src', 'cli', 'main.ts'), ...args], {
+    cwd, env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+    if (opts.closeStdoutAfterFirstChunk) child.stdout.destroy();
+  });
+  child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, out, err })));
+}
+
+const PAPER_ENV = 'KIS_TRADER_MODE=paper\nKIS_APP_KEY=PSpaperkeyfromdotenv\nKIS_APP_SECRET=paper-secret-from-dotenv\nKIS_ACCOUNT=50000001-01\n';
+
+describe('the CLI from any directory', () => {
+  it('reads the installation named by KIS_TRADER_HOME, and says which mode and trade log it shows', async () => {
+    const h = home({ decisions: 2 });
+    const elsewhere = tempDir('kis-cwd-');
+    const r = await cli(['decisions', '--date', DAY], elsewhere, { KIS_TRADER_HOME: h });
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`decisions on ${DAY}: 2 (sim · ${join(h, 'data', 'sim.sqlite')})`);
+  }, 30_000);
+
+  it('a read command with no trade log says so and creates nothing, in the current directory or anywhere', async () => {
+    const h = home();
+    const elsewhere = tempDir('kis-cwd-');
+    const r = await cli(['positions'], elsewhere, { KIS_TRADER_HOME: h });
+    expect(r.code).not.toBe(0);
+    expect(r.err).toContain(`no trade log at ${join(h, 'data', 'sim.sqlite')}`);
+    expect(existsSync(join(h, 'data', 'sim.sqlite'))).toBe(false);
+    expect(existsSync(join(elsewhere, 'data'))).toBe(false);
+  }, 30_000);
+
+  it('without KIS_TRADER_HOME it uses the install directory, never the current one', async () => {
+    const elsewhere = tempDir('kis-cwd-');
+    const missing = join(tempDir('kis-store-'), 'none.sqlite');
+    const r = await cli(['orders'], elsewhere, { KIS_TRADER__STORE__PATH: missing });
+    expect(r.err).toContain(`no trade log at ${missing}`);
+    expect(existsSync(missing)).toBe(false);
+    expect(existsSync(join(elsewhere, 'data'))).toBe(false);
+  }, 30_000);
+});
+
+describe('.env', () => {
+  it('is read by the CLI from the home directory: paper keys in .env pass config check', async () => {
+    const h = home({ env: PAPER_ENV });
+    const r = await cli(['config', 'check'], tempDir('kis-cwd-'), { KIS_TRADER_HOME: h });
+    expect(r.err).toBe('');
+    expect(r.out).toContain('config OK (mode paper');
+  }, 30_000);
+
+  it('the real environment wins over .env', async () => {
+    const h = home({ env: PAPER_ENV });
+    const r = await cli(['config', 'check'], tempDir('kis-cwd-'), { KIS_TRADER_HOME: h, KIS_TRADER_MODE: 'sim' });
+    expect(r.out).toContain('config OK (mode sim');
+  }, 30_000);
+});
+
+describe('live mode without KIS_LIVE_CONFIRM', () => {
+  const LIVE_ENV = 'KIS_TRADER_MODE=live\nKIS_APP_KEY=PSlivekeyfromdotenv\nKIS_APP_SECRET=live-secret-from-dotenv\nKIS_ACCOUNT=50000002-01\n';
+
+  it('reads the trade log', async () => {
+    const h = home({ env: LIVE_ENV, mode: 'live', decisions: 1 });
+    const r = await cli(['decisions', '--date', DAY], tempDir('kis-cwd-'), { KIS_TRADER_HOME: h });
+    expect(r.err).toBe('');
+    expect(r.out).toContain(`decisions on ${DAY}: 1 (live ·`);
+  }, 30_000);
+
+  it('refuses to send an order or a cancel (exit 3), before any connection', async () => {
+    const h = home({ env: `${LIVE_ENV}KIS_TRADER__KIS__LIVE_BASE_URL=http://127.0.0.1:9\n`, mode: 'live' });
+    const buy = await cli(['kis', 'buy', '005930', '1', '--market'], tempDir('kis-cwd-'), { KIS_TRADER_HOME: h });
+    expect(buy.code).toBe(3);
+    expect(buy.err).toContain('KIS_LIVE_CONFIRM');
+    const cancel = await cli(['kis', 'cancel', '0000000001', '--branch', '06010'], tempDir('kis-cwd-'), { KIS_TRADER_HOME: h });
+    expect(cancel.code).toBe(3);
+  }, 30_000);
+});
+
+describe('piping', () => {
+  it('`decisions | head` ends quietly when the reader goes away', async () => {
+    const h = home({ decisions: 1500 });
+    const r = await cli(['decisions', '--date', DAY], tempDir('kis-cwd-'), { KIS_TRADER_HOME: h }, { closeStdoutAfterFirstChunk: true });
+    expect(r.err).not.toMatch(/EPIPE|Error/);
+    expect(r.code).toBe(0);
+  }, 30_000);
+});
