@@ -189,6 +189,13 @@ export class SimExchange implements ExchangeState {
       const steps = market.steps(date);
       const from = this.advancedTo < b.open ? 0 : Math.floor((this.advancedTo - b.open) / 60_000) + 1;
       const to = now < b.open ? -1 : Math.min(steps - 1, Math.floor((now - b.open) / 60_000));
+      if (this.advancedTo < b.open && now >= b.open) {
+        // orders entered in the opening auction (08:30–09:00) trade at one price at 09:00 (§11.1)
+        for (const symbol of this.workingSymbols(date)) {
+          const { at, ...auction } = market.openingAuction(symbol, date);
+          this.apply({ kind: 'open', symbol: symbol as StockCode, at, auction });
+        }
+      }
       for (let k = from; k <= to; k++) {
         for (const symbol of this.workingSymbols(date)) this.apply({ kind: 'tick', tick: market.minuteTick(symbol, date, k) });
       }

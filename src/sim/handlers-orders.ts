@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { checkAccount } from './account-check.js';
+import { bodyHash } from './hashkey.js';
 import { MSG, badFieldValue, missingField, orderAcceptedMessage, rejectionMessage } from './messages.js';
 import type { KisMessage } from './messages.js';
 import type { ReviseInput } from './order-entry.js';
@@ -90,8 +90,8 @@ export function orderRvsecncl(deps: HandlerDeps, req: SimRequest): SimResponse {
   return answer(deps, res, kind);
 }
 
-/** §3.4: echoes the body with a SHA-256 of it; never required by the order endpoints. */
+/** §3.4: echoes the body with a SHA-256 of it; never required by the order endpoints, but checked when sent (http-server.ts). */
 export function hashkey(_deps: HandlerDeps, req: SimRequest): SimResponse {
   if (!req.body) return fail(MSG.badBody);
-  return { status: 200, body: { BODY: req.body, HASH: createHash('sha256').update(req.rawBody).digest('hex') } };
+  return { status: 200, body: { BODY: req.body, HASH: bodyHash(req.rawBody) } };
 }

@@ -75,4 +75,6 @@ export const STREAM = {
   fault: 11,
   token: 12,
   fundamentals: 13,
+  spread: 21,
+  openingAuction: 22,
 } as const;

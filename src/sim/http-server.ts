@@ -9,6 +9,7 @@ import * as oauth from './handlers-oauth.js';
 import * as orders from './handlers-orders.js';
 import * as quotes from './handlers-quotes.js';
 import * as rankings from './handlers-rankings.js';
+import { bodyHash } from './hashkey.js';
 import { MSG, missingField } from './messages.js';
 import type { KisMessage } from './messages.js';
 import { checkTrId, findRoute } from './routes.js';
@@ -145,6 +146,11 @@ export function createSimServer(deps: ServerDeps): SimServer {
     }
     const denied = authenticate(route, req, sreq);
     if (denied) return denied;
+    // §3.4: the hashkey is optional, but one that is sent must be the hash of this very body
+    const hashkey = header(req, 'hashkey');
+    if (route.method === 'POST' && route.auth === 'token' && hashkey !== '' && hashkey.toLowerCase() !== bodyHash(sreq.rawBody)) {
+      return gateway(MSG.badHashkey);
+    }
     if (route.method === 'GET') {
       for (const name of route.required) if (!sreq.query.has(name.toLowerCase())) return fail(missingField(name));
     }

@@ -14,7 +14,7 @@ export type { OrderRejection } from './order-entry.js';
 // the pure matching engine and ledger, shared with the backtester
 export { applyEngineEvent, createEngineState, remainingOf, workingOrders, pruneFinished } from './matching-engine.js';
 export type {
-  EngineState, EngineEvent, EngineResult, EngineOrder, EngineOrderStatus, EngineFill, EngineRejection, NewOrder, MarketTick,
+  EngineState, EngineEvent, EngineResult, EngineOrder, EngineOrderStatus, EngineFill, EngineRejection, NewOrder, MarketTick, OpeningAuctionBook,
 } from './matching-engine.js';
 export { createLedger, applyFill, cashSettledBy, buyReservation, maxBuyQty, maxBuyAmount, ledgerAccount } from './account-ledger.js';
 export type { LedgerState, LedgerAccount, LedgerFill, LedgerPosition, CashFlow } from './account-ledger.js';

@@ -1,5 +1,7 @@
 import { krw, shares } from '../domain/index.js';
 import type { BookLevel, EpochMs, Krw, OrderType, Shares, Side, StockCode } from '../domain/index.js';
+import { callAuction } from './call-auction.js';
+import type { AuctionOrder } from './call-auction.js';
 
 /**
  * The matching engine, pure: (state, event) → (state, fills). It matches our orders against a
@@ -14,6 +16,10 @@ import type { BookLevel, EpochMs, Krw, OrderType, Shares, Side, StockCode } from
  * - A resting limit order fills only once the market trades through it (buy: last < limit;
  *   sell: last > limit), at its limit price, bounded by the tick's traded volume, which the
  *   resting orders of one side share.
+ * - `open` is the opening call auction (REFERENCE §11.1): orders entered before the open that
+ *   have not met the market yet join the market's own auction orders, and everything that
+ *   trades trades at one price (call-auction.ts). What is left takes liquidity at the first
+ *   continuous tick like any arrival, within its limit.
  * - `close` is the closing call auction: market orders and limits at or better than the auction
  *   price fill at that price, bounded by the auction volume; whatever remains then expires.
  * - `cancel` takes some or all of the remaining quantity off.
@@ -74,7 +80,18 @@ export type EngineEvent =
   | { kind: 'submit'; order: NewOrder; tick: MarketTick | null }
   | { kind: 'cancel'; orderId: string; qty: Shares | null; at: EpochMs }
   | { kind: 'tick'; tick: MarketTick }
-  | { kind: 'close'; symbol: StockCode; at: EpochMs; price: Krw; volume: number };
+  | { kind: 'close'; symbol: StockCode; at: EpochMs; price: Krw; volume: number }
+  | { kind: 'open'; symbol: StockCode; at: EpochMs; auction: OpeningAuctionBook };
+
+/** The market's own orders in an opening call auction, and the prices that bound it. */
+export interface OpeningAuctionBook {
+  /** the immediately preceding price: ties between auction prices go to the one closest to it */
+  reference: Krw;
+  lower: Krw;
+  upper: Krw;
+  bids: readonly BookLevel[];
+  asks: readonly BookLevel[];
+}
 
 export interface EngineFill {
   orderId: string;
@@ -250,6 +267,25 @@ export function applyEngineEvent(state: EngineState, event: EngineEvent): Engine
       for (const o of orders) {
         const now = current(s, o.id);
         if (now.status === 'working' && now.type === 'limit' && !aggressive.includes(o)) s.rest(now, tick, liq);
+      }
+      return s.done();
+    }
+    case 'open': {
+      const ours = working(s, event.symbol).filter((o) => o.fresh && o.at < event.at);
+      if (ours.length === 0) return s.done();
+      const a = event.auction;
+      // the market's orders count as entered before ours: at an equal price they fill first
+      const crowd = (side: 'buy' | 'sell', levels: readonly BookLevel[]): AuctionOrder[] =>
+        levels.map((l, i) => ({ id: `market:${side}:${i}`, side, limit: l.price, qty: l.qty, priority: 0 }));
+      const orders: AuctionOrder[] = [
+        ...crowd('buy', a.bids), ...crowd('sell', a.asks),
+        ...ours.map((o) => ({ id: o.id, side: o.side, limit: o.type === 'market' ? null : o.limit, qty: remainingOf(o), priority: o.seq })),
+      ];
+      const result = callAuction(orders, a.reference, a.lower, a.upper);
+      if (result.price === null) return s.done();
+      for (const f of result.fills) {
+        const o = s.orders.get(f.id);
+        if (o) s.fill(o, f.qty, result.price, event.at);
       }
       return s.done();
     }

@@ -45,6 +45,8 @@ export const MSG = {
   unknownPath: m('1', 'OPSQ0002', '없는 서비스 코드 입니다'),
   badBody: m('1', 'OPSQ0003', 'ERROR : INPUT JSON BODY'),
   contentType: m('1', 'EGW00132', 'content-type 이 유효하지 않습니다.'),
+  // code per the third-party EGW table of §5.1 (⚠); the text is the simulator's, in the KIS style
+  badHashkey: m('1', 'EGW00131', '유효하지 않은 hashkey 입니다.'),
   noSuchStock: m('1', 'APBK0656', '해당 종목 정보가 없습니다'),
 } as const;
 

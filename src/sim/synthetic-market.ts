@@ -6,6 +6,7 @@ import type { DayPlan, PlanChain } from './daily-plan.js';
 import { STREAM, foldSeed, uniform } from './hash-random.js';
 import { buildIntradayPath } from './intraday-path.js';
 import type { IntradayPath } from './intraday-path.js';
+import type { OpeningAuctionBook } from './matching-engine.js';
 import type { SimCalendar } from './sim-calendar.js';
 import { buildUniverse } from './universe.js';
 import type { SimSymbol } from './universe.js';
@@ -62,10 +63,16 @@ export interface SyntheticMarket {
   minuteTick(code: string, date: TradingDate, step: number): MinuteTick;
   closingAuction(code: string, date: TradingDate): { price: Krw; volume: number; at: EpochMs };
   plan(code: string, date: TradingDate): DayPlan;
+  /** the market's own orders in a day's opening call auction; alone they clear at the planned open */
+  openingAuction(code: string, date: TradingDate): OpeningAuctionBook & { at: EpochMs };
 }
 
 const BOOK_LEVELS = 10;
 const PATH_CACHE = 450;
+/** minutes after the open during which spreads are often wider than one tick */
+const WIDE_OPEN_MINUTES = 10;
+/** tick levels of market interest each side of the open in the opening auction */
+const AUCTION_LEVELS = 10;
 
 export function createSyntheticMarket(opts: { seed: number; symbols: number; clock: Clock; calendar: SimCalendar }): SyntheticMarket {
   const { clock, calendar: cal } = opts;
@@ -168,20 +175,38 @@ export function createSyntheticMarket(opts: { seed: number; symbols: number; clo
     };
   };
 
+  /**
+   * Best ask minus best bid, in ticks. One tick on a liquid name most of the time; wider on thin
+   * names and in the first minutes after the open, when the book is still filling, so that a
+   * price of "last + one tick" is not always marketable (REFERENCE §6.2 shows the touch, not the
+   * last trade). Deterministic from (seed, symbol, day, minute).
+   */
+  const spreadTicks = (s: SimSymbol, plan: DayPlan, stepKey: number): number => {
+    // turnover 3e8..3e11 won a day across the universe (universe.ts): 1 at the thin end, 0 at the liquid end
+    const thin = 1 - Math.min(1, Math.max(0, (Math.log10(Math.max(1, s.avgVolume * s.homePrice)) - 8.5) / 3));
+    const sinceOpen = stepKey >= 0 && stepKey < WIDE_OPEN_MINUTES ? 1 - stepKey / WIDE_OPEN_MINUTES : 0;
+    const chance = Math.min(0.9, 0.05 + 0.5 * thin + 0.6 * sinceOpen);
+    if (uniform(seed, s.index, plan.dayNo, STREAM.spread, stepKey, 0) >= chance) return 1;
+    return 2 + Math.floor(uniform(seed, s.index, plan.dayNo, STREAM.spread, stepKey, 1) * (1 + 3 * thin));
+  };
+
   const levels = (s: SimSymbol, plan: DayPlan, stepKey: number, last: Krw): { asks: BookLevel[]; bids: BookLevel[] } => {
     const perStep = plan.dayVolume / steps(plan.date);
     const size = (side: number, level: number) =>
       shares(Math.max(1, Math.round(perStep * (0.3 + 1.4 * uniform(seed, s.index, plan.dayNo, STREAM.book, stepKey, side * 16 + level)) * (1 + 0.15 * level))));
     const asks: BookLevel[] = [];
     const bids: BookLevel[] = [];
-    // the last trade is the best bid; the best ask is one tick above (§6.2 levels are best first)
-    let a = last;
-    let bd = last;
+    // the last trade is the best bid, or inside a wider spread; never above the best ask (§6.2 levels are best first)
+    const spread = spreadTicks(s, plan, stepKey);
+    const below = spread === 1 ? 0 : Math.floor(uniform(seed, s.index, plan.dayNo, STREAM.spread, stepKey, 2) * spread);
+    const bestBid = addTicks(last, -below);
+    let a = addTicks(bestBid, spread - 1);
+    let bd = bestBid;
     for (let i = 0; i < BOOK_LEVELS; i++) {
       a = addTicks(a, 1);
       if (a <= plan.upper) asks.push({ price: a, qty: size(1, i) });
       if (i === 0) {
-        if (last >= plan.lower) bids.push({ price: last, qty: size(2, i) });
+        if (bestBid >= plan.lower) bids.push({ price: bestBid, qty: size(2, i) });
       } else {
         const next = addTicks(bd, -1);
         if (next < bd && next >= plan.lower) bids.push({ price: next, qty: size(2, i) });
@@ -189,6 +214,34 @@ export function createSyntheticMarket(opts: { seed: number; symbols: number; clo
       }
     }
     return { asks, bids };
+  };
+
+  /**
+   * The market's own orders in the opening call auction (REFERENCE §11.1): buy and sell interest
+   * spread over ten ticks each side of the planned open, equal at every level, so that alone they
+   * execute the most at exactly the planned open; orders of ours large enough move the price.
+   * Levels beyond the day's limits sit at the limit. The volume is a share of the first minute's.
+   */
+  const openingAuction = (code: string, date: TradingDate): OpeningAuctionBook & { at: EpochMs } => {
+    const s = sym(code);
+    const plan = planOf(s, date);
+    const path = pathOf(s, date, true);
+    const volume = Math.max(1, Math.round((path.volumes[0] ?? 1) * (0.3 + 0.4 * uniform(seed, s.index, plan.dayNo, STREAM.openingAuction, 0))));
+    const perLevel = shares(Math.max(1, Math.round(volume / AUCTION_LEVELS)));
+    const clamp = (p: Krw): Krw => (p > plan.upper ? plan.upper : p < plan.lower ? plan.lower : p);
+    const side = (from: number, to: number): BookLevel[] => {
+      const byPrice = new Map<number, number>();
+      for (let i = from; i <= to; i++) {
+        const p = clamp(addTicks(plan.open, i));
+        byPrice.set(p, (byPrice.get(p) ?? 0) + perLevel);
+      }
+      return [...byPrice].map(([price, qty]) => ({ price: krw(price), qty: shares(qty) }));
+    };
+    return {
+      at: cal.bounds(date).open, reference: plan.base, lower: plan.lower, upper: plan.upper,
+      // buyers from ten ticks below the open to nine above it, sellers the mirror image
+      bids: side(-AUCTION_LEVELS, AUCTION_LEVELS - 1).reverse(), asks: side(-(AUCTION_LEVELS - 1), AUCTION_LEVELS),
+    };
   };
 
   return {
@@ -238,6 +291,7 @@ export function createSyntheticMarket(opts: { seed: number; symbols: number; clo
       return { price: path.close, volume: path.auctionVolume, at: cal.bounds(date).close };
     },
     plan: (code, date) => planOf(sym(code), date),
+    openingAuction,
   };
 }
 

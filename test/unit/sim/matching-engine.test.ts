@@ -114,12 +114,36 @@ describe('matching engine', () => {
     expect(r.fills.map((f) => [f.orderId, f.qty])).toEqual([['high', 10], ['low', 2]]);
   });
 
-  it('takes liquidity at the first tick for orders entered before the open', () => {
+  it('takes liquidity at the first tick for orders that have not met the market yet (what the opening auction left)', () => {
     const r = run([
       { kind: 'submit', order: order('pre', { type: 'limit', limit: krw(72_300), qty: shares(10) }), tick: null },
       { kind: 'tick', tick: tick(0, 72_000) },
     ]);
     expect(r.fills.map((f) => [f.qty, f.price])).toEqual([[10, 72_100]]);
+  });
+
+  it('matches orders entered before the open in one call auction: one price for every fill, market orders first', () => {
+    // the market's own interest: 100 shares a tick, buyers 71,500 − 10 ticks … + 9, sellers − 9 … + 10: alone it clears at 71,500
+    const ladder = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => ({ price: krw(71_500 + (from + i) * 100), qty: shares(100) }));
+    const auction = { reference: krw(71_400), lower: krw(50_000), upper: krw(93_000), bids: ladder(-10, 9).reverse(), asks: ladder(-9, 10) };
+    const pre = (id: string, p: Partial<NewOrder>): EngineEvent => ({ kind: 'submit', order: order(id, { at: min(-20), ...p }), tick: null });
+    const r = run([
+      pre('b1', { type: 'limit', limit: krw(72_000), qty: shares(30) }),
+      pre('b2', { type: 'limit', limit: krw(71_500), qty: shares(20) }),
+      pre('low', { type: 'limit', limit: krw(71_000), qty: shares(5) }),
+      pre('s', { side: 'sell', qty: shares(10) }),
+      pre('m', { qty: shares(10) }),
+      { kind: 'submit', order: order('late', { type: 'limit', limit: krw(72_000), qty: shares(5), at: min(0) }), tick: null },
+      { kind: 'open', symbol: SYM, at: min(0), auction },
+    ]);
+    expect(r.fills.map((f) => [f.orderId, f.qty, f.price, f.at])).toEqual([['m', 10, 71_500, min(0)], ['b1', 30, 71_500, min(0)], ['s', 10, 71_500, min(0)]]);
+    // at the auction price the market's earlier orders fill first; below it nothing; an order entered at 09:00 is not in the call
+    for (const id of ['b2', 'low', 'late']) expect(get(r.state, id)).toMatchObject({ filledQty: 0, status: 'working', fresh: true });
+
+    // a market buy larger than the interest at the open lifts the price, to the best price closest to the reference
+    const big = run([pre('big', { qty: shares(500) }), { kind: 'open', symbol: SYM, at: min(0), auction }]);
+    expect(big.fills.map((f) => [f.qty, f.price])).toEqual([[500, 71_700]]);
+    invariant(get(big.state, 'big'));
   });
 
   it('matches the closing auction and expires what is left, keeping every invariant', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createManualClock, epochMs, kstInstant, tradingDate } from '../../../src/domain/index.js';
 import type { EpochMs } from '../../../src/domain/index.js';
-import { DEFAULT_FEE_RATES, createCalendar, isOnTick, parseCalendarData } from '../../../src/market/index.js';
+import { DEFAULT_FEE_RATES, addTicks, createCalendar, isOnTick, parseCalendarData } from '../../../src/market/index.js';
+import { callAuction } from '../../../src/sim/call-auction.js';
 import { createSimulator } from '../../../src/sim/index.js';
 import type { SyntheticMarket } from '../../../src/sim/index.js';
 
@@ -119,5 +120,64 @@ describe('synthetic market', () => {
       return (q.high - q.open) / q.open;
     });
     expect(Math.max(...gains)).toBeGreaterThan(0.04);
+  });
+
+  it('quotes a spread wider than one tick at times: more on thin names and in the first minutes, the same for the same seed', () => {
+    const m = market(7);
+    const steps = m.steps(DAY);
+    const turnover = (code: string) => {
+      const s = m.symbol(code)!;
+      return s.avgVolume * s.homePrice;
+    };
+    const byTurnover = [...m.symbols()].sort((a, b) => turnover(a.code) - turnover(b.code));
+    const thin = byTurnover.slice(0, 40);
+    const liquid = byTurnover.slice(-40);
+    let misplaced = 0;
+    // share of minutes whose best ask is more than one tick above the best bid
+    const wide = (codes: readonly { code: string }[], from: number, to: number) => {
+      let n = 0;
+      let w = 0;
+      for (const s of codes) {
+        for (let k = from; k < to; k++) {
+          const t = m.minuteTick(s.code, DAY, k);
+          const ask = t.asks[0];
+          const bid = t.bids[0];
+          if (!ask || !bid) continue;
+          n++;
+          if (ask.price > addTicks(bid.price, 1)) w++;
+          // the last trade sits at the bid or inside the spread, never at or above the ask
+          if (!(ask.price > t.last && bid.price <= t.last)) misplaced++;
+        }
+      }
+      return w / n;
+    };
+    const thinDay = wide(thin, 30, steps);
+    const liquidDay = wide(liquid, 30, steps);
+    const liquidOpen = wide(liquid, 0, 5);
+    expect(misplaced).toBe(0);
+    expect(liquidDay).toBeGreaterThan(0);
+    expect(liquidDay).toBeLessThan(0.15);
+    expect(thinDay).toBeGreaterThan(liquidDay + 0.2);
+    expect(liquidOpen).toBeGreaterThan(liquidDay + 0.2);
+    // what the order book endpoint shows at an instant is the minute the engine matches against
+    const code = thin[0]!.code;
+    const t = m.minuteTick(code, DAY, 42);
+    expect(m.book(code, t.at)).toMatchObject({ asks: t.asks, bids: t.bids });
+    expect(market(7).minuteTick(code, DAY, 42)).toEqual(t);
+  });
+
+  it('has opening-auction interest that alone clears at the planned open', () => {
+    const m = market(5);
+    for (const s of m.symbols().slice(0, 30)) {
+      const a = m.openingAuction(s.code, DAY);
+      const plan = m.plan(s.code, DAY);
+      expect(a.at).toBe(at('090000'));
+      expect(a.reference).toBe(plan.base);
+      const orders = [
+        ...a.bids.map((l, i) => ({ id: `b${i}`, side: 'buy' as const, limit: l.price, qty: l.qty, priority: 0 })),
+        ...a.asks.map((l, i) => ({ id: `s${i}`, side: 'sell' as const, limit: l.price, qty: l.qty, priority: 0 })),
+      ];
+      expect(callAuction(orders, a.reference, a.lower, a.upper).price).toBe(plan.open);
+    }
   });
 });
