@@ -11,6 +11,7 @@ import type { FaultController, FaultRule } from './faults.js';
 import { createSimServer } from './http-server.js';
 import type { JournalEntry, SimJournal } from './journal.js';
 import { placeOrder, reviseOrder } from './order-entry.js';
+import type { SplitOption } from './corporate-actions.js';
 import { createSimCalendar } from './sim-calendar.js';
 import { createSyntheticMarket } from './synthetic-market.js';
 import type { SyntheticMarket } from './synthetic-market.js';
@@ -36,6 +37,11 @@ export interface SimulatorOptions {
   log?: Logger;
   /** replayed at creation and appended to afterwards, so the books survive a restart (journal.ts) */
   journal?: SimJournal;
+  /**
+   * stock splits (corporate-actions.ts): 'none' (default), 'seeded' (two symbols 1–5 trading days
+   * after the start day, by 2, 5 or 10) or an explicit list
+   */
+  splits?: SplitOption;
 }
 
 export interface Simulator {
@@ -90,7 +96,9 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
   const v = validate(opts);
   const log = opts.log ?? silentLogger;
   const calendar = createSimCalendar(opts.calendar);
-  const market = createSyntheticMarket({ seed: opts.seed, symbols: v.symbols, clock: opts.clock, calendar });
+  const market = createSyntheticMarket({
+    seed: opts.seed, symbols: v.symbols, clock: opts.clock, calendar, ...(opts.splits === undefined ? {} : { splits: opts.splits }),
+  });
   // branch numbers as observed (§7.2, §12): 06010 live, 00950 paper
   const branch = opts.env === 'live' ? '06010' : '00950';
   const exchange = new SimExchange({
