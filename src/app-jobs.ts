@@ -89,6 +89,7 @@ export function createJobs(ctx: JobContext): Jobs {
       orders: store.orders, fills: store.fills, positions: store.positions, kv: store.risk, broker: kis.broker, clock,
       calendar: ctx.calendar(), fees: ctx.fees, log: log.child({ job: 'reconcile' }), graceMs: config.orders.unknownGraceSeconds * 1000,
       skewMs: SKEW_MS, transaction: (fn) => store.transaction(fn),
+      market: kis.market, corporateActions: store.corporateActions, bars: store.bars,
     });
     const { account, ...counts } = summary;
     log.info({ job: 'reconcile', reason, ...counts, balance: { cash: account.cash, totalValue: account.totalValue, holdings: account.holdings.length } }, 'reconciled with the broker');

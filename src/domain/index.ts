@@ -27,5 +27,9 @@ export type {
   OrderPatch, ExternalOrderInput, OrderRepo, FillRepo, DecisionKind, DecisionOutcome, GuardVerdict, DecisionInput,
   DecisionRepo, ScanRepo, BarRepo, KeyValueRepo, PositionRepo, Halt,
 } from './store-ports.js';
+export type {
+  BarInvalidation, CorporateActionKind, CorporateActionInput, CorporateAction, CorporateActionRepo,
+} from './store-ports.js';
 export { RISK_KEYS } from './store-ports.js';
 export { computePositions } from './positions.js';
+export type { ShareAdjustment } from './positions.js';

@@ -14,6 +14,18 @@ function mulDivHalfUp(a: number, b: number, c: number): number {
 interface Book { qty: number; cost: number; realized: number }
 
 /**
+ * A split, bonus issue or reverse split applied to the daemon's book of one symbol: the shares
+ * bought by fills with id ≤ `afterFillId` become qty × num / den, at the same cost basis (so the
+ * average price is divided by num / den). Recorded at reconcile (orders/corporate-actions.ts).
+ */
+export interface ShareAdjustment {
+  symbol: StockCode;
+  num: number;
+  den: number;
+  afterFillId: number;
+}
+
+/**
  * Average-cost positions from fills in recording order. A buy adds its value plus commission
  * and tax to the cost basis; a sell releases the average cost of the shares sold (rounded
  * half-up to the won; the last share out takes whatever cost is left, so nothing lingers) and
@@ -21,10 +33,29 @@ interface Book { qty: number; cost: number; realized: number }
  *
  * A sell of more shares than the log holds (shares bought before kis-trader kept this log) has no
  * known cost for the excess: only the matched part and its pro-rata proceeds and fees count.
+ *
+ * Share adjustments (splits) change the quantity held at that point of the log, never the cost
+ * nor the realised P&L.
  */
-export function computePositions(fills: readonly FillRecord[]): Position[] {
+export function computePositions(fills: readonly FillRecord[], adjustments: readonly ShareAdjustment[] = []): Position[] {
   const books = new Map<StockCode, Book>();
+  // each adjustment applies once, before the first later fill of its symbol or at the end
+  const pending = [...adjustments].sort((a, b) => a.afterFillId - b.afterFillId);
+  const adjustUpTo = (symbol: StockCode | null, fillId: number) => {
+    for (let i = 0; i < pending.length;) {
+      const a = pending[i];
+      if (a && a.afterFillId < fillId && (symbol === null || a.symbol === symbol)) {
+        pending.splice(i, 1);
+        const b = books.get(a.symbol);
+        // cost unchanged; a fraction of a share left by a reverse split is the broker's to cash out
+        if (b && b.qty > 0) b.qty = Math.floor((b.qty * a.num) / a.den);
+      } else {
+        i++;
+      }
+    }
+  };
   for (const f of fills) {
+    adjustUpTo(f.symbol, f.id);
     const b = books.get(f.symbol) ?? { qty: 0, cost: 0, realized: 0 };
     books.set(f.symbol, b);
     if (f.side === 'buy') {
@@ -41,6 +72,7 @@ export function computePositions(fills: readonly FillRecord[]): Position[] {
     b.qty -= matched;
     b.cost -= released;
   }
+  adjustUpTo(null, Infinity);
   return [...books.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([symbol, b]) => toPosition(symbol, b));

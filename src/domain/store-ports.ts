@@ -90,6 +90,41 @@ export interface BarRepo {
   range(symbol: StockCode, count: number, endDate?: TradingDate): DailyBar[];
 }
 
+/** Drops a symbol's cached daily bars, so the next read fetches the adjusted history (after a split). */
+export interface BarInvalidation {
+  invalidate(symbol: StockCode): void;
+}
+
+export type CorporateActionKind = 'split' | 'reverse-split';
+
+export interface CorporateActionInput {
+  symbol: StockCode;
+  kind: CorporateActionKind;
+  /** quantity × num / den; price ÷ (num / den) */
+  num: number;
+  den: number;
+  qtyBefore: Shares;
+  qtyAfter: Shares;
+  priceBefore: Krw;
+  priceAfter: Krw;
+  /** applies to the symbol's fills with id ≤ this (0 when none) */
+  afterFillId: number;
+  tradingDate: TradingDate;
+  at: EpochMs;
+}
+
+export interface CorporateAction extends CorporateActionInput {
+  id: number;
+}
+
+/** Splits and bonus issues recorded at reconcile; the position repository applies them. */
+export interface CorporateActionRepo {
+  /** UNIQUE (symbol, afterFillId, qtyBefore): the same change recorded twice is a no-op with inserted=false */
+  record(a: CorporateActionInput): { inserted: boolean; action: CorporateAction };
+  /** every action, oldest first */
+  all(): CorporateAction[];
+}
+
 export interface KeyValueRepo {
   get<T>(key: string): T | null;
   set(key: string, value: unknown, at: EpochMs): void;

@@ -3,6 +3,8 @@ export { reconcileOrders, statusFromVenue } from './reconcile.js';
 export type { ReconcileInput, ReconcileEvent, DerivedFill } from './reconcile.js';
 export { reconcileHoldings, sellableQty } from './holdings.js';
 export type { HoldingsDiff } from './holdings.js';
+export { cleanRatio, detectSplit, MAX_RATIO_TERM, PRICE_TOLERANCE } from './corporate-actions.js';
+export type { SplitRatio, SplitEvidence, SplitVerdict } from './corporate-actions.js';
 export { runSubmitOrder } from './submit.js';
 export type { SubmitDeps, SubmitOutcome, SubmitResult } from './submit.js';
 export { runReconcile } from './reconcile-runner.js';

@@ -6,6 +6,8 @@ import type {
 import { kstDateOf } from '../domain/index.js';
 import { sessionBounds, tradeCosts } from '../market/index.js';
 import type { FeeRates, TradingCalendar } from '../market/index.js';
+import { recordCorporateActions } from './corporate-action-runner.js';
+import type { CorporateActionDeps } from './corporate-action-runner.js';
 import { reconcileHoldings } from './holdings.js';
 import { reconcileOrders } from './reconcile.js';
 import type { ReconcileEvent } from './reconcile.js';
@@ -31,6 +33,11 @@ export interface ReconcileDeps {
   skewMs: number;
   transaction: <T>(fn: () => T) => T;
   exchangeOf?: (symbol: StockCode) => Exchange;
+  /** splits and bonus issues (corporate-action-runner.ts): detected only when both are given */
+  market?: CorporateActionDeps['market'];
+  corporateActions?: CorporateActionDeps['corporateActions'];
+  /** the daily-bar cache, dropped for a symbol whose split was recorded */
+  bars?: CorporateActionDeps['bars'];
 }
 
 export interface ReconcileSummary {
@@ -42,6 +49,8 @@ export interface ReconcileSummary {
   adopted: number;
   anomalies: string[];
   account: AccountSnapshot;
+  /** splits and bonus issues recorded by this reconcile */
+  corporateActions?: number;
 }
 
 
@@ -130,6 +139,8 @@ export async function runReconcile(deps: ReconcileDeps): Promise<ReconcileSummar
   const account = await deps.broker.balance({ lane: 'reconcile' });
   summary.account = account;
   const open = new Set(deps.orders.withStatus(OPEN_STATUSES).map((o) => o.symbol));
+  // before the holdings check, so a proven split adjusts the position instead of halting entries
+  summary.corporateActions = (await recordCorporateActions(deps, account, open)).length;
   const holdings = reconcileHoldings({ daemon: deps.positions.list(), broker: account.holdings, openOrderSymbols: open });
   for (const a of holdings.anomalies) {
     summary.anomalies.push(`broker holds ${a.brokerQty} of ${a.symbol} but the daemon's fills say ${a.daemonQty}`);

@@ -106,6 +106,23 @@ export function applyFill(state: LedgerState, fill: LedgerFill, rates: FeeRates)
   return { state: { accounts }, trade };
 }
 
+/**
+ * A split or bonus issue on its ex-date (corporate-actions.ts): every account holding `symbol`
+ * holds quantity × num / den at the same purchase amount. A fraction left by a reverse split is
+ * dropped (the broker would pay it out in cash later; not simulated).
+ */
+export function applySplit(state: LedgerState, symbol: StockCode, num: number, den: number): LedgerState {
+  const accounts = new Map(state.accounts);
+  for (const [key, acc] of state.accounts) {
+    const pos = acc.positions.get(symbol);
+    if (!pos || pos.qty === 0) continue;
+    const positions = new Map(acc.positions);
+    positions.set(symbol, { qty: shares(Math.floor((pos.qty * num) / den)), cost: pos.cost });
+    accounts.set(key, { ...acc, positions });
+  }
+  return { accounts };
+}
+
 /** Cash once everything settling by `by` has settled; null = every flow (the D+2 projection). */
 export function cashSettledBy(acc: LedgerAccount, by: TradingDate | null): Krw {
   let total = acc.initialCash as number;

@@ -118,16 +118,29 @@ export function createTradingDayList(cal: SimCalendar): TradingDayList {
   };
 }
 
-export function createPlanChain(seed: number, sym: SimSymbol, days: TradingDayList): PlanChain {
+/**
+ * `splits` (this symbol's, corporate-actions.ts): from each ex-date the base is the previous close
+ * ÷ ratio on the tick grid, and the home price and volume the plan reverts to follow the ratio.
+ */
+export function createPlanChain(
+  seed: number, sym: SimSymbol, days: TradingDayList, splits: readonly { date: TradingDate; num: number; den: number }[] = [],
+): PlanChain {
   const plans: DayPlan[] = [];
+  let units = sym;
   return {
     plan(date) {
       const i = days.indexOf(date);
       if (i < 0) return null;
       for (let j = plans.length; j <= i; j++) {
         const day = days.at(j);
-        const base = plans[j - 1]?.close ?? roundToTick(sym.homePrice, 'nearest');
-        plans.push(planDay(seed, sym, day.date, day.dayNo, base));
+        const prevClose = plans[j - 1]?.close;
+        let base = prevClose ?? roundToTick(sym.homePrice, 'nearest');
+        const split = prevClose === undefined ? undefined : splits.find((s) => s.date === day.date);
+        if (split) {
+          base = roundToTick(Math.max(1, (base * split.den) / split.num), 'nearest');
+          units = { ...units, homePrice: (units.homePrice * split.den) / split.num, avgVolume: Math.round((units.avgVolume * split.num) / split.den) };
+        }
+        plans.push(planDay(seed, units, day.date, day.dayNo, base));
       }
       return plans[i] ?? null;
     },

@@ -1,7 +1,7 @@
 import { epochMs, kstDateOf, krw, shares } from '../domain/index.js';
 import type { EpochMs, Krw, OrderType, Shares, Side, StockCode, TradingDate } from '../domain/index.js';
 import type { FeeRates } from '../market/index.js';
-import { applyFill, buyReservation, cashSettledBy, createLedger, ledgerAccount } from './account-ledger.js';
+import { applyFill, applySplit, buyReservation, cashSettledBy, createLedger, ledgerAccount } from './account-ledger.js';
 import type { LedgerState, TradeRecord } from './account-ledger.js';
 import { STREAM, foldSeed, hash32 } from './hash-random.js';
 import { applyEngineEvent, createEngineState, pruneFinished, remainingOf, workingOrders } from './matching-engine.js';
@@ -103,6 +103,8 @@ export class SimExchange implements ExchangeState {
   private cancels = 0;
   /** engine ids of orders the exchange refused after acceptance */
   private readonly rejectedAfterAccept = new Set<string>();
+  /** how many of market.splits() (sorted by ex-date) the ledger has applied */
+  private splitsApplied = 0;
   private readonly seed: number;
 
   constructor(readonly deps: ExchangeDeps) {
@@ -206,6 +208,7 @@ export class SimExchange implements ExchangeState {
         }
       }
     }
+    this.applySplitsBy(kstDateOf(now));
     // orders that can never trade again (a day that was not a trading day) expire too
     for (const o of workingOrders(this.engine)) {
       const date = kstDateOf(o.at);
@@ -218,6 +221,18 @@ export class SimExchange implements ExchangeState {
       this.engine = pruneFinished(this.engine);
     }
     this.advancedTo = now;
+  }
+
+  /**
+   * Holdings change at the start of each ex-date that has come, after the fills of the days before
+   * it (the loop above) and before any order of the ex-date can reach the engine.
+   */
+  private applySplitsBy(today: TradingDate): void {
+    const splits = this.deps.market.splits();
+    for (let s = splits[this.splitsApplied]; s && s.date <= today; s = splits[this.splitsApplied]) {
+      this.ledger = applySplit(this.ledger, s.symbol, s.num, s.den);
+      this.splitsApplied += 1;
+    }
   }
 
   private workingSymbols(date: TradingDate): string[] {

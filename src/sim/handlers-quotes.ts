@@ -199,7 +199,9 @@ export function dailyChart(deps: HandlerDeps, req: SimRequest): SimResponse {
   if (!['D', 'W', 'M', 'Y'].includes(period)) return fail(invalidParam('FID_PERIOD_DIV_CODE'));
   if (!['0', '1'].includes(param(req, 'FID_ORG_ADJ_PRC'))) return fail(invalidParam('FID_ORG_ADJ_PRC'));
   const days = period === 'D' ? 100 : period === 'W' ? 100 * 5 : period === 'M' ? 100 * 21 : 10 * 250;
-  const bars = from > to ? [] : deps.market.dailyBars(q.symbol.code, { end: to, count: days, at: req.now }).filter((b) => b.date >= from);
+  // FID_ORG_ADJ_PRC here: 0 adjusted (수정주가), 1 original prices (§6.3, the opposite of inquire-daily-price §13.1)
+  const adjusted = param(req, 'FID_ORG_ADJ_PRC') === '0';
+  const bars = from > to ? [] : deps.market.dailyBars(q.symbol.code, { end: to, count: days, at: req.now, adjusted }).filter((b) => b.date >= from);
   const rows = aggregate(bars, period).slice(-100).reverse();
   const output2 = rows.map((b, i) => {
     const before = rows[i + 1];

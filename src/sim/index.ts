@@ -6,6 +6,8 @@ export { parseFaultSpec, FAULT_KINDS } from './faults.js';
 export type { FaultRule, FaultKind, ActiveFault, FaultController } from './faults.js';
 export type { SyntheticMarket, SimQuote, MinuteTick, TradingState } from './synthetic-market.js';
 export type { SimSymbol } from './universe.js';
+export { SEEDED_SPLITS } from './corporate-actions.js';
+export type { SimSplit, SplitOption } from './corporate-actions.js';
 export type { ExchangeState, SimOrderView, SimHoldingView, SimCashView, OrderKind } from './exchange.js';
 export type { TradeRecord } from './account-ledger.js';
 export { MSG, rejectionMessage, orderAcceptedMessage } from './messages.js';
@@ -16,7 +18,7 @@ export { applyEngineEvent, createEngineState, remainingOf, workingOrders, pruneF
 export type {
   EngineState, EngineEvent, EngineResult, EngineOrder, EngineOrderStatus, EngineFill, EngineRejection, NewOrder, MarketTick, OpeningAuctionBook,
 } from './matching-engine.js';
-export { createLedger, applyFill, cashSettledBy, buyReservation, maxBuyQty, maxBuyAmount, ledgerAccount } from './account-ledger.js';
+export { createLedger, applyFill, applySplit, cashSettledBy, buyReservation, maxBuyQty, maxBuyAmount, ledgerAccount } from './account-ledger.js';
 export type { LedgerState, LedgerAccount, LedgerFill, LedgerPosition, CashFlow } from './account-ledger.js';
 export { createFileJournal, createMemoryJournal } from './journal.js';
 export { SIM_VARIANTS, SIM_VARIANT_NAMES, DEFAULT_SIM_VARIANT, simVariant } from './variants.js';

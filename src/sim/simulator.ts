@@ -11,6 +11,7 @@ import type { FaultController, FaultRule } from './faults.js';
 import { createSimServer } from './http-server.js';
 import type { JournalEntry, SimJournal } from './journal.js';
 import { placeOrder, reviseOrder } from './order-entry.js';
+import type { SplitOption } from './corporate-actions.js';
 import { createSimCalendar } from './sim-calendar.js';
 import { createSyntheticMarket } from './synthetic-market.js';
 import { DEFAULT_SIM_VARIANT, simVariant } from './variants.js';
@@ -40,6 +41,11 @@ export interface SimulatorOptions {
   journal?: SimJournal;
   /** which of KIS's known answer shapes to use (variants.ts); default DEFAULT_SIM_VARIANT */
   variant?: SimVariantName;
+  /**
+   * stock splits (corporate-actions.ts): 'none' (default), 'seeded' (two symbols 1–5 trading days
+   * after the start day, by 2, 5 or 10) or an explicit list
+   */
+  splits?: SplitOption;
 }
 
 export interface Simulator {
@@ -97,7 +103,9 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
   const v = validate(opts);
   const log = opts.log ?? silentLogger;
   const calendar = createSimCalendar(opts.calendar);
-  const market = createSyntheticMarket({ seed: opts.seed, symbols: v.symbols, clock: opts.clock, calendar });
+  const market = createSyntheticMarket({
+    seed: opts.seed, symbols: v.symbols, clock: opts.clock, calendar, ...(opts.splits === undefined ? {} : { splits: opts.splits }),
+  });
   // branch numbers as observed (§7.2, §12): 06010 live, 00950 paper
   const branch = opts.env === 'live' ? '06010' : '00950';
   const exchange = new SimExchange({

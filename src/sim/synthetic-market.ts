@@ -1,6 +1,8 @@
 import { AppError, epochMs, krw, kstDateOf, shares } from '../domain/index.js';
 import type { BookLevel, Clock, DailyBar, EpochMs, Krw, OrderBook, StockCode, TradingDate } from '../domain/index.js';
 import { addTicks, tickSize } from '../market/index.js';
+import { adjustBar, resolveSplits } from './corporate-actions.js';
+import type { SimSplit, SplitOption } from './corporate-actions.js';
 import { createPlanChain, createTradingDayList } from './daily-plan.js';
 import type { DayPlan, PlanChain } from './daily-plan.js';
 import { STREAM, foldSeed, uniform } from './hash-random.js';
@@ -56,8 +58,11 @@ export interface SyntheticMarket {
   quote(code: string, t?: EpochMs): SimQuote;
   /** ten levels each side, best first; fewer near the price limits */
   book(code: string, t?: EpochMs): OrderBook;
-  /** completed daily bars (plus today's partial bar once the session has opened), oldest first */
-  dailyBars(code: string, opts?: { end?: TradingDate; count?: number; at?: EpochMs }): DailyBar[];
+  /**
+   * completed daily bars (plus today's partial bar once the session has opened), oldest first;
+   * adjusted for the splits that have come by default, in the units they traded in with adjusted: false
+   */
+  dailyBars(code: string, opts?: { end?: TradingDate; count?: number; at?: EpochMs; adjusted?: boolean }): DailyBar[];
   /** for the matching engine: minutes of continuous trading on a day, one tick per minute */
   steps(date: TradingDate): number;
   minuteTick(code: string, date: TradingDate, step: number): MinuteTick;
@@ -65,6 +70,8 @@ export interface SyntheticMarket {
   plan(code: string, date: TradingDate): DayPlan;
   /** the market's own orders in a day's opening call auction; alone they clear at the planned open */
   openingAuction(code: string, date: TradingDate): OpeningAuctionBook & { at: EpochMs };
+  /** the splits the market runs, by ex-date (corporate-actions.ts) */
+  splits(): readonly SimSplit[];
 }
 
 const BOOK_LEVELS = 10;
@@ -74,7 +81,7 @@ const WIDE_OPEN_MINUTES = 10;
 /** tick levels of market interest each side of the open in the opening auction */
 const AUCTION_LEVELS = 10;
 
-export function createSyntheticMarket(opts: { seed: number; symbols: number; clock: Clock; calendar: SimCalendar }): SyntheticMarket {
+export function createSyntheticMarket(opts: { seed: number; symbols: number; clock: Clock; calendar: SimCalendar; splits?: SplitOption }): SyntheticMarket {
   const { clock, calendar: cal } = opts;
   const seed = foldSeed(opts.seed);
   const universe = buildUniverse(seed, opts.symbols);
@@ -83,6 +90,8 @@ export function createSyntheticMarket(opts: { seed: number; symbols: number; clo
   const chains = new Map<number, PlanChain>();
   const paths = new Map<string, IntradayPath>();
   const bars = new Map<string, DailyBar>();
+  const splits = resolveSplits({ seed: opts.seed, option: opts.splits, universe, calendar: cal, startDay: cal.sessionDay(clock.now()) });
+  const splitsOf = (code: string): SimSplit[] => splits.filter((x) => x.symbol === code);
 
   const sym = (code: string): SimSymbol => {
     const s = byCode.get(code);
@@ -92,7 +101,7 @@ export function createSyntheticMarket(opts: { seed: number; symbols: number; clo
   const chainOf = (s: SimSymbol): PlanChain => {
     let c = chains.get(s.index);
     if (!c) {
-      c = createPlanChain(seed, s, days);
+      c = createPlanChain(seed, s, days, splitsOf(s.code));
       chains.set(s.index, c);
     }
     return c;
@@ -139,7 +148,8 @@ export function createSyntheticMarket(opts: { seed: number; symbols: number; clo
   };
   const prevBar = (s: SimSymbol, d: TradingDate): DailyBar | null => {
     const pd = cal.previous(d);
-    return chainOf(s).plan(pd) ? fullBar(s, pd) : null;
+    // on an ex-date yesterday is shown in today's units, as its close is today's base
+    return chainOf(s).plan(pd) ? adjustBar(fullBar(s, pd), splitsOf(s.code), d) : null;
   };
 
   const quote = (code: string, at?: EpochMs): SimQuote => {
@@ -270,7 +280,7 @@ export function createSyntheticMarket(opts: { seed: number; symbols: number; clo
             out.push({ symbol: s.code, date: d, open: q.open, high: q.high, low: q.low, close: q.price, volume: shares(q.volume), value: krw(q.value) });
           }
         } else {
-          out.push(fullBar(s, d));
+          out.push(o.adjusted === false ? fullBar(s, d) : adjustBar(fullBar(s, d), splitsOf(s.code), today));
         }
         d = cal.previous(d);
       }
@@ -292,6 +302,7 @@ export function createSyntheticMarket(opts: { seed: number; symbols: number; clo
     },
     plan: (code, date) => planOf(sym(code), date),
     openingAuction,
+    splits: () => splits,
   };
 }
 

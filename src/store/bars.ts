@@ -1,9 +1,9 @@
 import type { Database } from 'better-sqlite3';
 import { epochMs, krw, shares, stockCode, tradingDate } from '../domain/index.js';
-import type { BarRepo, DailyBar, EpochMs, StockCode, TradingDate } from '../domain/index.js';
+import type { BarInvalidation, BarRepo, DailyBar, EpochMs, StockCode, TradingDate } from '../domain/index.js';
 
 /** The daily bar cache that signals read before asking KIS (DESIGN.md §2). */
-export interface BarRepository extends BarRepo {
+export interface BarRepository extends BarRepo, BarInvalidation {
   /** inserts or replaces bars by (symbol, date): today's bar changes until the close */
   upsert(bars: readonly DailyBar[], fetchedAt: EpochMs): void;
   /** the newest `count` bars on or before `endDate` (default: all), oldest first */
@@ -12,6 +12,8 @@ export interface BarRepository extends BarRepo {
   lastFetched(symbol: StockCode): EpochMs | null;
   /** the newest bar date held for `symbol`, null if none */
   latestDate(symbol: StockCode): TradingDate | null;
+  /** drops every cached bar of `symbol`: after a split the whole adjusted history changes */
+  invalidate(symbol: StockCode): void;
 }
 
 interface BarRow {
@@ -46,6 +48,7 @@ export function createBarRepository(db: Database): BarRepository {
     'SELECT MAX(fetched_at) AS t FROM daily_bars WHERE symbol = ?');
   const selectLatestDate = db.prepare<[string], { d: string | null }>(
     'SELECT MAX(date) AS d FROM daily_bars WHERE symbol = ?');
+  const deleteSymbol = db.prepare<[string]>('DELETE FROM daily_bars WHERE symbol = ?');
   const upsertTx = db.transaction((bars: readonly DailyBar[], fetchedAt: EpochMs) => {
     for (const b of bars) upsert.run({ ...b, fetchedAt });
   });
@@ -65,6 +68,9 @@ export function createBarRepository(db: Database): BarRepository {
     latestDate: (symbol) => {
       const d = selectLatestDate.get(symbol)?.d ?? null;
       return d === null ? null : tradingDate(d);
+    },
+    invalidate: (symbol) => {
+      deleteSymbol.run(symbol);
     },
   };
 }

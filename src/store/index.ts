@@ -9,5 +9,6 @@ export type { PositionRepository } from './positions.js';
 export type { DecisionRepository } from './decisions.js';
 export type { ScanRepository } from './scans.js';
 export type { BarRepository } from './bars.js';
+export type { CorporateActionRepository } from './corporate-actions.js';
 export type { KeyValueStore } from './key-value.js';
 export type { OrderEvent, ExternalOrder, DecisionRecord, ScanRecord, KeyValueEntry } from './types.js';

@@ -7,6 +7,8 @@ import { AppError } from '../domain/index.js';
 import type { Clock, TokenStore } from '../domain/index.js';
 import { createBarRepository } from './bars.js';
 import type { BarRepository } from './bars.js';
+import { createCorporateActionRepository } from './corporate-actions.js';
+import type { CorporateActionRepository } from './corporate-actions.js';
 import { createDecisionRepository } from './decisions.js';
 import type { DecisionRepository } from './decisions.js';
 import { createFillRepository } from './fills.js';
@@ -44,6 +46,8 @@ export interface Store {
   readonly decisions: DecisionRepository;
   readonly scans: ScanRepository;
   readonly bars: BarRepository;
+  /** splits and bonus issues recorded at reconcile */
+  readonly corporateActions: CorporateActionRepository;
   /** halts, day baselines, cooldowns */
   readonly risk: KeyValueStore;
   /** small named values with no table of their own */
@@ -101,6 +105,7 @@ export function openStore(options: StoreOptions): Store {
     decisions: createDecisionRepository(db),
     scans: createScanRepository(db),
     bars: createBarRepository(db),
+    corporateActions: createCorporateActionRepository(db),
     risk: createKeyValueStore(db, 'risk_state'),
     kv: createKeyValueStore(db, 'kv'),
     tokens: createTokenStore(db),

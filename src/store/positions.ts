@@ -1,12 +1,15 @@
 import type { Database } from 'better-sqlite3';
 import { computePositions } from '../domain/index.js';
 import type { Position, PositionRepo, StockCode } from '../domain/index.js';
+import { SELECT_ACTIONS_SQL, toAction, toShareAdjustment } from './corporate-actions.js';
+import type { ActionRow } from './corporate-actions.js';
 import { toFillRecord } from './fills.js';
 import type { FillRow } from './fills.js';
 
 /**
  * The daemon's own positions: fills of orders it placed. Adopted external orders move the
  * broker's balance, not these — the daemon never manages (nor sells) what it did not buy.
+ * Splits recorded at reconcile (corporate_actions) adjust the quantity and average price.
  */
 export interface PositionRepository extends PositionRepo {
   /** open positions (qty > 0), by symbol */
@@ -21,10 +24,12 @@ export function createPositionRepository(db: Database): PositionRepository {
   const daemonFills = `SELECT f.* FROM fills f JOIN orders o ON o.id = f.order_id WHERE o.origin = 'daemon'`;
   const selectAll = db.prepare<[], FillRow>(`${daemonFills} ORDER BY f.id`);
   const selectSymbol = db.prepare<[string], FillRow>(`${daemonFills} AND f.symbol = ? ORDER BY f.id`);
-  const all = () => computePositions(selectAll.all().map(toFillRecord));
+  const selectActions = db.prepare<[], ActionRow>(SELECT_ACTIONS_SQL);
+  const adjustments = () => selectActions.all().map((r) => toShareAdjustment(toAction(r)));
+  const all = () => computePositions(selectAll.all().map(toFillRecord), adjustments());
   return {
     list: () => all().filter((p) => p.qty > 0),
     all,
-    get: (symbol) => computePositions(selectSymbol.all(symbol).map(toFillRecord))[0] ?? null,
+    get: (symbol) => computePositions(selectSymbol.all(symbol).map(toFillRecord), adjustments().filter((a) => a.symbol === symbol))[0] ?? null,
   };
 }

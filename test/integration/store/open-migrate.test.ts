@@ -23,6 +23,9 @@ function tempDir(prefix: string): string {
   return dir;
 }
 
+/** a migration file name that leaves a gap after the project's migrations */
+const gapFile = (): string => `${String(listMigrations(defaultMigrationsDir()).length + 2).padStart(4, '0')}_skipped.sql`;
+
 /** a migrations dir holding the project's migrations plus `extra` files */
 function migrationsWith(extra: Record<string, string>): string {
   const dir = tempDir('kis-migrations-');
@@ -123,10 +126,10 @@ describe('migrations', () => {
   });
 
   it('rejects a gap in the numbering, naming the file', () => {
-    const dir = migrationsWith({ '0003_skipped.sql': 'SELECT 1;' });
+    const dir = migrationsWith({ [gapFile()]: 'SELECT 1;' });
     const err = thrown(() => listMigrations(dir));
     expect(err.code).toBe('STORE_MIGRATION_FAILED');
-    expect(err.message).toContain('0003_skipped.sql');
+    expect(err.message).toContain(gapFile());
   });
 
   it('rejects a duplicate number, naming both files', () => {
@@ -145,7 +148,7 @@ describe('migrations', () => {
   });
 
   it('does not open a store when the migrations are inconsistent, and creates nothing', () => {
-    const dir = migrationsWith({ '0003_skipped.sql': 'SELECT 1;' });
+    const dir = migrationsWith({ [gapFile()]: 'SELECT 1;' });
     const data = tempDir('kis-store-');
     const path = join(data, 'fresh.sqlite');
     const err = thrown(() => openStore({ path, synchronous: 'FULL', migrationsDir: dir, clock: createManualClock(TEMP_STORE_START) }));

@@ -51,4 +51,42 @@ describe('computePositions', () => {
     const other = { ...f('buy', 1, 10), symbol: stockCode('000660') };
     expect(computePositions([f('buy', 1, 10), other]).map((p) => p.symbol)).toEqual(['000660', '005930']);
   });
+
+  describe('share adjustments (splits)', () => {
+    it('a 1:5 split multiplies the quantity and divides the average price, cost and P&L unchanged', () => {
+      const buy = f('buy', 10, 500_000, 75);
+      const ps = computePositions([buy], [{ symbol: SYM, num: 5, den: 1, afterFillId: buy.id }]);
+      expect(ps).toEqual([{ symbol: SYM, qty: 50, cost: 500_075, avgPrice: 10_002, realizedPnl: 0 }]);
+    });
+
+    it('applies only to the fills before it: a buy after the split adds post-split shares', () => {
+      const before = f('buy', 10, 500_000);
+      const after = f('buy', 10, 100_000);
+      const ps = computePositions([before, after], [{ symbol: SYM, num: 5, den: 1, afterFillId: before.id }]);
+      expect(ps[0]).toMatchObject({ qty: 60, cost: 600_000, avgPrice: 10_000 });
+    });
+
+    it('a sell after a split releases cost of the adjusted shares', () => {
+      const buy = f('buy', 10, 500_000);
+      const sell = f('sell', 25, 275_000);
+      const ps = computePositions([buy, sell], [{ symbol: SYM, num: 5, den: 1, afterFillId: buy.id }]);
+      // 25 of 50 shares release half the cost: 250,000; realised 25,000
+      expect(ps[0]).toMatchObject({ qty: 25, cost: 250_000, realizedPnl: 25_000 });
+    });
+
+    it('a 10:1 reverse split divides the quantity; another symbol is untouched', () => {
+      const buy = f('buy', 100, 120_000);
+      const other = { ...f('buy', 100, 120_000), symbol: stockCode('000660') };
+      const ps = computePositions([buy, other], [{ symbol: SYM, num: 1, den: 10, afterFillId: other.id }]);
+      expect(ps).toEqual([
+        { symbol: '000660', qty: 100, cost: 120_000, avgPrice: 1_200, realizedPnl: 0 },
+        { symbol: SYM, qty: 10, cost: 120_000, avgPrice: 12_000, realizedPnl: 0 },
+      ]);
+    });
+
+    it('an adjustment before any holding changes nothing', () => {
+      const buy = f('buy', 10, 100_000);
+      expect(computePositions([buy], [{ symbol: SYM, num: 5, den: 1, afterFillId: buy.id - 1 }])[0]).toMatchObject({ qty: 10 });
+    });
+  });
 });
