@@ -83,7 +83,16 @@ export function createApp(opts: AppOptions): App {
   const log = opts.log;
   const at = (p: string) => resolve(opts.cwd, p);
 
+  // Only live mode overlays KIS's own holiday list (chk-holiday is live-only, REFERENCE §6.7; see
+  // syncHolidays below). Paper and sim modes trade on this file alone: a holiday KRX designates
+  // later (as Constitution Day 2026-07-17) must be added to it by hand.
   let calendar: TradingCalendar = loadCalendar(at(config.market.calendarFile), config.market.sessions);
+  log.info(
+    { calendarFile: config.market.calendarFile, mode: config.mode, holidaySync: config.mode === 'live' ? 'kis chk-holiday, daily' : 'none' },
+    config.mode === 'live'
+      ? 'trading calendar loaded; KIS holidays (chk-holiday) override it once a day'
+      : `trading calendar loaded; ${config.mode} mode does not sync holidays from KIS: the file alone decides`,
+  );
   // The store is opened before the clock is known (sim mode resumes from it): it reads time through this.
   let clockTarget: Clock = systemClock;
   const clock: Clock = { now: () => clockTarget.now() };
