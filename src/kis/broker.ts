@@ -90,10 +90,13 @@ export function createKisBroker(deps: BrokerDeps): KisBroker {
   }
 
   async function buyingPower(symbol: StockCode, type: OrderType, price: Krw, opts?: CallOptions): Promise<BuyingPower> {
-    // §7.5 / §13.11: ORD_DVSN 01 for market so the quantity reflects the upper-limit reservation and margin rate.
+    // §7.5 / §13.11, workbook sheet 매수가능조회: a per-stock quantity reflects the stock's margin
+    // rate only with ORD_DVSN 01 (00 ignores it), so every per-stock query — a limit entry's too —
+    // sends 01 (for a market buy it also sizes at the upper-limit reservation). A limit entry sends
+    // its price as ORD_UNPR, as the workbook's credit example does; a market entry "0".
     const { res, parse } = await callRead(call, {
       endpoint: ENDPOINTS.buyingPower, lane: opts?.lane,
-      query: [...acct, ['PDNO', symbol], ['ORD_UNPR', type === 'market' ? '0' : String(price)], ['ORD_DVSN', ordDvsn(type)],
+      query: [...acct, ['PDNO', symbol], ['ORD_UNPR', type === 'market' ? '0' : String(price)], ['ORD_DVSN', '01'],
         ['CMA_EVLU_AMT_ICLD_YN', 'N'], ['OVRS_ICLD_YN', 'N']],
     });
     return parseBuyingPower(res.body, parse);
