@@ -9,7 +9,7 @@ import { ENDPOINTS, trIdFor } from './endpoints.js';
 import type { EndpointDef } from './endpoints.js';
 import { collectPages } from './paging.js';
 import type { PageCursor } from './paging.js';
-import { parseBalancePage, parseBuyingPower, parseSellable, toAccountSnapshot } from './schemas/account.js';
+import { checkHoldingRows, parseBalancePage, parseBuyingPower, parseSellable, toAccountSnapshot } from './schemas/account.js';
 import type { BalanceHoldingRow, BalanceSummary, Sellable } from './schemas/account.js';
 import { parseCancellablePage, parseDailyOrdersPage, parseOrderAck } from './schemas/orders.js';
 import type { WireResponse } from './transport.js';
@@ -86,6 +86,8 @@ export function createKisBroker(deps: BrokerDeps): KisBroker {
       summary = page.summary ?? summary;
       return page.holdings;
     }, opts?.lane);
+    // Each page was checked alone; a lot repeated on a later page would count twice too.
+    checkHoldingRows(rows, { endpoint: ENDPOINTS.balance.name, trId: trIdFor(ENDPOINTS.balance, call.env), status: 200 });
     return toAccountSnapshot(rows, summary, clock.now());
   }
 
