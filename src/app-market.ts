@@ -25,6 +25,6 @@ export function loadCalendar(path: string, sessions?: MarketConfig['sessions']):
 export function feeRatesOf(market: Pick<MarketConfig, 'commissionPpm' | 'taxTable'>): FeeRates {
   return {
     commission: ppm(market.commissionPpm),
-    taxTable: market.taxTable.map((t) => ({ from: tradingDate(t.from), kospi: ppm(t.kospiPpm), kosdaq: ppm(t.kosdaqPpm) })),
+    taxTable: market.taxTable.map((t) => ({ from: tradingDate(t.from), kospi: ppm(t.kospiPpm), kosdaq: ppm(t.kosdaqPpm), konex: ppm(t.konexPpm) })),
   };
 }

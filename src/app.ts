@@ -5,6 +5,7 @@ import type { Clock, KisEnv, Logger } from './domain/index.js';
 import type { Env, LoadedConfig } from './config/index.js';
 import { createKisClient, tokenStoreKey } from './kis/index.js';
 import type { KisClient } from './kis/index.js';
+import { taxTableGap } from './market/index.js';
 import type { TradingCalendar } from './market/index.js';
 import { createOrderWorker, createProducers, createSignalWorker } from './queues/index.js';
 import type { Producers, WorkerHandle } from './queues/index.js';
@@ -123,6 +124,10 @@ export function createApp(opts: AppOptions): App {
   let stopping = false;
 
   async function start(): Promise<void> {
+    // A tax table that starts after today has no rate for today's sales (config check has no
+    // clock to see it): refuse to start, exit 78, rather than record every sell's tax as unknown.
+    const taxGap = taxTableGap(fees.taxTable, kstDateOf(clock.now()));
+    if (taxGap !== null) throw new AppError('CONFIG_INVALID', `market.taxTable: ${taxGap}`);
     const url = opts.env.REDIS_URL ?? config.redis.url ?? null;
     if (url === null) {
       if (!config.redis.embedded.enabled) throw new AppError('REDIS_UNAVAILABLE', 'no Redis: set REDIS_URL or redis.url, or enable redis.embedded');

@@ -27,3 +27,5 @@ export type {
 } from './store-ports.js';
 export { RISK_KEYS } from './store-ports.js';
 export { computePositions } from './positions.js';
+export { KRX_SELL_TAX_TABLE } from './tax-table.js';
+export type { TaxTableRow } from './tax-table.js';
