@@ -13,7 +13,10 @@ export function sessionTimesOf(s: MarketConfig['sessions']): SessionTimes {
   };
 }
 
-/** Reads a calendar file (config/krx-calendar.json); `sessions` default to KRX's regular hours. */
+/**
+ * Reads a calendar file (config/krx-calendar.json); `sessions` default to KRX's regular hours.
+ * This file is all paper and sim modes know: only live mode syncs holidays from KIS (app.ts).
+ */
 export function loadCalendar(path: string, sessions?: MarketConfig['sessions']): TradingCalendar {
   const data = parseCalendarData(JSON.parse(readFileSync(path, 'utf8')) as unknown);
   return sessions ? createCalendar(data, sessionTimesOf(sessions)) : createCalendar(data);
@@ -22,6 +25,6 @@ export function loadCalendar(path: string, sessions?: MarketConfig['sessions']):
 export function feeRatesOf(market: Pick<MarketConfig, 'commissionPpm' | 'taxTable'>): FeeRates {
   return {
     commission: ppm(market.commissionPpm),
-    taxTable: market.taxTable.map((t) => ({ from: tradingDate(t.from), kospi: ppm(t.kospiPpm), kosdaq: ppm(t.kosdaqPpm) })),
+    taxTable: market.taxTable.map((t) => ({ from: tradingDate(t.from), kospi: ppm(t.kospiPpm), kosdaq: ppm(t.kosdaqPpm), konex: ppm(t.konexPpm) })),
   };
 }

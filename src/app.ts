@@ -5,6 +5,7 @@ import type { Clock, KisEnv, Logger } from './domain/index.js';
 import type { Env, LoadedConfig } from './config/index.js';
 import { createKisClient, tokenStoreKey } from './kis/index.js';
 import type { KisClient } from './kis/index.js';
+import { taxTableGap } from './market/index.js';
 import type { TradingCalendar } from './market/index.js';
 import { createOrderWorker, createProducers, createSignalWorker } from './queues/index.js';
 import type { Producers, WorkerHandle } from './queues/index.js';
@@ -83,7 +84,16 @@ export function createApp(opts: AppOptions): App {
   const log = opts.log;
   const at = (p: string) => resolve(opts.cwd, p);
 
+  // Only live mode overlays KIS's own holiday list (chk-holiday is live-only, REFERENCE §6.7; see
+  // syncHolidays below). Paper and sim modes trade on this file alone: a holiday KRX designates
+  // later (as Constitution Day 2026-07-17) must be added to it by hand.
   let calendar: TradingCalendar = loadCalendar(at(config.market.calendarFile), config.market.sessions);
+  log.info(
+    { calendarFile: config.market.calendarFile, mode: config.mode, holidaySync: config.mode === 'live' ? 'kis chk-holiday, daily' : 'none' },
+    config.mode === 'live'
+      ? 'trading calendar loaded; KIS holidays (chk-holiday) override it once a day'
+      : `trading calendar loaded; ${config.mode} mode does not sync holidays from KIS: the file alone decides`,
+  );
   // The store is opened before the clock is known (sim mode resumes from it): it reads time through this.
   let clockTarget: Clock = systemClock;
   const clock: Clock = { now: () => clockTarget.now() };
@@ -114,6 +124,10 @@ export function createApp(opts: AppOptions): App {
   let stopping = false;
 
   async function start(): Promise<void> {
+    // A tax table that starts after today has no rate for today's sales (config check has no
+    // clock to see it): refuse to start, exit 78, rather than record every sell's tax as unknown.
+    const taxGap = taxTableGap(fees.taxTable, kstDateOf(clock.now()));
+    if (taxGap !== null) throw new AppError('CONFIG_INVALID', `market.taxTable: ${taxGap}`);
     const url = opts.env.REDIS_URL ?? config.redis.url ?? null;
     if (url === null) {
       if (!config.redis.embedded.enabled) throw new AppError('REDIS_UNAVAILABLE', 'no Redis: set REDIS_URL or redis.url, or enable redis.embedded');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KRX_SELL_TAX_TABLE } from '../domain/index.js';
 import { clockTime, minutes, session, tradingDateField } from './fields.js';
 
 export const scheduleSchema = z.strictObject({
@@ -35,21 +36,19 @@ export const sessionsSchema = z.strictObject({
 const ppmRate = z.int().min(0).max(10_000);
 
 export const taxRateSchema = z.strictObject({
-  /** first trade date the rates apply to (YYYYMMDD) */
+  /** first SETTLEMENT date (T+2 of the trade, REFERENCE §11.5) the rates apply to (YYYYMMDD) */
   from: tradingDateField,
   kospiPpm: ppmRate,
   kosdaqPpm: ppmRate,
+  /** KONEX has its own rate, 0.10 % in every year of the default table */
+  konexPpm: ppmRate.default(1000),
 });
 
 /**
- * Securities transaction tax on sells, by period (REFERENCE §11.6): 2025 was 0.15 %, 2026 is
- * 0.20 % for KOSPI (incl. rural tax) and KOSDAQ.
+ * Securities transaction tax on sells, by settlement period (REFERENCE §11.6): the one table in
+ * domain/tax-table.ts that market/ uses too. ETFs and ETNs are exempt whatever the table says.
  */
-const DEFAULT_TAX_TABLE = [
-  { from: '20240101', kospiPpm: 1800, kosdaqPpm: 1800 },
-  { from: '20250101', kospiPpm: 1500, kosdaqPpm: 1500 },
-  { from: '20260101', kospiPpm: 2000, kosdaqPpm: 2000 },
-];
+const DEFAULT_TAX_TABLE = KRX_SELL_TAX_TABLE.map((r) => ({ ...r }));
 
 export const marketSchema = z.strictObject({
   sessions: sessionsSchema.prefault({}),

@@ -33,3 +33,5 @@ export type {
 export { RISK_KEYS } from './store-ports.js';
 export { computePositions } from './positions.js';
 export type { ShareAdjustment } from './positions.js';
+export { KRX_SELL_TAX_TABLE } from './tax-table.js';
+export type { TaxTableRow } from './tax-table.js';

@@ -112,7 +112,7 @@ export interface AccountSnapshot {
 export interface BuyingPower {
   /** cash available for buys without margin */
   cash: Krw;
-  /** max quantity without margin at the given price/type */
+  /** max quantity without margin, at `unitPrice` (the price KIS sized it at, REFERENCE §7.5) */
   maxQty: Shares;
   unitPrice: Krw;
 }

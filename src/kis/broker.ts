@@ -9,7 +9,7 @@ import { ENDPOINTS, trIdFor } from './endpoints.js';
 import type { EndpointDef } from './endpoints.js';
 import { collectPages } from './paging.js';
 import type { PageCursor } from './paging.js';
-import { parseBalancePage, parseBuyingPower, parseSellable, toAccountSnapshot } from './schemas/account.js';
+import { checkHoldingRows, parseBalancePage, parseBuyingPower, parseSellable, toAccountSnapshot } from './schemas/account.js';
 import type { BalanceHoldingRow, BalanceSummary, Sellable } from './schemas/account.js';
 import { parseCancellablePage, parseDailyOrdersPage, parseOrderAck } from './schemas/orders.js';
 import type { WireResponse } from './transport.js';
@@ -86,14 +86,19 @@ export function createKisBroker(deps: BrokerDeps): KisBroker {
       summary = page.summary ?? summary;
       return page.holdings;
     }, opts?.lane);
+    // Each page was checked alone; a lot repeated on a later page would count twice too.
+    checkHoldingRows(rows, { endpoint: ENDPOINTS.balance.name, trId: trIdFor(ENDPOINTS.balance, call.env), status: 200 });
     return toAccountSnapshot(rows, summary, clock.now());
   }
 
   async function buyingPower(symbol: StockCode, type: OrderType, price: Krw, opts?: CallOptions): Promise<BuyingPower> {
-    // §7.5 / §13.11: ORD_DVSN 01 for market so the quantity reflects the upper-limit reservation and margin rate.
+    // §7.5 / §13.11, workbook sheet 매수가능조회: a per-stock quantity reflects the stock's margin
+    // rate only with ORD_DVSN 01 (00 ignores it), so every per-stock query — a limit entry's too —
+    // sends 01 (for a market buy it also sizes at the upper-limit reservation). A limit entry sends
+    // its price as ORD_UNPR, as the workbook's credit example does; a market entry "0".
     const { res, parse } = await callRead(call, {
       endpoint: ENDPOINTS.buyingPower, lane: opts?.lane,
-      query: [...acct, ['PDNO', symbol], ['ORD_UNPR', type === 'market' ? '0' : String(price)], ['ORD_DVSN', ordDvsn(type)],
+      query: [...acct, ['PDNO', symbol], ['ORD_UNPR', type === 'market' ? '0' : String(price)], ['ORD_DVSN', '01'],
         ['CMA_EVLU_AMT_ICLD_YN', 'N'], ['OVRS_ICLD_YN', 'N']],
     });
     return parseBuyingPower(res.body, parse);

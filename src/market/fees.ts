@@ -1,28 +1,63 @@
-import { AppError, applyPpm, krw, ppm, tradingDate } from '../domain/index.js';
+import { AppError, KRX_SELL_TAX_TABLE, applyPpm, krw, ppm, tradingDate } from '../domain/index.js';
 import type { Exchange, Krw, Ppm, Side, TradingDate } from '../domain/index.js';
+import type { TradingCalendar } from './calendar.js';
 
 /**
- * Securities transaction tax on sells, in force from `from` (REFERENCE §11.6). The KOSPI rate
- * includes the 0.15 % rural special tax (농어촌특별세); KOSDAQ has none.
+ * Securities transaction tax on sells, in force for trades SETTLING on or after `from`
+ * (REFERENCE §11.6). The KOSPI rate includes the 0.15 % rural special tax (농어촌특별세);
+ * KOSDAQ has none; KONEX has its own (0.10 %).
  */
 export interface TaxRate {
   from: TradingDate;
   kospi: Ppm;
   kosdaq: Ppm;
+  konex: Ppm;
+}
+
+/** Where a security is listed: the tax differs by market (§11.6). */
+export type ListingMarket = Exchange | 'KONEX';
+/** ETFs and ETNs are exempt from the securities transaction tax (§11.6). */
+export type ProductKind = 'stock' | 'etf' | 'etn';
+
+export interface Security {
+  market: ListingMarket;
+  kind: ProductKind;
 }
 
 /**
- * Keyed by the calendar year each rate was enacted for. ⚠ The tax is levied on settlement
- * (T+2), so the real switch falls two business days earlier by trade date (the 2025 rates applied
- * from trades of 2024-12-27); a backtest of the last days of December is off by that margin.
- * 2023 and 2026 are both 0.20 %: §11.6 says 2026 reverts to the 2023 level.
+ * What a caller assumes when it does not know the security: a KOSPI stock. KOSPI and KOSDAQ
+ * stocks pay the same rate in every row of the default table, so only KONEX listings and
+ * ETFs/ETNs are mis-taxed by this default.
  */
-export const DEFAULT_TAX_TABLE: TaxRate[] = [
-  { from: tradingDate('20230101'), kospi: ppm(2_000), kosdaq: ppm(2_000) },
-  { from: tradingDate('20240101'), kospi: ppm(1_800), kosdaq: ppm(1_800) },
-  { from: tradingDate('20250101'), kospi: ppm(1_500), kosdaq: ppm(1_500) },
-  { from: tradingDate('20260101'), kospi: ppm(2_000), kosdaq: ppm(2_000) },
-];
+export const DEFAULT_SECURITY: Security = { market: 'KOSPI', kind: 'stock' };
+
+/**
+ * What a symbol's code alone says: an ETN ('Q' + six digits, REFERENCE §7.2 "ETN 7") is exempt;
+ * anything else is assumed a KOSPI stock (DEFAULT_SECURITY) — an ETF has an ordinary code.
+ */
+export function securityOfCode(symbol: string): Security {
+  return /^Q\d{6}$/.test(symbol) ? { market: 'KOSPI', kind: 'etn' } : DEFAULT_SECURITY;
+}
+
+/** The one default table (domain/tax-table.ts), in market/'s types. */
+export const DEFAULT_TAX_TABLE: TaxRate[] = KRX_SELL_TAX_TABLE.map((r) => ({
+  from: tradingDate(r.from), kospi: ppm(r.kospiPpm), kosdaq: ppm(r.kosdaqPpm), konex: ppm(r.konexPpm),
+}));
+
+/** KRX equities settle T+2 trading days (REFERENCE §11.5). */
+export const SETTLEMENT_DAYS = 2;
+
+/**
+ * The settlement date of a trade: T+2 trading days on `calendar`. The tax is levied on
+ * settlement, so this — not the trade date — picks the tax row: a sale on Monday 2025-12-29
+ * settles on 2026-01-02 (12-31 and 01-01 are closed) and pays the 2026 rate. Throws
+ * MARKET_CALENDAR_OUT_OF_RANGE when the calendar does not cover the days in between.
+ */
+export function settlementDate(tradeDate: TradingDate, calendar: Pick<TradingCalendar, 'nextTradingDay'>): TradingDate {
+  let d = tradeDate;
+  for (let i = 0; i < SETTLEMENT_DAYS; i++) d = calendar.nextTradingDay(d);
+  return d;
+}
 
 /**
  * KIS online (BanKIS) commission is 0.0140527 % (REFERENCE §11.6, ⚠ account-specific) =
@@ -66,17 +101,45 @@ export function taxRateOn(date: TradingDate, table: readonly TaxRate[]): TaxRate
   return best;
 }
 
-/** Securities transaction tax on a sell of `amount`, at the rate in force on `date`, floored to the won (§11.6 ⚠). */
-export function sellTaxFor(amount: Krw, exchange: Exchange, date: TradingDate, rates: FeeRates): Krw {
+/** The rate a security pays under one table row: 0 for ETFs and ETNs (§11.6). */
+function rateFor(row: TaxRate, security: Security): Ppm {
+  if (security.kind !== 'stock') return ppm(0);
+  return security.market === 'KOSPI' ? row.kospi : security.market === 'KOSDAQ' ? row.kosdaq : row.konex;
+}
+
+/**
+ * Securities transaction tax on a sell of `amount`, at the rate in force on its settlement date
+ * (see settlementDate), floored to the won (§11.6 ⚠). ETFs and ETNs pay none, whatever the table.
+ */
+export function sellTaxFor(amount: Krw, security: Security, settleDate: TradingDate, rates: FeeRates): Krw {
   assertAmount(amount);
-  const rate = taxRateOn(date, rates.taxTable);
-  return applyPpm(amount, exchange === 'KOSPI' ? rate.kospi : rate.kosdaq, 'floor');
+  if (security.kind !== 'stock') return krw(0);
+  return applyPpm(amount, rateFor(taxRateOn(settleDate, rates.taxTable), security), 'floor');
+}
+
+export interface Trade {
+  side: Side;
+  amount: Krw;
+  /** DEFAULT_SECURITY (a KOSPI stock) when the caller does not know it */
+  security?: Security;
+  /** T+2 of the trade date (settlementDate): picks the tax row */
+  settleDate: TradingDate;
 }
 
 /** Costs of one trade: commission both ways, tax on sells only. */
-export function tradeCosts(side: Side, amount: Krw, exchange: Exchange, date: TradingDate, rates: FeeRates): { commission: Krw; tax: Krw } {
+export function tradeCosts(trade: Trade, rates: FeeRates): { commission: Krw; tax: Krw } {
   return {
-    commission: commissionFor(amount, rates),
-    tax: side === 'sell' ? sellTaxFor(amount, exchange, date, rates) : krw(0),
+    commission: commissionFor(trade.amount, rates),
+    tax: trade.side === 'sell' ? sellTaxFor(trade.amount, trade.security ?? DEFAULT_SECURITY, trade.settleDate, rates) : krw(0),
   };
+}
+
+/**
+ * A reason the tax table cannot price a sale made on `date`, or null: every sell would fail its
+ * tax otherwise (checked at start, when the date is known).
+ */
+export function taxTableGap(table: readonly TaxRate[], date: TradingDate): string | null {
+  const first = table.reduce<TaxRate | undefined>((a, r) => (a === undefined || r.from < a.from ? r : a), undefined);
+  if (first === undefined) return 'the tax table is empty';
+  return first.from > date ? `the tax table starts on ${first.from}, after today (${date}): no rate for today's sales` : null;
 }

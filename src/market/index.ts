@@ -11,6 +11,7 @@ export type { TradingCalendar } from './calendar.js';
 export { sessionPhase, sessionBounds, isOrderTypeAllowed } from './session.js';
 export type { SessionPhase, SessionBounds } from './session.js';
 export {
-  DEFAULT_TAX_TABLE, DEFAULT_COMMISSION_PPM, DEFAULT_FEE_RATES, commissionFor, sellTaxFor, taxRateOn, tradeCosts,
+  DEFAULT_TAX_TABLE, DEFAULT_COMMISSION_PPM, DEFAULT_FEE_RATES, DEFAULT_SECURITY, SETTLEMENT_DAYS, commissionFor, sellTaxFor,
+  securityOfCode, settlementDate, taxRateOn, taxTableGap, tradeCosts,
 } from './fees.js';
-export type { TaxRate, FeeRates } from './fees.js';
+export type { TaxRate, FeeRates, ListingMarket, ProductKind, Security, Trade } from './fees.js';

@@ -1,11 +1,11 @@
-import { krw, RISK_KEYS } from '../domain/index.js';
+import { describeError, isAppError, krw, RISK_KEYS } from '../domain/index.js';
 import type {
-  AccountSnapshot, Broker, Clock, Exchange, FillRecord, Halt, FillRepo, KeyValueRepo, Krw, Logger, OrderRecord, OrderRepo,
+  AccountSnapshot, Broker, Clock, FillRecord, Halt, FillRepo, KeyValueRepo, Krw, Logger, OrderRecord, OrderRepo,
   PositionRepo, StockCode, TradingDate,
 } from '../domain/index.js';
 import { kstDateOf } from '../domain/index.js';
-import { sessionBounds, tradeCosts } from '../market/index.js';
-import type { FeeRates, TradingCalendar } from '../market/index.js';
+import { commissionFor, securityOfCode, sessionBounds, settlementDate, tradeCosts } from '../market/index.js';
+import type { FeeRates, Security, TradingCalendar } from '../market/index.js';
 import { recordCorporateActions } from './corporate-action-runner.js';
 import type { CorporateActionDeps } from './corporate-action-runner.js';
 import { reconcileHoldings } from './holdings.js';
@@ -32,7 +32,14 @@ export interface ReconcileDeps {
   graceMs: number;
   skewMs: number;
   transaction: <T>(fn: () => T) => T;
-  exchangeOf?: (symbol: StockCode) => Exchange;
+  /**
+   * Listing market and product type of a symbol, for the sell tax (ETF/ETN exempt, KONEX 0.10 %,
+   * REFERENCE §11.6). app-jobs.ts passes none yet: the daemon keeps no per-symbol product data
+   * (inquire-price's rprs_mrkt_kor_name or the ranking's product flags would be the source), so
+   * without it the code decides (securityOfCode: 'Q…' is an ETN) and anything else is taxed as a
+   * KOSPI stock (DEFAULT_SECURITY).
+   */
+  securityOf?: (symbol: StockCode) => Security;
   /** splits and bonus issues (corporate-action-runner.ts): detected only when both are given */
   market?: CorporateActionDeps['market'];
   corporateActions?: CorporateActionDeps['corporateActions'];
@@ -61,6 +68,25 @@ function sessionOver(deps: ReconcileDeps, date: TradingDate): boolean {
   return now >= sessionBounds(date, deps.calendar).close;
 }
 
+/**
+ * Commission and tax of one fill. The tax row is picked by the settlement date, T+2 trading days
+ * on the calendar (REFERENCE §11.5–§11.6), not the trade date. When the calendar or the tax table
+ * cannot price a sell (a table that starts later, a year the calendar does not cover), the fill
+ * is still recorded — positions and stop-losses depend on it — with tax 0 and the reason in
+ * `problem`, which the caller turns into an anomaly: never a silent guess, never a lost fill.
+ */
+function fillCosts(deps: ReconcileDeps, o: OrderRecord, value: Krw, date: TradingDate): { commission: Krw; tax: Krw; problem: string | null } {
+  if (o.side === 'buy') return { ...tradeCosts({ side: 'buy', amount: value, settleDate: date }, deps.fees), problem: null };
+  const security = deps.securityOf?.(o.symbol) ?? securityOfCode(o.symbol);
+  try {
+    const settleDate = settlementDate(date, deps.calendar);
+    return { ...tradeCosts({ side: 'sell', amount: value, security, settleDate }, deps.fees), problem: null };
+  } catch (err) {
+    if (!isAppError(err, 'MARKET_TAX_RATE_UNKNOWN') && !isAppError(err, 'MARKET_CALENDAR_OUT_OF_RANGE')) throw err;
+    return { commission: commissionFor(value, deps.fees), tax: krw(0), problem: describeError(err) };
+  }
+}
+
 function apply(deps: ReconcileDeps, date: TradingDate, events: ReconcileEvent[], local: readonly OrderRecord[], s: ReconcileSummary): void {
   const now = deps.clock.now();
   const byId = new Map(local.map((o) => [o.id, o]));
@@ -72,8 +98,7 @@ function apply(deps: ReconcileDeps, date: TradingDate, events: ReconcileEvent[],
       case 'fill': {
         const o = byId.get(e.orderId);
         if (!o) break;
-        const exchange = deps.exchangeOf?.(o.symbol) ?? 'KOSPI';
-        const costs = tradeCosts(o.side, e.fill.value, exchange, date, deps.fees);
+        const costs = fillCosts(deps, o, e.fill.value, date);
         const r = deps.fills.record({
           fillKey: e.fill.fillKey, orderId: o.id, symbol: o.symbol, side: o.side, qty: e.fill.qty, price: e.fill.price,
           value: e.fill.value, commission: costs.commission, tax: costs.tax, tradingDate: date, at: e.fill.at,
@@ -81,6 +106,10 @@ function apply(deps: ReconcileDeps, date: TradingDate, events: ReconcileEvent[],
         if (r.inserted) {
           s.fills++;
           deps.log.info({ intentKey: o.intentKey, symbol: o.symbol, side: o.side, qty: e.fill.qty, price: e.fill.price, origin: o.origin }, 'fill recorded');
+          if (costs.problem !== null) {
+            s.anomalies.push(`sell tax of order ${o.id} (${o.symbol}) is unknown, recorded as 0: ${costs.problem}`);
+            deps.log.error({ orderId: o.id, symbol: o.symbol, problem: costs.problem }, 'fill recorded with tax 0: fix market.taxTable or the calendar');
+          }
         }
         break;
       }

@@ -85,7 +85,11 @@ export async function runEvaluateEntry(deps: EvaluateDeps, input: { symbol: Stoc
     return { decisionId: decide(deps, { ...base, inputs, rule: signal.rule, guards: [], outcome: 'no-trade', intentKey: null }), intent: null };
   }
 
-  const priced = limitPriceFor({ side: 'buy', quote, offsetTicks: deps.limitOffsetTicks });
+  // A limit entry is priced from the best ask of the order book (inquire-asking-price-exp-ccn,
+  // REFERENCE §6.2), not the last trade, which may sit at the bid; limitPriceFor falls back to
+  // the last price when the book has no ask and says so in referenceSource (inputs.price.source).
+  const book = deps.entryType === 'limit' ? await deps.market.orderBook(symbol, { lane: 'signal' }) : null;
+  const priced = limitPriceFor({ side: 'buy', quote, ...(book ? { book } : {}), offsetTicks: deps.limitOffsetTicks });
   // A market buy reserves cash at the upper limit (REFERENCE §13 item 11): size and check it there.
   const unitPrice: Krw = deps.entryType === 'market' ? priced.limits.upper : priced.price;
   const power = await deps.broker.buyingPower(symbol, deps.entryType, unitPrice, { lane: 'signal' });

@@ -75,7 +75,8 @@ export function ledgerAccount(state: LedgerState, account: string): LedgerAccoun
 export function applyFill(state: LedgerState, fill: LedgerFill, rates: FeeRates): { state: LedgerState; trade: TradeRecord } {
   const acc = ledgerAccount(state, fill.account);
   const amount = notional(fill.price, fill.qty);
-  const { commission, tax } = tradeCosts(fill.side, amount, fill.exchange, fill.date, rates);
+  // Tax by settlement date (T+2), like KIS; the simulated universe lists only stocks.
+  const { commission, tax } = tradeCosts({ side: fill.side, amount, security: { market: fill.exchange, kind: 'stock' }, settleDate: fill.settleDate }, rates);
   const pos = acc.positions.get(fill.symbol) ?? { qty: shares(0), cost: krw(0) };
   let next: LedgerPosition;
   if (fill.side === 'buy') {

@@ -65,7 +65,18 @@ const ccldRow = z.object({
   cnc_cfrm_qty: qty.optional(),
   rjct_qty: qty,
 });
-const ccldPage = z.object({ output1: z.array(ccldRow) });
+/**
+ * Value checks (issue #8 §5), kept apart from the row's shape: prices and amounts never negative
+ * (ord_unpr "0" = market or cancel row, avg_prvs "0" = no fill, §7.4), and a row with fills has
+ * an average fill price.
+ */
+function ccldValues(r: { ord_unpr: number; tot_ccld_qty: number; tot_ccld_amt: number; avg_prvs: number }, ctx: z.RefinementCtx): void {
+  for (const f of ['ord_unpr', 'tot_ccld_amt', 'avg_prvs'] as const) {
+    if (r[f] < 0) ctx.addIssue({ code: 'custom', path: [f], message: 'expected a non-negative number' });
+  }
+  if (r.tot_ccld_qty > 0 && r.avg_prvs <= 0) ctx.addIssue({ code: 'custom', path: ['avg_prvs'], message: 'expected a positive average for a filled order' });
+}
+const ccldPage = z.object({ output1: z.array(ccldRow.superRefine(ccldValues)) });
 
 export function parseDailyOrdersPage(body: unknown, ctx: ParseContext): VenueOrder[] {
   return parseWire(ccldPage, body, ctx).output1.map((r) => {
@@ -112,7 +123,13 @@ const cancellableRow = z.object({
   tot_ccld_amt: won,
   psbl_qty: qty,
 });
-const cancellablePage = z.object({ output: z.array(cancellableRow) });
+const cancellablePage = z.object({
+  output: z.array(cancellableRow.superRefine((r, ctx) => {
+    for (const f of ['ord_unpr', 'tot_ccld_amt'] as const) {
+      if (r[f] < 0) ctx.addIssue({ code: 'custom', path: [f], message: 'expected a non-negative number' });
+    }
+  })),
+});
 
 export function parseCancellablePage(body: unknown, today: TradingDate, ctx: ParseContext): VenueOrder[] {
   return parseWire(cancellablePage, body, ctx).output.map((r) => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { kstDateOf, kstInstant } from '../../domain/index.js';
 import type { BookLevel, DailyBar, EpochMs, OrderBook, Quote, StockCode } from '../../domain/index.js';
-import { date, dateOrNull, percentBp, qty, text, timeOrNull, won, yn } from './wire.js';
+import { checkInsideLimits, date, dateOrNull, percentBp, price, priceOrNone, qty, text, timeOrNull, won, yn } from './wire.js';
 import type { ParseContext } from './wire.js';
 import { parseWire } from './wire.js';
 
@@ -24,11 +24,31 @@ const priceSchema = z.object({
   }),
 });
 
+/**
+ * Value checks (issue #8 §5): every price positive, the limits ordered, and the last, open, high,
+ * low and base prices inside the day's limits. Open/high/low may be "0" before the first trade of
+ * the day (⚠ assumed), so only a non-zero one is checked; traded value is never negative.
+ */
+const checkedPriceSchema = priceSchema.superRefine((b, ctx) => {
+  const o = b.output;
+  const at = (f: string): PropertyKey[] => ['output', f];
+  for (const f of ['stck_prpr', 'stck_sdpr', 'stck_mxpr', 'stck_llam', 'aspr_unit'] as const) {
+    if (o[f] <= 0) ctx.addIssue({ code: 'custom', path: at(f), message: 'expected a positive price' });
+  }
+  for (const f of ['stck_oprc', 'stck_hgpr', 'stck_lwpr', 'acml_tr_pbmn'] as const) {
+    if (o[f] < 0) ctx.addIssue({ code: 'custom', path: at(f), message: 'expected a non-negative number' });
+  }
+  if (o.stck_llam > o.stck_mxpr) ctx.addIssue({ code: 'custom', path: at('stck_llam'), message: 'lower limit above the upper limit' });
+  for (const f of ['stck_prpr', 'stck_sdpr', 'stck_oprc', 'stck_hgpr', 'stck_lwpr'] as const) {
+    if (o[f] > 0) checkInsideLimits(ctx, at(f), o[f], o.stck_llam, o.stck_mxpr);
+  }
+});
+
 /** '58' = 거래정지 (halted) in iscd_stat_cls_code (§6.1). */
 const HALTED_STATUS = '58';
 
 export function parseQuote(body: unknown, symbol: StockCode, now: EpochMs, ctx: ParseContext): Quote {
-  const o = parseWire(priceSchema, body, ctx).output;
+  const o = parseWire(checkedPriceSchema, body, ctx).output;
   return {
     symbol,
     price: o.stck_prpr,
@@ -48,10 +68,11 @@ export function parseQuote(body: unknown, symbol: StockCode, now: EpochMs, ctx: 
 }
 
 const LEVELS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
-const levelShape: Record<string, typeof won | typeof qty> = {};
+// An empty level is "0" (§6.2): a price may be 0 ("none") but never negative.
+const levelShape: Record<string, typeof priceOrNone | typeof qty> = {};
 for (const i of LEVELS) {
-  levelShape[`askp${i}`] = won;
-  levelShape[`bidp${i}`] = won;
+  levelShape[`askp${i}`] = priceOrNone;
+  levelShape[`bidp${i}`] = priceOrNone;
   levelShape[`askp_rsqn${i}`] = qty;
   levelShape[`bidp_rsqn${i}`] = qty;
 }
@@ -92,6 +113,12 @@ const barRow = z.object({
 }).superRefine((r, ctx) => {
   if (r.stck_bsop_date === null || r.stck_bsop_date === undefined) return;
   for (const f of BAR_FIELDS) if (r[f] === undefined) ctx.addIssue({ code: 'custom', path: [f], message: 'missing in a dated row' });
+  // A dated bar's prices are positive; volume and value are never negative (issue #8 §5).
+  for (const f of ['stck_oprc', 'stck_hgpr', 'stck_lwpr', 'stck_clpr'] as const) {
+    const v = r[f];
+    if (v !== undefined && v <= 0) ctx.addIssue({ code: 'custom', path: [f], message: 'expected a positive price' });
+  }
+  if (r.acml_tr_pbmn !== undefined && r.acml_tr_pbmn < 0) ctx.addIssue({ code: 'custom', path: ['acml_tr_pbmn'], message: 'expected a non-negative amount' });
 });
 const barsSchema = z.object({ output2: z.array(barRow).nullish() });
 
@@ -113,10 +140,10 @@ const minuteSchema = z.object({
   output2: z.array(z.object({
     stck_bsop_date: date,
     stck_cntg_hour: timeOrNull,
-    stck_prpr: won,
-    stck_oprc: won,
-    stck_hgpr: won,
-    stck_lwpr: won,
+    stck_prpr: price,
+    stck_oprc: price,
+    stck_hgpr: price,
+    stck_lwpr: price,
     cntg_vol: qty,
   })),
 });

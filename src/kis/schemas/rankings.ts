@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { krw, stockCode } from '../../domain/index.js';
 import type { RankingKind, RankingRow, StockCode } from '../../domain/index.js';
-import { int, percentBp, percentBpOrNull, qty, text, won } from './wire.js';
+import { amount, int, percentBp, percentBpOrNull, price, qty, text } from './wire.js';
 import type { ParseContext } from './wire.js';
 import { parseWire } from './wire.js';
 
@@ -14,17 +14,17 @@ const volumeRow = z.object({
   data_rank: int,
   mksc_shrn_iscd: text,
   hts_kor_isnm: text,
-  stck_prpr: won,
+  stck_prpr: price,
   prdy_ctrt: percentBp,
   acml_vol: qty,
-  acml_tr_pbmn: won,
+  acml_tr_pbmn: amount,
   vol_inrt: percentBpOrNull.optional(),
 });
 const fluctuationRow = z.object({
   data_rank: int,
   stck_shrn_iscd: text,
   hts_kor_isnm: text,
-  stck_prpr: won,
+  stck_prpr: price,
   prdy_ctrt: percentBp,
   acml_vol: qty,
 });

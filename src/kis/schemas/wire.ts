@@ -68,6 +68,47 @@ export const qty = scalar<Shares>((s) => {
   if (!r.ok) return bad(r.problem);
   return r.value < 0 ? bad('expected a non-negative quantity') : ok(shares(r.value));
 });
+/**
+ * Numbers KIS cannot mean are refused here, never passed on (issue #8 §5: malformed answers
+ * printed negative prices and cash): a price is whole won > 0; "0" only where the field says
+ * "none" (an empty book level, a market order's ord_unpr, avg_prvs with no fill, §6.2, §7.4).
+ */
+function nonNegative(problem: string) {
+  return (s: string): Result<Krw> => {
+    const r = parseInteger(s, 0);
+    if (!r.ok) return bad(r.problem);
+    return r.value < 0 ? bad(problem) : ok(krw(r.value));
+  };
+}
+/** A price: whole won > 0 (no "" either). */
+export const price = scalar<Krw>((s) => {
+  if (s === '') return bad('expected a price, got ""');
+  const r = nonNegative('expected a positive price')(s);
+  if (r.ok && r.value === 0) return bad('expected a positive price, got 0');
+  return r;
+});
+/** A price where "0" (or "") means "none": whole won ≥ 0. */
+export const priceOrNone = scalar<Krw>(nonNegative('expected a price ≥ 0 ("0" = none), got a negative one'));
+/** An amount KIS never sends negative (cash, traded value, purchase amount): whole won ≥ 0; "" → 0. */
+export const amount = scalar<Krw>(nonNegative('expected a non-negative amount'));
+/** A decimal price (an average "68450.0000") rounded half-up to whole won, ≥ 0 ("0" = none); "" → 0. */
+export const decimalPriceOrNone = scalar<Krw>((s) => {
+  if (s === '') return ok(krw(0));
+  const v = scaledDecimal(s, 0);
+  if (v === null) return bad('expected a decimal string');
+  return v < 0 ? bad('expected a price ≥ 0 ("0" = none), got a negative one') : ok(krw(v));
+});
+
+/**
+ * For a refinement: `value` must lie inside [lower, upper], the day's limits (stck_llam /
+ * stck_mxpr, §6.1) carried by the same answer. Reports at `path`, without the values.
+ */
+export function checkInsideLimits(ctx: z.RefinementCtx, path: PropertyKey[], value: number, lower: number, upper: number): void {
+  if (value < lower || value > upper) {
+    ctx.addIssue({ code: 'custom', path, message: "price outside the day's limits (stck_llam..stck_mxpr)" });
+  }
+}
+
 /** A decimal amount (e.g. an average price "68450.0000") rounded half-up to whole won; "" → 0. */
 export const decimalWon = scalar<Krw>((s) => {
   if (s === '') return ok(krw(0));

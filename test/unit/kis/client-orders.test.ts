@@ -165,3 +165,29 @@ describe('KIS client continuation paging', () => {
     expect(m.to('/uapi/domestic-stock/v1/trading/inquire-psbl-rvsecncl')).toHaveLength(0);
   });
 });
+
+describe('KIS buying power (inquire-psbl-order, REFERENCE §7.5)', () => {
+  const PSBL_PATH = '/uapi/domestic-stock/v1/trading/inquire-psbl-order';
+  const reply = (r: Recorded): Reply => (r.path === '/oauth2/tokenP' ? tokenReply()
+    : ok({ output: { nrcvb_buy_amt: '4980172', nrcvb_buy_qty: '53', psbl_qty_calc_unpr: '93300' } }));
+
+  // The workbook (매수가능조회): a per-stock quantity reflects the stock's margin rate only with
+  // ORD_DVSN 01; 00 (limit) ignores it, so "반드시" 01 — for a limit entry too.
+  it('queries a limit entry per stock with ORD_DVSN 01 and the limit price', async () => {
+    const m = createMockKis(reply);
+    const bp = await m.client.broker.buyingPower(stockCode('005930'), 'limit', krw(72200), { lane: 'signal' });
+    expect(bp).toEqual({ cash: 4980172, maxQty: 53, unitPrice: 93300 });
+    const [q] = m.to(PSBL_PATH);
+    expect(q?.headers.tr_id).toBe('TTTC8908R');
+    expect([...q!.query]).toEqual([['CANO', '50123456'], ['ACNT_PRDT_CD', '01'], ['PDNO', '005930'], ['ORD_UNPR', '72200'],
+      ['ORD_DVSN', '01'], ['CMA_EVLU_AMT_ICLD_YN', 'N'], ['OVRS_ICLD_YN', 'N']]);
+  });
+
+  it('queries a market entry with ORD_DVSN 01 and ORD_UNPR "0", as the workbook example', async () => {
+    const m = createMockKis(reply);
+    await m.client.broker.buyingPower(stockCode('005930'), 'market', krw(0));
+    const [q] = m.to(PSBL_PATH);
+    expect(q?.query.get('ORD_DVSN')).toBe('01');
+    expect(q?.query.get('ORD_UNPR')).toBe('0');
+  });
+});

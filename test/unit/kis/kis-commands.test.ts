@@ -4,6 +4,8 @@ import { epochMs, krw, kstInstant, shares, stockCode, tradingDate } from '../../
 import type { Broker, CancelRequest, MarketData, OrderRequest, Quote, TradingDate } from '../../../src/domain/index.js';
 import { EXIT_NOT_CONFIRMED, registerKisCommands } from '../../../src/cli/kis-commands.js';
 import type { KisSessionLike } from '../../../src/cli/kis-commands.js';
+import { createMockKis, ok, tokenReply } from './mock-kis.js';
+import type { Route } from './mock-kis.js';
 
 /** A hand-written session: records what the commands asked of the ports. */
 function fakeSession(mode: KisSessionLike['mode']) {
@@ -99,5 +101,51 @@ describe('kis CLI commands', () => {
   it('cancels with the branch and an optional quantity', async () => {
     const r = await run(['cancel', '0000000001', '--branch', '00950', '--qty', '4']);
     expect(r.cancelled).toEqual([{ venueOrderId: '0000000001', branch: '00950', qty: 4 }]);
+  });
+});
+
+describe('kis CLI over a KIS that answers numbers it cannot mean (issue #8 §5)', () => {
+  const BALANCE = '/uapi/domestic-stock/v1/trading/inquire-balance';
+  const lot = { pdno: '005930', prdt_name: 'x', trad_dvsn_name: '현금', hldg_qty: '10', ord_psbl_qty: '10', pchs_amt: '700000', pchs_avg_pric: '70000.0000', prpr: '72300' };
+  const summary = { dnca_tot_amt: '1000000', prvs_rcdl_excc_amt: '1000000', tot_evlu_amt: '1723000' };
+
+  async function runOn(route: Route, args: string[]) {
+    const m = createMockKis((r, n) => (r.path === '/oauth2/tokenP' ? tokenReply() : route(r, n)));
+    const out: string[] = [];
+    const err: string[] = [];
+    const program = new Command('kis-trader').exitOverride();
+    const session: KisSessionLike = { market: m.client.market, broker: m.client.broker, mode: 'sim', close: () => Promise.resolve() };
+    registerKisCommands(program, () => Promise.resolve(session), { out: (s) => out.push(s), err: (s) => err.push(s), exit: (c) => { throw new Exit(c); } });
+    let code = 0;
+    try {
+      await program.parseAsync(['node', 'kis-trader', 'kis', ...args]);
+    } catch (e) {
+      if (e instanceof Exit) code = e.code;
+      else throw e;
+    }
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  }
+
+  it('exits 1 with KIS_RESPONSE_INVALID on a negative price instead of printing it', async () => {
+    const r = await runOn(() => ok({ output: {
+      stck_prpr: '-72300', prdy_ctrt: '0.70', stck_oprc: '71900', stck_hgpr: '72600', stck_lwpr: '71700', stck_sdpr: '71800',
+      stck_mxpr: '93300', stck_llam: '50300', aspr_unit: '100', acml_vol: '8412556', acml_tr_pbmn: '606965915400',
+    } }), ['price', '005930']);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(/KIS_RESPONSE_INVALID.*output\.stck_prpr/);
+  });
+
+  it('exits 1 on a holding repeated on the next page (counted twice) and on negative cash', async () => {
+    const paged = await runOn((req, n) => (req.path !== BALANCE ? ok({}) : n === 1
+      ? ok({ ctx_area_fk100: 'fk', ctx_area_nk100: 'nk', output1: [lot], output2: [summary] }, { tr_cont: 'M' })
+      : ok({ ctx_area_fk100: 'fk', ctx_area_nk100: '', output1: [lot], output2: [summary] }, { tr_cont: 'D' })), ['balance']);
+    expect(paged.code).toBe(1);
+    expect(paged.out).toBe('');
+    expect(paged.err).toMatch(/KIS_RESPONSE_INVALID.*listed twice/);
+
+    const negative = await runOn(() => ok({ output1: [lot], output2: [{ ...summary, dnca_tot_amt: '-1000000' }] }, { tr_cont: 'D' }), ['balance']);
+    expect(negative.code).toBe(1);
+    expect(negative.err).toMatch(/KIS_RESPONSE_INVALID.*output2\[0\]\.dnca_tot_amt/);
   });
 });

@@ -12,7 +12,7 @@ describe('2026 calendar from config/krx-calendar.json', () => {
   // REFERENCE §11.7, typed out here independently of the config file
   it.each([
     '20260101', '20260216', '20260217', '20260218', '20260302', '20260501', '20260505', '20260525',
-    '20260603', '20260817', '20260924', '20260925', '20261005', '20261009', '20261225', '20261231',
+    '20260603', '20260717', '20260817', '20260924', '20260925', '20261005', '20261009', '20261225', '20261231',
   ])('holiday %s is closed', (date) => {
     expect(cal.isTradingDay(d(date))).toBe(false);
   });
@@ -33,6 +33,7 @@ describe('2026 calendar from config/krx-calendar.json', () => {
     ['20260923', '20260928'], // Chuseok Thu–Fri + weekend
     ['20261002', '20261006'],
     ['20261229', '20261230'],
+    ['20260716', '20260720'], // Constitution Day (Fri), a public holiday again since February 2026
   ])('next trading day after %s is %s', (from, next) => {
     expect(cal.nextTradingDay(d(from))).toBe(next);
   });
@@ -44,6 +45,7 @@ describe('2026 calendar from config/krx-calendar.json', () => {
     ['20260303', '20260227'],
     ['20260928', '20260923'],
     ['20261231', '20261230'],
+    ['20260720', '20260716'],
   ])('previous trading day before %s is %s', (from, prev) => {
     expect(cal.previousTradingDay(d(from))).toBe(prev);
   });
