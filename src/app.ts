@@ -37,6 +37,11 @@ export interface AppOptions {
   cwd: string;
   log: Logger;
   hooks?: { afterSubmitting?: () => void };
+  /**
+   * The daemon cannot go on and must exit non-zero so pm2 restarts it (an external Redis gone for
+   * longer than redis.maxOutageSeconds). main.ts exits; without it the error is only logged.
+   */
+  onFatal?: (err: AppError) => void;
 }
 
 export interface App {
@@ -48,25 +53,52 @@ export interface App {
   readonly store: Store;
 }
 
-/** One warning per outage, not one per reconnect attempt; and a line when it comes back. */
-function watchRedis(redis: Redis, log: Logger): void {
-  let down = false;
+/**
+ * One warning per outage, not one per reconnect attempt, and a line when it comes back. While it
+ * is away no job runs, exits included, so the positions held are named at level error; after
+ * `maxOutageMs` the daemon acts (`onLongOutage`) rather than sit "online" doing nothing.
+ */
+export function watchRedis(redis: Redis, log: Logger, opts: {
+  maxOutageMs?: number; positions?: () => string[]; onLongOutage?: (downMs: number) => Promise<void> | void;
+} = {}): { close(): void } {
+  let downSince: number | null = null;
+  let acting = false;
+  const held = () => opts.positions?.() ?? [];
   redis.on('error', (err: Error) => {
-    if (down) return;
-    down = true;
+    if (downSince !== null) return;
+    downSince = Date.now();
     log.warn({ err: err.message }, 'redis connection lost: jobs pause until it returns');
+    const positions = held();
+    if (positions.length > 0) log.error({ positions }, `redis lost: no exit can run while it is away; positions held: ${positions.join(', ')}`);
   });
   redis.on('ready', () => {
-    if (!down) return;
-    down = false;
+    if (downSince === null) return;
+    downSince = null;
     log.info({}, 'redis connection back: jobs resume');
   });
+  const timer = setInterval(() => {
+    if (downSince === null || acting || opts.maxOutageMs === undefined || !opts.onLongOutage) return;
+    const downMs = Date.now() - downSince;
+    if (downMs < opts.maxOutageMs) return;
+    acting = true;
+    log.error({ downMs, positions: held() }, `redis unreachable for ${Math.round(downMs / 1000)} s: acting (positions held: ${held().join(', ') || 'none'})`);
+    void Promise.resolve(opts.onLongOutage(downMs))
+      .catch((err: unknown) => log.error({ err: describeError(err) }, 'could not recover from the redis outage'))
+      .finally(() => {
+        acting = false;
+        // measure the next wait from now: a restart that did not help is tried again after another full window
+        if (downSince !== null) downSince = Date.now();
+      });
+  }, 1000);
+  timer.unref();
+  return { close: () => clearInterval(timer) };
 }
 
-export async function connectRedis(url: string, log: Logger): Promise<Redis> {
+export async function connectRedis(url: string): Promise<Redis> {
   // Workers need maxRetriesPerRequest: null (STACK.md §1.8); BullMQ duplicates this connection for them.
   const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true, connectTimeout: 3000 });
-  watchRedis(redis, log);
+  // the outage watcher is attached by the caller; until then connection errors surface below
+  redis.on('error', () => undefined);
   try {
     await Promise.race([
       redis.connect().then(() => redis.ping()),
@@ -112,6 +144,7 @@ export function createApp(opts: AppOptions): App {
 
   let embedded: EmbeddedRedis | null = null;
   let redis: Redis | null = null;
+  let redisWatch: { close(): void } | null = null;
   let sim: Simulator | null = null;
   let kis: KisClient | null = null;
   let rankingClient: KisClient | null = null;
@@ -136,35 +169,30 @@ export function createApp(opts: AppOptions): App {
         ping: pingRedis,
       });
     }
-    redis = await connectRedis(url ?? embedded!.url, log);
+    redis = await connectRedis(url ?? embedded!.url);
+    const privateRedis: EmbeddedRedis | null = embedded;
+    redisWatch = watchRedis(redis, log, {
+      maxOutageMs: config.redis.maxOutageSeconds * 1000,
+      positions: () => store.positions.list().map((p) => `${p.symbol}×${p.qty}`),
+      onLongOutage: async (downMs) => {
+        if (privateRedis?.owned) {
+          await privateRedis.restart();
+          return;
+        }
+        opts.onFatal?.(new AppError('REDIS_UNAVAILABLE',
+          `Redis ${privateRedis ? 'of another daemon' : 'at REDIS_URL'} unreachable for ${Math.round(downMs / 1000)} s: exiting so the process manager restarts the daemon`));
+      },
+    });
 
     let env: KisEnv;
     let creds: { appKey: string; appSecret: string; account: string };
-    let baseUrl: string;
     if (config.mode === 'sim') {
       env = config.sim.env;
       creds = SIM_DEFAULT_CREDENTIALS;
-      if (!inProcessSim) {
-        baseUrl = opts.env.KIS_TRADER_SIM_URL ?? '';
-      } else {
-        sim = createSimulator({
-          env, seed: config.sim.seed, clock, calendar, fees, symbols: config.sim.symbols, faults: [...config.sim.faults],
-          credentials: [{ ...SIM_DEFAULT_CREDENTIALS, initialCash: config.sim.initialCash as typeof SIM_DEFAULT_CREDENTIALS.initialCash }],
-          log: log.child({ mod: 'sim' }), journal: simJournal, variant: config.sim.variant,
-        });
-        baseUrl = (await sim.start(config.sim.port)).url;
-        writeSimEndpoint(opts.cwd, config, { url: baseUrl, pid: process.pid, anchor });
-        // Remember how far sim time got, so a restart resumes there (app-clock.ts).
-        simClockTimer = setInterval(() => store.kv.set(SIM_CLOCK_KEY, clock.now(), clock.now()), 5000);
-        simClockTimer.unref();
-      }
-      log.info({ env, baseUrl, clockAnchor: anchor, speed: config.sim.speed }, 'sim mode: trading the built-in KIS simulator');
     } else {
       if (!secrets) throw new AppError('CONFIG_SECRET_MISSING', `${config.mode} mode needs KIS_APP_KEY, KIS_APP_SECRET and KIS_ACCOUNT`);
       env = config.mode;
       creds = { appKey: secrets.appKey, appSecret: secrets.appSecret, account: `${secrets.account.number}-${secrets.account.product}` };
-      baseUrl = config.kis.baseUrl ?? (env === 'live' ? config.kis.liveBaseUrl : config.kis.paperBaseUrl);
-      log.info({ env, baseUrl, rankings: env === 'paper' ? config.kis.paperRankingSource : 'kis' }, `${config.mode} mode`);
     }
 
     const prefix = config.redis.prefix;
@@ -196,7 +224,31 @@ export function createApp(opts: AppOptions): App {
         await new Promise((r) => setTimeout(r, 5000).unref());
       }
     };
+    // Before anything that a running daemon owns is touched (its simulator endpoint, its journal):
+    // a second start is refused here and leaves everything as it was.
     await holdInstance();
+
+    let baseUrl: string;
+    if (config.mode === 'sim') {
+      if (!inProcessSim) {
+        baseUrl = opts.env.KIS_TRADER_SIM_URL ?? '';
+      } else {
+        sim = createSimulator({
+          env, seed: config.sim.seed, clock, calendar, fees, symbols: config.sim.symbols, faults: [...config.sim.faults],
+          credentials: [{ ...SIM_DEFAULT_CREDENTIALS, initialCash: config.sim.initialCash as typeof SIM_DEFAULT_CREDENTIALS.initialCash }],
+          log: log.child({ mod: 'sim' }), journal: simJournal, variant: config.sim.variant,
+        });
+        baseUrl = (await sim.start(config.sim.port)).url;
+        writeSimEndpoint(opts.cwd, config, { url: baseUrl, pid: process.pid, anchor });
+        // Remember how far sim time got, so a restart resumes there (app-clock.ts).
+        simClockTimer = setInterval(() => store.kv.set(SIM_CLOCK_KEY, clock.now(), clock.now()), 5000);
+        simClockTimer.unref();
+      }
+      log.info({ env, baseUrl, clockAnchor: anchor, speed: config.sim.speed }, 'sim mode: trading the built-in KIS simulator');
+    } else {
+      baseUrl = config.kis.baseUrl ?? (env === 'live' ? config.kis.liveBaseUrl : config.kis.paperBaseUrl);
+      log.info({ env, baseUrl, rankings: env === 'paper' ? config.kis.paperRankingSource : 'kis' }, `${config.mode} mode`);
+    }
 
     const tokenKey = tokenStoreKey(env, creds.appKey);
     const rateBudget = createRedisRateBudget(redis, {
@@ -279,6 +331,7 @@ export function createApp(opts: AppOptions): App {
       await sim.stop().catch(() => undefined);
       removeSimEndpoint(opts.cwd, config);
     }
+    redisWatch?.close();
     if (redis) await redis.quit().catch(() => redis?.disconnect());
     await embedded?.stop();
     store.close();

@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -10,19 +11,26 @@ import type { Logger } from './domain/index.js';
 /**
  * A private redis-server for a daemon started without REDIS_URL (DESIGN.md §2 "Redis"):
  * AOF on under the data directory so queued jobs survive a restart, noeviction as BullMQ
- * requires, bound to loopback.
+ * requires, bound to loopback and guarded by a random password kept in a 0600 config file (never
+ * on the command line, where `ps` would show it).
  *
  * It runs in its own process group, so a Ctrl-C or pm2's SIGINT reaches the daemon first and
  * the daemon closes its workers while Redis still answers (worker.close() never resolves without
- * Redis, STACK.md §1.9); the daemon stops it last. If the daemon is killed (-9), the server
- * lives on and the next start adopts it from `embedded.json` instead of starting a second one.
+ * Redis, STACK.md §1.9); the daemon stops it last. `embedded.json` records the server and the
+ * daemon that owns it. A daemon killed with -9 leaves the server running, and the next start adopts
+ * it, but only when that owner is dead: a second start beside a running daemon uses the server
+ * without ever stopping it, and is then refused by the instance lock with everything left as it was.
  */
 export interface EmbeddedRedis {
   url: string;
+  /** false when another live daemon owns the server: this process never stops or restarts it */
+  owned: boolean;
   stop(): Promise<void>;
+  /** starts the server again on the same port, data and password after it died (owner only) */
+  restart(): Promise<void>;
 }
 
-interface Recorded { pid: number; port: number }
+interface Recorded { pid: number; port: number; owner?: number; password?: string }
 
 export async function freePort(): Promise<number> {
   const srv = createServer();
@@ -68,47 +76,82 @@ function alive(pid: number): boolean {
   }
 }
 
+const urlOf = (rec: Recorded): string => `redis://${rec.password ? `:${rec.password}@` : ''}127.0.0.1:${rec.port}`;
+
+/** The URL with the password hidden, for logs. */
+export const shownRedisUrl = (url: string): string => url.replace(/\/\/[^@/]*@/, '//');
+
+function writeRecord(file: string, rec: Recorded): void {
+  writeFileSync(file, JSON.stringify(rec), { mode: 0o600 });
+}
+
 export async function startEmbeddedRedis(opts: { binary: string; dataDir: string; log: Logger; ping: (url: string) => Promise<boolean> }): Promise<EmbeddedRedis> {
   const dir = resolve(join(opts.dataDir, 'redis'));
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const recordFile = join(dir, 'embedded.json');
+  const confFile = join(dir, 'redis.conf');
+  const notOwned = (): Promise<void> => Promise.resolve();
 
-  const stopper = (pid: number) => async (): Promise<void> => {
-    if (!alive(pid)) return;
-    process.kill(pid, 'SIGTERM');
-    for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  const stopper = (rec: Recorded) => async (): Promise<void> => {
+    if (!alive(rec.pid)) return;
+    process.kill(rec.pid, 'SIGTERM');
+    for (let i = 0; i < 50 && alive(rec.pid); i++) await new Promise((r) => setTimeout(r, 100));
+  };
+
+  const spawnServer = async (port: number, password: string): Promise<Recorded> => {
+    if (!redisBinaryAvailable(opts.binary)) {
+      throw new AppError('APP_REDIS_NOT_INSTALLED',
+        `no Redis: set REDIS_URL to a running Redis, or install redis-server (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) — '${opts.binary}' was not found`);
+    }
+    writeFileSync(confFile, [
+      `port ${port}`, 'bind 127.0.0.1', `dir "${dir}"`, 'daemonize no', 'appendonly yes', 'appendfsync everysec', 'save ""',
+      'maxmemory-policy noeviction', `requirepass ${password}`, '',
+    ].join('\n'), { mode: 0o600 });
+    const child = spawn(opts.binary, [confFile], { stdio: 'ignore', detached: true });
+    child.unref();
+    const rec: Recorded = { pid: child.pid ?? 0, port, owner: process.pid, password };
+    let exited = false;
+    child.once('exit', () => { exited = true; });
+    for (let i = 0; ; i++) {
+      if (exited) throw new AppError('REDIS_UNAVAILABLE', `the private redis-server exited at start (data dir ${dir}; is port ${port} taken?)`);
+      if (await opts.ping(urlOf(rec))) break;
+      if (i >= 100) throw new AppError('REDIS_UNAVAILABLE', `the private redis-server on port ${port} did not answer within 10 s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    writeRecord(recordFile, rec);
+    return rec;
+  };
+
+  const owned = (first: Recorded): EmbeddedRedis => {
+    let rec = first;
+    return {
+      url: urlOf(rec),
+      owned: true,
+      stop: () => stopper(rec)(),
+      async restart() {
+        if (alive(rec.pid) && (await opts.ping(urlOf(rec)))) return;
+        rec = await spawnServer(rec.port, rec.password ?? '');
+        opts.log.warn({ url: shownRedisUrl(urlOf(rec)), pid: rec.pid }, 'restarted the private redis-server (its AOF keeps the queues)');
+      },
+    };
   };
 
   if (existsSync(recordFile)) {
     const rec = JSON.parse(readFileSync(recordFile, 'utf8')) as Recorded;
-    const url = `redis://127.0.0.1:${rec.port}`;
+    const url = urlOf(rec);
     if (alive(rec.pid) && (await opts.ping(url))) {
-      opts.log.info({ url, pid: rec.pid }, 'adopted the private redis-server left by a previous run');
-      return { url, stop: stopper(rec.pid) };
+      if (rec.owner !== undefined && rec.owner !== process.pid && alive(rec.owner)) {
+        opts.log.warn({ url: shownRedisUrl(url), pid: rec.pid, owner: rec.owner },
+          'the private redis-server belongs to a running daemon: using it, never stopping it');
+        return { url, owned: false, stop: notOwned, restart: notOwned };
+      }
+      writeRecord(recordFile, { ...rec, owner: process.pid });
+      opts.log.info({ url: shownRedisUrl(url), pid: rec.pid, previousOwner: rec.owner ?? null }, 'adopted the private redis-server left by a previous run');
+      return owned({ ...rec, owner: process.pid });
     }
   }
 
-  if (!redisBinaryAvailable(opts.binary)) {
-    throw new AppError('APP_REDIS_NOT_INSTALLED',
-      `no Redis: set REDIS_URL to a running Redis, or install redis-server (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) — '${opts.binary}' was not found`);
-  }
-  const port = await freePort();
-  const child = spawn(opts.binary, [
-    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--daemonize', 'no',
-    '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--maxmemory-policy', 'noeviction',
-  ], { stdio: 'ignore', detached: true });
-  child.unref();
-  const pid = child.pid ?? 0;
-  const url = `redis://127.0.0.1:${port}`;
-  let exited = false;
-  child.once('exit', () => { exited = true; });
-  for (let i = 0; ; i++) {
-    if (exited) throw new AppError('REDIS_UNAVAILABLE', `the private redis-server exited at start (data dir ${dir})`);
-    if (await opts.ping(url)) break;
-    if (i >= 100) throw new AppError('REDIS_UNAVAILABLE', `the private redis-server on port ${port} did not answer within 10 s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  writeFileSync(recordFile, JSON.stringify({ pid, port } satisfies Recorded));
-  opts.log.info({ url, dir, pid }, 'started a private redis-server (AOF on)');
-  return { url, stop: stopper(pid) };
+  const rec = await spawnServer(await freePort(), randomBytes(24).toString('hex'));
+  opts.log.info({ url: shownRedisUrl(urlOf(rec)), dir, pid: rec.pid }, 'started a private redis-server (AOF on)');
+  return owned(rec);
 }

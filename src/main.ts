@@ -83,6 +83,13 @@ async function main(): Promise<void> {
   try {
     app = createApp({
       loaded, env: process.env, cwd: home.root, log,
+      onFatal: (err) => {
+        log.fatal({ err: describeError(err), code: err.code }, err.message);
+        // Workers cannot close without Redis (STACK.md §1.9): give the stop a few seconds, then go.
+        const bail = setTimeout(() => process.exit(1), 5000);
+        bail.unref();
+        void app?.stop().catch(() => undefined).finally(() => process.exit(1));
+      },
       hooks: crashpoint === 'after-submitting' ? { afterSubmitting: () => process.kill(process.pid, 'SIGKILL') } : {},
     });
     await app.start();

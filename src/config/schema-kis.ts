@@ -61,4 +61,9 @@ export const redisSchema = z.strictObject({
     enabled: z.boolean().default(true),
     binary: z.string().min(1).default('redis-server'),
   }).prefault({}),
+  /**
+   * Redis unreachable this long: the daemon restarts its private redis-server, or, with an external
+   * Redis, exits non-zero so pm2 restarts it, instead of staying "online" with no job running
+   */
+  maxOutageSeconds: z.int().min(5).max(3600).default(60),
 });
