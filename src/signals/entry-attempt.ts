@@ -1,4 +1,4 @@
-import type { EpochMs, OrderRecord, OrderStatus } from '../domain/index.js';
+import type { EpochMs, OrderRecord } from '../domain/index.js';
 
 /**
  * Attempts of one day's entry into one symbol. The entry's intent key is deterministic (one per
@@ -13,11 +13,11 @@ import type { EpochMs, OrderRecord, OrderStatus } from '../domain/index.js';
  * (orders.maxIntentAgeSeconds) measured from that decision; the old attempt's row stays as it
  * ended. The rules, applied to today's daemon orders of the family (the key and its '-N' forms):
  * 1. No attempt yet → 'entry'.
- * 2. Every attempt ended 'failed' (proven never placed) → the next attempt key, once the backoff
+ * 2. Every attempt was proven never placed (neverPlaced) → the next attempt key, once the backoff
  *    after the latest one has passed and fewer than MAX_ENTRY_ATTEMPTS were made; otherwise no
  *    order now (a 'blocked' decision naming ENTRY_RETRY).
  * 3. Any attempt is open (pending, submitting, unknown, accepted, partial) or ended any other way
- *    (filled, cancelled, expired, or a definitive rejection) → its key again, which the order
+ *    (filled, cancelled, expired, or a definitive rejection by the broker) → its key again, which the order
  *    worker refuses as a duplicate: an unknown outcome is never retried (reconcile decides), two
  *    attempts are never live at once, and a definitive rejection ends the day's entry.
  * Two evaluations racing compute the same next key from the same rows, so the UNIQUE intent key
@@ -32,7 +32,16 @@ export type EntryAttempt =
   | { ok: true; signal: string; attempt: number }
   | { ok: false; reason: string; context: Record<string, unknown> };
 
-const NEVER_PLACED: OrderStatus = 'failed';
+/**
+ * Proven never placed: 'failed' (a transient refusal before the order system, or absent at the
+ * broker after the grace window), or refused by our own checks before it was ever submitted
+ * (orders/submit.ts refuse(): 'rejected' from 'pending', so no submit time and no venue id —
+ * e.g. LOCAL_STALE after a slow queue). A rejection by the broker always has a submit time.
+ */
+export function neverPlaced(o: OrderRecord): boolean {
+  if (o.status === 'failed') return true;
+  return o.status === 'rejected' && o.submittedAt === null && o.venueOrderId === null;
+}
 
 /** The attempt number of `intentKey` in the family of `baseKey`, or null when it is not one. */
 export function attemptOf(baseKey: string, intentKey: string): number | null {
@@ -60,9 +69,9 @@ export function nextEntryAttempt(input: { baseKey: string; baseSignal: string; o
     .sort((a, b) => a.n - b.n);
   const latest = family.at(-1);
   if (!latest) return { ok: true, signal: input.baseSignal, attempt: 1 };
-  if (family.some((x) => x.o.status !== NEVER_PLACED)) {
+  if (family.some((x) => !neverPlaced(x.o))) {
     // Rule 3: the attempt that was placed, is open or was refused for good keeps the day's entry.
-    const holder = family.find((x) => x.o.status !== NEVER_PLACED) ?? latest;
+    const holder = family.find((x) => !neverPlaced(x.o)) ?? latest;
     return { ok: true, signal: attemptSignal(input.baseSignal, holder.n), attempt: holder.n };
   }
   if (latest.n >= MAX_ENTRY_ATTEMPTS) {

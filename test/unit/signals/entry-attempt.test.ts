@@ -31,9 +31,17 @@ describe('nextEntryAttempt', () => {
 
   it('never starts a new attempt while one is open or unknown, nor after one was placed or refused for good', () => {
     for (const status of ['pending', 'submitting', 'unknown', 'accepted', 'partial', 'filled', 'cancelled', 'expired', 'rejected'] as const) {
+      // every builder order has a submit time: 'rejected' here is the broker's definitive answer
       expect(next([attempt(1, 'failed'), attempt(2, status)])).toEqual({ ok: true, signal: 'entry-2', attempt: 2 });
       expect(next([attempt(1, status)])).toEqual({ ok: true, signal: 'entry', attempt: 1 });
     }
+  });
+
+  it('counts an intent refused by our own checks before it was submitted (LOCAL_STALE) as never placed', () => {
+    const local = attempt(1, 'rejected', { rejectCode: 'LOCAL_STALE', submittedAt: null, venueOrderId: null });
+    expect(next([local])).toEqual({ ok: true, signal: 'entry-2', attempt: 2 });
+    // A rejection by the broker went through 'submitting' and has a submit time: definitive.
+    expect(next([attempt(1, 'rejected', { rejectCode: 'APBK0952', submittedAt: T0 })])).toEqual({ ok: true, signal: 'entry', attempt: 1 });
   });
 
   it('stops after MAX_ENTRY_ATTEMPTS attempts that were not placed', () => {
