@@ -29,7 +29,8 @@ export const ENTRY_RETRY_BASE_MS = 30_000;
 export const ENTRY_RETRY_MAX_MS = 600_000;
 
 export type EntryAttempt =
-  | { ok: true; signal: string; attempt: number }
+  /** `after`: how the earlier attempts ended (intent key and reject code), for the decision row */
+  | { ok: true; signal: string; attempt: number; after?: Array<{ intentKey: string; status: string; rejectCode: string | null }> }
   | { ok: false; reason: string; context: Record<string, unknown> };
 
 /**
@@ -84,7 +85,10 @@ export function nextEntryAttempt(input: { baseKey: string; baseSignal: string; o
       context: { attempts: latest.n, lastRejectCode: latest.o.rejectCode, dueAt },
     };
   }
-  return { ok: true, signal: attemptSignal(input.baseSignal, latest.n + 1), attempt: latest.n + 1 };
+  return {
+    ok: true, signal: attemptSignal(input.baseSignal, latest.n + 1), attempt: latest.n + 1,
+    after: family.map(({ o }) => ({ intentKey: o.intentKey, status: o.status, rejectCode: o.rejectCode })),
+  };
 }
 
 /**

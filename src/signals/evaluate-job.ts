@@ -121,6 +121,7 @@ export async function runEvaluateEntry(deps: EvaluateDeps, input: { symbol: Stoc
     const retry: GuardVerdict = { guard: 'ENTRY_RETRY', ok: false, reason: attempt.reason, context: attempt.context };
     return { decisionId: decide(deps, { ...base, inputs, rule: signal.rule, guards: [...guards, retry], outcome: 'blocked', intentKey: null }), intent: null };
   }
+  if (attempt.attempt > 1) inputs.attempt = { n: attempt.attempt, after: attempt.after };
   const intentKey = makeIntentKey({ strategy: STRATEGY_NAME, symbol, side: 'buy', date: today, signal: attempt.signal });
   const decisionId = decide(deps, { ...base, inputs, rule: signal.rule, guards, outcome: 'order', intentKey });
   return {

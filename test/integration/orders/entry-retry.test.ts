@@ -126,6 +126,26 @@ describe('a transient refusal of an entry', () => {
     expect(h.sim.exchange.ordersReceived).toBe(1);
   }, 60_000);
 
+  it('a 5xx before the POST left (the hashkey call) is transient: not placed, the next attempt goes out', async () => {
+    h = await startOrdersHarness(redis);
+    const deps = evaluateDeps(h);
+    h.sim.faults.inject('http-500:hashkey:*');
+    const first = await round(h, deps);
+    expect(first.outcome).toBe('failed');
+    const row = h.store.orders.byIntentKey(first.intent!.intentKey)!;
+    expect(row).toMatchObject({ status: 'failed', rejectCode: 'HTTP_500' });
+    expect(h.store.orders.events(row.id).at(-1)?.details).toMatchObject({ transient: true, notSent: true, stage: 'prepare' });
+    h.sim.faults.clear();
+    h.clock.jump(30 * SEC);
+    const next = await round(h, deps);
+    expect(next.intent?.intentKey).toMatch(/\.entry-2$/);
+    expect(next.outcome).toBe('accepted');
+    expect(h.sim.exchange.ordersReceived).toBe(1);
+    // the decision of the new attempt says what became of the earlier one
+    const inputs = h.store.db.prepare('SELECT inputs FROM decisions WHERE id = ?').get(next.decisionId) as { inputs: string };
+    expect(JSON.parse(inputs.inputs)).toMatchObject({ attempt: { n: 2, after: [{ status: 'failed', rejectCode: 'HTTP_500' }] } });
+  }, 60_000);
+
   it('paper "market not open yet" (40570000) just before 09:00 is transient: not placed, may be tried again', async () => {
     h = await startOrdersHarness(redis, 'paper', kstInstant(tradingDate('20260312'), '085930'));
     const q = await h.client.market.quote(SAMSUNG);
