@@ -15,7 +15,7 @@ import type { EpochMs, OrderRecord } from '../domain/index.js';
  * 1. No attempt yet → 'entry'.
  * 2. Every attempt was proven never placed (neverPlaced) → the next attempt key, once the backoff
  *    after the latest one has passed and fewer than MAX_ENTRY_ATTEMPTS were made; otherwise no
- *    order now (a 'blocked' decision naming ENTRY_RETRY).
+ *    order now (a 'blocked' decision with the guard 'entry-retry').
  * 3. Any attempt is open (pending, submitting, unknown, accepted, partial) or ended any other way
  *    (filled, cancelled, expired, or a definitive rejection by the broker) → its key again, which the order
  *    worker refuses as a duplicate: an unknown outcome is never retried (reconcile decides), two

@@ -118,7 +118,7 @@ export async function runEvaluateEntry(deps: EvaluateDeps, input: { symbol: Stoc
   const baseKey = makeIntentKey({ strategy: STRATEGY_NAME, symbol, side: 'buy', date: today, signal: 'entry' });
   const attempt = nextEntryAttempt({ baseKey, baseSignal: 'entry', orders: deps.orders.forDate(today), now });
   if (!attempt.ok) {
-    const retry: GuardVerdict = { guard: 'ENTRY_RETRY', ok: false, reason: attempt.reason, context: attempt.context };
+    const retry: GuardVerdict = { guard: 'entry-retry', ok: false, reason: attempt.reason, context: attempt.context };
     return { decisionId: decide(deps, { ...base, inputs, rule: signal.rule, guards: [...guards, retry], outcome: 'blocked', intentKey: null }), intent: null };
   }
   if (attempt.attempt > 1) inputs.attempt = { n: attempt.attempt, after: attempt.after };

@@ -63,6 +63,9 @@ describe('a transient refusal of an entry', () => {
     // Right away: no new attempt (backoff), and nothing sent.
     const early = await round(h, deps);
     expect(early.intent).toBeNull();
+    const decision = h.store.db.prepare('SELECT outcome, guards FROM decisions WHERE id = ?').get(early.decisionId) as { outcome: string; guards: string };
+    expect(decision.outcome).toBe('blocked');
+    expect(JSON.parse(decision.guards)).toContainEqual(expect.objectContaining({ guard: 'entry-retry', ok: false }));
 
     const keys = [first.intent!.intentKey];
     for (const wait of [30 * SEC, 60 * SEC, 120 * SEC]) {
