@@ -69,8 +69,8 @@ describe('cancelling a stale order', () => {
     expect(events(h, id).filter((e) => e === 'cancel-failed')).toHaveLength(2);
   }, 30_000);
 
-  it('nothing left to cancel (the order filled meanwhile) stops retrying and leaves it to reconcile', async () => {
-    h = await startOrdersHarness(redis);
+  it.each(['live', 'paper'] as const)('%s: nothing left to cancel (the order filled meanwhile) stops retrying and leaves it to reconcile', async (env) => {
+    h = await startOrdersHarness(redis, env);
     const q = await h.client.market.quote(limitBuy(h, 'x', 1).symbol);
     // A marketable limit fills at once at the venue; our row still says 'accepted' until reconcile.
     const r = await h.submit(limitBuy(h, 'i.t.cancel.filled', q.upperLimit));
