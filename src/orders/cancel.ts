@@ -82,7 +82,8 @@ function stateOf(raw: unknown): CancelState | null {
   if (raw === null || typeof raw !== 'object') return null;
   const s = raw as Partial<CancelState>;
   if (typeof s.attempts !== 'number') return { attempts: 1, nextAt: null, done: 'refused' };
-  return { attempts: s.attempts, nextAt: s.nextAt ?? null, done: s.done ?? null, ...(s.lastError ? { lastError: s.lastError } : {}) };
+  const lastError = s.lastError ? { lastError: s.lastError } : {};
+  return { attempts: s.attempts, nextAt: s.nextAt ?? null, done: s.done ?? null, ...lastError };
 }
 
 function isStale(o: OrderRecord, now: EpochMs, afterMs: number): boolean {
@@ -103,8 +104,9 @@ export async function runCancelStale(deps: CancelDeps): Promise<number> {
       // The exchange expires what is left at the close; reconcile records it.
       if (state) {
         deps.kv.set(key, { ...state, nextAt: null, done: 'session-over' }, now);
-        deps.orders.note?.(o.id, 'cancel-abandoned', { attempts: state.attempts, reason: 'session closed', lastError: state.lastError ?? null }, now);
-        deps.log.warn({ intentKey: o.intentKey, attempts: state.attempts }, 'cancel not achieved before the close: the exchange ends the order');
+        const details = { attempts: state.attempts, reason: 'session closed', lastError: state.lastError ?? null };
+        deps.orders.note?.(o.id, 'cancel-abandoned', details, now);
+        deps.log.warn({ intentKey: o.intentKey, attempts: state.attempts }, 'cancel not done before the close: the exchange ends the order');
       }
       continue;
     }
@@ -112,7 +114,8 @@ export async function runCancelStale(deps: CancelDeps): Promise<number> {
     try {
       const ack = await deps.broker.cancelOrder({ venueOrderId: o.venueOrderId, branch: o.branch });
       const at = deps.clock.now();
-      deps.kv.set(key, { attempts: attempt, nextAt: null, done: 'requested', cancelOrderId: ack.venueOrderId } satisfies CancelState, at);
+      const done: CancelState = { attempts: attempt, nextAt: null, done: 'requested', cancelOrderId: ack.venueOrderId };
+      deps.kv.set(key, done, at);
       deps.orders.note?.(o.id, 'cancel-requested', { cancelOrderId: ack.venueOrderId, afterMs: deps.afterMs, attempt }, at);
       deps.log.info({ intentKey: o.intentKey, venueOrderId: o.venueOrderId, attempt }, 'unfilled order cancelled by policy');
       sent++;

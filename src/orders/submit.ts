@@ -102,7 +102,8 @@ export async function runSubmitOrder(deps: SubmitDeps, intent: OrderIntent, deci
   } catch (err) {
     if (isAppError(err, 'ORDER_REJECTED') && err.details.retryable === true) {
       const code = rejectCodeOf(err.details, 'NOT_SENT');
-      const failed = orders.transition(order.id, ['submitting'], 'failed', { rejectCode: code, rejectMessage: err.message }, 'rejected-transient', { ...err.details, transient: true }, clock.now());
+      const failed = orders.transition(order.id, ['submitting'], 'failed', { rejectCode: code, rejectMessage: err.message },
+        'rejected-transient', { ...err.details, transient: true }, clock.now());
       log.warn({ intentKey: order.intentKey, code }, `order refused before reaching the exchange (transient, not placed): ${err.message}`);
       return { outcome: 'failed', order: failed ?? orders.byId(order.id) ?? submitting };
     }

@@ -62,7 +62,9 @@ export function entryRetryBackoffMs(failures: number): number {
  * Which attempt an evaluation that wants to enter may use. `baseKey` is the intent key of the
  * first attempt (signal `baseSignal`); `orders` are today's orders (any symbol, any origin).
  */
-export function nextEntryAttempt(input: { baseKey: string; baseSignal: string; orders: readonly OrderRecord[]; now: EpochMs }): EntryAttempt {
+export function nextEntryAttempt(input: {
+  baseKey: string; baseSignal: string; orders: readonly OrderRecord[]; now: EpochMs;
+}): EntryAttempt {
   const family = input.orders
     .filter((o) => o.origin === 'daemon')
     .map((o) => ({ o, n: attemptOf(input.baseKey, o.intentKey) }))
@@ -76,7 +78,10 @@ export function nextEntryAttempt(input: { baseKey: string; baseSignal: string; o
     return { ok: true, signal: attemptSignal(input.baseSignal, holder.n), attempt: holder.n };
   }
   if (latest.n >= MAX_ENTRY_ATTEMPTS) {
-    return { ok: false, reason: `${latest.n} attempts of today's entry were not placed: no more today`, context: { attempts: latest.n, max: MAX_ENTRY_ATTEMPTS } };
+    return {
+      ok: false, reason: `${latest.n} attempts of today's entry were not placed: no more today`,
+      context: { attempts: latest.n, max: MAX_ENTRY_ATTEMPTS },
+    };
   }
   const dueAt = latest.o.updatedAt + entryRetryBackoffMs(latest.n);
   if (input.now < dueAt) {

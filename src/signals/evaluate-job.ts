@@ -119,7 +119,8 @@ export async function runEvaluateEntry(deps: EvaluateDeps, input: { symbol: Stoc
   const attempt = nextEntryAttempt({ baseKey, baseSignal: 'entry', orders: deps.orders.forDate(today), now });
   if (!attempt.ok) {
     const retry: GuardVerdict = { guard: 'entry-retry', ok: false, reason: attempt.reason, context: attempt.context };
-    return { decisionId: decide(deps, { ...base, inputs, rule: signal.rule, guards: [...guards, retry], outcome: 'blocked', intentKey: null }), intent: null };
+    const decisionId = decide(deps, { ...base, inputs, rule: signal.rule, guards: [...guards, retry], outcome: 'blocked', intentKey: null });
+    return { decisionId, intent: null };
   }
   if (attempt.attempt > 1) inputs.attempt = { n: attempt.attempt, after: attempt.after };
   const intentKey = makeIntentKey({ strategy: STRATEGY_NAME, symbol, side: 'buy', date: today, signal: attempt.signal });
