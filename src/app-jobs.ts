@@ -93,7 +93,10 @@ export function createJobs(ctx: JobContext): Jobs {
     });
     const { account, ...counts } = summary;
     log.info({ job: 'reconcile', reason, ...counts, balance: { cash: account.cash, totalValue: account.totalValue, holdings: account.holdings.length } }, 'reconciled with the broker');
-    await runCancelStale({ orders: store.orders, broker: kis.broker, kv: store.risk, clock, log, afterMs: config.orders.cancelUnfilledAfterMinutes * 60_000 });
+    await runCancelStale({
+      orders: store.orders, broker: kis.broker, kv: store.risk, clock, calendar: ctx.calendar(), log,
+      afterMs: config.orders.cancelUnfilledAfterMinutes * 60_000,
+    });
     // Intents written but never sent (a crash between INSERT and 'submitting'): send them now if still fresh.
     for (const o of store.orders.withStatus(['pending'])) {
       if (o.origin === 'daemon') await submitLocked(o);

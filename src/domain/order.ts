@@ -14,7 +14,8 @@ import type { OrderType, Side, StockCode } from './types.js';
  *  expired     day order ended unfilled at the close (terminal)
  *  rejected    the broker refused it with a business error (terminal)
  *  unknown     POST outcome not proven either way; only reconciliation moves it on
- *  failed      proven never placed (not found at the broker after the grace window) (terminal)
+ *  failed      proven never placed: not found at the broker after the grace window, or refused
+ *              transiently before reaching the order system (EGW00201 …) (terminal)
  */
 export type OrderStatus =
   | 'pending'

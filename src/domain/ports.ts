@@ -38,10 +38,12 @@ export interface Broker {
   buyingPower(symbol: StockCode, type: OrderType, price: Krw, opts?: CallOptions): Promise<BuyingPower>;
   /**
    * Sends one order. Resolves with the venue's ack, or throws an AppError whose
-   * details.outcome is 'rejected' (definitive) or 'unknown' (may or may not have been placed).
-   * Never retried inside.
+   * details.outcome is 'rejected' (not placed) or 'unknown' (may or may not have been placed);
+   * a rejection with details.retryable true was transient (a gateway refusal, never sent) and
+   * may pass under a new attempt. Never retried inside.
    */
   placeOrder(req: OrderRequest): Promise<OrderAck>;
+  /** as placeOrder; a refusal because nothing is left to cancel carries details.nothingToCancel */
   cancelOrder(req: CancelRequest): Promise<OrderAck>;
   /** every order of `date` with its fill totals, oldest first */
   dailyOrders(date: TradingDate, opts?: CallOptions): Promise<VenueOrder[]>;

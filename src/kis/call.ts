@@ -2,7 +2,7 @@ import { AppError, isAppError } from '../domain/index.js';
 import type { KisEnv, Lane, Logger, RateBudget } from '../domain/index.js';
 import { ENDPOINTS, trIdFor } from './endpoints.js';
 import type { EndpointDef } from './endpoints.js';
-import { RATE_LIMIT_CODE, classify, isRetryableRejection, kisFailureOf } from './errors.js';
+import { RATE_LIMIT_CODE, classify, isNothingToCancel, isRetryableRejection, kisFailureOf } from './errors.js';
 import { backoffMs, sleep } from './retry.js';
 import type { RetryPolicy } from './retry.js';
 import { parseHashkey } from './schemas/auth.js';
@@ -122,6 +122,7 @@ function orderError(outcome: OrderOutcome, ep: EndpointDef, trId: string, err: u
   const msg = f?.kind === 'api' ? f.msg : undefined;
   const details: Record<string, unknown> = {
     outcome, trId, endpoint: ep.name, retryable: outcome === 'rejected' && (extra.notSent === true || isRetryableRejection(err)),
+    ...(outcome === 'rejected' && isNothingToCancel(err) ? { nothingToCancel: true } : {}),
     ...(msgCode === undefined ? {} : { msgCode }), ...(msg === undefined ? {} : { msg }),
     ...(f === null ? { cause: isAppError(err) ? err.code : 'UNKNOWN' } : { kind: f.kind }),
     ...(f?.kind === 'network' ? { errorCode: f.errorCode } : {}), ...(f?.kind === 'http' || f?.kind === 'invalid' ? { status: f.status } : {}),

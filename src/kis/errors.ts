@@ -24,6 +24,18 @@ export const RATE_LIMIT_CODE = 'EGW00201';
 export const TOKEN_THROTTLE_CODE = 'EGW00133';
 /** §5.1: gateway server/routing errors ("retry later"). */
 export const TRANSIENT_GATEWAY_CODES: ReadonlySet<string> = new Set(['EGW00001', 'EGW00002', 'EGW00203', 'EGW00300']);
+/**
+ * §5.2 (paper): "모의투자 장시작전 입니다" — the paper order system is not open yet. A business
+ * refusal, so no order exists; a moment later the same order is accepted.
+ */
+export const PAPER_BEFORE_OPEN_CODE = '40570000';
+/**
+ * Refusals of a cancel that mean there is nothing left to cancel: the order already filled,
+ * expired or was cancelled. Paper answers 40650000 "주문가능수량을 초과하였습니다" (§5.2, quantity
+ * exceeds the cancellable quantity); live has no documented code, APBK1192/APBK1193 are what the
+ * simulator sends (sim/messages.ts). Any other refusal is definitive too, just not known to mean this.
+ */
+export const NOTHING_TO_CANCEL_CODES: ReadonlySet<string> = new Set(['40650000', 'APBK1192', 'APBK1193']);
 
 /**
  * Codes that prove the connection never carried the request: DNS, refused, unreachable, connect
@@ -100,7 +112,8 @@ export function kisFailureOf(err: unknown): KisFailure | null {
  *
  * EGW00201 on an order POST is 'reject': §4 says the gateway refuses it before the order system
  * (believed, not documented), so the caller gets ORDER_REJECTED with details.retryable = true — the
- * daemon still reconciles against inquire-daily-ccld before it sends that intent again.
+ * daemon never sends that intent again; it ends the attempt 'failed' (not placed) and a later
+ * evaluation may decide a new attempt (orders/submit.ts, signals/entry-attempt.ts).
  * EGW00001/2/203/300 on an order are 'unknown': a generic gateway server error is no proof that
  * the order system did not see the order (§5.1 marks them ⚠), so only reconciliation decides.
  */
@@ -127,12 +140,28 @@ export function classify(err: unknown, opts: { isOrder: boolean }): Classificati
   }
 }
 
-/** For ORDER_REJECTED: may the same intent be tried again later (after reconciling)? */
+/**
+ * For ORDER_REJECTED: is the refusal transient — proven not to have placed anything, and likely
+ * to pass if the same order is tried a little later? A gateway refusal (EGW00201 rate limit,
+ * token codes, 429), a connection that never carried the request, and the paper "market not open
+ * yet" answer. The caller still tries again only under a new attempt, after proving no order
+ * exists for this one (DESIGN.md §2: an order is never sent twice). A business refusal (funds,
+ * price, quantity, symbol) is definitive: false.
+ */
 export function isRetryableRejection(err: unknown): boolean {
   const f = kisFailureOf(err);
   if (f === null) return false;
   if (f.kind === 'network') return !f.mayHaveBeenSent;
   if (f.kind === 'http') return f.status === 429;
-  if (f.kind === 'api') return f.msgCode === RATE_LIMIT_CODE || REAUTH_CODES.has(f.msgCode) || f.msgCode === TOKEN_THROTTLE_CODE;
+  if (f.kind === 'api') {
+    return f.msgCode === RATE_LIMIT_CODE || REAUTH_CODES.has(f.msgCode) || f.msgCode === TOKEN_THROTTLE_CODE
+      || f.msgCode === PAPER_BEFORE_OPEN_CODE;
+  }
   return false;
+}
+
+/** For a refused cancel: does the refusal say the order has nothing left to cancel? */
+export function isNothingToCancel(err: unknown): boolean {
+  const f = kisFailureOf(err);
+  return f?.kind === 'api' && NOTHING_TO_CANCEL_CODES.has(f.msgCode);
 }

@@ -9,5 +9,7 @@ export { runSubmitOrder } from './submit.js';
 export type { SubmitDeps, SubmitOutcome, SubmitResult } from './submit.js';
 export { runReconcile } from './reconcile-runner.js';
 export type { ReconcileDeps, ReconcileSummary } from './reconcile-runner.js';
-export { runCancelStale, cancelRequestedKey } from './cancel.js';
-export type { CancelDeps } from './cancel.js';
+export {
+  runCancelStale, cancelRequestedKey, classifyCancelFailure, afterCancelFailure, cancelBackoffMs, CANCEL_RETRY_BASE_MS, CANCEL_RETRY_MAX_MS,
+} from './cancel.js';
+export type { CancelDeps, CancelDone, CancelFailure, CancelState } from './cancel.js';

@@ -13,6 +13,16 @@ import { sellableQty } from './holdings.js';
  * A crash before 'submitting' leaves 'pending': nothing was sent, and the intent may be sent
  * later if still fresh. A crash after it leaves 'submitting': the POST may have gone out, so
  * only reconciliation decides; nothing ever moves an order back to 'pending' or 'submitting'.
+ *
+ * Rejections come in two kinds (kis/errors.ts isRetryableRejection, carried as details.retryable):
+ *  definitive  a business refusal (funds, price, quantity…): 'rejected', the decision is over.
+ *  transient   proven not placed and likely to pass later — a gateway refusal (EGW00201, token
+ *              codes), a request that never left (connection refused, hashkey/token/budget
+ *              failing before the POST), the paper "market not open yet" (40570000): 'failed',
+ *              i.e. proven never placed, with the broker's code as rejectCode and a
+ *              'rejected-transient' event. This attempt is never sent again; a later evaluation
+ *              may decide the entry again under a new attempt key (signals/entry-attempt.ts).
+ * An 'unknown' outcome is never retried here nor there: only reconciliation moves it on.
  */
 export interface SubmitDeps {
   orders: OrderRepo;
@@ -28,7 +38,8 @@ export interface SubmitDeps {
   afterSubmitting?: () => void;
 }
 
-export type SubmitOutcome = 'accepted' | 'rejected' | 'unknown' | 'duplicate';
+/** 'failed': a transient refusal proven not to have placed the order (see above) */
+export type SubmitOutcome = 'accepted' | 'rejected' | 'failed' | 'unknown' | 'duplicate';
 
 export interface SubmitResult {
   outcome: SubmitOutcome;
@@ -40,6 +51,14 @@ function refuse(deps: SubmitDeps, order: OrderRecord, code: string, message: str
   const next = deps.orders.transition(order.id, ['pending'], 'rejected', { rejectCode: code, rejectMessage: message }, 'refused', { code, message }, now);
   deps.log.warn({ intentKey: order.intentKey, code }, `order refused before sending: ${message}`);
   return { outcome: 'rejected', order: next ?? order };
+}
+
+function rejectCodeOf(details: Record<string, unknown>, fallback: string): string {
+  for (const k of ['msgCode', 'errorCode', 'cause'] as const) {
+    const v = details[k];
+    if (typeof v === 'string' && v !== '') return v;
+  }
+  return typeof details.status === 'number' ? `HTTP_${details.status}` : fallback;
 }
 
 /** `decidedAt` (default now) becomes the row's creation time: the age check measures from the decision. */
@@ -81,8 +100,15 @@ export async function runSubmitOrder(deps: SubmitDeps, intent: OrderIntent, deci
     log.info({ intentKey: order.intentKey, venueOrderId: ack.venueOrderId, symbol: order.symbol, side: order.side, qty }, 'order accepted');
     return { outcome: 'accepted', order: accepted ?? orders.byId(order.id) ?? submitting };
   } catch (err) {
-    if (isAppError(err, 'ORDER_REJECTED')) {
-      const msgCode = typeof err.details.msgCode === 'string' ? err.details.msgCode : 'REJECTED';
+    if (isAppError(err, 'ORDER_REJECTED') && err.details.retryable === true) {
+      const code = rejectCodeOf(err.details, 'NOT_SENT');
+      const failed = orders.transition(order.id, ['submitting'], 'failed', { rejectCode: code, rejectMessage: err.message },
+        'rejected-transient', { ...err.details, transient: true }, clock.now());
+      log.warn({ intentKey: order.intentKey, code }, `order refused before reaching the exchange (transient, not placed): ${err.message}`);
+      return { outcome: 'failed', order: failed ?? orders.byId(order.id) ?? submitting };
+    }
+    if (isAppError(err, 'ORDER_REJECTED') || (isAppError(err) && err.details.outcome === 'rejected')) {
+      const msgCode = rejectCodeOf(err.details, 'REJECTED');
       const rejected = orders.transition(order.id, ['submitting'], 'rejected', { rejectCode: msgCode, rejectMessage: err.message }, 'rejected', err.details, clock.now());
       log.warn({ intentKey: order.intentKey, msgCode }, `order rejected: ${err.message}`);
       return { outcome: 'rejected', order: rejected ?? orders.byId(order.id) ?? submitting };

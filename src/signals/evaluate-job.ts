@@ -7,6 +7,7 @@ import { sessionPhase, toSessionSeconds } from '../market/index.js';
 import type { TradingCalendar } from '../market/index.js';
 import type { RiskLimits } from './risk.js';
 import { checkEntry, checkExit } from './risk.js';
+import { countsAsOrderToday, nextEntryAttempt } from './entry-attempt.js';
 import { limitPriceFor } from './pricing.js';
 import { sizeEntry } from './sizing.js';
 import { evaluateEntry, evaluateExit, STRATEGY_NAME } from './strategy.js';
@@ -105,7 +106,7 @@ export async function runEvaluateEntry(deps: EvaluateDeps, input: { symbol: Stoc
     symbol, orderType: deps.entryType, phase: sessionPhase(now, deps.calendar), qty: sized.qty, price: priced.price,
     priceLimits: priced.limits, halted: deps.risk.get<Halt>(RISK_KEYS.halt),
     heldSymbols: deps.positions.list().map((p) => p.symbol), openOrderSymbols: open.map((o) => o.symbol),
-    ordersToday: deps.orders.forDate(today).filter((o) => o.origin === 'daemon' && o.status !== 'failed').length,
+    ordersToday: deps.orders.forDate(today).filter(countsAsOrderToday).length,
     dayStartEquity: (dayStart ?? equity) as Krw, dayPnl: (equity - (dayStart ?? equity)) as Krw,
     lastLosingExitAt: deps.risk.get<Partial<Record<StockCode, EpochMs>>>(RISK_KEYS.losingExits) ?? {},
     now, cash: power.cash, commission: ppm(deps.commissionPpm), limits: deps.limits,
@@ -116,8 +117,17 @@ export async function runEvaluateEntry(deps: EvaluateDeps, input: { symbol: Stoc
   if (!verdict.ok) {
     return { decisionId: decide(deps, { ...base, inputs, rule: signal.rule, guards, outcome: 'blocked', intentKey: null }), intent: null };
   }
-  // One entry per symbol and trading day: a re-run of the same evaluation can never buy twice.
-  const intentKey = makeIntentKey({ strategy: STRATEGY_NAME, symbol, side: 'buy', date: today, signal: 'entry' });
+  // One entry per symbol and trading day: a re-run of the same evaluation can never buy twice;
+  // an attempt proven never placed may be followed by the next one (entry-attempt.ts).
+  const baseKey = makeIntentKey({ strategy: STRATEGY_NAME, symbol, side: 'buy', date: today, signal: 'entry' });
+  const attempt = nextEntryAttempt({ baseKey, baseSignal: 'entry', orders: deps.orders.forDate(today), now });
+  if (!attempt.ok) {
+    const retry: GuardVerdict = { guard: 'entry-retry', ok: false, reason: attempt.reason, context: attempt.context };
+    const decisionId = decide(deps, { ...base, inputs, rule: signal.rule, guards: [...guards, retry], outcome: 'blocked', intentKey: null });
+    return { decisionId, intent: null };
+  }
+  if (attempt.attempt > 1) inputs.attempt = { n: attempt.attempt, after: attempt.after };
+  const intentKey = makeIntentKey({ strategy: STRATEGY_NAME, symbol, side: 'buy', date: today, signal: attempt.signal });
   const decisionId = decide(deps, { ...base, inputs, rule: signal.rule, guards, outcome: 'order', intentKey });
   return {
     decisionId,

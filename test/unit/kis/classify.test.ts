@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/domain/index.js';
-import { apiError, classify, httpError, invalidResponse, isRetryableRejection, networkError } from '../../../src/kis/errors.js';
+import { apiError, classify, httpError, invalidResponse, isNothingToCancel, isRetryableRejection, networkError } from '../../../src/kis/errors.js';
 
 const net = (code: string, stage: 'request' | 'body' = 'request') => networkError('price', 'FHKST01010100', Object.assign(new Error(code), { code }), stage);
 const api = (msgCode: string, status = 200) => apiError('orderBuy', 'TTTC0012U', status, msgCode, 'msg', '1');
@@ -35,6 +35,7 @@ describe('classify()', () => {
     ['EGW00300 GW routing', api('EGW00300', 500), 'retry', 'unknown'],
     ['APBK0952 insufficient funds', api('APBK0952'), 'reject', 'reject'],
     ['paper 40580000 market closed', api('40580000'), 'reject', 'reject'],
+    ['paper 40570000 market not open yet', api('40570000'), 'reject', 'reject'],
     ['EGW02006 not a paper TR', api('EGW02006', 500), 'reject', 'reject'],
     ['OAuth EGW00133 token throttle', oauth('EGW00133'), 'retry', 'reject'],
     ['OAuth EGW00103 bad app key', oauth('EGW00103'), 'reject', 'reject'],
@@ -70,5 +71,22 @@ describe('classify()', () => {
     expect(isRetryableRejection(net('ECONNREFUSED'))).toBe(true);
     expect(isRetryableRejection(api('APBK0952'))).toBe(false);
     expect(isRetryableRejection(api('40580000'))).toBe(false);
+  });
+
+  it('marks the paper "market not open yet" answer (40570000) as transient: nothing was placed, the open is near', () => {
+    expect(isRetryableRejection(api('40570000'))).toBe(true);
+    expect(isRetryableRejection(api('EGW00123', 500))).toBe(true);
+    expect(isRetryableRejection(httpError('orderBuy', 'TTTC0012U', 429))).toBe(true);
+    expect(isRetryableRejection(httpError('orderBuy', 'TTTC0012U', 500))).toBe(false);
+    expect(isRetryableRejection(net('ECONNRESET'))).toBe(false);
+  });
+
+  it('recognises a cancel refused because nothing is left to cancel', () => {
+    const cancel = (msgCode: string) => apiError('cancel', 'TTTC0013U', 200, msgCode, 'msg', '7');
+    expect(isNothingToCancel(cancel('APBK1192'))).toBe(true);
+    expect(isNothingToCancel(cancel('40650000'))).toBe(true);
+    expect(isNothingToCancel(cancel('APBK0919'))).toBe(false);
+    expect(isNothingToCancel(api('EGW00201', 500))).toBe(false);
+    expect(isNothingToCancel(httpError('cancel', 'TTTC0013U', 500))).toBe(false);
   });
 });
