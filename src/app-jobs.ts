@@ -3,7 +3,7 @@ import type { Clock, EpochMs, Halt, Logger, MarketData, OrderIntent } from './do
 import type { Config } from './config/index.js';
 import type { KisClient } from './kis/index.js';
 import type { FeeRates, TradingCalendar } from './market/index.js';
-import { runCancelStale, runReconcile, runSubmitOrder } from './orders/index.js';
+import { cancelOwnEntries, runCancelStale, runReconcile, runSubmitOrder } from './orders/index.js';
 import type { ReconcileSummary, SubmitResult } from './orders/index.js';
 import type { OrderJob, Producers, SignalJob } from './queues/index.js';
 import { runScan } from './scan/index.js';
@@ -116,6 +116,10 @@ export function createJobs(ctx: JobContext): Jobs {
       orders: store.orders, broker: kis.broker, clock, calendar: ctx.calendar(), log: log.child({ job: 'order' }),
       maxIntentAgeMs: config.orders.maxIntentAgeSeconds * 1000, requestReconcile: scheduleReconcile,
       ...(ctx.hooks.afterSubmitting ? { afterSubmitting: ctx.hooks.afterSubmitting } : {}),
+      // An exit first takes the daemon's own entry in the symbol off (issue 8 §3), under this mutex.
+      beforeSell: async (o) => {
+        await cancelOwnEntries({ orders: store.orders, broker: kis.broker, kv: store.risk, clock, log: log.child({ job: 'order' }) }, o.symbol, o.intentKey);
+      },
     }, intent, decidedAt);
   }
 

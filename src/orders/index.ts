@@ -9,3 +9,5 @@ export { runReconcile } from './reconcile-runner.js';
 export type { ReconcileDeps, ReconcileSummary } from './reconcile-runner.js';
 export { runCancelStale, cancelRequestedKey } from './cancel.js';
 export type { CancelDeps } from './cancel.js';
+export { cancelOwnEntries, EXIT_WITHDRAWN_CODE } from './exit-prep.js';
+export type { ExitPrepDeps, ExitPrepResult } from './exit-prep.js';

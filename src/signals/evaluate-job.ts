@@ -166,8 +166,12 @@ export async function runEvaluateExit(deps: EvaluateDeps, input: { symbol: Stock
   if (signal.action !== 'exit') {
     return { decisionId: decide(deps, { ...base, inputs, rule: signal.rule, guards: [], outcome: 'no-trade', intentKey: null }), intent: null };
   }
-  const open = deps.orders.withStatus(OPEN);
-  const verdict = checkExit({ symbol, orderType: deps.exitType, phase: sessionPhase(now, deps.calendar), openOrderSymbols: open.map((o) => o.symbol) });
+  // Only our own sell still open is a duplicate; our entry is cancelled by the order path first.
+  const openSells = deps.orders.withStatus(OPEN).filter((o) => o.origin === 'daemon' && o.side === 'sell');
+  const verdict = checkExit({
+    symbol, orderType: deps.exitType, phase: sessionPhase(now, deps.calendar), openSellSymbols: openSells.map((o) => o.symbol),
+    tradingHalted: quote.halted,
+  });
   if (!verdict.ok) {
     return { decisionId: decide(deps, { ...base, inputs, rule: signal.rule, guards: verdict.checks, outcome: 'blocked', intentKey: null }), intent: null };
   }
