@@ -109,4 +109,25 @@ describe('exits always go out', () => {
     await waitFor(() => (app.store.orders.byIntentKey(entryKey)?.status === 'cancelled' ? true : undefined), 30_000, 'the entry to be reconciled as cancelled');
     expect(app.store.positions.get(stockCode(symbol))?.qty ?? 0).toBe(0);
   }, 90_000);
+
+  it('a stop-loss goes out while the daily-bars fetch fails: an exit needs only the quote and the position', async () => {
+    const { app, h, producers } = await startApp({ hhmmss: '103001', faults: ['http-500:inquire-daily-itemchartprice:*'] });
+    const { symbol, askQty } = wideTickSymbol(h, 1);
+    const entryKey = `i.exits-test.${symbol}.buy.${DATE}.entry`;
+    // a market buy of what the ask offers fills at the ask, a tick above the last price
+    await producers.orders.add(entryKey, order({ intentKey: entryKey, symbol, side: 'buy', qty: askQty }));
+    await waitFor(() => (app.store.positions.get(stockCode(symbol))?.qty === askQty ? true : undefined), 30_000, 'the position');
+
+    await exitSignal(producers, symbol, app.clock.now());
+    const decision = await waitFor(() => exitDecisions(app, symbol)[0], 30_000, 'the exit decision');
+    expect(decision.rule).toBe('stop-loss');
+    expect(decision.outcome).toBe('order');
+    expect(decision.inputs.barsError).toEqual(expect.any(String));
+    const sell = await waitFor(() => {
+      const o = app.store.orders.byIntentKey(decision.intentKey ?? '');
+      return o?.status === 'filled' ? o : undefined;
+    }, 30_000, 'the stop-loss sell to fill');
+    expect(sell.filledQty).toBe(askQty);
+    expect(h.sim.faults.active().some((f) => f.kind === 'http-500')).toBe(true);
+  }, 90_000);
 });
