@@ -2,6 +2,7 @@ import { describeError, epochMs, krw, kstDateOf, RISK_KEYS, shares, stockCode, t
 import type { Clock, EpochMs, Halt, Logger, MarketData, OrderIntent } from './domain/index.js';
 import type { Config } from './config/index.js';
 import type { KisClient } from './kis/index.js';
+import { flattenAt } from './market/index.js';
 import type { FeeRates, TradingCalendar } from './market/index.js';
 import { cancelOwnEntries, runCancelStale, runReconcile, runSubmitOrder } from './orders/index.js';
 import type { ReconcileSummary, SubmitResult } from './orders/index.js';
@@ -74,6 +75,7 @@ export function createJobs(ctx: JobContext): Jobs {
       requireAboveMa: config.strategy.requireAboveMa, takeProfitBp: Math.round(config.strategy.takeProfitPct * 100),
       stopLossBp: Math.round(config.strategy.stopLossPct * 100), maxHoldDays: config.strategy.maxHoldDays,
     },
+    exitBeforeCloseMinutes: config.strategy.exitBeforeCloseMinutes,
     limits: {
       maxPositions: config.risk.maxPositions, maxOrdersPerDay: config.risk.maxOrdersPerDay,
       maxDailyLossBp: Math.round(config.risk.maxDailyLossPct * 100), cooldownMinutes: config.risk.reentryCooldownMinutes,
@@ -203,10 +205,17 @@ export function createJobs(ctx: JobContext): Jobs {
           await ctx.onPreOpen?.();
           await reconcile('pre-open');
           return;
-        case 'scan':
-          if (config.daemon.role === 'all') await scan(at);
+        case 'scan': {
+          // From the flatten time on no new entries: they would be sold again within the minute.
+          const flatten = flattenAt(kstDateOf(at), ctx.calendar(), config.strategy.exitBeforeCloseMinutes);
+          if (config.daemon.role === 'all' && (flatten === null || at < flatten)) await scan(at);
           return;
+        }
         case 'exits':
+          await enqueueExits(at);
+          return;
+        case 'flatten':
+          // The flatten time has come: every position is evaluated now, and sold as 'flatten-before-close'.
           await enqueueExits(at);
           return;
         case 'fills':

@@ -3,7 +3,7 @@ import type {
   AccountSnapshot, BarRepo, Broker, Clock, DailyBar, DecisionInput, DecisionRepo, EpochMs, FillRepo, GuardVerdict, Halt,
   KeyValueRepo, Krw, Logger, MarketData, OrderIntent, OrderRepo, OrderType, PositionRepo, Quote, StockCode, TradingDate,
 } from '../domain/index.js';
-import { sessionPhase, toSessionSeconds } from '../market/index.js';
+import { flattenAt, sessionPhase, toSessionSeconds } from '../market/index.js';
 import type { TradingCalendar } from '../market/index.js';
 import type { RiskLimits } from './risk.js';
 import { checkEntry, checkExit } from './risk.js';
@@ -31,6 +31,8 @@ export interface EvaluateDeps {
   log: Logger;
   configHash: string;
   strategy: StrategyParams;
+  /** strategy.exitBeforeCloseMinutes: from this long before the closing auction every position is sold; 0 never */
+  exitBeforeCloseMinutes?: number;
   limits: RiskLimits;
   maxPositionBp: number;
   commissionPpm: number;
@@ -173,12 +175,14 @@ export async function runEvaluateExit(deps: EvaluateDeps, input: { symbol: Stock
   const { bars, error: barsError } = await exitBars(deps, symbol, today);
   const opened = openedDate(deps, symbol, today);
   const held = tradingDaysBetween(deps.calendar, opened, today);
+  const flatten = flattenAt(today, deps.calendar, deps.exitBeforeCloseMinutes ?? 0);
   const signal = evaluateExit({
-    position: { symbol, qty: position.qty, avgPrice: position.avgPrice, openedDate: opened }, quote, bars, today, tradingDaysHeld: held, params: deps.strategy,
+    position: { symbol, qty: position.qty, avgPrice: position.avgPrice, openedDate: opened }, quote, bars, today, tradingDaysHeld: held,
+    params: deps.strategy, flattenDue: flatten !== null && now >= flatten,
   });
   const base = { at: now, tradingDate: today, symbol, kind: 'exit' as const };
   const inputs: Record<string, unknown> = {
-    quote: quoteInputs(quote), values: signal.values, position, openedDate: opened, tradingDaysHeld: held,
+    quote: quoteInputs(quote), values: signal.values, position, openedDate: opened, tradingDaysHeld: held, flattenAt: flatten,
     ...(barsError === null ? {} : { barsError }),
   };
   if (signal.action !== 'exit') {

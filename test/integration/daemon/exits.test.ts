@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { createApp } from '../../../src/app.js';
 import type { App } from '../../../src/app.js';
 import { loadConfig } from '../../../src/config/index.js';
-import { silentLogger, stockCode, tradingDate } from '../../../src/domain/index.js';
+import { kstInstant, silentLogger, stockCode, tradingDate } from '../../../src/domain/index.js';
 import type { StockCode } from '../../../src/domain/index.js';
 import { createProducers } from '../../../src/queues/index.js';
 import type { OrderJob, Producers } from '../../../src/queues/index.js';
 import { SIM_DEFAULT_CREDENTIALS } from '../../../src/sim/index.js';
-import { daemonEnv, ROOT, startSharedSim, waitFor } from '../../helpers/daemon.js';
+import { daemonEnv, readRows, ROOT, startSharedSim, waitFor } from '../../helpers/daemon.js';
 import type { DaemonEnv, SimHarness } from '../../helpers/daemon.js';
 
 /**
@@ -130,4 +130,37 @@ describe('exits always go out', () => {
     expect(sell.filledQty).toBe(askQty);
     expect(h.sim.faults.active().some((f) => f.kind === 'http-500')).toBe(true);
   }, 90_000);
+
+  it('flattens every position exitBeforeCloseMinutes before the closing auction, and buys nothing after', async () => {
+    // 15 minutes before the 15:20 closing auction is 15:05:00, 30 s after the start
+    const { app, h, d, producers } = await startApp({
+      hhmmss: '150430', env: { KIS_TRADER__STRATEGY__STOP_LOSS_PCT: '3', KIS_TRADER__STRATEGY__EXIT_BEFORE_CLOSE_MINUTES: '15' },
+    });
+    const flattenAt = kstInstant(DATE, '150500');
+    const symbols = h.sim.market.symbols().slice(10, 12).map((s) => s.code);
+    for (const symbol of symbols) {
+      const key = `i.exits-test.${symbol}.buy.${DATE}.entry`;
+      await producers.orders.add(key, order({ intentKey: key, symbol, side: 'buy', qty: 3 }));
+    }
+    await waitFor(() => (symbols.every((s) => app.store.positions.get(stockCode(s))?.qty === 3) ? true : undefined), 30_000, 'the positions');
+    expect(app.clock.now()).toBeLessThan(flattenAt);
+
+    for (const symbol of symbols) {
+      const sell = await waitFor(() => app.store.orders.forDate(DATE)
+        .find((o) => o.symbol === symbol && o.side === 'sell' && o.status === 'filled'), 60_000, `the flatten sell of ${symbol}`);
+      expect(sell.filledQty).toBe(3);
+      const decision = exitDecisions(app, symbol).find((d) => d.intentKey === sell.intentKey);
+      expect(decision?.rule).toBe('flatten-before-close');
+      expect(decision?.at).toBeGreaterThanOrEqual(flattenAt);
+      expect(h.sim.exchange.holdings(ACCOUNT).find((x) => x.symbol === symbol)?.qty ?? 0).toBe(0);
+    }
+    expect(app.clock.now()).toBeLessThan(kstInstant(DATE, '152000'));
+    // no exit of these positions was decided before the flatten time
+    expect(symbols.flatMap((s) => exitDecisions(app, s)).filter((d) => d.at < flattenAt && d.outcome === 'order')).toEqual([]);
+    // The 15:05 scan slot passed without a scan (the one at the start did run): no entry to sell again.
+    await waitFor(() => (app.clock.now() >= flattenAt + 15_000 ? true : undefined), 30_000, 'the 15:05 scan slot to pass');
+    const scans = readRows<{ at: number }>(d.dbPath, 'SELECT at FROM scan_snapshots');
+    expect(scans.filter((r) => r.at < flattenAt).length).toBeGreaterThan(0);
+    expect(scans.filter((r) => r.at >= flattenAt)).toEqual([]);
+  }, 120_000);
 });

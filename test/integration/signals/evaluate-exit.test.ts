@@ -117,4 +117,28 @@ describe('runEvaluateExit', () => {
     const decision = store.decisions.forDate(DATE).find((d) => d.id === result?.decisionId);
     expect(failed(decision?.guards ?? [])).toEqual(['exit-working']);
   });
+
+  it('flattens every position from N minutes before the closing auction on, whatever the entry guards say', async () => {
+    const before = setup({ hhmmss: '150459', price: 70_500, exitBeforeCloseMinutes: 15 });
+    working(before.store, { symbol: A, side: 'buy', qty: 10, filled: 10, price: 70_000 });
+    expect((await runEvaluateExit(before.deps, { symbol: A }))?.intent).toBeNull();
+
+    const { store, deps } = setup({ hhmmss: '150500', price: 70_500, exitBeforeCloseMinutes: 15 });
+    working(store, { symbol: A, side: 'buy', qty: 10, filled: 10, price: 70_000 });
+    store.risk.set(RISK_KEYS.halt, { reason: 'daily loss', details: {}, at: at('140000') }, at('140000'));
+    const result = await runEvaluateExit(deps, { symbol: A });
+    expect(result?.intent).toMatchObject({ symbol: A, side: 'sell', qty: 10 });
+    const decision = store.decisions.forDate(DATE).find((d) => d.id === result?.decisionId);
+    expect(decision?.rule).toBe('flatten-before-close');
+    expect(decision?.outcome).toBe('order');
+    expect(decision?.inputs.flattenAt).toBe(at('150500'));
+  });
+
+  it('keeps positions overnight with exitBeforeCloseMinutes 0', async () => {
+    const { store, deps } = setup({ hhmmss: '151900', price: 70_500, exitBeforeCloseMinutes: 0 });
+    working(store, { symbol: A, side: 'buy', qty: 10, filled: 10, price: 70_000 });
+    const result = await runEvaluateExit(deps, { symbol: A });
+    expect(result?.intent).toBeNull();
+    expect(store.decisions.forDate(DATE).find((d) => d.id === result?.decisionId)?.rule).toBe('hold');
+  });
 });
