@@ -170,6 +170,15 @@ export function createJobs(ctx: JobContext): Jobs {
     }
   };
 
+  /** Under the submit/reconcile mutex, like every other broker write (exit-prep.ts). */
+  const cancelEntriesBeforeClose = (): Promise<void> => serial(async () => {
+    if (!ctx.ownsAccount()) return;
+    const symbols = new Set(store.orders.withStatus(['pending', 'accepted', 'partial'])
+      .filter((o) => o.origin === 'daemon' && o.side === 'buy').map((o) => o.symbol));
+    const deps = { orders: store.orders, broker: kis.broker, kv: store.risk, clock, log: log.child({ job: 'flatten' }) };
+    for (const symbol of symbols) await cancelOwnEntries(deps, symbol, 'flatten-before-close');
+  });
+
   const afterClose = async (at: EpochMs): Promise<void> => {
     const date = kstDateOf(at);
     const summary = await reconcile('after close');
@@ -215,8 +224,10 @@ export function createJobs(ctx: JobContext): Jobs {
           await enqueueExits(at);
           return;
         case 'flatten':
-          // The flatten time has come: every position is evaluated now, and sold as 'flatten-before-close'.
+          // The flatten time has come: every position is evaluated now, and sold as 'flatten-before-close';
+          // an entry of ours still working would only open a position after it, so it is cancelled.
           await enqueueExits(at);
+          await cancelEntriesBeforeClose();
           return;
         case 'fills':
           if (store.orders.withStatus(['submitting', 'accepted', 'partial', 'unknown']).length > 0) await reconcile('fill poll');

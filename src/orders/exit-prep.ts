@@ -46,20 +46,21 @@ function alreadyRequested(deps: ExitPrepDeps, o: OrderRecord): boolean {
   return prior !== null && typeof prior.cancelOrderId === 'string';
 }
 
-export async function cancelOwnEntries(deps: ExitPrepDeps, symbol: StockCode, exitIntentKey: string): Promise<ExitPrepResult> {
+/** `exitFor` names what the entries make way for in the order history: the exit's intent key, or the flatten. */
+export async function cancelOwnEntries(deps: ExitPrepDeps, symbol: StockCode, exitFor: string): Promise<ExitPrepResult> {
   const { orders, broker, kv, clock, log } = deps;
   const result: ExitPrepResult = { cancelled: [], withdrawn: [], left: [] };
   const own = orders.withStatus(OWN_OPEN_BUY).filter((o) => o.symbol === symbol && o.side === 'buy' && o.origin === 'daemon');
   for (const o of own) {
     if (o.status === 'pending') {
       const done = orders.transition(o.id, ['pending'], 'rejected',
-        { rejectCode: EXIT_WITHDRAWN_CODE, rejectMessage: `withdrawn for the exit ${exitIntentKey}` },
-        'refused', { code: EXIT_WITHDRAWN_CODE, exitIntentKey }, clock.now());
+        { rejectCode: EXIT_WITHDRAWN_CODE, rejectMessage: `withdrawn for ${exitFor}` },
+        'refused', { code: EXIT_WITHDRAWN_CODE, exitFor }, clock.now());
       if (done) result.withdrawn.push(o.intentKey);
       continue;
     }
     if ((o.status !== 'accepted' && o.status !== 'partial') || !o.venueOrderId || !o.branch) {
-      log.warn({ intentKey: o.intentKey, status: o.status, exitIntentKey }, 'entry outcome not known yet: cannot cancel it, selling what is held');
+      log.warn({ intentKey: o.intentKey, status: o.status, exitFor }, 'entry outcome not known yet: cannot cancel it, selling what is held');
       result.left.push(o.intentKey);
       continue;
     }
@@ -68,12 +69,12 @@ export async function cancelOwnEntries(deps: ExitPrepDeps, symbol: StockCode, ex
     try {
       const ack = await broker.cancelOrder({ venueOrderId: o.venueOrderId, branch: o.branch });
       kv.set(cancelRequestedKey(o.id), { at: now, cancelOrderId: ack.venueOrderId }, now);
-      orders.note?.(o.id, 'cancel-requested', { cancelOrderId: ack.venueOrderId, exitIntentKey }, now);
-      log.info({ intentKey: o.intentKey, venueOrderId: o.venueOrderId, exitIntentKey }, 'entry cancelled before the exit');
+      orders.note?.(o.id, 'cancel-requested', { cancelOrderId: ack.venueOrderId, exitFor }, now);
+      log.info({ intentKey: o.intentKey, venueOrderId: o.venueOrderId, exitFor }, 'entry cancelled before the exit');
       result.cancelled.push(o.venueOrderId);
     } catch (err) {
       kv.set(cancelRequestedKey(o.id), { at: now, error: describeError(err) }, now);
-      log.warn({ intentKey: o.intentKey, exitIntentKey, err: describeError(err) }, 'entry cancel before the exit refused: selling anyway');
+      log.warn({ intentKey: o.intentKey, exitFor, err: describeError(err) }, 'entry cancel before the exit refused: selling anyway');
       result.left.push(o.intentKey);
     }
   }

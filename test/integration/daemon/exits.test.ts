@@ -142,7 +142,13 @@ describe('exits always go out', () => {
       const key = `i.exits-test.${symbol}.buy.${DATE}.entry`;
       await producers.orders.add(key, order({ intentKey: key, symbol, side: 'buy', qty: 3 }));
     }
+    // and an entry that has not filled at all: a buy resting ten ticks under the market
+    const resting = h.sim.market.symbols()[12]!.code;
+    const low = h.sim.market.book(resting).bids.at(-1)!.price;
+    const restingKey = `i.exits-test.${resting}.buy.${DATE}.entry`;
+    await producers.orders.add(restingKey, order({ intentKey: restingKey, symbol: resting, side: 'buy', type: 'limit', price: low, qty: 3 }));
     await waitFor(() => (symbols.every((s) => app.store.positions.get(stockCode(s))?.qty === 3) ? true : undefined), 30_000, 'the positions');
+    await waitFor(() => (app.store.orders.byIntentKey(restingKey)?.status === 'accepted' ? true : undefined), 30_000, 'the resting buy');
     expect(app.clock.now()).toBeLessThan(flattenAt);
 
     for (const symbol of symbols) {
@@ -154,6 +160,9 @@ describe('exits always go out', () => {
       expect(decision?.at).toBeGreaterThanOrEqual(flattenAt);
       expect(h.sim.exchange.holdings(ACCOUNT).find((x) => x.symbol === symbol)?.qty ?? 0).toBe(0);
     }
+    // the resting entry is cancelled at the flatten time, so it cannot open a position after it
+    await waitFor(() => (h.sim.exchange.orders(ACCOUNT, DATE).find((o) => o.symbol === resting && o.kind === 'new')?.status === 'cancelled'
+      ? true : undefined), 30_000, 'the resting entry to be cancelled');
     expect(app.clock.now()).toBeLessThan(kstInstant(DATE, '152000'));
     // no exit of these positions was decided before the flatten time
     expect(symbols.flatMap((s) => exitDecisions(app, s)).filter((d) => d.at < flattenAt && d.outcome === 'order')).toEqual([]);
