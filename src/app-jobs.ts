@@ -120,7 +120,8 @@ export function createJobs(ctx: JobContext): Jobs {
       ...(ctx.hooks.afterSubmitting ? { afterSubmitting: ctx.hooks.afterSubmitting } : {}),
       // An exit first takes the daemon's own entry in the symbol off (issue 8 §3), under this mutex.
       beforeSell: async (o) => {
-        await cancelOwnEntries({ orders: store.orders, broker: kis.broker, kv: store.risk, clock, log: log.child({ job: 'order' }) }, o.symbol, o.intentKey);
+        const deps = { orders: store.orders, broker: kis.broker, kv: store.risk, clock, log: log.child({ job: 'order' }) };
+        await cancelOwnEntries(deps, o.symbol, o.intentKey);
       },
     }, intent, decidedAt);
   }

@@ -47,7 +47,9 @@ export function scheduleTable(cfg: ScheduleConfig): Entry[] {
     { job: 'scan', everyMs: cfg.scanEveryMinutes * 60_000, phases: ['regular'] },
     { job: 'exits', everyMs: cfg.exitCheckEveryMinutes * 60_000, phases: ['regular', 'closing-auction'] },
     // Once at the flatten time, whatever the exit cadence; the exit checks after it flatten too.
-    ...(flattenMinutes > 0 ? [{ job: 'flatten' as const, beforeClosingAuctionMinutes: flattenMinutes, phases: ['regular', 'closing-auction'] as const }] : []),
+    ...(flattenMinutes > 0
+      ? [{ job: 'flatten' as const, beforeClosingAuctionMinutes: flattenMinutes, phases: ['regular', 'closing-auction'] as const }]
+      : []),
     { job: 'fills', everyMs: cfg.fillPollSeconds * 1000, phases: [...TRADING, 'post-close'] },
     { job: 'reconcile', everyMs: cfg.reconcileEveryMinutes * 60_000, phases: [...TRADING, 'post-close'] },
     { job: 'after-close', atSecondOfDay: parseClockTime(cfg.afterCloseAt), phases: ['closed', 'post-close', 'after-hours'] },

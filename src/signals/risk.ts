@@ -156,8 +156,8 @@ export function checkEntry(ctx: EntryRiskContext): RiskVerdict {
 }
 
 /**
- * Exits are blocked only by what makes an order impossible or a duplicate. Never by halts or the
- * daily-loss breaker: the Ouroboros breaker ran before protective sells and swallowed stop-losses.
+ * Exits are blocked only by what makes an order impossible or a duplicate. Never by entry halts or
+ * the daily-loss breaker: the Ouroboros breaker ran before protective sells and swallowed stop-losses.
  * Never by another order in the symbol either (issue 8 §3): the daemon's own entry is cancelled
  * before the sell goes out, an external order is not ours to wait for; only our own sell already
  * working makes a second one a duplicate. A halted symbol rejects every order (REFERENCE §6.1
