@@ -2,8 +2,9 @@ import { describeError, epochMs, krw, kstDateOf, RISK_KEYS, shares, stockCode, t
 import type { Clock, EpochMs, Halt, Logger, MarketData, OrderIntent } from './domain/index.js';
 import type { Config } from './config/index.js';
 import type { KisClient } from './kis/index.js';
+import { flattenAt } from './market/index.js';
 import type { FeeRates, TradingCalendar } from './market/index.js';
-import { runCancelStale, runReconcile, runSubmitOrder } from './orders/index.js';
+import { cancelOwnEntries, runCancelStale, runReconcile, runSubmitOrder } from './orders/index.js';
 import type { ReconcileSummary, SubmitResult } from './orders/index.js';
 import type { OrderJob, Producers, SignalJob } from './queues/index.js';
 import { runScan } from './scan/index.js';
@@ -74,6 +75,7 @@ export function createJobs(ctx: JobContext): Jobs {
       requireAboveMa: config.strategy.requireAboveMa, takeProfitBp: Math.round(config.strategy.takeProfitPct * 100),
       stopLossBp: Math.round(config.strategy.stopLossPct * 100), maxHoldDays: config.strategy.maxHoldDays,
     },
+    exitBeforeCloseMinutes: config.strategy.exitBeforeCloseMinutes,
     limits: {
       maxPositions: config.risk.maxPositions, maxOrdersPerDay: config.risk.maxOrdersPerDay,
       maxDailyLossBp: Math.round(config.risk.maxDailyLossPct * 100), cooldownMinutes: config.risk.reentryCooldownMinutes,
@@ -120,6 +122,11 @@ export function createJobs(ctx: JobContext): Jobs {
       orders: store.orders, broker: kis.broker, clock, calendar: ctx.calendar(), log: log.child({ job: 'order' }),
       maxIntentAgeMs: config.orders.maxIntentAgeSeconds * 1000, requestReconcile: scheduleReconcile,
       ...(ctx.hooks.afterSubmitting ? { afterSubmitting: ctx.hooks.afterSubmitting } : {}),
+      // An exit first takes the daemon's own entry in the symbol off (issue 8 §3), under this mutex.
+      beforeSell: async (o) => {
+        const deps = { orders: store.orders, broker: kis.broker, kv: store.risk, clock, log: log.child({ job: 'order' }) };
+        await cancelOwnEntries(deps, o.symbol, o.intentKey);
+      },
     }, intent, decidedAt);
   }
 
@@ -168,6 +175,15 @@ export function createJobs(ctx: JobContext): Jobs {
     }
   };
 
+  /** Under the submit/reconcile mutex, like every other broker write (exit-prep.ts). */
+  const cancelEntriesBeforeClose = (): Promise<void> => serial(async () => {
+    if (!ctx.ownsAccount()) return;
+    const symbols = new Set(store.orders.withStatus(['pending', 'accepted', 'partial'])
+      .filter((o) => o.origin === 'daemon' && o.side === 'buy').map((o) => o.symbol));
+    const deps = { orders: store.orders, broker: kis.broker, kv: store.risk, clock, log: log.child({ job: 'flatten' }) };
+    for (const symbol of symbols) await cancelOwnEntries(deps, symbol, 'flatten-before-close');
+  });
+
   const afterClose = async (at: EpochMs): Promise<void> => {
     const date = kstDateOf(at);
     const summary = await reconcile('after close');
@@ -203,11 +219,20 @@ export function createJobs(ctx: JobContext): Jobs {
           await ctx.onPreOpen?.();
           await reconcile('pre-open');
           return;
-        case 'scan':
-          if (config.daemon.role === 'all') await scan(at);
+        case 'scan': {
+          // From the flatten time on no new entries: they would be sold again within the minute.
+          const flatten = flattenAt(kstDateOf(at), ctx.calendar(), config.strategy.exitBeforeCloseMinutes);
+          if (config.daemon.role === 'all' && (flatten === null || at < flatten)) await scan(at);
           return;
+        }
         case 'exits':
           await enqueueExits(at);
+          return;
+        case 'flatten':
+          // The flatten time has come: every position is evaluated now, and sold as 'flatten-before-close';
+          // an entry of ours still working would only open a position after it, so it is cancelled.
+          await enqueueExits(at);
+          await cancelEntriesBeforeClose();
           return;
         case 'fills':
           if (store.orders.withStatus(['submitting', 'accepted', 'partial', 'unknown']).length > 0) await reconcile('fill poll');

@@ -305,7 +305,10 @@ export function createApp(opts: AppOptions): App {
     if (config.daemon.role === 'all') workers.push(createOrderWorker(redis, prefix, (j, id) => jobs!.processOrder(j, id), log));
     for (const w of workers) w.run();
 
-    scheduler = createScheduler({ config: config.schedule, calendar: () => calendar, clock, log, run: (job, t) => jobs!.runScheduled(job, t) });
+    scheduler = createScheduler({
+      config: { ...config.schedule, exitBeforeCloseMinutes: config.strategy.exitBeforeCloseMinutes },
+      calendar: () => calendar, clock, log, run: (job, t) => jobs!.runScheduled(job, t),
+    });
     scheduler.start();
     // The current slot's scan now, not at the next boundary: a daemon started mid-session trades at once.
     void jobs.runScheduled('scan', clock.now()).catch((err: unknown) => log.error({ err: describeError(err) }, 'first scan failed'));

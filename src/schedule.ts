@@ -1,7 +1,7 @@
 import { Cron } from 'croner';
 import { DAY_MS, epochMs, kstInstant, kstParts, parseClockTime } from './domain/index.js';
 import type { Clock, EpochMs, Logger } from './domain/index.js';
-import { sessionPhase } from './market/index.js';
+import { flattenAt, sessionPhase } from './market/index.js';
 import type { SessionPhase, TradingCalendar } from './market/index.js';
 
 /**
@@ -14,7 +14,7 @@ import type { SessionPhase, TradingCalendar } from './market/index.js';
  * (croner semantics, STACK.md §1.7). Each periodic job runs at most once per slot, and
  * `protect` keeps a slow run from overlapping the next tick.
  */
-export type JobName = 'pre-open' | 'scan' | 'exits' | 'fills' | 'reconcile' | 'after-close';
+export type JobName = 'pre-open' | 'scan' | 'exits' | 'flatten' | 'fills' | 'reconcile' | 'after-close';
 
 export interface ScheduleConfig {
   scanEveryMinutes: number;
@@ -24,6 +24,8 @@ export interface ScheduleConfig {
   /** 'HH:MM' KST */
   preOpenAt: string;
   afterCloseAt: string;
+  /** strategy.exitBeforeCloseMinutes: flatten this long before the closing auction; 0 (default) never */
+  exitBeforeCloseMinutes?: number;
 }
 
 interface Entry {
@@ -31,16 +33,23 @@ interface Entry {
   /** periodic: slot length in ms; daily: the time of day in seconds */
   everyMs?: number;
   atSecondOfDay?: number;
+  /** daily, this long before the day's closing auction (market/session.ts flattenAt: special sessions move it) */
+  beforeClosingAuctionMinutes?: number;
   phases: readonly SessionPhase[];
 }
 
 const TRADING: readonly SessionPhase[] = ['opening-auction', 'regular', 'closing-auction'];
 
 export function scheduleTable(cfg: ScheduleConfig): Entry[] {
+  const flattenMinutes = cfg.exitBeforeCloseMinutes ?? 0;
   return [
     { job: 'pre-open', atSecondOfDay: parseClockTime(cfg.preOpenAt), phases: ['closed', 'pre-market', 'opening-auction', 'regular'] },
     { job: 'scan', everyMs: cfg.scanEveryMinutes * 60_000, phases: ['regular'] },
     { job: 'exits', everyMs: cfg.exitCheckEveryMinutes * 60_000, phases: ['regular', 'closing-auction'] },
+    // Once at the flatten time, whatever the exit cadence; the exit checks after it flatten too.
+    ...(flattenMinutes > 0
+      ? [{ job: 'flatten' as const, beforeClosingAuctionMinutes: flattenMinutes, phases: ['regular', 'closing-auction'] as const }]
+      : []),
     { job: 'fills', everyMs: cfg.fillPollSeconds * 1000, phases: [...TRADING, 'post-close'] },
     { job: 'reconcile', everyMs: cfg.reconcileEveryMinutes * 60_000, phases: [...TRADING, 'post-close'] },
     { job: 'after-close', atSecondOfDay: parseClockTime(cfg.afterCloseAt), phases: ['closed', 'post-close', 'after-hours'] },
@@ -60,10 +69,12 @@ export function dueJobs(prev: EpochMs, now: EpochMs, table: readonly Entry[], ca
     if (e.everyMs !== undefined) {
       const newDay = kstParts(prev).date !== kstParts(now).date;
       if (newDay || slot(prev, e.everyMs) !== slot(now, e.everyMs)) due.push(e.job);
-    } else if (e.atSecondOfDay !== undefined) {
-      const at = kstInstant(kstParts(now).date) + e.atSecondOfDay * 1000;
+    } else {
+      const at = e.atSecondOfDay !== undefined
+        ? kstInstant(kstParts(now).date) + e.atSecondOfDay * 1000
+        : e.beforeClosingAuctionMinutes !== undefined ? flattenAt(kstParts(now).date, calendar, e.beforeClosingAuctionMinutes) : null;
       // Crossed the time of day within this tick; a gap longer than a day never replays it.
-      if (prev < at && at <= now && now - prev < DAY_MS) due.push(e.job);
+      if (at !== null && prev < at && at <= now && now - prev < DAY_MS) due.push(e.job);
     }
   }
   return due;

@@ -30,7 +30,10 @@ export const strategySchema = z.strictObject({
   takeProfitPct: percent(5, 0.1, 100),
   stopLossPct: percent(3, 0.1, 30),
   maxHoldDays: z.int().min(1).max(60).default(5),
-  /** sell everything this many minutes before the close; 0 keeps positions overnight */
+  /**
+   * sell every position from this many minutes before the closing auction starts, and scan for
+   * no new entries after that; 0 keeps positions overnight
+   */
   exitBeforeCloseMinutes: minutes(0, 0, 60),
 });
 

@@ -8,7 +8,7 @@ export { parseCalendarData } from './calendar-data.js';
 export type { CalendarData, Holiday, SpecialSession } from './calendar-data.js';
 export { createCalendar } from './calendar.js';
 export type { TradingCalendar } from './calendar.js';
-export { sessionPhase, sessionBounds, isOrderTypeAllowed } from './session.js';
+export { sessionPhase, sessionBounds, isOrderTypeAllowed, flattenAt } from './session.js';
 export type { SessionPhase, SessionBounds } from './session.js';
 export {
   DEFAULT_TAX_TABLE, DEFAULT_COMMISSION_PPM, DEFAULT_FEE_RATES, DEFAULT_SECURITY, SETTLEMENT_DAYS, commissionFor, sellTaxFor,

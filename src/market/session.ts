@@ -71,3 +71,14 @@ export function isOrderTypeAllowed(phase: SessionPhase, type: OrderType): boolea
       return phase === 'opening-auction' || phase === 'regular' || phase === 'closing-auction';
   }
 }
+
+/**
+ * When positions are flattened on trading day `d` (strategy.exitBeforeCloseMinutes): `minutes`
+ * before the closing auction starts, so the exits trade in continuous trading rather than
+ * depending on one auction price. Null when `minutes` is 0 (positions are kept overnight) or `d`
+ * is not a trading day.
+ */
+export function flattenAt(d: TradingDate, calendar: TradingCalendar, minutes: number): EpochMs | null {
+  if (minutes <= 0 || !calendar.isTradingDay(d)) return null;
+  return epochMs(sessionBounds(d, calendar).closingAuctionStart - minutes * 60_000);
+}

@@ -78,10 +78,14 @@ export function afterCancelFailure(prev: CancelState | null, failure: CancelFail
 }
 
 /** State written before this policy existed ({at, cancelOrderId} or {at, error}) counts as done. */
-function stateOf(raw: unknown): CancelState | null {
+export function cancelStateOf(raw: unknown): CancelState | null {
   if (raw === null || typeof raw !== 'object') return null;
-  const s = raw as Partial<CancelState>;
-  if (typeof s.attempts !== 'number') return { attempts: 1, nextAt: null, done: 'refused' };
+  const s = raw as Partial<CancelState> & { error?: string };
+  if (typeof s.attempts !== 'number') {
+    return typeof s.cancelOrderId === 'string'
+      ? { attempts: 1, nextAt: null, done: 'requested', cancelOrderId: s.cancelOrderId }
+      : { attempts: 1, nextAt: null, done: 'refused', ...(s.error ? { lastError: s.error } : {}) };
+  }
   const lastError = s.lastError ? { lastError: s.lastError } : {};
   return { attempts: s.attempts, nextAt: s.nextAt ?? null, done: s.done ?? null, ...lastError };
 }
@@ -97,7 +101,7 @@ export async function runCancelStale(deps: CancelDeps): Promise<number> {
   for (const o of deps.orders.withStatus(['accepted', 'partial'])) {
     if (!isStale(o, now, deps.afterMs) || !o.venueOrderId || !o.branch) continue;
     const key = cancelRequestedKey(o.id);
-    const state = stateOf(deps.kv.get(key));
+    const state = cancelStateOf(deps.kv.get(key));
     if (state?.done) continue;
     if (state?.nextAt !== undefined && state.nextAt !== null && now < state.nextAt) continue;
     if (!deps.calendar.isTradingDay(o.tradingDate) || now >= sessionBounds(o.tradingDate, deps.calendar).close) {

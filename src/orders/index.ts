@@ -13,3 +13,5 @@ export {
   runCancelStale, cancelRequestedKey, classifyCancelFailure, afterCancelFailure, cancelBackoffMs, CANCEL_RETRY_BASE_MS, CANCEL_RETRY_MAX_MS,
 } from './cancel.js';
 export type { CancelDeps, CancelDone, CancelFailure, CancelState } from './cancel.js';
+export { cancelOwnEntries, EXIT_WITHDRAWN_CODE } from './exit-prep.js';
+export type { ExitPrepDeps, ExitPrepResult } from './exit-prep.js';

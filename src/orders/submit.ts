@@ -36,6 +36,11 @@ export interface SubmitDeps {
   requestReconcile: (reason: string) => void;
   /** runs right after 'submitting' is committed, before the POST: the crash tests' kill point */
   afterSubmitting?: () => void;
+  /**
+   * runs before a sell that passed the local checks reads the balance: the exit's preparation
+   * (exit-prep.ts cancels the daemon's own entry in the symbol). Must not throw.
+   */
+  beforeSell?: (order: OrderRecord) => Promise<void>;
 }
 
 /** 'failed': a transient refusal proven not to have placed the order (see above) */
@@ -81,6 +86,7 @@ export async function runSubmitOrder(deps: SubmitDeps, intent: OrderIntent, deci
 
   let qty = order.qty;
   if (order.side === 'sell') {
+    await deps.beforeSell?.(order);
     // Sell what the broker says is sellable, never what our own rows assume (Ouroboros bug #10).
     const balance = await broker.balance({ lane: 'order' });
     qty = sellableQty(order.qty, balance.holdings.find((h) => h.symbol === order.symbol));

@@ -3,7 +3,7 @@ import type {
   AccountSnapshot, BarRepo, Broker, Clock, DailyBar, DecisionInput, DecisionRepo, EpochMs, FillRepo, GuardVerdict, Halt,
   KeyValueRepo, Krw, Logger, MarketData, OrderIntent, OrderRepo, OrderType, PositionRepo, Quote, StockCode, TradingDate,
 } from '../domain/index.js';
-import { sessionPhase, toSessionSeconds } from '../market/index.js';
+import { flattenAt, sessionPhase, toSessionSeconds } from '../market/index.js';
 import type { TradingCalendar } from '../market/index.js';
 import type { RiskLimits } from './risk.js';
 import { checkEntry, checkExit } from './risk.js';
@@ -32,6 +32,8 @@ export interface EvaluateDeps {
   log: Logger;
   configHash: string;
   strategy: StrategyParams;
+  /** strategy.exitBeforeCloseMinutes: from this long before the closing auction every position is sold; 0 never */
+  exitBeforeCloseMinutes?: number;
   limits: RiskLimits;
   maxPositionBp: number;
   commissionPpm: number;
@@ -162,26 +164,50 @@ function tradingDaysBetween(calendar: TradingCalendar, from: TradingDate, to: Tr
   return n;
 }
 
+/**
+ * Bars only add indicator values to the exit's decision row: a failed fetch (KIS down, rate
+ * limited) must not stop a stop-loss (issue 8 §3), so the exit goes on with the cached bars.
+ */
+async function exitBars(deps: EvaluateDeps, symbol: StockCode, today: TradingDate): Promise<{ bars: DailyBar[]; error: string | null }> {
+  try {
+    return { bars: await barsFor(deps, symbol, today), error: null };
+  } catch (err) {
+    const error = err instanceof Error ? err.message : String(err);
+    deps.log.warn({ symbol, err: error }, 'daily bars unavailable: evaluating the exit on the quote and the cached bars');
+    const want = Math.max(deps.strategy.lookbackDays, 14) + BAR_MARGIN;
+    return { bars: deps.bars.range(symbol, want, deps.calendar.previousTradingDay(today)), error };
+  }
+}
+
 export async function runEvaluateExit(deps: EvaluateDeps, input: { symbol: StockCode }): Promise<EvaluateResult | null> {
   const { symbol } = input;
   const position = deps.positions.get(symbol);
   if (!position || position.qty <= 0) return null;
   const now = deps.clock.now();
   const today = kstDateOf(now);
-  const bars = await barsFor(deps, symbol, today);
   const quote = await deps.market.quote(symbol, { lane: 'signal' });
+  const { bars, error: barsError } = await exitBars(deps, symbol, today);
   const opened = openedDate(deps, symbol, today);
   const held = tradingDaysBetween(deps.calendar, opened, today);
+  const flatten = flattenAt(today, deps.calendar, deps.exitBeforeCloseMinutes ?? 0);
   const signal = evaluateExit({
-    position: { symbol, qty: position.qty, avgPrice: position.avgPrice, openedDate: opened }, quote, bars, today, tradingDaysHeld: held, params: deps.strategy,
+    position: { symbol, qty: position.qty, avgPrice: position.avgPrice, openedDate: opened }, quote, bars, today, tradingDaysHeld: held,
+    params: deps.strategy, flattenDue: flatten !== null && now >= flatten,
   });
   const base = { at: now, tradingDate: today, symbol, kind: 'exit' as const };
-  const inputs: Record<string, unknown> = { quote: quoteInputs(quote), values: signal.values, position, openedDate: opened, tradingDaysHeld: held };
+  const inputs: Record<string, unknown> = {
+    quote: quoteInputs(quote), values: signal.values, position, openedDate: opened, tradingDaysHeld: held, flattenAt: flatten,
+    ...(barsError === null ? {} : { barsError }),
+  };
   if (signal.action !== 'exit') {
     return { decisionId: decide(deps, { ...base, inputs, rule: signal.rule, guards: [], outcome: 'no-trade', intentKey: null }), intent: null };
   }
-  const open = deps.orders.withStatus(OPEN);
-  const verdict = checkExit({ symbol, orderType: deps.exitType, phase: sessionPhase(now, deps.calendar), openOrderSymbols: open.map((o) => o.symbol) });
+  // Only our own sell still open is a duplicate; our entry is cancelled by the order path first.
+  const openSells = deps.orders.withStatus(OPEN).filter((o) => o.origin === 'daemon' && o.side === 'sell');
+  const verdict = checkExit({
+    symbol, orderType: deps.exitType, phase: sessionPhase(now, deps.calendar), openSellSymbols: openSells.map((o) => o.symbol),
+    tradingHalted: quote.halted,
+  });
   if (!verdict.ok) {
     return { decisionId: decide(deps, { ...base, inputs, rule: signal.rule, guards: verdict.checks, outcome: 'blocked', intentKey: null }), intent: null };
   }

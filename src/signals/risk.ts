@@ -60,12 +60,19 @@ export interface EntryRiskContext {
   limits: RiskLimits;
 }
 
-/** Exits only need these; an EntryRiskContext can be passed as is. */
+/** What an exit is checked against: only what makes its order impossible or a duplicate. */
 export interface ExitRiskContext {
   symbol: StockCode;
   orderType: OrderType;
   phase: SessionPhase;
-  openOrderSymbols: readonly StockCode[];
+  /**
+   * symbols with a working SELL of the daemon's own: the exit already out. Its own working buys
+   * are cancelled by the order path before the sell (orders/exit-prep.ts), and orders adopted as
+   * external are not the daemon's to wait for, so neither is listed here.
+   */
+  openSellSymbols: readonly StockCode[];
+  /** the symbol's trading is halted (Quote.halted): an order would only be rejected */
+  tradingHalted: boolean;
 }
 
 function guard(name: string, ok: boolean, reason: string, context: Record<string, unknown>): GuardResult {
@@ -76,12 +83,12 @@ function verdict(checks: GuardResult[]): RiskVerdict {
   return { ok: checks.every((c) => c.ok), checks };
 }
 
-function sessionGuard(ctx: ExitRiskContext): GuardResult {
+function sessionGuard(ctx: Pick<EntryRiskContext, 'phase' | 'orderType'>): GuardResult {
   return guard('session', isOrderTypeAllowed(ctx.phase, ctx.orderType), `${ctx.orderType} orders are not accepted in phase ${ctx.phase}`,
     { phase: ctx.phase, orderType: ctx.orderType });
 }
 
-function openOrderGuard(ctx: ExitRiskContext): GuardResult {
+function openOrderGuard(ctx: Pick<EntryRiskContext, 'symbol' | 'openOrderSymbols'>): GuardResult {
   // One working order per symbol: a second order would race the first for cash or shares.
   return guard('open-order', !ctx.openOrderSymbols.includes(ctx.symbol), 'an order for this symbol is still working',
     { symbol: ctx.symbol, openOrderSymbols: [...ctx.openOrderSymbols] });
@@ -149,9 +156,18 @@ export function checkEntry(ctx: EntryRiskContext): RiskVerdict {
 }
 
 /**
- * Exits are blocked only by what makes an order impossible or a duplicate. Never by halts or the
- * daily-loss breaker: the Ouroboros breaker ran before protective sells and swallowed stop-losses.
+ * Exits are blocked only by what makes an order impossible or a duplicate. Never by entry halts or
+ * the daily-loss breaker: the Ouroboros breaker ran before protective sells and swallowed stop-losses.
+ * Never by another order in the symbol either (issue 8 §3): the daemon's own entry is cancelled
+ * before the sell goes out, an external order is not ours to wait for; only our own sell already
+ * working makes a second one a duplicate. A halted symbol rejects every order (REFERENCE §6.1
+ * temp_stop_yn): the exit waits for the halt to lift instead of being rejected every minute.
  */
 export function checkExit(ctx: ExitRiskContext): RiskVerdict {
-  return verdict([sessionGuard(ctx), openOrderGuard(ctx)]);
+  return verdict([
+    sessionGuard(ctx),
+    guard('trading-halted', !ctx.tradingHalted, 'trading in the symbol is halted', { symbol: ctx.symbol }),
+    guard('exit-working', !ctx.openSellSymbols.includes(ctx.symbol), 'a sell of ours for this symbol is still working',
+      { symbol: ctx.symbol, openSellSymbols: [...ctx.openSellSymbols] }),
+  ]);
 }

@@ -73,9 +73,11 @@ export interface ExitInput {
   today: TradingDate;
   tradingDaysHeld: number;
   params: StrategyParams;
+  /** the flatten time of the day has come (strategy.exitBeforeCloseMinutes, market/session.ts flattenAt) */
+  flattenDue?: boolean;
 }
 
-export type ExitRule = 'take-profit' | 'stop-loss' | 'max-hold' | 'hold' | 'no-price';
+export type ExitRule = 'take-profit' | 'stop-loss' | 'max-hold' | 'flatten-before-close' | 'hold' | 'no-price';
 
 export interface ExitSignal {
   action: 'exit' | 'hold';
@@ -177,7 +179,8 @@ export function evaluateEntry(input: EntryInput): EntrySignal {
 
 /**
  * The exit rules: stop-loss first (a position can only be in one of the two states, but a
- * misconfigured pair must still cut the loss), then take-profit, then the holding-time limit.
+ * misconfigured pair must still cut the loss), then take-profit, then the holding-time limit,
+ * then the flatten before the close (named last so a stop-loss is still recorded as one).
  * The return is the gross price return vs the average price; fees and tax are the P&L report's
  * concern, not the trigger's.
  */
@@ -201,6 +204,7 @@ export function evaluateExit(input: ExitInput): ExitSignal {
     stopLossBp: stopBp,
     tradingDaysHeld: input.tradingDaysHeld,
     maxHoldDays: params.maxHoldDays,
+    flattenDue: input.flattenDue ?? false,
     halted: quote.halted,
     ...indicatorValues(bars),
     barsAvailable: bars.length,
@@ -213,5 +217,6 @@ export function evaluateExit(input: ExitInput): ExitSignal {
   if (pnl !== null && pnl <= -stopBp) return decide('stop-loss');
   if (pnl !== null && pnl >= params.takeProfitBp) return decide('take-profit');
   if (input.tradingDaysHeld >= params.maxHoldDays) return decide('max-hold');
+  if (input.flattenDue === true) return decide('flatten-before-close');
   return decide('hold');
 }

@@ -36,3 +36,30 @@ describe('dueJobs', () => {
     expect(dueJobs(t('100000'), t('100000'), table, calendar)).toEqual([]);
   });
 });
+
+describe('dueJobs: the flatten before the close', () => {
+  const flat = scheduleTable({
+    scanEveryMinutes: 5, exitCheckEveryMinutes: 5, reconcileEveryMinutes: 5, fillPollSeconds: 10, preOpenAt: '08:40', afterCloseAt: '15:45',
+    exitBeforeCloseMinutes: 15,
+  });
+  it('is due once, N minutes before the closing auction starts (15:20)', () => {
+    expect(dueJobs(t('150459'), t('150500'), flat, calendar)).toContain('flatten');
+    expect(dueJobs(t('150500'), t('150501'), flat, calendar)).not.toContain('flatten');
+    expect(dueJobs(t('150300'), t('150400'), flat, calendar)).not.toContain('flatten');
+    // a tick that jumps over the time still runs it
+    expect(dueJobs(t('150230'), t('150730'), flat, calendar)).toContain('flatten');
+  });
+  it('follows a special session: on CSAT day the closing auction starts at 16:20', () => {
+    const csat = tradingDate('20261119');
+    expect(dueJobs(t('150459', csat), t('150500', csat), flat, calendar)).not.toContain('flatten');
+    expect(dueJobs(t('160459', csat), t('160500', csat), flat, calendar)).toContain('flatten');
+  });
+  it('is not in the table with 0 (the default): positions are kept overnight', () => {
+    expect(table.map((e) => e.job)).not.toContain('flatten');
+    expect(dueJobs(t('150459'), t('150500'), table, calendar)).not.toContain('flatten');
+  });
+  it('is not due on a holiday', () => {
+    const holiday = tradingDate('20261225');
+    expect(dueJobs(t('150459', holiday), t('150500', holiday), flat, calendar)).toEqual([]);
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { epochMs, krw, ppm, shares, stockCode } from '../../../src/domain/index.js';
 import { checkEntry, checkExit } from '../../../src/signals/index.js';
-import type { EntryRiskContext } from '../../../src/signals/index.js';
+import type { EntryRiskContext, ExitRiskContext } from '../../../src/signals/index.js';
 
 const A = stockCode('000010');
 const B = stockCode('000020');
@@ -126,25 +126,36 @@ describe('checkEntry', () => {
 });
 
 describe('checkExit', () => {
+  const exit = (over: Partial<ExitRiskContext> = {}): ExitRiskContext =>
+    ({ symbol: A, orderType: 'market', phase: 'regular', openSellSymbols: [], tradingHalted: false, ...over });
+
   it('is not blocked by a halt, the daily-loss breaker, a cooldown or missing cash', () => {
-    const v = checkExit(ctx({
-      halted: { reason: 'breaker' },
-      dayPnl: krw(-5_000_000),
-      lastLosingExitAt: { [A]: epochMs(NOW - MIN) },
-      cash: krw(0),
-      ordersToday: 99,
-      heldSymbols: [A],
-    }));
+    // everything an entry is checked against, failing, and the exit still goes
+    const entry = ctx({
+      halted: { reason: 'breaker' }, dayPnl: krw(-5_000_000), lastLosingExitAt: { [A]: epochMs(NOW - MIN) }, cash: krw(0),
+      ordersToday: 99, heldSymbols: [A],
+    });
+    expect(checkEntry(entry).ok).toBe(false);
+    const v = checkExit(exit({ symbol: entry.symbol, orderType: entry.orderType, phase: entry.phase }));
     expect(v.ok).toBe(true);
-    expect(v.checks.map((c) => c.guard)).toEqual(['session', 'open-order']);
+    expect(v.checks.map((c) => c.guard)).toEqual(['session', 'trading-halted', 'exit-working']);
   });
 
-  it.each([
-    { guard: 'session', over: { phase: 'after-hours' as const } },
-    { guard: 'open-order', over: { openOrderSymbols: [A] } },
+  it('is not blocked by another order working in the symbol: only our own sell there is a duplicate', () => {
+    // An entry of ours still working in A (cancelled by the order path) or an external order there is
+    // not in openSellSymbols; a sell of ours in another symbol does not matter either.
+    expect(checkExit(exit({ openSellSymbols: [B, C] })).ok).toBe(true);
+  });
+
+  it.each<{ guard: string; over: Partial<ExitRiskContext> }>([
+    { guard: 'session', over: { phase: 'after-hours' } },
+    { guard: 'session', over: { phase: 'closed' } },
+    { guard: 'trading-halted', over: { tradingHalted: true } },
+    { guard: 'exit-working', over: { openSellSymbols: [A] } },
   ])('is blocked by $guard', ({ guard, over }) => {
-    const v = checkExit({ symbol: A, orderType: 'limit', phase: 'regular', openOrderSymbols: [], ...over });
+    const v = checkExit(exit(over));
     expect(v.ok).toBe(false);
     expect(v.checks.filter((c) => !c.ok).map((c) => c.guard)).toEqual([guard]);
+    expect(v.checks.find((c) => !c.ok)?.reason).toEqual(expect.any(String));
   });
 });

@@ -16,7 +16,7 @@ const params: StrategyParams = {
   maxHoldDays: 5,
 };
 
-function exit(price: number, opts: { days?: number; avg?: number; p?: Partial<StrategyParams> } = {}) {
+function exit(price: number, opts: { days?: number; avg?: number; p?: Partial<StrategyParams>; flattenDue?: boolean } = {}) {
   return evaluateExit({
     position: { symbol: SYM, qty: shares(10), avgPrice: krw(opts.avg ?? 10_000), openedDate: tradingDate('20260309') },
     quote: quote({ price: price as Krw }),
@@ -24,6 +24,7 @@ function exit(price: number, opts: { days?: number; avg?: number; p?: Partial<St
     today: TODAY,
     tradingDaysHeld: opts.days ?? 2,
     params: { ...params, ...opts.p },
+    ...(opts.flattenDue === undefined ? {} : { flattenDue: opts.flattenDue }),
   });
 }
 
@@ -53,5 +54,22 @@ describe('evaluateExit: every rule', () => {
   it('reports the return it acted on, and none without a price', () => {
     expect(exit(9_700).values).toMatchObject({ pnlBp: -300, price: 9_700, avgPrice: 10_000, stopLossBp: 300, tradingDaysHeld: 2 });
     expect(exit(0).values.pnlBp).toBeNull();
+  });
+});
+
+describe('evaluateExit: the flatten before the close (strategy.exitBeforeCloseMinutes)', () => {
+  it('sells a position that no other rule would sell once the flatten time has come', () => {
+    expect(exit(10_100, { flattenDue: true }).rule).toBe('flatten-before-close');
+    expect(exit(10_100, { flattenDue: true }).action).toBe('exit');
+    expect(exit(10_100, { flattenDue: true }).values.flattenDue).toBe(true);
+    expect(exit(10_100, { flattenDue: false }).rule).toBe('hold');
+  });
+  it('leaves the name of a stop-loss, take-profit or holding limit that fires at the same time', () => {
+    expect(exit(9_000, { flattenDue: true }).rule).toBe('stop-loss');
+    expect(exit(10_600, { flattenDue: true }).rule).toBe('take-profit');
+    expect(exit(10_100, { flattenDue: true, days: 5 }).rule).toBe('max-hold');
+  });
+  it('does not act without a price', () => {
+    expect(exit(0, { flattenDue: true }).rule).toBe('no-price');
   });
 });

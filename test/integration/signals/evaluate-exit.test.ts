@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { epochMs, kstInstant, krw, makeFillKey, RISK_KEYS, shares, silentLogger, stockCode, tradingDate } from '../../../src/domain/index.js';
+import type { Broker, EpochMs, MarketData, OrderRecord, Quote, Side, StockCode } from '../../../src/domain/index.js';
+import { runEvaluateExit } from '../../../src/signals/index.js';
+import type { EvaluateDeps } from '../../../src/signals/index.js';
+import type { Store } from '../../../src/store/index.js';
+import { repoCalendar } from '../../helpers/daemon.js';
+import { createTempStore } from '../../helpers/temp-store.js';
+
+/**
+ * runEvaluateExit on a real SQLite trade log, with the quote given by a stand-in MarketData:
+ * the simulator has no halted names (issue 8 §6 adds them), and the time of day must be exact.
+ */
+const DATE = tradingDate('20260312');
+const A = stockCode('005930');
+const calendar = repoCalendar();
+const at = (hhmmss: string): EpochMs => epochMs(kstInstant(DATE, hhmmss));
+
+function quote(symbol: StockCode, price: number, t: EpochMs, halted = false): Quote {
+  return {
+    symbol, price: krw(price), open: krw(70_000), high: krw(72_000), low: krw(68_000), basePrice: krw(70_000),
+    upperLimit: krw(91_000), lowerLimit: krw(49_000), tick: krw(100), volume: shares(1_000_000), tradedValue: krw(70_000_000_000),
+    changeBp: 0, halted, at: t,
+  };
+}
+
+const unused = (what: string) => () => Promise.reject(new Error(`${what} is not used by an exit evaluation`));
+
+function setup(opts: { hhmmss: string; price: number; halted?: boolean; exitBeforeCloseMinutes?: number }) {
+  const t = createTempStore();
+  t.clock.set(at(opts.hhmmss));
+  const store = t.store;
+  const market: MarketData = {
+    quote: (s) => Promise.resolve(quote(s, opts.price, t.clock.now(), opts.halted ?? false)),
+    dailyBars: () => Promise.resolve([]),
+    orderBook: unused('orderBook'), ranking: unused('ranking'), holidays: unused('holidays'),
+  };
+  const broker: Broker = {
+    balance: unused('balance'), buyingPower: unused('buyingPower'), placeOrder: unused('placeOrder'), cancelOrder: unused('cancelOrder'),
+    dailyOrders: unused('dailyOrders'), openOrders: unused('openOrders'), sellable: unused('sellable'),
+  } as Broker;
+  const deps: EvaluateDeps = {
+    market, broker, bars: store.bars, decisions: store.decisions, positions: store.positions, orders: store.orders, fills: store.fills,
+    risk: store.risk, calendar, clock: t.clock, log: silentLogger, configHash: 'cfg',
+    strategy: {
+      lookbackDays: 20, minChangeBp: 200, maxChangeBp: 1500, minVolumeRatioPct: 200, requireAboveMa: true,
+      takeProfitBp: 500, stopLossBp: 300, maxHoldDays: 5,
+    },
+    ...(opts.exitBeforeCloseMinutes === undefined ? {} : { exitBeforeCloseMinutes: opts.exitBeforeCloseMinutes }),
+    limits: { maxPositions: 5, maxOrdersPerDay: 20, maxDailyLossBp: 300, cooldownMinutes: 120, maxOrderValue: krw(5_000_000), minCashReserve: krw(0) },
+    maxPositionBp: 1000, commissionPpm: 141, entryType: 'limit', exitType: 'market', limitOffsetTicks: 1,
+  };
+  return { store, deps };
+}
+
+let seq = 0;
+/** an order of ours (or adopted as external) working at the broker, with `filled` of it filled */
+function working(store: Store, o: { symbol: StockCode; side: Side; qty: number; filled: number; price: number; external?: boolean }): OrderRecord {
+  seq += 1;
+  const key = `i.test.${o.symbol}.${o.side}.${seq}`;
+  const venueOrderId = String(seq).padStart(10, '0');
+  const intent = {
+    intentKey: key, symbol: o.symbol, side: o.side, type: 'limit' as const, qty: shares(o.qty), price: krw(o.price),
+    tradingDate: DATE, decisionId: null, configHash: 'cfg', reason: 'test',
+  };
+  const row = o.external === true
+    ? store.orders.insertExternal({
+      venueOrderId, branch: '06010', symbol: o.symbol, side: o.side, type: 'limit', qty: shares(o.qty), price: krw(o.price), tradingDate: DATE,
+      status: 'accepted',
+    }, at('090000'))
+    : store.orders.transition(store.orders.insertIntent(intent, at('090000')).order.id, ['pending'], 'accepted',
+      { venueOrderId, branch: '06010' }, 'accepted', {}, at('090000'))!;
+  if (o.filled > 0) {
+    store.fills.record({
+      fillKey: makeFillKey(DATE, venueOrderId, o.filled), orderId: row.id, symbol: o.symbol, side: o.side, qty: shares(o.filled),
+      price: krw(o.price), value: krw(o.filled * o.price), commission: krw(0), tax: krw(0), tradingDate: DATE, at: at('090001'),
+    });
+    const status = o.filled === o.qty ? 'filled' : 'partial';
+    return store.orders.transition(row.id, ['accepted'], status, { filledQty: shares(o.filled) }, 'fill', {}, at('090001'))!;
+  }
+  return row;
+}
+
+const failed = (guards: { guard: string; ok: boolean }[]) => guards.filter((g) => !g.ok).map((g) => g.guard);
+
+describe('runEvaluateExit', () => {
+  it('does not send a stop-loss into a halted symbol, and records why', async () => {
+    const { store, deps } = setup({ hhmmss: '100000', price: 60_000, halted: true });
+    working(store, { symbol: A, side: 'buy', qty: 10, filled: 10, price: 70_000 });
+    const result = await runEvaluateExit(deps, { symbol: A });
+    expect(result?.intent).toBeNull();
+    const decision = store.decisions.forDate(DATE).find((d) => d.id === result?.decisionId);
+    expect(decision?.rule).toBe('stop-loss');
+    expect(decision?.outcome).toBe('blocked');
+    expect(failed(decision?.guards ?? [])).toEqual(['trading-halted']);
+  });
+
+  it('is not blocked by our own entry still working, an external order or an entry halt', async () => {
+    const { store, deps } = setup({ hhmmss: '100000', price: 60_000 });
+    // our entry, 4 of 10 filled and the rest working; someone else's sell in the same name
+    working(store, { symbol: A, side: 'buy', qty: 10, filled: 4, price: 70_000 });
+    working(store, { symbol: A, side: 'sell', qty: 3, filled: 0, price: 75_000, external: true });
+    store.risk.set(RISK_KEYS.halt, { reason: 'operator', details: {}, at: at('093000') }, at('093000'));
+    const result = await runEvaluateExit(deps, { symbol: A });
+    expect(result?.intent).toMatchObject({ symbol: A, side: 'sell', type: 'market', qty: 4 });
+    const decision = store.decisions.forDate(DATE).find((d) => d.id === result?.decisionId);
+    expect(decision?.outcome).toBe('order');
+    expect(failed(decision?.guards ?? [])).toEqual([]);
+  });
+
+  it('is blocked only by a sell of our own already working in the symbol', async () => {
+    const { store, deps } = setup({ hhmmss: '100000', price: 60_000 });
+    working(store, { symbol: A, side: 'buy', qty: 10, filled: 10, price: 70_000 });
+    working(store, { symbol: A, side: 'sell', qty: 10, filled: 0, price: 60_000 });
+    const result = await runEvaluateExit(deps, { symbol: A });
+    expect(result?.intent).toBeNull();
+    const decision = store.decisions.forDate(DATE).find((d) => d.id === result?.decisionId);
+    expect(failed(decision?.guards ?? [])).toEqual(['exit-working']);
+  });
+
+  it('flattens every position from N minutes before the closing auction on, whatever the entry guards say', async () => {
+    const before = setup({ hhmmss: '150459', price: 70_500, exitBeforeCloseMinutes: 15 });
+    working(before.store, { symbol: A, side: 'buy', qty: 10, filled: 10, price: 70_000 });
+    expect((await runEvaluateExit(before.deps, { symbol: A }))?.intent).toBeNull();
+
+    const { store, deps } = setup({ hhmmss: '150500', price: 70_500, exitBeforeCloseMinutes: 15 });
+    working(store, { symbol: A, side: 'buy', qty: 10, filled: 10, price: 70_000 });
+    store.risk.set(RISK_KEYS.halt, { reason: 'daily loss', details: {}, at: at('140000') }, at('140000'));
+    const result = await runEvaluateExit(deps, { symbol: A });
+    expect(result?.intent).toMatchObject({ symbol: A, side: 'sell', qty: 10 });
+    const decision = store.decisions.forDate(DATE).find((d) => d.id === result?.decisionId);
+    expect(decision?.rule).toBe('flatten-before-close');
+    expect(decision?.outcome).toBe('order');
+    expect(decision?.inputs.flattenAt).toBe(at('150500'));
+  });
+
+  it('keeps positions overnight with exitBeforeCloseMinutes 0', async () => {
+    const { store, deps } = setup({ hhmmss: '151900', price: 70_500, exitBeforeCloseMinutes: 0 });
+    working(store, { symbol: A, side: 'buy', qty: 10, filled: 10, price: 70_000 });
+    const result = await runEvaluateExit(deps, { symbol: A });
+    expect(result?.intent).toBeNull();
+    expect(store.decisions.forDate(DATE).find((d) => d.id === result?.decisionId)?.rule).toBe('hold');
+  });
+});
