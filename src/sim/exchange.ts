@@ -172,12 +172,17 @@ export class SimExchange implements ExchangeState {
       const from = this.advancedTo < b.open ? 0 : Math.floor((this.advancedTo - b.open) / 60_000) + 1;
       const to = now < b.open ? -1 : Math.min(steps - 1, Math.floor((now - b.open) / 60_000));
       for (let k = from; k <= to; k++) {
-        for (const symbol of this.workingSymbols(date)) this.apply({ kind: 'tick', tick: market.minuteTick(symbol, date, k) });
+        for (const symbol of this.workingSymbols(date)) {
+          // nothing trades in a suspended stock (거래정지): its orders wait, and expire at the close
+          if (market.symbol(symbol)?.designations.includes('halted')) continue;
+          this.apply({ kind: 'tick', tick: market.minuteTick(symbol, date, k) });
+        }
       }
       if (now >= b.close) {
         for (const symbol of this.workingSymbols(date)) {
           const auction = market.closingAuction(symbol, date);
-          this.apply({ kind: 'close', symbol: symbol as StockCode, at: auction.at, price: auction.price, volume: auction.volume });
+          const halted = market.symbol(symbol)?.designations.includes('halted') === true;
+          this.apply({ kind: 'close', symbol: symbol as StockCode, at: auction.at, price: auction.price, volume: halted ? 0 : auction.volume });
         }
       }
     }
