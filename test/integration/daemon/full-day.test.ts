@@ -56,6 +56,13 @@ describe('a full day in sim time', () => {
       expect(['filled', 'cancelled', 'expired', 'rejected']).toContain(o.status);
     }
     expect(placed.some((o) => o.status === 'filled')).toBe(true);
+    // No buy in a kind the scan must never buy (issue 8 §4): ETFs, ETNs, SPACs, preferred shares, and
+    // stocks the exchange marks halted, warned, administrative, overheated or in liquidation trading.
+    const never = (code: string) => {
+      const s = h.sim.market.symbol(code)!;
+      return s.product !== 'stock' || s.designations.some((x) => x !== 'unfaithful-disclosure' && x !== 'vi');
+    };
+    expect(simOrders.filter((o) => o.side === 'buy' && never(o.symbol)).map((o) => `${o.symbol} ${o.name}`)).toEqual([]);
     // Every cancel at the broker was requested by the daemon, for one of its own orders.
     for (const c of cancels) expect(placed.map((o) => o.venue_order_id)).toContain(c.orgnOdno);
   }, 150_000);
