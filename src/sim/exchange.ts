@@ -173,16 +173,17 @@ export class SimExchange implements ExchangeState {
       const to = now < b.open ? -1 : Math.min(steps - 1, Math.floor((now - b.open) / 60_000));
       for (let k = from; k <= to; k++) {
         for (const symbol of this.workingSymbols(date)) {
-          // nothing trades in a suspended stock (거래정지): its orders wait, and expire at the close
-          if (market.symbol(symbol)?.designations.includes('halted')) continue;
+          // nothing trades in a halted stock (listings.ts): its orders wait, unmatched
+          if (market.halted(symbol, epochMs(b.open + k * 60_000))) continue;
           this.apply({ kind: 'tick', tick: market.minuteTick(symbol, date, k) });
         }
       }
       if (now >= b.close) {
         for (const symbol of this.workingSymbols(date)) {
           const auction = market.closingAuction(symbol, date);
-          const halted = market.symbol(symbol)?.designations.includes('halted') === true;
-          this.apply({ kind: 'close', symbol: symbol as StockCode, at: auction.at, price: auction.price, volume: halted ? 0 : auction.volume });
+          // a suspended stock has no closing auction either: its orders expire unfilled
+          const volume = market.halted(symbol, auction.at) ? 0 : auction.volume;
+          this.apply({ kind: 'close', symbol: symbol as StockCode, at: auction.at, price: auction.price, volume });
         }
       }
     }

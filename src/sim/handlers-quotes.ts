@@ -67,7 +67,10 @@ export function inquirePrice(deps: HandlerDeps, req: SimRequest): SimResponse {
   const programNet = Math.round(normal(s.index, STREAM.fundamentals, day, 2) * q.volume * 0.03);
   const hl = (b: DailyBar | null, k: 'high' | 'low') => (b ? n(b[k]) : '0');
   // designations (listings.ts) in the status fields of §6.1
-  const st = listingStatus(s, viActive(s.designations, req.now, q.state === 'continuous'));
+  const st = listingStatus(s, {
+    vi: viActive(s.designations, req.now, q.state === 'continuous'),
+    tempStop: s.designations.includes('temporary-halt') && deps.market.halted(s.code, req.now),
+  });
   const yn = (b: boolean) => (b ? 'Y' : 'N');
   const output = {
     iscd_stat_cls_code: st.statusCode, marg_rate: fixed(s.marginRate, 2), rprs_mrkt_kor_name: s.exchange === 'KOSPI' ? 'KOSPI' : 'KOSDAQ',

@@ -1,4 +1,5 @@
 import type { EpochMs, Exchange } from '../domain/index.js';
+import { hash32 } from './hash-random.js';
 
 /**
  * Listings that are not plain common stocks, or that carry an exchange designation: the names an
@@ -17,6 +18,7 @@ export type SimDesignation =
   | 'liquidation-trading' // 정리매매, the last days before a delisting
   | 'unfaithful-disclosure' // 불성실공시: the ranking flag only, inquire-price shows nothing of it
   | 'halted' // 거래정지 (58): suspended all day, orders refused, nothing matched
+  | 'temporary-halt' // 임시정지 (temp_stop_yn): half an hour a day at a seeded time, orders refused, nothing matched
   | 'short-term-overheating' // 단기과열 (59)
   | 'vi'; // prone to volatility interruptions: a two-minute VI every half hour of the regular session
 
@@ -60,6 +62,7 @@ export const SPECIAL_LISTINGS: readonly SpecialListing[] = [
   { ...base, code: '500070', name: '대륙건설', exchange: 'KOSPI', sector: '건설업', product: 'stock', designations: ['halted'], creditAllowed: false, home: 3_000, turnover: 4e10 },
   { ...base, code: '500080', name: '소망게임즈', exchange: 'KOSDAQ', sector: '오락·문화', product: 'stock', designations: ['short-term-overheating'], creditAllowed: false, home: 9_000, turnover: 1.3e11 },
   { ...base, code: '500090', name: '참빛반도체', exchange: 'KOSDAQ', sector: '전기·전자', product: 'stock', designations: ['vi'], home: 7_500, turnover: 1.1e11 },
+  { ...base, code: '500110', name: '온누리로봇', exchange: 'KOSDAQ', sector: '기계', product: 'stock', designations: ['temporary-halt'], home: 15_000, turnover: 6e10 },
   { ...base, code: '500100', name: '미래로통신', exchange: 'KOSDAQ', sector: '통신업', product: 'stock', creditAllowed: false, home: 4_500, turnover: 8e10 },
 ];
 
@@ -77,12 +80,26 @@ export interface ListingStatus {
   creditAllowed: boolean;
 }
 
+/** hash stream of the temporary-halt windows (hash-random.ts numbers the others) */
+const HALT_STREAM = 101;
+export const TEMP_HALT_MINUTES = 30;
+
+/**
+ * The minutes [from, to) of continuous trading in which a 'temporary-halt' listing is halted on a
+ * day: half an hour, starting somewhere after the first half hour, decided by the seed.
+ */
+export function tempHaltWindow(seed: number, index: number, dayNo: number, steps: number): { from: number; to: number } {
+  const room = Math.max(1, steps - 30 - TEMP_HALT_MINUTES);
+  const from = 30 + (hash32(seed, HALT_STREAM, index, dayNo) % room);
+  return { from, to: Math.min(steps, from + TEMP_HALT_MINUTES) };
+}
+
 /** A VI lasts two minutes (KRX); the 'vi' listing has one every half hour of continuous trading. */
 export function viActive(designations: readonly SimDesignation[], at: EpochMs, continuous: boolean): boolean {
   return continuous && designations.includes('vi') && Math.floor(at / 60_000) % 30 < 2;
 }
 
-export function listingStatus(l: { designations: readonly SimDesignation[]; creditAllowed: boolean }, vi: boolean): ListingStatus {
+export function listingStatus(l: { designations: readonly SimDesignation[]; creditAllowed: boolean }, now: { vi: boolean; tempStop: boolean }): ListingStatus {
   const d = l.designations;
   const has = (x: SimDesignation) => d.includes(x);
   // iscd_stat_cls_code holds one value: the weightiest designation wins, 55/57 (credit) when none
@@ -91,7 +108,7 @@ export function listingStatus(l: { designations: readonly SimDesignation[]; cred
       : l.creditAllowed ? '55' : '57';
   const marketWarning = has('investment-risk') ? '03' : has('investment-warning') ? '02' : has('investment-caution') ? '01' : '00';
   return {
-    statusCode, marketWarning, tempStop: false, vi, shortTermOverheating: has('short-term-overheating'),
+    statusCode, marketWarning, tempStop: now.tempStop, vi: now.vi, shortTermOverheating: has('short-term-overheating'),
     liquidationTrading: has('liquidation-trading'), administrative: has('administrative'), creditAllowed: l.creditAllowed,
   };
 }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SimSymbol } from '../../../src/sim/index.js';
-import { PATHS, at, orderBody, priceQuery, startSim } from './sim-client.js';
+import { epochMs } from '../../../src/domain/index.js';
+import { DAY, PATHS, at, orderBody, priceQuery, startSim } from './sim-client.js';
 import type { Harness, Row } from './sim-client.js';
 
 /**
@@ -171,5 +172,44 @@ describe('sim: a suspended stock takes no order', () => {
     const r = await h.post(PATHS.orderCash, orderBody({ PDNO: '500070', ORD_QTY: '1' }), h.headers('VTTC0012U', token));
     expect(r.body).toMatchObject({ rt_cd: '1', msg_cd: '40030000', msg1: '모의투자 주문처리가 안되었습니다(매매불가 종목)' });
     expect(h.sim.exchange.ordersReceived).toBe(0);
+  });
+});
+
+describe('sim: a temporary halt (temp_stop_yn)', () => {
+  it('shows Y inside its half hour, refuses orders then, and matches nothing resting through it', async () => {
+    const { h, token } = await live(at('090000'));
+    const code = '500110';
+    const open = at('090000');
+    const minute = (k: number) => epochMs(open + k * 60_000);
+    const steps = h.sim.market.steps(DAY);
+    const halted = Array.from({ length: steps }, (_, k) => k).filter((k) => h.sim.market.halted(code, minute(k)));
+    expect(halted).toHaveLength(30);
+    const from = halted[0]!;
+    const to = halted.at(-1)! + 1;
+    expect(to - from).toBe(30);
+
+    // a limit buy resting from the minute before: the market trades below it inside the window,
+    // so without the halt it would fill there
+    const before = h.sim.market.minuteTick(code, DAY, from - 1);
+    const lows = halted.map((k) => h.sim.market.minuteTick(code, DAY, k).last);
+    const low = Math.min(...lows);
+    const limit = low + h.sim.market.quote(code, minute(from - 1)).tick;
+    expect(lows.some((p) => p < limit)).toBe(true);
+    expect(limit).toBeLessThan(before.asks[0]!.price);
+    h.clock.set(minute(from - 1));
+    const placed = await h.post(PATHS.orderCash, orderBody({ PDNO: code, ORD_DVSN: '00', ORD_QTY: '1', ORD_UNPR: String(limit) }), h.headers('TTTC0012U', token));
+    expect(placed.body.rt_cd).toBe('0');
+    const stop = async () => (await h.get(PATHS.price, priceQuery(code), h.headers('FHKST01010100', token))).body.output.temp_stop_yn;
+    expect(await stop()).toBe('N');
+
+    h.clock.set(minute(from + 1));
+    expect(await stop()).toBe('Y');
+    const refused = await h.post(PATHS.orderCash, orderBody({ PDNO: code, ORD_QTY: '1' }), h.headers('TTTC0012U', token));
+    expect(refused.body.msg1.trim()).toBe('매매거래정지 종목입니다.');
+
+    h.clock.set(epochMs(minute(to) - 1));
+    expect(h.sim.exchange.orders('50000000-01', DAY).map((o) => o.filledQty)).toEqual([0]);
+    h.clock.set(minute(to));
+    expect(await stop()).toBe('N');
   });
 });
