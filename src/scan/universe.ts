@@ -128,10 +128,10 @@ function kindByCode(symbol: StockCode, exclude: RankingExclusions | undefined): 
  *
  * Merge: one candidate per symbol with its best rank in each ranking. Filter, recording the first
  * reason that drops a symbol: held (held positions are evaluated for exit elsewhere), excluded
- * code, excluded kind by code, name pattern, no price, price band, traded value. Rank by score, the sum of the
- * rank points of every ranking listing the symbol (rankPoints), so a name high on both volume and
- * fluctuation beats one high on either alone; ties go to the larger traded value, then the
- * smaller code, so the order never depends on input order. Keep the top N.
+ * code, excluded kind by code, name pattern, no price, price band, traded value. Rank by score,
+ * the sum of the rank points of every ranking listing the symbol (rankPoints), so a name high on
+ * both volume and fluctuation beats one high on either alone; ties go to the larger traded value,
+ * then the smaller code, so the order never depends on input order. Keep the top N.
  */
 export function selectCandidates(snapshots: readonly RankingSnapshot[], filter: UniverseFilter, held: readonly StockCode[]): Selection {
   const patterns = compileNamePatterns(filter.excludeNamePatterns);

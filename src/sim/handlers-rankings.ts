@@ -54,13 +54,14 @@ const WARNED = new Set(['investment-risk', 'investment-warning', 'investment-cau
  * Written here from the workbook and not shared with the client, so a client that sends the
  * positions in another order shows up in the tests.
  */
-const EXCLUSION_POSITIONS: readonly ((s: SimSymbol) => boolean)[] = [
+const EXCLUSION_POSITIONS: readonly ((s: SimSymbol, haltedNow: boolean) => boolean)[] = [
   (s) => s.designations.some((d) => WARNED.has(d)),
   (s) => s.designations.includes('administrative'),
   (s) => s.designations.includes('liquidation-trading'),
   (s) => s.designations.includes('unfaithful-disclosure'),
   (s) => s.product === 'preferred',
-  (s) => s.designations.includes('halted'),
+  // suspended, or inside a temporary halt at the request instant
+  (_s, haltedNow) => haltedNow,
   (s) => s.product === 'etf',
   (s) => s.product === 'etn',
   (s) => !s.creditAllowed,
@@ -68,10 +69,10 @@ const EXCLUSION_POSITIONS: readonly ((s: SimSymbol) => boolean)[] = [
 ];
 
 /** The listings the code leaves out, or null when it is not ten 0/1 characters (refused like any malformed input). */
-function excludedBy(code: string): ((s: SimSymbol) => boolean) | null {
+function excludedBy(code: string): ((s: SimSymbol, haltedNow: boolean) => boolean) | null {
   if (!new RegExp(`^[01]{${EXCLUSION_POSITIONS.length}}$`).test(code)) return null;
   const on = EXCLUSION_POSITIONS.filter((_, i) => code[i] === '1');
-  return (s) => on.some((test) => test(s));
+  return (s, haltedNow) => on.some((test) => test(s, haltedNow));
 }
 
 function rank<T>(items: T[], key: (t: T) => number, desc: boolean, code: (t: T) => string): T[] {
@@ -91,7 +92,7 @@ export function volumeRank(deps: HandlerDeps, req: SimRequest): SimResponse {
   const u = universe(deps, req, { market: 'FID_INPUT_ISCD', price1: 'FID_INPUT_PRICE_1', price2: 'FID_INPUT_PRICE_2', vol: 'FID_VOL_CNT' });
   if ('status' in u) return u;
   // FID_DIV_CLS_CODE: '1' common stock (no preferred), '2' preferred only
-  const kept = u.quotes.filter((q) => !excluded(q.symbol) && (div === '0' || (div === '2') === (q.symbol.product === 'preferred')));
+  const kept = u.quotes.filter((q) => !excluded(q.symbol, deps.market.halted(q.symbol.code, req.now)) && (div === '0' || (div === '2') === (q.symbol.product === 'preferred')));
   const rows = kept.map((q) => {
     const prevVol = q.prev?.volume ?? 0;
     const cap = q.symbol.listedShares * q.price;

@@ -200,10 +200,19 @@ describe('sim: a temporary halt (temp_stop_yn)', () => {
     const placed = await h.post(PATHS.orderCash, orderBody({ PDNO: code, ORD_DVSN: '00', ORD_QTY: '1', ORD_UNPR: String(limit) }), h.headers('TTTC0012U', token));
     expect(placed.body.rt_cd).toBe('0');
     const stop = async () => (await h.get(PATHS.price, priceQuery(code), h.headers('FHKST01010100', token))).body.output.temp_stop_yn;
+    const ranked = async (exclude: string) => {
+      const price = String(h.sim.market.quote(code).price);
+      const r = await h.get(PATHS.volumeRank, volumeQuery(exclude, { FID_INPUT_PRICE_1: price, FID_INPUT_PRICE_2: price }), h.headers('FHPST01710000', token));
+      return (r.body.output as unknown as Row[]).some((x) => x.mksc_shrn_iscd === code);
+    };
     expect(await stop()).toBe('N');
+    expect(await ranked(flag(5))).toBe(true);
 
     h.clock.set(minute(from + 1));
     expect(await stop()).toBe('Y');
+    // the halted position of the exclusion code leaves it out while the halt lasts
+    expect(await ranked('0000000000')).toBe(true);
+    expect(await ranked(flag(5))).toBe(false);
     const refused = await h.post(PATHS.orderCash, orderBody({ PDNO: code, ORD_QTY: '1' }), h.headers('TTTC0012U', token));
     expect(refused.body.msg1.trim()).toBe('매매거래정지 종목입니다.');
 
