@@ -57,10 +57,11 @@ describe('a full day in sim time', () => {
     }
     expect(placed.some((o) => o.status === 'filled')).toBe(true);
     // No buy in a kind the scan must never buy (issue 8 §4): ETFs, ETNs, SPACs, preferred shares, and
-    // stocks the exchange marks halted, warned, administrative, overheated or in liquidation trading.
+    // stocks the exchange marks suspended, warned, administrative, overheated or in liquidation trading.
+    // (A VI or a temporary halt passes; unfaithful disclosure shows only in the ranking flag.)
     const never = (code: string) => {
       const s = h.sim.market.symbol(code)!;
-      return s.product !== 'stock' || s.designations.some((x) => x !== 'unfaithful-disclosure' && x !== 'vi');
+      return s.product !== 'stock' || s.designations.some((x) => !['unfaithful-disclosure', 'vi', 'temporary-halt'].includes(x));
     };
     expect(simOrders.filter((o) => o.side === 'buy' && never(o.symbol)).map((o) => `${o.symbol} ${o.name}`)).toEqual([]);
     // Every cancel at the broker was requested by the daemon, for one of its own orders.

@@ -44,7 +44,8 @@ afterAll(async () => {
 /** Of a kind the default exclusion code names (everything but credit-not-allowed, §6.5). */
 const excludedByDefault = (code: StockCode): boolean => {
   const s = sim.market.symbol(code)!;
-  return s.product !== 'stock' || s.designations.some((d) => d !== 'short-term-overheating' && d !== 'vi');
+  return s.product !== 'stock' || s.designations.some((d) => !['short-term-overheating', 'vi', 'temporary-halt'].includes(d))
+    || sim.market.halted(code, clock.now());
 };
 
 describe('the ranking exclusion flags, client against the simulator', () => {
