@@ -35,6 +35,9 @@ describe('a full day in sim time', () => {
     expect(count('SELECT count(*) n FROM decisions')).toBeGreaterThan(20);
     expect(count(`SELECT count(*) n FROM decisions WHERE outcome = 'order'`)).toBeGreaterThan(0);
     expect(count(`SELECT count(*) n FROM risk_state WHERE key = 'entries-halted'`)).toBe(0);
+    // the volume ranking went out with the configured exclusion code (scan.excludeKinds defaults, §6.5)
+    const codes = readRows<{ code: string }>(d.dbPath, `SELECT DISTINCT json_extract(params, '$.FID_TRGT_EXLS_CLS_CODE') code FROM scan_snapshots WHERE kind = 'volume'`);
+    expect(codes.map((r) => r.code)).toEqual(['1111111101']);
     // after the close, today's final bar is cached for what was held or evaluated
     expect(count(`SELECT count(*) n FROM daily_bars WHERE date = '${DATE}'`)).toBeGreaterThan(0);
 
