@@ -152,6 +152,7 @@ export function createJobs(ctx: JobContext): Jobs {
       filter: {
         minPrice: krw(config.scan.minPrice), maxPrice: krw(config.scan.maxPrice), minTradedValue: krw(config.scan.minTradedValue),
         topN: config.scan.topN, exclude: config.scan.exclude.map(stockCode), excludeNamePatterns: [...config.scan.excludeNamePatterns],
+        excludeKinds: { ...config.scan.excludeKinds },
       },
     });
     const date = kstDateOf(at);

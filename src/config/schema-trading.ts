@@ -1,6 +1,46 @@
 import { z } from 'zod';
 import { minutes, percent, stockCodeField, won } from './fields.js';
 
+/**
+ * The default name exclusions: SPACs, ETNs, preferred shares, and ETF brands as listed in 2026
+ * (ARIRANG is now PLUS, KOSEF KIWOOM, KBSTAR RISE, KINDEX ACE; the old names stay for recorded
+ * snapshots). A brand must be followed by a space, as in every ETF name ("KODEX 200"), so
+ * companies that merely start with the letters (HK이노엔, BNK금융지주) are not caught.
+ */
+export const DEFAULT_EXCLUDE_NAME_PATTERNS: readonly string[] = [
+  '스팩',
+  'ETN',
+  // preferred shares: 우, 1우, 2우B, 우C, 우(전환) at the end of the name
+  '[0-9]?우[BC]?(\\(전환\\))?$',
+  '^(KODEX|TIGER|ACE|RISE|PLUS|SOL|KIWOOM|HANARO|TIME|KoAct|1Q|WON|UNICORN|BNK|DAISHIN343|HK|KCGI|ITF|VITA|TRUSTON|FOCUS'
+    + '|마이다스|에셋플러스|파워|마이티|히어로즈|TREX|TIMEFOLIO|ARIRANG|KOSEF|KBSTAR|KINDEX)\\s',
+];
+
+/** true = the volume ranking leaves that kind out (FID_TRGT_EXLS_CLS_CODE, REFERENCE §6.5). */
+const excludeKindsSchema = z.strictObject({
+  /** 투자위험 / 투자경고 / 투자주의 */
+  investmentWarning: z.boolean().default(true),
+  /** 관리종목 */
+  administrative: z.boolean().default(true),
+  /** 정리매매: the last days before a delisting */
+  liquidationTrading: z.boolean().default(true),
+  /** 불성실공시 */
+  unfaithfulDisclosure: z.boolean().default(true),
+  /** 우선주 */
+  preferred: z.boolean().default(true),
+  /** 거래정지 */
+  halted: z.boolean().default(true),
+  etf: z.boolean().default(true),
+  etn: z.boolean().default(true),
+  /**
+   * 신용주문불가: kept by default. The daemon buys with cash only, so whether KIS lends on a name
+   * does not touch its orders; the risky reasons behind the list have their own kinds above, and
+   * the rest of it (new listings, small caps) is the momentum universe itself.
+   */
+  creditNotAllowed: z.boolean().default(false),
+  spac: z.boolean().default(true),
+});
+
 export const scanSchema = z.strictObject({
   rankings: z.array(z.enum(['volume', 'fluctuation'])).min(1).default(['volume', 'fluctuation']),
   /** FID_INPUT_ISCD: 0000 all, 0001 KOSPI, 1001 KOSDAQ, 2001 KOSPI200 (REFERENCE §6.5–6.6) */
@@ -12,9 +52,16 @@ export const scanSchema = z.strictObject({
   /** KIS rankings return at most 30 rows (REFERENCE §6.5) */
   topN: z.int().min(1).max(30).default(10),
   exclude: z.array(stockCodeField).default([]),
-  /** case-sensitive substrings of the stock name: SPACs, ETNs and ETF brands are not momentum stocks */
-  excludeNamePatterns: z.array(z.string().min(1))
-    .default(['스팩', 'ETN', 'KODEX', 'TIGER', 'ARIRANG', 'HANARO', 'KOSEF']),
+  /**
+   * Kinds the volume ranking leaves out at KIS (REFERENCE §6.5); ETNs (Q codes) and preferred
+   * shares (codes not ending in 0) are also dropped by code from every ranking.
+   */
+  excludeKinds: excludeKindsSchema.prefault({}),
+  /**
+   * The second line behind excludeKinds: regular expressions matched case-insensitively against
+   * the stock name (src/scan/name-patterns.ts), for rankings that cannot exclude by kind (§6.6).
+   */
+  excludeNamePatterns: z.array(z.string().min(1)).default([...DEFAULT_EXCLUDE_NAME_PATTERNS]),
 });
 
 /** Percents may carry decimals here; the strategy converts them to bp with explicit rounding. */

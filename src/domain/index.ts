@@ -9,7 +9,7 @@ export {
 export type { EpochMs, TradingDate, KstParts, Clock, ManualClock } from './time.js';
 export { stockCode, LANES } from './types.js';
 export type {
-  StockCode, Side, OrderType, Exchange, Mode, KisEnv, Lane, Quote, BookLevel, OrderBook, DailyBar, RankingKind,
+  StockCode, Side, OrderType, Exchange, Mode, KisEnv, Lane, Quote, QuoteStatus, RankingExclusions, BookLevel, OrderBook, DailyBar, RankingKind,
   RankingRow, RankingSnapshot, CalendarDay, Holding, AccountSnapshot, BuyingPower, OrderRequest, OrderAck,
   CancelRequest, VenueOrder, FeeSchedule,
 } from './types.js';

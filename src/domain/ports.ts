@@ -2,7 +2,7 @@ import type { Krw, Shares } from './money.js';
 import type { EpochMs, TradingDate } from './time.js';
 import type {
   AccountSnapshot, BuyingPower, CalendarDay, CancelRequest, DailyBar, Lane, OrderAck, OrderBook,
-  OrderRequest, OrderType, Quote, RankingKind, RankingSnapshot, StockCode, VenueOrder,
+  OrderRequest, OrderType, Quote, RankingExclusions, RankingKind, RankingSnapshot, StockCode, VenueOrder,
 } from './types.js';
 
 /**
@@ -21,6 +21,8 @@ export interface RankingQuery {
   minPrice?: Krw;
   maxPrice?: Krw;
   minVolume?: Shares;
+  /** kinds of securities to leave out where the ranking can (volume only, REFERENCE §6.5); absent = none */
+  exclude?: RankingExclusions;
 }
 
 export interface MarketData {

@@ -38,7 +38,32 @@ export interface Quote {
   /** change vs previous close in basis points (1 % = 100 bp) */
   changeBp: number;
   halted: boolean;
+  /** the exchange's designations of the stock today (investment warnings, administrative issue, …) */
+  status: QuoteStatus;
   at: EpochMs;
+}
+
+/**
+ * What inquire-price says about a stock beyond its price (REFERENCE §6.1): the designations that
+ * make it a name an autonomous buyer should not touch. A trading halt stays Quote.halted.
+ */
+export interface QuoteStatus {
+  /** the venue's status code as sent (e.g. '55' credit allowed, '53' investment warning); null when absent */
+  code: string | null;
+  /** 관리종목 */
+  administrative: boolean;
+  /** 투자위험 / 투자경고 / 투자주의; null for none */
+  warning: 'risk' | 'warning' | 'caution' | null;
+  /** the market warning code when it is not the "none" code; its other values are not documented */
+  marketWarningCode: string | null;
+  /** 투자유의 */
+  investmentAttention: boolean;
+  /** 단기과열 */
+  shortTermOverheated: boolean;
+  /** 정리매매: the last days before a delisting */
+  liquidationTrading: boolean;
+  /** a volatility interruption (VI) is in force: trading is a single-price auction for now */
+  vi: boolean;
 }
 
 export interface BookLevel { price: Krw; qty: Shares }
@@ -62,6 +87,30 @@ export interface DailyBar {
 }
 
 export type RankingKind = 'volume' | 'fluctuation';
+
+/**
+ * The kinds of securities a ranking leaves out: the ten positions of volume-rank's exclusion
+ * code, in the workbook's order (REFERENCE §6.5). true = leave that kind out.
+ */
+export interface RankingExclusions {
+  /** 투자위험 / 투자경고 / 투자주의 */
+  investmentWarning: boolean;
+  /** 관리종목 */
+  administrative: boolean;
+  /** 정리매매 */
+  liquidationTrading: boolean;
+  /** 불성실공시 */
+  unfaithfulDisclosure: boolean;
+  /** 우선주 */
+  preferred: boolean;
+  /** 거래정지 */
+  halted: boolean;
+  etf: boolean;
+  etn: boolean;
+  /** 신용주문불가 */
+  creditNotAllowed: boolean;
+  spac: boolean;
+}
 
 export interface RankingRow {
   rank: number;

@@ -7,7 +7,7 @@ import { ENDPOINTS } from './endpoints.js';
 import { parseHolidays } from './schemas/calendar.js';
 import { parseDailyBarsPage, parseMinuteBars, parseOrderBook, parseQuote } from './schemas/quotations.js';
 import type { MinuteBar } from './schemas/quotations.js';
-import { parseRanking } from './schemas/rankings.js';
+import { parseRanking, toExclusionCode } from './schemas/rankings.js';
 
 /** MarketData over the KIS quotation endpoints (REFERENCE.md §6). */
 export interface KisMarketData extends MarketData {
@@ -73,15 +73,19 @@ export function createKisMarketData(deps: MarketDataDeps): KisMarketData {
     let params: Query;
     if (query.kind === 'volume') {
       endpoint = ENDPOINTS.volumeRank;
-      // §6.5: UPPERCASE, every parameter required; "" = no bound.
+      // §6.5: UPPERCASE, every parameter required; "" = no bound. The exclusion code leaves out the
+      // configured kinds (warned, administrative, halted, ETF, …) at the source.
       params = [['FID_COND_MRKT_DIV_CODE', mkt], ['FID_COND_SCR_DIV_CODE', '20171'], ['FID_INPUT_ISCD', market], ['FID_DIV_CLS_CODE', '0'],
-        ['FID_BLNG_CLS_CODE', '0'], ['FID_TRGT_CLS_CODE', '111111111'], ['FID_TRGT_EXLS_CLS_CODE', '0000000000'],
+        ['FID_BLNG_CLS_CODE', '0'], ['FID_TRGT_CLS_CODE', '111111111'], ['FID_TRGT_EXLS_CLS_CODE', toExclusionCode(query.exclude)],
         ['FID_INPUT_PRICE_1', opt(query.minPrice)], ['FID_INPUT_PRICE_2', opt(query.maxPrice)], ['FID_VOL_CNT', opt(query.minVolume)],
         ['FID_INPUT_DATE_1', '']];
     } else {
       endpoint = ENDPOINTS.fluctuationRank;
       // §6.6: documented lowercase; sort '0' (gain rate) — the seed's '0000' is refused live;
       // fid_input_cnt_1 '0' is "today", not a row count (§13.8); blank rate bounds mean "all".
+      // fid_trgt_exls_cls_code: the workbook documents only '0' (all) here, no per-kind positions, so
+      // this ranking cannot leave kinds out; its names meet the name patterns, the code checks of
+      // the universe filter and the entry guard on inquire-price's status fields instead.
       params = [['fid_cond_mrkt_div_code', mkt], ['fid_cond_scr_div_code', '20170'], ['fid_input_iscd', market],
         ['fid_rank_sort_cls_code', '0'], ['fid_input_cnt_1', '0'], ['fid_prc_cls_code', '1'],
         ['fid_input_price_1', opt(query.minPrice)], ['fid_input_price_2', opt(query.maxPrice)], ['fid_vol_cnt', opt(query.minVolume)],

@@ -1,6 +1,6 @@
 export { selectCandidates, rankPoints, RANK_POINTS_BASE } from './universe.js';
 export type { UniverseFilter, Candidate, Rejection, Selection } from './universe.js';
-export { compileNamePatterns, matchNamePattern, SUGGESTED_EXCLUDE_NAME_PATTERNS } from './name-patterns.js';
+export { compileNamePatterns, matchNamePattern } from './name-patterns.js';
 export type { NamePattern } from './name-patterns.js';
 export { runScan } from './scan-job.js';
 export type { ScanDeps, ScanInput, ScanResult } from './scan-job.js';

@@ -3,15 +3,8 @@ import { AppError } from '../domain/index.js';
 /**
  * Name exclusions are regular expressions, matched case-insensitively: plain substrings cannot
  * tell a preferred share (삼성전자우, 현대차2우B) from a name that merely contains 우 (우리기술).
+ * The default list lives with the config default (scan.excludeNamePatterns), its only home.
  */
-export const SUGGESTED_EXCLUDE_NAME_PATTERNS: readonly string[] = [
-  '스팩',
-  'SPAC',
-  'ETN',
-  // preferred shares: 우, 1우, 2우B, 우C, 우(전환) at the end of the name
-  '[0-9]?우[BC]?(\\(전환\\))?$',
-];
-
 export interface NamePattern {
   source: string;
   regex: RegExp;

@@ -48,7 +48,10 @@ export async function runScan(deps: ScanDeps, input: ScanInput): Promise<ScanRes
     if (input.watchlist.length > 0) snapshots.push(await watchlistSnapshot(deps, input.watchlist));
   } else {
     for (const kind of input.kinds) {
-      snapshots.push(await deps.market.ranking({ kind, market: input.marketCode, minPrice: krw(input.filter.minPrice), maxPrice: krw(input.filter.maxPrice), minVolume: shares(0) }, { lane: 'scan' }));
+      snapshots.push(await deps.market.ranking({
+        kind, market: input.marketCode, minPrice: krw(input.filter.minPrice), maxPrice: krw(input.filter.maxPrice), minVolume: shares(0),
+        ...(input.filter.excludeKinds ? { exclude: input.filter.excludeKinds } : {}),
+      }, { lane: 'scan' }));
     }
   }
   const snapshotIds = snapshots.map((s) => deps.scans.insert(s, today));

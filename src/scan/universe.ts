@@ -1,4 +1,4 @@
-import type { EpochMs, Krw, RankingKind, RankingRow, RankingSnapshot, Shares, StockCode } from '../domain/index.js';
+import type { EpochMs, Krw, RankingExclusions, RankingKind, RankingRow, RankingSnapshot, Shares, StockCode } from '../domain/index.js';
 import { krw, notional, shares } from '../domain/index.js';
 import { compileNamePatterns, matchNamePattern } from './name-patterns.js';
 
@@ -12,6 +12,11 @@ export interface UniverseFilter {
   exclude: StockCode[];
   /** regular expressions, case-insensitive (name-patterns.ts) */
   excludeNamePatterns: string[];
+  /**
+   * Kinds to leave out: sent to the rankings that can exclude them (scan-job.ts), and applied
+   * here to the kinds a code gives away, for the rankings that cannot (REFERENCE §6.6).
+   */
+  excludeKinds?: RankingExclusions;
 }
 
 export interface Candidate {
@@ -107,14 +112,26 @@ function toCandidate(m: Merged): Candidate {
 }
 
 /**
+ * The kinds a KRX short code gives away (REFERENCE §6): ETNs are 'Q' + six digits; the sixth
+ * character of a share's code is 0 for the common share and 5/7/9 or a letter for its preferred
+ * classes (005935 삼성전자우, 00088K 한화3우B).
+ */
+function kindByCode(symbol: StockCode, exclude: RankingExclusions | undefined): string | null {
+  if (exclude === undefined) return null;
+  if (exclude.etn && symbol.startsWith('Q')) return 'kind:etn';
+  if (exclude.preferred && symbol.length === 6 && !symbol.endsWith('0')) return 'kind:preferred';
+  return null;
+}
+
+/**
  * Turns ranking snapshots into the entry universe.
  *
  * Merge: one candidate per symbol with its best rank in each ranking. Filter, recording the first
  * reason that drops a symbol: held (held positions are evaluated for exit elsewhere), excluded
- * code, name pattern, no price, price band, traded value. Rank by score, the sum of the
- * rank points of every ranking listing the symbol (rankPoints), so a name high on both volume and
- * fluctuation beats one high on either alone; ties go to the larger traded value, then the
- * smaller code, so the order never depends on input order. Keep the top N.
+ * code, excluded kind by code, name pattern, no price, price band, traded value. Rank by score,
+ * the sum of the rank points of every ranking listing the symbol (rankPoints), so a name high on
+ * both volume and fluctuation beats one high on either alone; ties go to the larger traded value,
+ * then the smaller code, so the order never depends on input order. Keep the top N.
  */
 export function selectCandidates(snapshots: readonly RankingSnapshot[], filter: UniverseFilter, held: readonly StockCode[]): Selection {
   const patterns = compileNamePatterns(filter.excludeNamePatterns);
@@ -125,14 +142,16 @@ export function selectCandidates(snapshots: readonly RankingSnapshot[], filter: 
 
   for (const c of merge(snapshots).map(toCandidate)) {
     const pattern = matchNamePattern(c.name, patterns);
+    const kind = kindByCode(c.symbol, filter.excludeKinds);
     const reason = heldSet.has(c.symbol) ? 'held'
       : excluded.has(c.symbol) ? 'excluded'
-        : pattern !== null ? `name-pattern:${pattern}`
-          : c.price <= 0 ? 'no-price'
-            : c.price < filter.minPrice ? 'price-below-min'
-              : c.price > filter.maxPrice ? 'price-above-max'
-                : c.tradedValue < filter.minTradedValue ? 'traded-value-below-min'
-                  : null;
+        : kind !== null ? kind
+          : pattern !== null ? `name-pattern:${pattern}`
+            : c.price <= 0 ? 'no-price'
+              : c.price < filter.minPrice ? 'price-below-min'
+                : c.price > filter.maxPrice ? 'price-above-max'
+                  : c.tradedValue < filter.minTradedValue ? 'traded-value-below-min'
+                    : null;
     if (reason === null) passed.push(c);
     else rejected.push({ symbol: c.symbol, reason });
   }

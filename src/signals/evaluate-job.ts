@@ -107,6 +107,7 @@ export async function runEvaluateEntry(deps: EvaluateDeps, input: { symbol: Stoc
   const verdict = checkEntry({
     symbol, orderType: deps.entryType, phase: sessionPhase(now, deps.calendar), qty: sized.qty, price: priced.price,
     priceLimits: priced.limits, halted: deps.risk.get<Halt>(RISK_KEYS.halt),
+    security: { halted: quote.halted, status: quote.status },
     heldSymbols: deps.positions.list().map((p) => p.symbol), openOrderSymbols: open.map((o) => o.symbol),
     ordersToday: deps.orders.forDate(today).filter(countsAsOrderToday).length,
     dayStartEquity: (dayStart ?? equity) as Krw, dayPnl: (equity - (dayStart ?? equity)) as Krw,

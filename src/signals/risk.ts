@@ -1,4 +1,4 @@
-import type { EpochMs, Krw, OrderType, Ppm, Shares, StockCode } from '../domain/index.js';
+import type { EpochMs, Krw, OrderType, Ppm, QuoteStatus, Shares, StockCode } from '../domain/index.js';
 import { applyPpm, notional } from '../domain/index.js';
 import type { SessionPhase } from '../market/index.js';
 import { isOrderTypeAllowed, isWithinLimits } from '../market/index.js';
@@ -44,6 +44,8 @@ export interface EntryRiskContext {
   priceLimits: { upper: Krw; lower: Krw };
   /** set while entries are halted by the operator or a breaker */
   halted: { reason: string } | null;
+  /** what the exchange says about the stock now (inquire-price): a trading halt and its designations */
+  security: { halted: boolean; status: QuoteStatus };
   heldSymbols: readonly StockCode[];
   /** symbols with a working order of either side */
   openOrderSymbols: readonly StockCode[];
@@ -126,6 +128,31 @@ function entryCost(ctx: EntryRiskContext): { unitPrice: Krw; value: Krw; commiss
   return { unitPrice, value, commission: applyPpm(value, ctx.commission, 'ceil') };
 }
 
+/**
+ * The designations that refuse an entry (REFERENCE §6.1), by name: a halted, warned, administrative,
+ * overheated or delisting stock, or one in a volatility interruption, is no name for an autonomous
+ * buyer. 신용가능 (55) and 증거금100% (57) are not among them: a cash buy pays in full anyway.
+ */
+export function securityStatusBlocks(security: EntryRiskContext['security']): string[] {
+  const s = security.status;
+  const out: string[] = [];
+  if (security.halted) out.push('trading halted');
+  if (s.administrative) out.push('administrative issue');
+  if (s.warning !== null) out.push(`investment ${s.warning}`);
+  if (s.marketWarningCode !== null) out.push(`market warning ${s.marketWarningCode}`);
+  if (s.investmentAttention) out.push('investment attention');
+  if (s.shortTermOverheated) out.push('short-term overheating');
+  if (s.liquidationTrading) out.push('liquidation trading');
+  if (s.vi) out.push('volatility interruption');
+  return out;
+}
+
+function securityStatusGuard(ctx: EntryRiskContext): GuardResult {
+  const blocks = securityStatusBlocks(ctx.security);
+  return guard('security-status', blocks.length === 0, `the stock is designated: ${blocks.join(', ')}`,
+    { blocks, halted: ctx.security.halted, status: { ...ctx.security.status } });
+}
+
 export function checkEntry(ctx: EntryRiskContext): RiskVerdict {
   const { limits } = ctx;
   const cost = entryCost(ctx);
@@ -134,6 +161,7 @@ export function checkEntry(ctx: EntryRiskContext): RiskVerdict {
   const checks: GuardResult[] = [
     guard('entries-halted', ctx.halted === null, `entries halted: ${ctx.halted?.reason ?? ''}`, { halted: ctx.halted }),
     sessionGuard(ctx),
+    securityStatusGuard(ctx),
     guard('already-held', !ctx.heldSymbols.includes(ctx.symbol), 'the symbol is already held', { symbol: ctx.symbol }),
     openOrderGuard(ctx),
     guard('max-positions', positions < limits.maxPositions, `${positions} of ${limits.maxPositions} positions taken`,

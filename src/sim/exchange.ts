@@ -199,12 +199,18 @@ export class SimExchange implements ExchangeState {
         }
       }
       for (let k = from; k <= to; k++) {
-        for (const symbol of this.workingSymbols(date)) this.apply({ kind: 'tick', tick: market.minuteTick(symbol, date, k) });
+        for (const symbol of this.workingSymbols(date)) {
+          // nothing trades in a halted stock (listings.ts): its orders wait, unmatched
+          if (market.halted(symbol, epochMs(b.open + k * 60_000))) continue;
+          this.apply({ kind: 'tick', tick: market.minuteTick(symbol, date, k) });
+        }
       }
       if (now >= b.close) {
         for (const symbol of this.workingSymbols(date)) {
           const auction = market.closingAuction(symbol, date);
-          this.apply({ kind: 'close', symbol: symbol as StockCode, at: auction.at, price: auction.price, volume: auction.volume });
+          // a suspended stock has no closing auction either: its orders expire unfilled
+          const volume = market.halted(symbol, auction.at) ? 0 : auction.volume;
+          this.apply({ kind: 'close', symbol: symbol as StockCode, at: auction.at, price: auction.price, volume });
         }
       }
     }

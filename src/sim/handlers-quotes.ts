@@ -1,6 +1,7 @@
 import { addDays, epochMs, krw, shares, tradingDate, weekdayOf } from '../domain/index.js';
 import type { DailyBar, TradingDate } from '../domain/index.js';
 import { STREAM, normal, uniform } from './hash-random.js';
+import { listingStatus, viActive } from './listings.js';
 import { MSG, invalidParam } from './messages.js';
 import type { SimQuote } from './synthetic-market.js';
 import { changeRate, changeSign, fail, fixed, hhmmss, n, ok, param } from './wire-format.js';
@@ -65,10 +66,16 @@ export function inquirePrice(deps: HandlerDeps, req: SimRequest): SimResponse {
   const foreignNet = Math.round(normal(s.index, STREAM.fundamentals, day, 1) * q.volume * 0.05);
   const programNet = Math.round(normal(s.index, STREAM.fundamentals, day, 2) * q.volume * 0.03);
   const hl = (b: DailyBar | null, k: 'high' | 'low') => (b ? n(b[k]) : '0');
+  // designations (listings.ts) in the status fields of §6.1
+  const st = listingStatus(s, {
+    vi: viActive(s.designations, req.now, q.state === 'continuous'),
+    tempStop: s.designations.includes('temporary-halt') && deps.market.halted(s.code, req.now),
+  });
+  const yn = (b: boolean) => (b ? 'Y' : 'N');
   const output = {
-    iscd_stat_cls_code: '55', marg_rate: fixed(s.marginRate, 2), rprs_mrkt_kor_name: s.exchange === 'KOSPI' ? 'KOSPI' : 'KOSDAQ',
-    new_hgpr_lwpr_cls_code: '', bstp_kor_isnm: s.sector, temp_stop_yn: 'N', oprc_rang_cont_yn: 'N', clpr_rang_cont_yn: 'N',
-    crdt_able_yn: 'Y', grmn_rate_cls_code: String(s.marginRate), elw_pblc_yn: 'N',
+    iscd_stat_cls_code: st.statusCode, marg_rate: fixed(s.marginRate, 2), rprs_mrkt_kor_name: s.exchange === 'KOSPI' ? 'KOSPI' : 'KOSDAQ',
+    new_hgpr_lwpr_cls_code: '', bstp_kor_isnm: s.sector, temp_stop_yn: yn(st.tempStop), oprc_rang_cont_yn: 'N', clpr_rang_cont_yn: 'N',
+    crdt_able_yn: yn(st.creditAllowed), grmn_rate_cls_code: String(s.marginRate), elw_pblc_yn: 'N',
     stck_prpr: n(q.price), prdy_vrss: n(q.price - q.base), prdy_vrss_sign: changeSign(q.price, q.base, q.upper, q.lower),
     prdy_ctrt: changeRate(q.price, q.base), acml_tr_pbmn: n(q.value), acml_vol: n(q.volume),
     prdy_vrss_vol_rate: prev && prev.volume > 0 ? fixed((q.volume / prev.volume) * 100, 2) : '0.00',
@@ -91,9 +98,10 @@ export function inquirePrice(deps: HandlerDeps, req: SimRequest): SimResponse {
     w52_lwpr: hl(w52.lo, 'low'), w52_lwpr_vrss_prpr_ctrt: rateVs(q.price, w52.lo?.low), w52_lwpr_date: w52.lo?.date ?? '',
     whol_loan_rmnd_rate: fixed(uniform(s.index, STREAM.fundamentals, 7) * 2, 2), ssts_yn: 'Y', stck_shrn_iscd: s.code,
     fcam_cnnm: n(f.face), cpfn_cnnm: `${Math.round((s.listedShares * f.face) / 1e8).toLocaleString('en-US')} 억`, apprch_rate: '0.00',
-    frgn_hldn_qty: n((s.listedShares * f.foreignPct) / 100), vi_cls_code: 'N', ovtm_vi_cls_code: 'N',
-    last_ssts_cntg_qty: n(uniform(s.index, STREAM.fundamentals, day, 8) * 100_000), invt_caful_yn: 'N', mrkt_warn_cls_code: '00',
-    short_over_yn: 'N', sltr_yn: 'N', mang_issu_cls_code: 'N',
+    // vi_cls_code: 'N' none; '1' static VI (⚠ the other values are not in the workbook)
+    frgn_hldn_qty: n((s.listedShares * f.foreignPct) / 100), vi_cls_code: st.vi ? '1' : 'N', ovtm_vi_cls_code: 'N',
+    last_ssts_cntg_qty: n(uniform(s.index, STREAM.fundamentals, day, 8) * 100_000), invt_caful_yn: 'N', mrkt_warn_cls_code: st.marketWarning,
+    short_over_yn: yn(st.shortTermOverheating), sltr_yn: yn(st.liquidationTrading), mang_issu_cls_code: yn(st.administrative),
   };
   return ok(MSG.quoteOk, { output });
 }

@@ -1,5 +1,6 @@
 import { MSG, invalidParam } from './messages.js';
 import type { SimQuote } from './synthetic-market.js';
+import type { SimSymbol } from './universe.js';
 import { changeRate, changeSign, fail, fixed, hhmmss, n, ok, param } from './wire-format.js';
 import type { HandlerDeps, SimRequest, SimResponse } from './wire-format.js';
 
@@ -45,6 +46,35 @@ function flags(req: SimRequest, name: string): boolean {
   return /^[01]*$/.test(param(req, name));
 }
 
+const WARNED = new Set(['investment-risk', 'investment-warning', 'investment-caution']);
+
+/**
+ * FID_TRGT_EXLS_CLS_CODE, from the workbook (sheet 거래량순위): "1 or 0 10자리 (차례대로
+ * 투자위험/경고/주의 관리종목 정리매매 불성실공시 우선주 거래정지 ETF ETN 신용주문불가 SPAC)".
+ * Written here from the workbook and not shared with the client, so a client that sends the
+ * positions in another order shows up in the tests.
+ */
+const EXCLUSION_POSITIONS: readonly ((s: SimSymbol, haltedNow: boolean) => boolean)[] = [
+  (s) => s.designations.some((d) => WARNED.has(d)),
+  (s) => s.designations.includes('administrative'),
+  (s) => s.designations.includes('liquidation-trading'),
+  (s) => s.designations.includes('unfaithful-disclosure'),
+  (s) => s.product === 'preferred',
+  // suspended, or inside a temporary halt at the request instant
+  (_s, haltedNow) => haltedNow,
+  (s) => s.product === 'etf',
+  (s) => s.product === 'etn',
+  (s) => !s.creditAllowed,
+  (s) => s.product === 'spac',
+];
+
+/** The listings the code leaves out, or null when it is not ten 0/1 characters (refused like any malformed input). */
+function excludedBy(code: string): ((s: SimSymbol, haltedNow: boolean) => boolean) | null {
+  if (!new RegExp(`^[01]{${EXCLUSION_POSITIONS.length}}$`).test(code)) return null;
+  const on = EXCLUSION_POSITIONS.filter((_, i) => code[i] === '1');
+  return (s, haltedNow) => on.some((test) => test(s, haltedNow));
+}
+
 function rank<T>(items: T[], key: (t: T) => number, desc: boolean, code: (t: T) => string): T[] {
   return items.sort((a, b) => (desc ? key(b) - key(a) : key(a) - key(b)) || code(a).localeCompare(code(b))).slice(0, MAX_ROWS);
 }
@@ -57,11 +87,13 @@ export function volumeRank(deps: HandlerDeps, req: SimRequest): SimResponse {
   const div = param(req, 'FID_DIV_CLS_CODE');
   if (!['0', '1', '2'].includes(div)) return fail(invalidParam('FID_DIV_CLS_CODE'));
   if (!flags(req, 'FID_TRGT_CLS_CODE')) return fail(invalidParam('FID_TRGT_CLS_CODE'));
-  if (!flags(req, 'FID_TRGT_EXLS_CLS_CODE')) return fail(invalidParam('FID_TRGT_EXLS_CLS_CODE'));
+  const excluded = excludedBy(param(req, 'FID_TRGT_EXLS_CLS_CODE'));
+  if (!excluded) return fail(invalidParam('FID_TRGT_EXLS_CLS_CODE'));
   const u = universe(deps, req, { market: 'FID_INPUT_ISCD', price1: 'FID_INPUT_PRICE_1', price2: 'FID_INPUT_PRICE_2', vol: 'FID_VOL_CNT' });
   if ('status' in u) return u;
-  // every simulated stock is a common stock: '2' (preferred only) lists nothing
-  const rows = div === '2' ? [] : u.quotes.map((q) => {
+  // FID_DIV_CLS_CODE: '1' common stock (no preferred), '2' preferred only
+  const kept = u.quotes.filter((q) => !excluded(q.symbol, deps.market.halted(q.symbol.code, req.now)) && (div === '0' || (div === '2') === (q.symbol.product === 'preferred')));
+  const rows = kept.map((q) => {
     const prevVol = q.prev?.volume ?? 0;
     const cap = q.symbol.listedShares * q.price;
     return {
@@ -99,6 +131,8 @@ export function fluctuation(deps: HandlerDeps, req: SimRequest): SimResponse {
   // §6.6: only 0–4 exist; The Ouroboros sent '0000' and live refused it
   const sort = param(req, 'fid_rank_sort_cls_code');
   if (!['0', '1', '2', '3', '4'].includes(sort)) return fail(invalidParam('fid_rank_sort_cls_code'));
+  // the workbook documents only '0' (all) for this ranking's exclusion code (§6.6): it excludes nothing
+  if (param(req, 'fid_trgt_exls_cls_code') !== '0') return fail(invalidParam('fid_trgt_exls_cls_code'));
   const prc = param(req, 'fid_prc_cls_code');
   if (!['0', '1'].includes(prc)) return fail(invalidParam('fid_prc_cls_code'));
   const cnt = param(req, 'fid_input_cnt_1');

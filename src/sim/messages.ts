@@ -66,6 +66,7 @@ export function invalidParam(field: string): KisMessage {
 
 const LIVE_REJECTIONS: Record<OrderRejection, KisMessage> = {
   UNKNOWN_SYMBOL: m('7', 'APBK0656', '해당 종목 정보가 없습니다', true),
+  HALTED: m('7', 'APBK0558', '매매거래정지 종목입니다.', true), // SIM
   NOT_TRADING_DAY: m('7', 'APBK0919', '장운영일자가 주문일과 상이합니다', true),
   BEFORE_OPEN: m('7', 'APBK0919', '장운영일자가 주문일과 상이합니다', true),
   AFTER_CLOSE: m('7', 'APBK0919', '장운영일자가 주문일과 상이합니다', true),
@@ -86,6 +87,8 @@ const LIVE_REJECTIONS: Record<OrderRejection, KisMessage> = {
 /** Paper uses 8-digit codes where they were observed (§5.2); elsewhere it falls back to the live code. */
 const PAPER_REJECTIONS: Partial<Record<OrderRejection, KisMessage>> = {
   NOT_TRADING_DAY: m('1', '40100000', '모의투자 영업일이 아닙니다.'),
+  // message per §5.2 (code not observed: the tick-error code, whose message shares the prefix ⚠)
+  HALTED: m('1', '40030000', '모의투자 주문처리가 안되었습니다(매매불가 종목)'),
   BEFORE_OPEN: m('1', '40570000', '모의투자 장시작전 입니다.'),
   AFTER_CLOSE: m('1', '40580000', '모의투자 장종료 입니다.'),
   OFF_TICK: m('1', '40030000', '모의투자 주문처리가 안되었습니다(호가단위 오류)'),

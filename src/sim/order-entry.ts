@@ -13,6 +13,7 @@ import type { MarketTick } from './matching-engine.js';
  */
 export type OrderRejection =
   | 'UNKNOWN_SYMBOL'
+  | 'HALTED'
   | 'NOT_TRADING_DAY'
   | 'BEFORE_OPEN'
   | 'AFTER_CLOSE'
@@ -121,6 +122,8 @@ export function placeOrder(ex: SimExchange, env: KisEnv, input: PlaceInput): Ent
   const { market } = ex.deps;
   const sym = market.symbol(input.symbol);
   if (!sym) return fail('UNKNOWN_SYMBOL');
+  // a suspended stock (거래정지) or one in a temporary halt (listings.ts) takes no orders
+  if (market.halted(sym.code, input.now)) return fail('HALTED');
   const type = orderType(input.ordDvsn);
   const session = sessionCheck(ex, env, input.now, type ?? 'limit');
   if (session) return fail(session);

@@ -7,6 +7,7 @@ import { createPlanChain, createTradingDayList } from './daily-plan.js';
 import type { DayPlan, PlanChain } from './daily-plan.js';
 import { STREAM, foldSeed, uniform } from './hash-random.js';
 import { buildIntradayPath } from './intraday-path.js';
+import { tempHaltWindow } from './listings.js';
 import type { IntradayPath } from './intraday-path.js';
 import type { OpeningAuctionBook } from './matching-engine.js';
 import type { SimCalendar } from './sim-calendar.js';
@@ -72,6 +73,8 @@ export interface SyntheticMarket {
   openingAuction(code: string, date: TradingDate): OpeningAuctionBook & { at: EpochMs };
   /** the splits the market runs, by ex-date (corporate-actions.ts) */
   splits(): readonly SimSplit[];
+  /** no trading in the symbol at `at`: suspended (거래정지) or inside its temporary halt (listings.ts) */
+  halted(code: string, at: EpochMs): boolean;
 }
 
 const BOOK_LEVELS = 10;
@@ -303,6 +306,18 @@ export function createSyntheticMarket(opts: { seed: number; symbols: number; clo
     plan: (code, date) => planOf(sym(code), date),
     openingAuction,
     splits: () => splits,
+    halted(code, at) {
+      const s = sym(code);
+      if (s.designations.includes('halted')) return true;
+      if (!s.designations.includes('temporary-halt')) return false;
+      const d = kstDateOf(at);
+      if (!cal.isTradingDay(d)) return false;
+      const b = cal.bounds(d);
+      if (at < b.open || at >= b.closingAuctionStart) return false;
+      const k = Math.floor((at - b.open) / 60_000);
+      const w = tempHaltWindow(seed, s.index, cal.dayNumber(d), steps(d));
+      return k >= w.from && k < w.to;
+    },
   };
 }
 

@@ -1,6 +1,8 @@
 import { stockCode } from '../domain/index.js';
 import type { Exchange, StockCode } from '../domain/index.js';
 import { STREAM, hash32, uniform } from './hash-random.js';
+import { SPECIAL_LISTINGS } from './listings.js';
+import type { SimDesignation, SimProduct } from './listings.js';
 
 /**
  * The listed stocks of the simulated exchange. Codes, names and markets come from a fixed
@@ -23,6 +25,11 @@ export interface SimSymbol {
   listedShares: number;
   /** margin rate in %, shown as marg_rate / item_mgna_rt_name */
   marginRate: number;
+  /** common stock, or the kind the ranking exclusion flags name (listings.ts) */
+  product: SimProduct;
+  /** exchange designations shown by inquire-price and honoured by the rankings (listings.ts) */
+  designations: readonly SimDesignation[];
+  creditAllowed: boolean;
 }
 
 const UNIVERSE_KEY = 20260101;
@@ -61,15 +68,27 @@ function logUniform(lo: number, hi: number, u: number): number {
   return Math.exp(Math.log(lo) + (Math.log(hi) - Math.log(lo)) * u);
 }
 
+type RawListing = {
+  code: string; name: string; exchange: Exchange; sector: string; home: number | null; turnover: number | null;
+  product: SimProduct; designations: readonly SimDesignation[]; creditAllowed: boolean;
+};
+
+const ORDINARY = { product: 'stock' as const, designations: [] as readonly SimDesignation[], creditAllowed: true };
+
+/**
+ * `count` ordinary stocks (the anchors first), then the special listings of listings.ts (ETFs,
+ * ETNs, a SPAC, preferred shares, designated stocks) after them, so adding those changed no
+ * ordinary symbol's index, code or price path.
+ */
 export function buildUniverse(seed: number, count: number): SimSymbol[] {
   const codes = new Set<string>();
   const names = new Set<string>();
-  const raw: { code: string; name: string; exchange: Exchange; sector: string; home: number | null; turnover: number | null }[] = [];
+  const raw: RawListing[] = [];
   for (const a of ANCHORS) {
     if (raw.length >= count) break;
     codes.add(a.code);
     names.add(a.name);
-    raw.push({ ...a });
+    raw.push({ ...a, ...ORDINARY });
   }
   for (let i = 0; raw.length < count; i++) {
     // codes end in 0 like most KRX common stocks; the range stays clear of ETN 'Q' codes
@@ -80,7 +99,14 @@ export function buildUniverse(seed: number, count: number): SimSymbol[] {
     codes.add(code);
     names.add(name);
     const exchange: Exchange = uniform(UNIVERSE_KEY, STREAM.universe, i, 4) < 0.4 ? 'KOSPI' : 'KOSDAQ';
-    raw.push({ code, name, exchange, sector: suffix.sector, home: null, turnover: null });
+    raw.push({ code, name, exchange, sector: suffix.sector, home: null, turnover: null, ...ORDINARY });
+  }
+  for (const l of SPECIAL_LISTINGS) {
+    // the code ranges differ by construction (listings.ts); a clash would be a bug in that table
+    if (codes.has(l.code) || names.has(l.name)) throw new Error(`special listing ${l.code} ${l.name} clashes with the universe`);
+    codes.add(l.code);
+    names.add(l.name);
+    raw.push({ ...l });
   }
 
   return raw.map((r, index): SimSymbol => {
@@ -92,7 +118,7 @@ export function buildUniverse(seed: number, count: number): SimSymbol[] {
     const avgVolume = Math.max(2_000, Math.round(turnover / home));
     const marketCap = turnover * logUniform(100, 1_500, u(13));
     const listedShares = Math.max(1_000_000, Math.round(marketCap / home));
-    const marginRate = pick([20, 20, 30, 40, 50, 100], Math.floor(u(14) * 6));
+    const marginRate = r.creditAllowed ? pick([20, 20, 30, 40, 50, 100], Math.floor(u(14) * 6)) : 100;
     return {
       code: stockCode(r.code),
       name: r.name,
@@ -104,6 +130,9 @@ export function buildUniverse(seed: number, count: number): SimSymbol[] {
       avgVolume,
       listedShares,
       marginRate,
+      product: r.product,
+      designations: r.designations,
+      creditAllowed: r.creditAllowed,
     };
   });
 }

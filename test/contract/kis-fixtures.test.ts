@@ -56,7 +56,13 @@ describe('contract: every domestic fixture parses into domain values', () => {
   it('inquire-price → Quote', async () => {
     expect(await market.quote(samsung)).toEqual({
       symbol: samsung, price: 72300, open: 71900, high: 72600, low: 71700, basePrice: 71800, upperLimit: 93300, lowerLimit: 50300,
-      tick: 100, volume: 8412556, tradedValue: 606965915400, changeBp: 70, halted: false, at: m.clock.now(),
+      tick: 100, volume: 8412556, tradedValue: 606965915400, changeBp: 70, halted: false,
+      // the fixture's status fields: 55 (credit allowed), no warning, no VI (§6.1)
+      status: {
+        code: '55', administrative: false, warning: null, marketWarningCode: null, investmentAttention: false,
+        shortTermOverheated: false, liquidationTrading: false, vi: false,
+      },
+      at: m.clock.now(),
     });
   });
 

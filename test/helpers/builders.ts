@@ -1,5 +1,5 @@
 import { epochMs, krw, shares, stockCode, tradingDate, kstInstant } from '../../src/domain/index.js';
-import type { OrderRecord, VenueOrder } from '../../src/domain/index.js';
+import type { OrderRecord, QuoteStatus, VenueOrder } from '../../src/domain/index.js';
 
 export const DAY = tradingDate('20260312');
 export const at = (hhmmss: string) => kstInstant(DAY, hhmmss);
@@ -56,5 +56,13 @@ export function venueOrder(p: Partial<VenueOrder> = {}): VenueOrder {
     rejectedQty: shares(0),
     orderedAt: epochMs(at('100001')),
     ...p,
+  };
+}
+
+/** The status of a stock without any designation, as in fixture domestic-inquire-price.json (REFERENCE §6.1). */
+export function quoteStatus(p: Partial<QuoteStatus> = {}): QuoteStatus {
+  return {
+    code: '55', administrative: false, warning: null, marketWarningCode: null, investmentAttention: false,
+    shortTermOverheated: false, liquidationTrading: false, vi: false, ...p,
   };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { kstDateOf, kstInstant } from '../../domain/index.js';
-import type { BookLevel, DailyBar, EpochMs, OrderBook, Quote, StockCode } from '../../domain/index.js';
+import type { BookLevel, DailyBar, EpochMs, OrderBook, Quote, QuoteStatus, StockCode } from '../../domain/index.js';
 import { checkInsideLimits, date, dateOrNull, percentBp, price, priceOrNone, qty, text, timeOrNull, won, yn } from './wire.js';
 import type { ParseContext } from './wire.js';
 import { parseWire } from './wire.js';
@@ -21,6 +21,13 @@ const priceSchema = z.object({
     acml_tr_pbmn: won,
     temp_stop_yn: yn.optional(),
     iscd_stat_cls_code: text.optional(),
+    // status fields (§6.1): read as text so an unexpected value can never fail the quote an exit needs
+    mrkt_warn_cls_code: text.optional(),
+    vi_cls_code: text.optional(),
+    invt_caful_yn: text.optional(),
+    short_over_yn: text.optional(),
+    sltr_yn: text.optional(),
+    mang_issu_cls_code: text.optional(),
   }),
 });
 
@@ -47,6 +54,28 @@ const checkedPriceSchema = priceSchema.superRefine((b, ctx) => {
 /** '58' = 거래정지 (halted) in iscd_stat_cls_code (§6.1). */
 const HALTED_STATUS = '58';
 
+/** iscd_stat_cls_code (§6.1, sheet 주식현재가 시세): 51 관리종목 … 59 단기과열; 55 신용가능 and 57 증거금100% are no warnings. */
+const WARNING_BY_STATUS: Record<string, QuoteStatus['warning']> = { '52': 'risk', '53': 'warning', '54': 'caution' };
+
+/** A Y/N flag where anything but N or blank counts as set: an unknown value errs on the side of caution. */
+const flagged = (v: string | undefined): boolean => v !== undefined && v.trim() !== '' && v.trim().toUpperCase() !== 'N';
+
+function parseStatus(o: z.infer<typeof priceSchema>['output']): QuoteStatus {
+  const code = o.iscd_stat_cls_code?.trim() || null;
+  const warn = o.mrkt_warn_cls_code?.trim() ?? '';
+  return {
+    code,
+    administrative: code === '51' || flagged(o.mang_issu_cls_code),
+    warning: (code === null ? undefined : WARNING_BY_STATUS[code]) ?? null,
+    // '00' = none; the other values are not documented (§6.1 ⚠), so any of them is a warning
+    marketWarningCode: warn === '' || /^0+$/.test(warn) ? null : warn,
+    investmentAttention: flagged(o.invt_caful_yn),
+    shortTermOverheated: code === '59' || flagged(o.short_over_yn),
+    liquidationTrading: flagged(o.sltr_yn),
+    vi: flagged(o.vi_cls_code),
+  };
+}
+
 export function parseQuote(body: unknown, symbol: StockCode, now: EpochMs, ctx: ParseContext): Quote {
   const o = parseWire(checkedPriceSchema, body, ctx).output;
   return {
@@ -63,6 +92,7 @@ export function parseQuote(body: unknown, symbol: StockCode, now: EpochMs, ctx: 
     tradedValue: o.acml_tr_pbmn,
     changeBp: o.prdy_ctrt,
     halted: o.temp_stop_yn === true || o.iscd_stat_cls_code === HALTED_STATUS,
+    status: parseStatus(o),
     at: now,
   };
 }

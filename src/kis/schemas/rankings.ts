@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { krw, stockCode } from '../../domain/index.js';
-import type { RankingKind, RankingRow, StockCode } from '../../domain/index.js';
-import { amount, int, percentBp, percentBpOrNull, price, qty, text } from './wire.js';
+import type { RankingExclusions, RankingKind, RankingRow, StockCode } from '../../domain/index.js';
+import { amount, int, percentBp, percentBpOrNull, price, qty, text, won } from './wire.js';
 import type { ParseContext } from './wire.js';
 import { parseWire } from './wire.js';
 
@@ -70,4 +70,22 @@ export function parseRanking(kind: RankingKind, body: unknown, ctx: ParseContext
     }
   }
   return { rows, skipped };
+}
+
+/**
+ * volume-rank FID_TRGT_EXLS_CLS_CODE: "1 or 0 10자리 (차례대로 투자위험/경고/주의 관리종목 정리매매
+ * 불성실공시 우선주 거래정지 ETF ETN 신용주문불가 SPAC)" (workbook sheet 거래량순위, REFERENCE §6.5).
+ */
+const EXCLUSION_POSITIONS = [
+  'investmentWarning', 'administrative', 'liquidationTrading', 'unfaithfulDisclosure', 'preferred', 'halted', 'etf', 'etn',
+  'creditNotAllowed', 'spac',
+] as const;
+// Every kind has a position and no position is unnamed: a new kind must be placed deliberately.
+type Unplaced = Exclude<keyof RankingExclusions, (typeof EXCLUSION_POSITIONS)[number]>;
+const allPlaced: [Unplaced] extends [never] ? true : never = true;
+void allPlaced;
+
+/** The ten-character exclusion code for the kinds to leave out; none given = "0000000000" (exclude nothing). */
+export function toExclusionCode(exclude: RankingExclusions | undefined): string {
+  return EXCLUSION_POSITIONS.map((k) => (exclude?.[k] === true ? '1' : '0')).join('');
 }

@@ -36,6 +36,9 @@ describe.each(SIM_VARIANT_NAMES)('a full day in sim time, the simulator answerin
     expect(count('SELECT count(*) n FROM decisions')).toBeGreaterThan(20);
     expect(count(`SELECT count(*) n FROM decisions WHERE outcome = 'order'`)).toBeGreaterThan(0);
     expect(count(`SELECT count(*) n FROM risk_state WHERE key = 'entries-halted'`)).toBe(0);
+    // the volume ranking went out with the configured exclusion code (scan.excludeKinds defaults, §6.5)
+    const codes = readRows<{ code: string }>(d.dbPath, `SELECT DISTINCT json_extract(params, '$.FID_TRGT_EXLS_CLS_CODE') code FROM scan_snapshots WHERE kind = 'volume'`);
+    expect(codes.map((r) => r.code)).toEqual(['1111111101']);
     // after the close, today's final bar is cached for what was held or evaluated
     expect(count(`SELECT count(*) n FROM daily_bars WHERE date = '${DATE}'`)).toBeGreaterThan(0);
 
@@ -57,6 +60,14 @@ describe.each(SIM_VARIANT_NAMES)('a full day in sim time, the simulator answerin
       expect(['filled', 'cancelled', 'expired', 'rejected']).toContain(o.status);
     }
     expect(placed.some((o) => o.status === 'filled')).toBe(true);
+    // No buy in a kind the scan must never buy (issue 8 §4): ETFs, ETNs, SPACs, preferred shares, and
+    // stocks the exchange marks suspended, warned, administrative, overheated or in liquidation trading.
+    // (A VI or a temporary halt passes; unfaithful disclosure shows only in the ranking flag.)
+    const never = (code: string) => {
+      const s = h.sim.market.symbol(code)!;
+      return s.product !== 'stock' || s.designations.some((x) => !['unfaithful-disclosure', 'vi', 'temporary-halt'].includes(x));
+    };
+    expect(simOrders.filter((o) => o.side === 'buy' && never(o.symbol)).map((o) => `${o.symbol} ${o.name}`)).toEqual([]);
     // Every cancel at the broker was requested by the daemon, for one of its own orders.
     for (const c of cancels) expect(placed.map((o) => o.venue_order_id)).toContain(c.orgnOdno);
   }, 150_000);

@@ -6,6 +6,7 @@ import type { EvaluateDeps } from '../../../src/signals/index.js';
 import type { Store } from '../../../src/store/index.js';
 import { repoCalendar } from '../../helpers/daemon.js';
 import { createTempStore } from '../../helpers/temp-store.js';
+import { quoteStatus } from '../../helpers/builders.js';
 
 /**
  * runEvaluateExit on a real SQLite trade log, with the quote given by a stand-in MarketData:
@@ -20,7 +21,7 @@ function quote(symbol: StockCode, price: number, t: EpochMs, halted = false): Qu
   return {
     symbol, price: krw(price), open: krw(70_000), high: krw(72_000), low: krw(68_000), basePrice: krw(70_000),
     upperLimit: krw(91_000), lowerLimit: krw(49_000), tick: krw(100), volume: shares(1_000_000), tradedValue: krw(70_000_000_000),
-    changeBp: 0, halted, at: t,
+    changeBp: 0, halted, status: quoteStatus(), at: t,
   };
 }
 

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isAppError, stockCode, tradingDate } from '../../../src/domain/index.js';
+import { defaultConfig } from '../../../src/config/index.js';
+import type { RankingExclusions } from '../../../src/domain/index.js';
+import { quoteStatus } from '../../helpers/builders.js';
 import { APP_KEY, APP_SECRET, createMockKis, ok, tokenReply } from './mock-kis.js';
 import type { Recorded, Reply } from './mock-kis.js';
 
@@ -124,5 +127,57 @@ describe('KIS client reads (request building)', () => {
     expect(q.headers.tr_id).toBe('FHPST01710000');
     expect(Object.fromEntries(q.query)).toMatchObject({ FID_COND_SCR_DIV_CODE: '20171', FID_INPUT_ISCD: '0000', FID_VOL_CNT: '1000', FID_INPUT_PRICE_1: '' });
     expect(m.budget.acquired.at(-1)).toBe('scan');
+  });
+
+  const NONE: RankingExclusions = {
+    investmentWarning: false, administrative: false, liquidationTrading: false, unfaithfulDisclosure: false, preferred: false,
+    halted: false, etf: false, etn: false, creditNotAllowed: false, spac: false,
+  };
+
+  it.each<{ name: string; exclude: RankingExclusions | undefined; code: string }>([
+    // workbook sheet 거래량순위: 투자위험/경고/주의 관리종목 정리매매 불성실공시 우선주 거래정지 ETF ETN 신용주문불가 SPAC
+    { name: 'the configured defaults', exclude: defaultConfig().scan.excludeKinds, code: '1111111101' },
+    { name: 'nothing asked', exclude: undefined, code: '0000000000' },
+    { name: 'investment warnings only', exclude: { ...NONE, investmentWarning: true }, code: '1000000000' },
+    { name: 'administrative only', exclude: { ...NONE, administrative: true }, code: '0100000000' },
+    { name: 'liquidation only', exclude: { ...NONE, liquidationTrading: true }, code: '0010000000' },
+    { name: 'unfaithful disclosure only', exclude: { ...NONE, unfaithfulDisclosure: true }, code: '0001000000' },
+    { name: 'preferred only', exclude: { ...NONE, preferred: true }, code: '0000100000' },
+    { name: 'halted only', exclude: { ...NONE, halted: true }, code: '0000010000' },
+    { name: 'ETF only', exclude: { ...NONE, etf: true }, code: '0000001000' },
+    { name: 'ETN only', exclude: { ...NONE, etn: true }, code: '0000000100' },
+    { name: 'credit-not-allowed only', exclude: { ...NONE, creditNotAllowed: true }, code: '0000000010' },
+    { name: 'SPAC only', exclude: { ...NONE, spac: true }, code: '0000000001' },
+  ])('sends FID_TRGT_EXLS_CLS_CODE $code for $name (§6.5)', async ({ exclude, code }) => {
+    const m = createMockKis((r) => kis(r, () => ok({ output: [] })));
+    const snap = await m.client.market.ranking({ kind: 'volume', ...(exclude ? { exclude } : {}) }, { lane: 'scan' });
+    const q = m.to('/uapi/domestic-stock/v1/quotations/volume-rank')[0]!;
+    expect(q.query.get('FID_TRGT_EXLS_CLS_CODE')).toBe(code);
+    expect(snap.params.FID_TRGT_EXLS_CLS_CODE).toBe(code);
+  });
+
+  it('keeps the fluctuation ranking at the only documented exclusion value, 0 (§6.6)', async () => {
+    const m = createMockKis((r) => kis(r, () => ok({ output: [] })));
+    await m.client.market.ranking({ kind: 'fluctuation', exclude: defaultConfig().scan.excludeKinds });
+    expect(m.to('/uapi/domestic-stock/v1/ranking/fluctuation')[0]!.query.get('fid_trgt_exls_cls_code')).toBe('0');
+  });
+
+  it.each<{ name: string; fields: Record<string, string>; halted: boolean; status: Partial<ReturnType<typeof quoteStatus>> }>([
+    { name: 'an ordinary stock (fixture values)', fields: { iscd_stat_cls_code: '55', temp_stop_yn: 'N', mrkt_warn_cls_code: '00', vi_cls_code: 'N', invt_caful_yn: 'N', short_over_yn: 'N', sltr_yn: 'N', mang_issu_cls_code: 'N' }, halted: false, status: {} },
+    { name: 'administrative (51)', fields: { iscd_stat_cls_code: '51', mang_issu_cls_code: 'Y' }, halted: false, status: { code: '51', administrative: true } },
+    { name: 'investment risk (52)', fields: { iscd_stat_cls_code: '52', mrkt_warn_cls_code: '03' }, halted: false, status: { code: '52', warning: 'risk', marketWarningCode: '03' } },
+    { name: 'investment warning (53)', fields: { iscd_stat_cls_code: '53' }, halted: false, status: { code: '53', warning: 'warning' } },
+    { name: 'investment caution (54)', fields: { iscd_stat_cls_code: '54' }, halted: false, status: { code: '54', warning: 'caution' } },
+    { name: 'halted (58)', fields: { iscd_stat_cls_code: '58' }, halted: true, status: { code: '58' } },
+    { name: 'a temporary halt', fields: { iscd_stat_cls_code: '55', temp_stop_yn: 'Y' }, halted: true, status: {} },
+    { name: 'short-term overheating (59)', fields: { iscd_stat_cls_code: '59', short_over_yn: 'Y' }, halted: false, status: { code: '59', shortTermOverheated: true } },
+    { name: 'liquidation trading', fields: { sltr_yn: 'Y' }, halted: false, status: { liquidationTrading: true } },
+    { name: 'investment attention', fields: { invt_caful_yn: 'Y' }, halted: false, status: { investmentAttention: true } },
+    { name: 'a VI', fields: { vi_cls_code: '1' }, halted: false, status: { vi: true } },
+  ])('reads the status fields of inquire-price: $name (§6.1)', async ({ fields, halted, status }) => {
+    const m = createMockKis((r) => kis(r, () => ok({ output: { ...PRICE, iscd_stat_cls_code: '55', ...fields } })));
+    const q = await m.client.market.quote(stockCode('005930'));
+    expect(q.halted).toBe(halted);
+    expect(q.status).toEqual(quoteStatus({ code: fields.iscd_stat_cls_code ?? '55', ...status }));
   });
 });

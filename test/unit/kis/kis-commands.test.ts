@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { epochMs, krw, kstInstant, shares, stockCode, tradingDate } from '../../../src/domain/index.js';
 import type { Broker, CancelRequest, MarketData, OrderRequest, Quote, TradingDate } from '../../../src/domain/index.js';
 import { EXIT_NOT_CONFIRMED, registerKisCommands } from '../../../src/cli/kis-commands.js';
+import { quoteStatus } from '../../helpers/builders.js';
 import type { KisSessionLike } from '../../../src/cli/kis-commands.js';
 import { createMockKis, ok, tokenReply } from './mock-kis.js';
 import type { Route } from './mock-kis.js';
@@ -16,7 +17,7 @@ function fakeSession(mode: KisSessionLike['mode']) {
   const now = kstInstant(tradingDate('20260312'), '100000');
   const quote: Quote = {
     symbol: stockCode('005930'), price: krw(72300), open: krw(71900), high: krw(72600), low: krw(71700), basePrice: krw(71800),
-    upperLimit: krw(93300), lowerLimit: krw(50300), tick: krw(100), volume: shares(8412556), tradedValue: krw(606965915400), changeBp: 70, halted: false, at: now,
+    upperLimit: krw(93300), lowerLimit: krw(50300), tick: krw(100), volume: shares(8412556), tradedValue: krw(606965915400), changeBp: 70, halted: false, status: quoteStatus(), at: now,
   };
   const market = { quote: () => Promise.resolve(quote) } as unknown as MarketData;
   const broker = {

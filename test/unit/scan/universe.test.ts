@@ -1,9 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { epochMs, isAppError, krw, shares, stockCode } from '../../../src/domain/index.js';
 import type { RankingKind, RankingRow, RankingSnapshot } from '../../../src/domain/index.js';
-import {
-  SUGGESTED_EXCLUDE_NAME_PATTERNS, compileNamePatterns, matchNamePattern, rankPoints, selectCandidates,
-} from '../../../src/scan/index.js';
+import { defaultConfig } from '../../../src/config/index.js';
+import { compileNamePatterns, matchNamePattern, rankPoints, selectCandidates } from '../../../src/scan/index.js';
 import type { UniverseFilter } from '../../../src/scan/index.js';
 
 const code = (n: number) => stockCode(String(n).padStart(6, '0'));
@@ -63,6 +62,9 @@ describe('selectCandidates', () => {
     { reason: 'held', r: row(1, 9) },
     { reason: 'excluded', r: row(1, 8), f: { exclude: [code(8)] } },
     { reason: 'name-pattern:스팩', r: row(1, 7, { name: '하나스팩27호' }), f: { excludeNamePatterns: ['스팩'] } },
+    { reason: 'kind:etn', r: row(1, 7, { symbol: stockCode('Q500001'), name: '신한 WTI원유 선물' }), f: { excludeKinds: defaultConfig().scan.excludeKinds } },
+    { reason: 'kind:preferred', r: row(1, 7, { symbol: stockCode('005935'), name: '삼성전자' }), f: { excludeKinds: defaultConfig().scan.excludeKinds } },
+    { reason: 'kind:preferred', r: row(1, 7, { symbol: stockCode('00088K'), name: '한화' }), f: { excludeKinds: defaultConfig().scan.excludeKinds } },
     { reason: 'no-price', r: row(1, 6, { price: krw(0) }) },
     { reason: 'price-below-min', r: row(1, 6, { price: krw(999) }) },
     { reason: 'price-above-max', r: row(1, 6, { price: krw(500_001) }) },
@@ -112,13 +114,32 @@ describe('selectCandidates', () => {
   });
 });
 
-describe('suggested name patterns', () => {
-  const patterns = compileNamePatterns(SUGGESTED_EXCLUDE_NAME_PATTERNS);
+describe('code kinds (the second line for rankings that cannot exclude kinds, REFERENCE §6.6)', () => {
+  it('keeps common shares, and ETNs and preferred shares when their kind is not excluded', () => {
+    const rows = [row(1, 10), row(2, 10, { symbol: stockCode('Q500001') }), row(3, 10, { symbol: stockCode('005935') })];
+    const kinds = { ...defaultConfig().scan.excludeKinds, etn: false, preferred: false };
+    expect(selectCandidates([snap('fluctuation', rows)], { ...filter, excludeKinds: kinds }, []).rejected).toEqual([]);
+    expect(selectCandidates([snap('fluctuation', rows)], { ...filter, excludeKinds: defaultConfig().scan.excludeKinds }, []).rejected)
+      .toEqual([{ symbol: 'Q500001', reason: 'kind:etn' }, { symbol: '005935', reason: 'kind:preferred' }]);
+  });
+});
+
+describe('default name patterns (scan.excludeNamePatterns)', () => {
+  const patterns = compileNamePatterns(defaultConfig().scan.excludeNamePatterns);
 
   it.each([
     ['삼성전자우', true], ['현대차2우B', true], ['LG화학우', true], ['미래에셋증권2우B', true], ['대한항공우(전환)', true],
     ['하나금융스팩27호', true], ['신한 레버리지 WTI원유 선물 ETN', true],
     ['우리기술', false], ['우리금융지주', false], ['삼성전자', false], ['SK하이닉스', false],
+    // ETF brands as listed now: ARIRANG → PLUS, KOSEF → KIWOOM, KBSTAR → RISE, KINDEX → ACE, and the rest
+    ['KODEX 200', true], ['TIGER 미국S&P500', true], ['PLUS 고배당주', true], ['KIWOOM 200', true], ['RISE 2차전지TOP10', true],
+    ['ACE KRX금현물', true], ['SOL 조선TOP3플러스', true], ['TIME 코스피액티브', true], ['KoAct 배당성장액티브', true],
+    ['HANARO Fn K-반도체', true], ['1Q 미국S&P500', true], ['WON 200', true], ['UNICORN SK하이닉스밸류체인액티브', true],
+    ['BNK 주주가치액티브', true], ['DAISHIN343 AI반도체&인프라액티브', true], ['HK 하이볼액티브', true], ['KCGI 코리아', true],
+    ['ITF K100', true], ['VITA MZ소비액티브', true], ['TRUSTON 주주가치액티브', true], ['FOCUS AI코리아액티브', true],
+    ['마이다스 KoAct', true], ['에셋플러스 글로벌플랫폼액티브', true], ['파워 200', true], ['ARIRANG 고배당주', true], ['KBSTAR 200', true],
+    // companies whose names start with a brand's letters are not ETFs
+    ['HK이노엔', false], ['BNK금융지주', false], ['에이스테크', false], ['SOLUM', false], ['파워로직스', false],
   ])('%s excluded: %s', (name, excluded) => {
     expect(matchNamePattern(name, patterns) !== null).toBe(excluded);
   });

@@ -1,5 +1,6 @@
 import type { DailyBar, EpochMs, Quote, StockCode, TradingDate } from '../../../src/domain/index.js';
 import { epochMs, krw, kstDateOf, kstInstant, shares, stockCode, tradingDate } from '../../../src/domain/index.js';
+import { quoteStatus } from '../../helpers/builders.js';
 
 export const SYM: StockCode = stockCode('005930');
 export const TODAY: TradingDate = tradingDate('20260312');
@@ -22,6 +23,7 @@ export function quote(over: Partial<Quote> = {}): Quote {
     tradedValue: krw(1_575_000_000),
     changeBp: 500,
     halted: false,
+    status: quoteStatus(),
     at: MIDDAY,
     ...over,
   };

@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { epochMs, krw, ppm, shares, stockCode } from '../../../src/domain/index.js';
 import { checkEntry, checkExit } from '../../../src/signals/index.js';
 import type { EntryRiskContext, ExitRiskContext } from '../../../src/signals/index.js';
+import { quoteStatus } from '../../helpers/builders.js';
 
 const A = stockCode('000010');
 const B = stockCode('000020');
@@ -10,7 +11,7 @@ const NOW = epochMs(1_773_280_000_000);
 const MIN = 60_000;
 
 const GUARDS = [
-  'entries-halted', 'session', 'already-held', 'open-order', 'max-positions', 'max-orders-per-day',
+  'entries-halted', 'session', 'security-status', 'already-held', 'open-order', 'max-positions', 'max-orders-per-day',
   'daily-loss', 'cooldown', 'cash', 'max-order-value', 'price-limits', 'min-qty',
 ];
 
@@ -24,6 +25,7 @@ function ctx(over: Partial<EntryRiskContext> = {}): EntryRiskContext {
     price: krw(10_000),
     priceLimits: { upper: krw(13_000), lower: krw(7_000) },
     halted: null,
+    security: { halted: false, status: quoteStatus() },
     heldSymbols: [B],
     openOrderSymbols: [C],
     ordersToday: 1,
@@ -108,6 +110,7 @@ describe('checkEntry', () => {
     const v = checkEntry(ctx({
       halted: { reason: 'daily review' },
       phase: 'closed',
+      security: { halted: true, status: quoteStatus({ code: '53', warning: 'warning' }) },
       heldSymbols: [A, B, C, stockCode('000040'), stockCode('000050')],
       openOrderSymbols: [A],
       ordersToday: 10,
@@ -122,6 +125,43 @@ describe('checkEntry', () => {
     // everything but min-qty fails (a sized quantity of 0 would make value-based guards pass)
     expect(failing(v)).toEqual(GUARDS.filter((g) => g !== 'min-qty'));
     expect(v.checks.find((c) => c.guard === 'entries-halted')?.reason).toContain('daily review');
+  });
+});
+
+describe('checkEntry: the security-status guard (REFERENCE §6.1)', () => {
+  it.each<{ name: string; security: EntryRiskContext['security']; says: string }>([
+    { name: 'a trading halt', security: { halted: true, status: quoteStatus({ code: '58' }) }, says: 'trading halted' },
+    { name: 'an administrative issue (51)', security: { halted: false, status: quoteStatus({ code: '51', administrative: true }) }, says: 'administrative issue' },
+    { name: 'investment risk (52)', security: { halted: false, status: quoteStatus({ code: '52', warning: 'risk' }) }, says: 'investment risk' },
+    { name: 'investment warning (53)', security: { halted: false, status: quoteStatus({ code: '53', warning: 'warning' }) }, says: 'investment warning' },
+    { name: 'investment caution (54)', security: { halted: false, status: quoteStatus({ code: '54', warning: 'caution' }) }, says: 'investment caution' },
+    { name: 'a market warning code', security: { halted: false, status: quoteStatus({ marketWarningCode: '02' }) }, says: 'market warning 02' },
+    { name: 'investment attention', security: { halted: false, status: quoteStatus({ investmentAttention: true }) }, says: 'investment attention' },
+    { name: 'short-term overheating (59)', security: { halted: false, status: quoteStatus({ code: '59', shortTermOverheated: true }) }, says: 'short-term overheating' },
+    { name: 'liquidation trading', security: { halted: false, status: quoteStatus({ liquidationTrading: true }) }, says: 'liquidation trading' },
+    { name: 'a volatility interruption', security: { halted: false, status: quoteStatus({ vi: true }) }, says: 'volatility interruption' },
+  ])('blocks $name and says so in the decision row', ({ security, says }) => {
+    const v = checkEntry(ctx({ security }));
+    expect(v.ok).toBe(false);
+    expect(failing(v)).toEqual(['security-status']);
+    const g = v.checks.find((c) => c.guard === 'security-status')!;
+    expect(g.reason).toContain(says);
+    expect(g.context).toMatchObject({ blocks: [says] });
+  });
+
+  it.each([
+    ['55 credit allowed', quoteStatus({ code: '55' })],
+    ['57 margin 100 %', quoteStatus({ code: '57' })],
+    ['no status code', quoteStatus({ code: null })],
+  ])('lets %s through', (_name, status) => {
+    expect(failing(checkEntry(ctx({ security: { halted: false, status } })))).toEqual([]);
+  });
+
+  it('names every designation at once', () => {
+    const v = checkEntry(ctx({ security: { halted: true, status: quoteStatus({ code: '51', administrative: true, liquidationTrading: true }) } }));
+    expect(v.checks.find((c) => c.guard === 'security-status')?.context).toMatchObject({
+      blocks: ['trading halted', 'administrative issue', 'liquidation trading'],
+    });
   });
 });
 

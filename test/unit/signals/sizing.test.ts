@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { epochMs, krw, ppm, shares, stockCode } from '../../../src/domain/index.js';
 import { checkEntry, sizeEntry } from '../../../src/signals/index.js';
 import type { SizingInput } from '../../../src/signals/index.js';
+import { quoteStatus } from '../../helpers/builders.js';
 
 // 10 % of 10,000,000 = 1,000,000 → 100 shares at 10,000; order cap 200 shares; cash 500 shares.
 const base: SizingInput = {
@@ -62,7 +63,7 @@ describe('sizeEntry', () => {
     expect(sized.limitedBy).toBe('cash');
     const cashGuard = (qty: number) => checkEntry({
       symbol: stockCode('000010'), orderType: 'limit', phase: 'regular', qty: shares(qty), price: input.price,
-      priceLimits: { upper: krw(13_000), lower: krw(7_000) }, halted: null, heldSymbols: [], openOrderSymbols: [], ordersToday: 0,
+      priceLimits: { upper: krw(13_000), lower: krw(7_000) }, halted: null, security: { halted: false, status: quoteStatus() }, heldSymbols: [], openOrderSymbols: [], ordersToday: 0,
       dayStartEquity: input.equity, dayPnl: krw(0), lastLosingExitAt: {}, now: epochMs(0), cash: input.cash, commission: input.commission,
       limits: { maxPositions: 1, maxOrdersPerDay: 1, maxDailyLossBp: 300, cooldownMinutes: 0, maxOrderValue: input.maxOrderValue, minCashReserve: input.minCashReserve },
     }).checks.find((c) => c.guard === 'cash')?.ok;
