@@ -12,7 +12,7 @@ export const scanSchema = z.strictObject({
   /** KIS rankings return at most 30 rows (REFERENCE §6.5) */
   topN: z.int().min(1).max(30).default(10),
   exclude: z.array(stockCodeField).default([]),
-  /** case-sensitive substrings of the stock name: SPACs, ETNs and ETF brands are not momentum stocks */
+  /** regular expressions matched case-insensitively against the stock name (scan/name-patterns.ts): SPACs, ETNs and ETF brands are not momentum stocks */
   excludeNamePatterns: z.array(z.string().min(1))
     .default(['스팩', 'ETN', 'KODEX', 'TIGER', 'ARIRANG', 'HANARO', 'KOSEF']),
 });
