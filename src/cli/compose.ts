@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/index.js';
 import type { Env, LoadedConfig } from '../config/index.js';
-import { AppError, epochMs, silentLogger, systemClock } from '../domain/index.js';
+import { AppError, epochMs, isAppError, kstDateOf, silentLogger, systemClock } from '../domain/index.js';
 import type { Broker, Clock, DistributedLock, KisEnv, Lane, MarketData, RateBudget } from '../domain/index.js';
 import { createKisClient, tokenStoreKey } from '../kis/index.js';
 import { createRedisLock, createRedisRateBudget } from '../redis/index.js';
@@ -12,7 +12,7 @@ import type { Store } from '../store/index.js';
 import { probeRedis } from '../embedded-redis.js';
 import { anchoredClock, parseClockAnchor, planClock } from '../app-clock.js';
 import { lastSimTime, openSimJournal, readLiveSimEndpoint } from '../app-sim.js';
-import { feeRatesOf, loadCalendar } from '../app-market.js';
+import { feeRatesOf, loadCalendar, requireCalendarCovers, withCalendarFile } from '../app-market.js';
 
 /**
  * The CLI's composition root (like app.ts for the daemon; exempt from the folder rule):
@@ -129,4 +129,23 @@ export function cliClock(loaded: LoadedConfig, env: Env, cwd: string): Clock {
   const { config } = loaded;
   const calendar = loadCalendar(resolve(cwd, config.market.calendarFile), config.market.sessions);
   return planClock({ mode: config.mode, startAt: config.sim.startAt, speed: config.sim.speed, env, calendar }).clock;
+}
+
+/**
+ * What `config check` verifies beyond the schema, so it refuses what the daemon would refuse at
+ * start: the calendar file (readable, valid, covering the day the daemon would trade — the
+ * simulated day in sim mode). Returns the problems, each naming the file.
+ */
+export function configFileProblems(loaded: LoadedConfig, env: Env, cwd: string): string[] {
+  const { config } = loaded;
+  const path = resolve(cwd, config.market.calendarFile);
+  try {
+    const calendar = loadCalendar(path, config.market.sessions);
+    const clock = withCalendarFile(path, () => planClock({ mode: config.mode, startAt: config.sim.startAt, speed: config.sim.speed, env, calendar }).clock);
+    requireCalendarCovers(calendar, kstDateOf(clock.now()), path);
+    return [];
+  } catch (err) {
+    if (isAppError(err, 'CONFIG_INVALID')) return [err.message];
+    throw err;
+  }
 }

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { describeError, isAppError } from '../domain/index.js';
 import { registerConfigCommands, EXIT_CONFIG } from './config-command.js';
-import { cliClock, connectKis, loadCliConfig, openCliStore } from './compose.js';
+import { cliClock, configFileProblems, connectKis, loadCliConfig, openCliStore } from './compose.js';
 import { registerKisCommands } from './kis-commands.js';
 import { registerSimCommand } from './sim-command.js';
 import { registerTradeLogCommands } from './trade-log-commands.js';
@@ -25,7 +25,7 @@ const program = new Command('kis-trader')
 const globals = (): { mode?: string; configDir?: string } => program.opts();
 const loaded = () => loadCliConfig(process.env, cwd, globals().configDir, globals().mode);
 
-registerConfigCommands(program, { env: process.env, cwd, out, err, exit });
+registerConfigCommands(program, { env: process.env, cwd, out, err, exit, checkFiles: (l) => configFileProblems(l, process.env, cwd) });
 registerTradeLogCommands(program, {
   out, err, exit,
   get clock() { return cliClock(loaded(), process.env, cwd); },
