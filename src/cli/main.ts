@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { describeError, isAppError } from '../domain/index.js';
+import { describeError, isAppError, stripControlChars } from '../domain/index.js';
 import { registerConfigCommands, EXIT_CONFIG } from './config-command.js';
 import { cliClock, configFileProblems, connectKis, loadCliConfig, openCliStore } from './compose.js';
 import { registerKisCommands } from './kis-commands.js';
@@ -11,8 +11,9 @@ import { registerTradeLogCommands } from './trade-log-commands.js';
  * `kis-trader <command>`: the operator's CLI. The daemon itself is `npm start` (dist/main.js).
  * Global options --mode and --config-dir select the config like the daemon's.
  */
-const out = (s: string): void => { process.stdout.write(`${s}\n`); };
-const err = (s: string): void => { process.stderr.write(`${s}\n`); };
+// Rows and errors carry text from KIS (names, msg1): never a terminal escape sequence (domain/text.ts).
+const out = (s: string): void => { process.stdout.write(`${stripControlChars(s)}\n`); };
+const err = (s: string): void => { process.stderr.write(`${stripControlChars(s)}\n`); };
 const exit = (code: number): never => process.exit(code);
 const cwd = process.cwd();
 
