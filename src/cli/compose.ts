@@ -2,8 +2,9 @@ import { resolve } from 'node:path';
 import { loadConfig } from '../config/index.js';
 import type { Env, LoadedConfig } from '../config/index.js';
 import { AppError, epochMs, isAppError, kstDateOf, silentLogger, systemClock } from '../domain/index.js';
-import type { Broker, Clock, DistributedLock, KisEnv, Lane, MarketData, RateBudget } from '../domain/index.js';
+import type { Broker, Clock, DistributedLock, KisEnv, Lane, MarketData, RateBudget, TokenStore } from '../domain/index.js';
 import { createKisClient, tokenStoreKey } from '../kis/index.js';
+import type { KisTlsOptions, TokenManager } from '../kis/index.js';
 import { createRedisLock, createRedisRateBudget } from '../redis/index.js';
 import { createSimulator, SIM_DEFAULT_CREDENTIALS } from '../sim/index.js';
 import type { Simulator } from '../sim/index.js';
@@ -22,6 +23,14 @@ export interface KisSession {
   market: MarketData;
   broker: Broker;
   mode: 'sim' | 'paper' | 'live';
+  /** where the client talks to: KIS, or the simulator in sim mode (for `doctor`) */
+  baseUrl: string;
+  kisEnv: KisEnv;
+  /** the token the client uses, kept in the trade log's kis_tokens like the daemon's */
+  tokens: TokenManager;
+  tokenStore: TokenStore;
+  /** the paper host's certificate options the client uses, if any */
+  tls: KisTlsOptions | null;
   /** "today" for the session: the simulated one in sim mode */
   clock: Clock;
   close(): Promise<void>;
@@ -104,17 +113,25 @@ export async function connectKis(loaded: LoadedConfig, env: Env, cwd: string): P
   const url = env.REDIS_URL ?? config.redis.url;
   const redis = url ? await probeRedis(url) : null;
   const tokenKey = tokenStoreKey(kisEnv, creds.appKey);
+  // The paper host's certificate quirk, as the daemon configures it (app.ts).
+  const tls: KisTlsOptions | null = config.mode === 'paper' && config.kis.paperTls.mode !== 'verify' ? {
+    mode: config.kis.paperTls.mode,
+    ...(config.kis.paperTls.serverName === null ? {} : { serverName: config.kis.paperTls.serverName }),
+    ...(config.kis.paperTls.fingerprint256 === null ? {} : { fingerprint256: config.kis.paperTls.fingerprint256 }),
+  } : null;
   const client = createKisClient({
-    env: kisEnv, baseUrl, ...creds, timeouts: { ...config.kis.timeouts },
+    env: kisEnv, baseUrl, ...creds, timeouts: { ...config.kis.timeouts }, ...(tls === null ? {} : { tls }),
     rateBudget: redis ? createRedisRateBudget(redis, { key: `${config.redis.prefix}:budget:${tokenKey}`, ratePerSec: rate }) : localBudget(rate),
     lock: redis ? createRedisLock(redis, { prefix: config.redis.prefix }) : localLock,
     tokenStore: store.tokens, clock, log: silentLogger, marketDivCode: config.kis.marketDivCode,
+    tokenRefreshLeadMs: config.kis.tokenRefreshLeadMinutes * 60_000,
   });
   return {
     market: client.market,
     broker: client.broker,
     mode: config.mode,
     clock,
+    baseUrl, kisEnv, tokens: client.tokens, tokenStore: store.tokens, tls,
     async close() {
       await client.close();
       await sim?.stop();

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { describeError, isAppError, stripControlChars } from '../domain/index.js';
 import { registerConfigCommands, EXIT_CONFIG } from './config-command.js';
 import { cliClock, configFileProblems, connectKis, loadCliConfig, openCliStore } from './compose.js';
+import { registerDoctorCommand } from './doctor.js';
 import { registerKisCommands } from './kis-commands.js';
 import { registerSimCommand } from './sim-command.js';
 import { registerTradeLogCommands } from './trade-log-commands.js';
@@ -37,6 +38,7 @@ registerTradeLogCommands(program, {
 });
 registerKisCommands(program, () => connectKis(loaded(), process.env, cwd), { out, err, exit, env: process.env });
 registerSimCommand(program, { out, err, exit, cwd, env: process.env });
+registerDoctorCommand(program, { out, err, exit, cwd, env: process.env, load: (env) => loadCliConfig(env, cwd, globals().configDir, globals().mode) });
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   err(`kis-trader: ${describeError(e)}`);
