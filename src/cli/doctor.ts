@@ -111,7 +111,7 @@ function checkCalendar(io: DoctorIo, r: Report, loaded: LoadedConfig): { calenda
     r.ok('calendar', `${path} covers ${today.slice(0, 4)}; ${formatDate(today)} is ${calendar.isTradingDay(today) ? 'a trading day' : 'not a trading day'}`);
     return { calendar, today };
   } catch (err) {
-    r.fail('calendar', `${describeError(err)}: fix or update the calendar file`);
+    r.fail('calendar', `${err instanceof Error ? err.message : String(err)}: fix or update the calendar file`);
     return null;
   }
 }
@@ -245,7 +245,7 @@ async function checkToken(r: Report, session: KisSession, loaded: LoadedConfig):
   return true;
 }
 
-async function checkKis(io: DoctorIo, r: Report, loaded: LoadedConfig, cal: { calendar: TradingCalendar; today: TradingDate } | null): Promise<void> {
+async function checkKis(io: DoctorIo, r: Report, loaded: LoadedConfig, cal: { calendar: TradingCalendar; today: TradingDate }): Promise<void> {
   let session: KisSession;
   try {
     session = await connectKis(loaded, io.env, io.cwd);
@@ -269,7 +269,7 @@ async function checkKis(io: DoctorIo, r: Report, loaded: LoadedConfig, cal: { ca
     } catch (err) {
       r.fail('account', `inquire-balance: ${describeError(err)}: check KIS_ACCOUNT (number-product, e.g. 50012345-01)`);
     }
-    if (session.mode === 'live' && cal !== null) {
+    if (session.mode === 'live') {
       try {
         const days = await session.market.holidays(cal.today, { lane: 'reconcile' });
         const broker = days.find((d) => d.date === cal.today);
@@ -296,7 +296,8 @@ export function registerDoctorCommand(program: Command, io: DoctorIo): void {
       if (loaded === null) return io.exit(1);
       const cal = checkCalendar(io, r, loaded);
       await checkRedis(io, r, loaded);
-      await checkKis(io, r, loaded, cal);
+      // The KIS client is built on the calendar (connectKis): without one there is nothing to check.
+      if (cal !== null) await checkKis(io, r, loaded, cal);
       if (r.failed() > 0) {
         io.err(`doctor: ${r.failed()} check${r.failed() === 1 ? '' : 's'} failed`);
         return io.exit(1);

@@ -115,6 +115,14 @@ describe('kis-trader doctor', () => {
     });
   });
 
+  it('a missing calendar file: FAIL calendar naming it, exit non-zero', async () => {
+    const root = project();
+    rmSync(join(root, 'config', 'krx-calendar.json'));
+    const r = await doctor(root, { REDIS_URL: inject('redisUrl') });
+    expect(line(r.lines, 'calendar')).toContain(`FAIL calendar market.calendarFile: ${join(root, 'config', 'krx-calendar.json')}: missing`);
+    expect(r.code).not.toBe(0);
+  });
+
   it('KIS unreachable (a closed port as the live host): FAIL http, exit non-zero', async () => {
     const r = await doctor(project(), {
       KIS_TRADER_MODE: 'paper', KIS_TRADER__KIS__BASE_URL: 'http://127.0.0.1:1', REDIS_URL: inject('redisUrl'),
