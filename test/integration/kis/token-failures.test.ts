@@ -6,10 +6,10 @@ import type { AddressInfo, Server, Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isAppError, stockCode } from '../../../src/domain/index.js';
-import type { AppError, LogFn, Logger } from '../../../src/domain/index.js';
+import type { AppError, LogFn, Logger, TokenStore } from '../../../src/domain/index.js';
 import { createKisClient } from '../../../src/kis/index.js';
 import { createCountingBudget, createLocalLock, createMemoryTokenStore } from '../../helpers/kis-fakes.js';
-import type { MemoryTokenStore } from '../../helpers/kis-fakes.js';
+import { createTempStore } from '../../helpers/temp-store.js';
 import { createJumpClock, startSim } from './sim-harness.js';
 import type { JumpClock } from './sim-harness.js';
 
@@ -35,10 +35,10 @@ function capture(): { log: Logger; lines: Logged[] } {
   return { log, lines };
 }
 
-interface Setup { store: MemoryTokenStore; clock: JumpClock; lines: Logged[]; get(): Promise<unknown> }
+interface Setup { store: TokenStore; key: string; clock: JumpClock; lines: Logged[]; get(): Promise<unknown> }
 
-function client(baseUrl: string, extra: { appKey?: string; ca?: string } = {}): Setup {
-  const store = createMemoryTokenStore();
+function client(baseUrl: string, extra: { appKey?: string; ca?: string; store?: TokenStore } = {}): Setup {
+  const store = extra.store ?? createMemoryTokenStore();
   const clock = createJumpClock();
   const { log, lines } = capture();
   const c = createKisClient({
@@ -51,7 +51,7 @@ function client(baseUrl: string, extra: { appKey?: string; ca?: string } = {}): 
   });
   cleanups.push(() => c.close());
   return {
-    store, clock, lines,
+    store, key: c.tokens.storeKey, clock, lines,
     get: async () => {
       try {
         return await c.tokens.get('reconcile');
@@ -101,7 +101,7 @@ describe('token failures name their cause', () => {
     expect(err.details).toMatchObject({ causeMsgCode: 'EGW00103', causeKind: 'api' });
     expect(String(err.details.cause)).toContain('유효하지 않은 AppKey');
     expect(t.lines.some((l) => l.level === 'error' && JSON.stringify(l).includes('EGW00103'))).toBe(true);
-    expect(t.store.lastIssueAttempt([...t.store.attempts.keys()][0] ?? '')).not.toBeNull();
+    expect(t.store.lastIssueAttempt(t.key)).not.toBeNull();
   });
 
   it('a refused connection says so and does not start the cooldown: the retry goes out at once', async () => {
@@ -112,10 +112,24 @@ describe('token failures name their cause', () => {
     expect(err.message).toContain(`127.0.0.1:${port}`);
     expect(err.details).toMatchObject({ causeKind: 'network', causeErrorCode: 'ECONNREFUSED', reachedKis: false });
     expect(t.lines.some((l) => l.level === 'error' && JSON.stringify(l).includes('ECONNREFUSED'))).toBe(true);
-    expect([...t.store.attempts.values()].filter((v) => v !== null)).toEqual([]);
+    expect(t.store.lastIssueAttempt(t.key)).toBeNull();
     // nothing reached KIS: the second try does not sit out a minute
     unavailable(await t.get());
     expect(t.clock.jumped()).toBe(0);
+  });
+
+  it('the SQLite token store forgets a not-sent attempt but keeps an earlier one', async () => {
+    const db = createTempStore();
+    const port = await closedPort();
+    const t = client(`http://127.0.0.1:${port}`, { store: db.store.tokens });
+    unavailable(await t.get());
+    expect(db.store.tokens.lastIssueAttempt(t.key)).toBeNull();
+    // an earlier attempt that did reach KIS still holds its minute after a not-sent one
+    const earlier = t.clock.now();
+    db.store.tokens.recordIssueAttempt(t.key, earlier);
+    t.clock.jump(61_000);
+    unavailable(await t.get());
+    expect(db.store.tokens.lastIssueAttempt(t.key)).toBe(earlier);
   });
 
   it('an unknown host is a DNS failure naming the host', async () => {
@@ -151,7 +165,7 @@ describe('token failures name their cause', () => {
     const err = unavailable(await t.get());
     expect(err.message).toContain('timed out');
     expect(err.details).toMatchObject({ causeKind: 'network', reachedKis: true });
-    expect([...t.store.attempts.values()].filter((v) => v !== null)).toHaveLength(1);
+    expect(t.store.lastIssueAttempt(t.key)).not.toBeNull();
   });
 
   it('a read on top of a failed token carries the cause up to the caller', async () => {
