@@ -14,7 +14,7 @@ afterEach(() => {
   while (dirs.length > 0) rmSync(dirs.pop()!, { recursive: true, force: true });
 });
 
-async function startWith(calendarFile: (dir: string) => string): Promise<{ code: number | null; text: string; path: string }> {
+async function startWith(calendarFile: (dir: string) => string): Promise<{ code: number | null; text: string; stderr: string; path: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'kis-cal-'));
   dirs.push(dir);
   const path = calendarFile(dir);
@@ -24,7 +24,7 @@ async function startWith(calendarFile: (dir: string) => string): Promise<{ code:
     KIS_TRADER__MARKET__CALENDAR_FILE: path,
   });
   const { code } = await d.exited;
-  return { code, text: `${d.lines.map((l) => JSON.stringify(l)).join('\n')}\n${d.stderr.join('')}`, path };
+  return { code, text: d.lines.map((l) => JSON.stringify(l)).join('\n'), stderr: d.stderr.join(''), path };
 }
 
 describe('daemon start with a defective calendar file', () => {
@@ -32,6 +32,7 @@ describe('daemon start with a defective calendar file', () => {
     const r = await startWith((dir) => join(dir, 'nope.json'));
     expect(r.code).toBe(78);
     expect(r.text).toContain(`market.calendarFile: ${r.path}: missing`);
+    expect(r.stderr).toContain(`config rejected (CONFIG_INVALID):\n  market.calendarFile: ${r.path}: missing`);
   });
 
   it('a file without this year: exit 78 naming it', async () => {
