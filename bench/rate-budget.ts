@@ -51,7 +51,7 @@ function createLeakyBucket(ratePerSec: number): RateBudget {
 
 function memoryTokenStore(): TokenStore {
   const tokens = new Map<string, StoredToken>();
-  const attempts = new Map<string, EpochMs>();
+  const attempts = new Map<string, EpochMs | null>();
   return {
     load: (k) => tokens.get(k) ?? null,
     save: (k, t) => { tokens.set(k, t); },

@@ -19,7 +19,7 @@ import { openStore } from './store/index.js';
 import type { Store } from './store/index.js';
 import { planClock } from './app-clock.js';
 import { createJobs } from './app-jobs.js';
-import { feeRatesOf, loadCalendar } from './app-market.js';
+import { feeRatesOf, loadCalendar, requireCalendarCovers, withCalendarFile } from './app-market.js';
 import { lastSimTime, openSimJournal, removeSimEndpoint, SIM_CLOCK_KEY, writeSimEndpoint } from './app-sim.js';
 import type { Jobs } from './app-jobs.js';
 import { pingRedis, startEmbeddedRedis } from './embedded-redis.js';
@@ -119,7 +119,8 @@ export function createApp(opts: AppOptions): App {
   // Only live mode overlays KIS's own holiday list (chk-holiday is live-only, REFERENCE §6.7; see
   // syncHolidays below). Paper and sim modes trade on this file alone: a holiday KRX designates
   // later (as Constitution Day 2026-07-17) must be added to it by hand.
-  let calendar: TradingCalendar = loadCalendar(at(config.market.calendarFile), config.market.sessions);
+  const calendarPath = at(config.market.calendarFile);
+  let calendar: TradingCalendar = loadCalendar(calendarPath, config.market.sessions);
   log.info(
     { calendarFile: config.market.calendarFile, mode: config.mode, holidaySync: config.mode === 'live' ? 'kis chk-holiday, daily' : 'none' },
     config.mode === 'live'
@@ -133,11 +134,13 @@ export function createApp(opts: AppOptions): App {
   const inProcessSim = config.mode === 'sim' && !opts.env.KIS_TRADER_SIM_URL;
   const simJournal = openSimJournal(opts.cwd, config);
   const simReached = inProcessSim ? lastSimTime(store.kv, simJournal) : 0;
-  const plan = planClock({
+  const plan = withCalendarFile(calendarPath, () => planClock({
     mode: config.mode, startAt: config.sim.startAt, speed: config.sim.speed, env: opts.env, calendar,
     resume: simReached > 0 ? { last: epochMs(simReached), endOfDay: config.schedule.afterCloseAt } : null,
-  });
+  }));
   clockTarget = plan.clock;
+  // A file that does not cover today would fail the first schedule tick: refuse it now (exit 78).
+  requireCalendarCovers(calendar, kstDateOf(clock.now()), calendarPath);
   const anchor = plan.anchor;
   const fees = feeRatesOf(config.market);
   let simClockTimer: ReturnType<typeof setInterval> | null = null;

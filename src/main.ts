@@ -96,7 +96,10 @@ async function main(): Promise<void> {
   } catch (err) {
     log.fatal({ err: describeError(err), code: isAppError(err) ? err.code : undefined }, `cannot start: ${describeError(err)}`);
     await app?.stop().catch(() => undefined);
-    process.exit(isAppError(err) && CONFIG_CODES.includes(err.code) ? EXIT_CONFIG : 1);
+    const configProblem = isAppError(err) && CONFIG_CODES.includes(err.code);
+    // Found after loading (the calendar file): said on stderr like the problems load() finds.
+    if (configProblem) process.stderr.write(`kis-trader: config rejected (${err.code}):\n  ${err.message}\n`);
+    process.exit(configProblem ? EXIT_CONFIG : 1);
   }
   process.send?.('ready');
 }

@@ -2,9 +2,10 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/index.js';
 import type { Env, LoadedConfig } from '../config/index.js';
-import { AppError, epochMs, silentLogger, systemClock } from '../domain/index.js';
-import type { Broker, Clock, DistributedLock, KisEnv, Lane, MarketData, RateBudget } from '../domain/index.js';
+import { AppError, epochMs, isAppError, kstDateOf, silentLogger, systemClock } from '../domain/index.js';
+import type { Broker, Clock, DistributedLock, KisEnv, Lane, MarketData, RateBudget, TokenStore } from '../domain/index.js';
 import { createKisClient, tokenStoreKey } from '../kis/index.js';
+import type { KisTlsOptions, TokenManager } from '../kis/index.js';
 import { createRedisLock, createRedisRateBudget } from '../redis/index.js';
 import { createSimulator, SIM_DEFAULT_CREDENTIALS } from '../sim/index.js';
 import type { Simulator } from '../sim/index.js';
@@ -13,7 +14,7 @@ import type { Store } from '../store/index.js';
 import { probeRedis } from '../embedded-redis.js';
 import { anchoredClock, parseClockAnchor, planClock } from '../app-clock.js';
 import { lastSimTime, openSimJournal, readLiveSimEndpoint } from '../app-sim.js';
-import { feeRatesOf, loadCalendar } from '../app-market.js';
+import { feeRatesOf, loadCalendar, requireCalendarCovers, withCalendarFile } from '../app-market.js';
 
 /**
  * The CLI's composition root (like app.ts for the daemon; exempt from the folder rule):
@@ -23,6 +24,14 @@ export interface KisSession {
   market: MarketData;
   broker: Broker;
   mode: 'sim' | 'paper' | 'live';
+  /** where the client talks to: KIS, or the simulator in sim mode (for `doctor`) */
+  baseUrl: string;
+  kisEnv: KisEnv;
+  /** the token the client uses, kept in the trade log's kis_tokens like the daemon's */
+  tokens: TokenManager;
+  tokenStore: TokenStore;
+  /** the paper host's certificate options the client uses, if any */
+  tls: KisTlsOptions | null;
   /** "today" for the session: the simulated one in sim mode */
   clock: Clock;
   close(): Promise<void>;
@@ -117,17 +126,25 @@ export async function connectKis(loaded: LoadedConfig, env: Env, cwd: string): P
   const url = env.REDIS_URL ?? config.redis.url;
   const redis = url ? await probeRedis(url) : null;
   const tokenKey = tokenStoreKey(kisEnv, creds.appKey);
+  // The paper host's certificate quirk, as the daemon configures it (app.ts).
+  const tls: KisTlsOptions | null = config.mode === 'paper' && config.kis.paperTls.mode !== 'verify' ? {
+    mode: config.kis.paperTls.mode,
+    ...(config.kis.paperTls.serverName === null ? {} : { serverName: config.kis.paperTls.serverName }),
+    ...(config.kis.paperTls.fingerprint256 === null ? {} : { fingerprint256: config.kis.paperTls.fingerprint256 }),
+  } : null;
   const client = createKisClient({
-    env: kisEnv, baseUrl, ...creds, timeouts: { ...config.kis.timeouts },
+    env: kisEnv, baseUrl, ...creds, timeouts: { ...config.kis.timeouts }, ...(tls === null ? {} : { tls }),
     rateBudget: redis ? createRedisRateBudget(redis, { key: `${config.redis.prefix}:budget:${tokenKey}`, ratePerSec: rate }) : localBudget(rate),
     lock: redis ? createRedisLock(redis, { prefix: config.redis.prefix }) : localLock,
     tokenStore: store.tokens, clock, log: silentLogger, marketDivCode: config.kis.marketDivCode,
+    tokenRefreshLeadMs: config.kis.tokenRefreshLeadMinutes * 60_000,
   });
   return {
     market: client.market,
     broker: client.broker,
     mode: config.mode,
     clock,
+    baseUrl, kisEnv, tokens: client.tokens, tokenStore: store.tokens, tls,
     async close() {
       await client.close();
       await sim?.stop();
@@ -142,4 +159,23 @@ export function cliClock(loaded: LoadedConfig, env: Env, cwd: string): Clock {
   const { config } = loaded;
   const calendar = loadCalendar(resolve(cwd, config.market.calendarFile), config.market.sessions);
   return planClock({ mode: config.mode, startAt: config.sim.startAt, speed: config.sim.speed, env, calendar }).clock;
+}
+
+/**
+ * What `config check` verifies beyond the schema, so it refuses what the daemon would refuse at
+ * start: the calendar file (readable, valid, covering the day the daemon would trade — the
+ * simulated day in sim mode). Returns the problems, each naming the file.
+ */
+export function configFileProblems(loaded: LoadedConfig, env: Env, cwd: string): string[] {
+  const { config } = loaded;
+  const path = resolve(cwd, config.market.calendarFile);
+  try {
+    const calendar = loadCalendar(path, config.market.sessions);
+    const clock = withCalendarFile(path, () => planClock({ mode: config.mode, startAt: config.sim.startAt, speed: config.sim.speed, env, calendar }).clock);
+    requireCalendarCovers(calendar, kstDateOf(clock.now()), path);
+    return [];
+  } catch (err) {
+    if (isAppError(err, 'CONFIG_INVALID')) return [err.message];
+    throw err;
+  }
 }

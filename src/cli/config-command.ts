@@ -11,6 +11,8 @@ export interface ConfigCommandIo {
   out: (s: string) => void;
   err: (s: string) => void;
   exit: (code: number) => never;
+  /** checks of the files the config names (the calendar), beyond the schema; problems as lines */
+  checkFiles?: (loaded: LoadedConfig) => string[];
 }
 
 /** EX_CONFIG from sysexits.h; pm2 `stop_exit_codes: [78]` keeps a bad config from crash-looping (STACK.md §8). */
@@ -86,6 +88,12 @@ export function registerConfigCommands(program: Command, io: ConfigCommandIo): v
     .option('--mode <mode>', 'sim | paper | live (default: KIS_TRADER_MODE, then the mode key)')
     .action((options: CommonOptions) => {
       const loaded = load(io, options);
+      const problems = io.checkFiles?.(loaded) ?? [];
+      if (problems.length > 0) {
+        io.err(`config rejected (CONFIG_INVALID), ${problems.length} problem${problems.length === 1 ? '' : 's'}:`);
+        for (const problem of problems) io.err(problem);
+        io.exit(EXIT_CONFIG);
+      }
       io.out(`config OK (mode ${loaded.config.mode}, hash ${loaded.hash})`);
       printSources(io, loaded);
     });

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { Command } from 'commander';
-import { describeError, isAppError } from '../domain/index.js';
+import { describeError, isAppError, stripControlChars } from '../domain/index.js';
 import { envFileVars, resolveHome } from '../runtime/index.js';
 import { registerConfigCommands, EXIT_CONFIG } from './config-command.js';
-import { cliClock, connectKis, loadCliConfig, openCliStore, tradeLogSource } from './compose.js';
+import { cliClock, configFileProblems, connectKis, loadCliConfig, openCliStore, tradeLogSource } from './compose.js';
+import { registerDoctorCommand } from './doctor.js';
 import { registerKisCommands } from './kis-commands.js';
 import { registerSimCommand } from './sim-command.js';
 import { registerTradeLogCommands } from './trade-log-commands.js';
@@ -14,8 +15,9 @@ import { registerTradeLogCommands } from './trade-log-commands.js';
  * Global options --mode and --config-dir select the config like the daemon's; from any
  * directory it finds the same installation (runtime/home.ts) and reads its `.env`.
  */
-const out = (s: string): void => { process.stdout.write(`${s}\n`); };
-const err = (s: string): void => { process.stderr.write(`${s}\n`); };
+// Rows and errors carry text from KIS (names, msg1): never a terminal escape sequence (domain/text.ts).
+const out = (s: string): void => { process.stdout.write(`${stripControlChars(s)}\n`); };
+const err = (s: string): void => { process.stderr.write(`${stripControlChars(s)}\n`); };
 const exit = (code: number): never => process.exit(code);
 // `kis-trader decisions | head -3`: the reader went away; that is the end of the output, not a crash.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -37,7 +39,9 @@ const program = new Command('kis-trader')
 const globals = (): { mode?: string; configDir?: string } => program.opts();
 const loaded = () => loadCliConfig(process.env, cwd, home.configDir, globals().mode);
 
-registerConfigCommands(program, { env: process.env, cwd, configDir: home.configDir, out, err, exit });
+registerConfigCommands(program, {
+  env: process.env, cwd, configDir: home.configDir, out, err, exit, checkFiles: (l) => configFileProblems(l, process.env, cwd),
+});
 registerTradeLogCommands(program, {
   out, err, exit,
   get clock() { return cliClock(loaded(), process.env, cwd); },
@@ -49,6 +53,7 @@ registerTradeLogCommands(program, {
 });
 registerKisCommands(program, () => connectKis(loaded(), process.env, cwd), { out, err, exit, env: process.env });
 registerSimCommand(program, { out, err, exit, cwd, env: process.env });
+registerDoctorCommand(program, { out, err, exit, cwd, env: process.env, load: (env) => loadCliConfig(env, cwd, home.configDir, globals().mode) });
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   err(`kis-trader: ${describeError(e)}`);

@@ -7,6 +7,7 @@ import { readConfigFile } from './files.js';
 import { configHash } from './hash.js';
 import { deepFreeze, deepMerge, valueAt, type PlainObject } from './merge.js';
 import { formatIssues, showValue } from './problems.js';
+import { riskCeilingProblems } from './risk-ceiling.js';
 import { configSchema, modeSchema, type Config } from './schema.js';
 import { readSecrets, stripSecretKeys, type Env, type Secrets } from './secrets.js';
 
@@ -145,6 +146,8 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
     const file = fileOrigins.find((f) => valueAt(f.value, path) !== undefined);
     return file === undefined ? undefined : `in ${file.path}`;
   };
+
+  if (modeFile !== null) problems.add('invalid', ...riskCeilingProblems(modeFile, merged, originOf));
 
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {

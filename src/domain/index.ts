@@ -1,4 +1,5 @@
 export { AppError, isAppError, describeError } from './errors.js';
+export { stripControlChars } from './text.js';
 export type { ErrorCode, AppErrorOptions } from './errors.js';
 export { krw, shares, ppm, applyPpm, notional } from './money.js';
 export type { Krw, Shares, Ppm, Rounding } from './money.js';

@@ -79,7 +79,8 @@ export interface TokenStore {
   clear(key: string): void;
   /** when the last issuance was attempted, to keep to KIS's one-per-minute rule across restarts */
   lastIssueAttempt(key: string): EpochMs | null;
-  recordIssueAttempt(key: string, at: EpochMs): void;
+  /** null forgets the attempt: one that never reached KIS does not start the cooldown */
+  recordIssueAttempt(key: string, at: EpochMs | null): void;
 }
 
 /** A job queue seen from the producer: `add` is idempotent by jobId and says whether it added. */

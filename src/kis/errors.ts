@@ -9,7 +9,7 @@ import { AppError, isAppError } from '../domain/index.js';
  * Each is an AppError whose details carry the fields below; classify() reads only those.
  */
 export type KisFailure =
-  | { kind: 'network'; endpoint: string; trId: string | null; errorCode: string; mayHaveBeenSent: boolean }
+  | { kind: 'network'; endpoint: string; trId: string | null; errorCode: string; mayHaveBeenSent: boolean; detail?: string }
   | { kind: 'http'; endpoint: string; trId: string | null; status: number }
   | { kind: 'api'; endpoint: string; trId: string | null; status: number; msgCode: string; msg: string; rtCd: string | null }
   | { kind: 'invalid'; endpoint: string; trId: string | null; status: number; path: string; problem: string };
@@ -61,6 +61,42 @@ function codeOf(err: unknown): string {
   return 'UNKNOWN';
 }
 
+/** The message of the error that carries the code (Node names the host there: "connect ECONNREFUSED 127.0.0.1:9"). */
+function messageOf(err: unknown): string {
+  if (typeof err !== 'object' || err === null) return String(err);
+  const e = err as { code?: unknown; message?: unknown; errors?: unknown; cause?: unknown };
+  const own = typeof e.message === 'string' ? e.message : '';
+  if (typeof e.code === 'string' && e.code !== '' && own !== '') return own;
+  if (Array.isArray(e.errors) && e.errors.length > 0) return messageOf(e.errors[0]);
+  if (own === '' && e.cause !== undefined && e.cause !== err) return messageOf(e.cause);
+  return own;
+}
+
+const TIMEOUT_WORDS: Readonly<Record<string, string>> = {
+  UND_ERR_CONNECT_TIMEOUT: 'timed out connecting',
+  UND_ERR_HEADERS_TIMEOUT: 'timed out waiting for the answer',
+  UND_ERR_BODY_TIMEOUT: 'timed out reading the answer',
+  TimeoutError: 'timed out (no complete answer before the deadline)',
+};
+
+/**
+ * Plain words for a network failure, so an operator sees "DNS lookup failed" or "timed out"
+ * instead of an undici code alone. `detail` is Node's own message, which names the host.
+ */
+export function explainNetworkCode(code: string, detail: string): string {
+  const d = detail === '' ? '' : ` (${detail})`;
+  if (code === 'ENOTFOUND' || code.startsWith('EAI_')) return `DNS lookup failed${d}: check the host name and the network`;
+  if (code === 'ECONNREFUSED') return `connection refused${d}: nothing listens there`;
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'EADDRNOTAVAIL') return `network unreachable${d}`;
+  const timeout = TIMEOUT_WORDS[code];
+  if (timeout !== undefined) return `${timeout}${d}`;
+  if (code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_') || code.includes('CERT') || code === 'KIS_TLS_PIN_MISMATCH') {
+    return `TLS handshake failed${d}: check the KIS host and its certificate (kis.paperTls for paper)`;
+  }
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') return `connection closed by the other side${d}`;
+  return detail === '' ? 'no HTTP answer' : detail;
+}
+
 export function isNotSentCode(code: string): boolean {
   return NOT_SENT_CODES.has(code) || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_');
 }
@@ -69,8 +105,10 @@ export function networkError(endpoint: string, trId: string | null, cause: unkno
   const errorCode = codeOf(cause);
   // Once headers arrived (stage 'body') the request certainly reached KIS.
   const mayHaveBeenSent = stage === 'body' || !isNotSentCode(errorCode);
-  const failure: KisFailure = { kind: 'network', endpoint, trId, errorCode, mayHaveBeenSent };
-  return new AppError('KIS_NETWORK', `KIS ${endpoint}: network error ${errorCode}${mayHaveBeenSent ? '' : ' (not sent)'}`, {
+  const detail = messageOf(cause);
+  const failure: KisFailure = { kind: 'network', endpoint, trId, errorCode, mayHaveBeenSent, detail };
+  const words = explainNetworkCode(errorCode, detail);
+  return new AppError('KIS_NETWORK', `KIS ${endpoint}: network error ${errorCode}${mayHaveBeenSent ? '' : ' (not sent)'}: ${words}`, {
     cause, details: { ...failure },
   });
 }

@@ -6,6 +6,8 @@ export { parseAccount } from './broker.js';
 export type { TokenManager } from './token.js';
 export { tokenStoreKey } from './token.js';
 export type { KisTimeouts, KisTlsOptions } from './transport.js';
+export { tlsConnectOptions } from './transport.js';
+export { issueCooldownRemaining, needsRefresh } from './token-policy.js';
 export type { RetryPolicy } from './retry.js';
 export { ENDPOINTS, trIdFor, isAvailable } from './endpoints.js';
 export type { EndpointDef, EndpointName } from './endpoints.js';

@@ -3,6 +3,7 @@ import { AppError, isAppError, kstInstant, tradingDate } from '../domain/index.j
 import type { Clock, DistributedLock, EpochMs, KisEnv, Lane, Logger, RateBudget, StoredToken, TokenStore } from '../domain/index.js';
 import { ENDPOINTS } from './endpoints.js';
 import { RATE_LIMIT_CODE, TOKEN_THROTTLE_CODE, kisFailureOf } from './errors.js';
+import type { KisFailure } from './errors.js';
 import { sleep as realSleep } from './retry.js';
 import { parseTokenResponse } from './schemas/auth.js';
 import { expiryOf, isUsable, issueCooldownRemaining, needsRefresh } from './token-policy.js';
@@ -46,6 +47,34 @@ const MAX_ISSUE_ATTEMPTS = 2;
 
 export function tokenStoreKey(env: KisEnv, appKey: string): string {
   return `${env}:${createHash('sha256').update(appKey).digest('hex').slice(0, 16)}`;
+}
+
+/** Did the failed tokenP reach KIS? Only an HTTP answer or a request that may have left proves it. */
+function reachedKis(f: KisFailure | null): boolean {
+  return f !== null && (f.kind !== 'network' || f.mayHaveBeenSent);
+}
+
+/**
+ * Why no token could be had, in words an operator can act on (issue 9): the OAuth error_code and
+ * error_description KIS sent (REFERENCE §3.1, §5.1: EGW00103 invalid app key, EGW00105 invalid
+ * secret, EGW00133 throttle), or the network cause (DNS, refused, TLS, timeout; errors.ts).
+ */
+export function tokenFailureReason(err: unknown, env: KisEnv): string {
+  const f = kisFailureOf(err);
+  if (f === null) return isAppError(err) ? `${err.code}: ${err.message}` : String(err);
+  switch (f.kind) {
+    case 'api':
+      if (f.msgCode === TOKEN_THROTTLE_CODE) return `${f.msgCode} ${f.msg}: tokenP was called within the last minute; try again in a minute`;
+      // EGW00101–EGW00115 are the OAuth parameter errors (§5.1): the key, the secret or the grant.
+      if (/^EGW001(0\d|1[0-5])$/.test(f.msgCode)) return `${f.msgCode} ${f.msg}: KIS refused the credentials, check KIS_APP_KEY / KIS_APP_SECRET for ${env}`;
+      return `${f.msgCode} ${f.msg}`.trimEnd();
+    case 'network':
+      return (isAppError(err) ? err.message : `network error ${f.errorCode}`).replace(/^KIS tokenP: /, '');
+    case 'http':
+      return `HTTP ${f.status} without a KIS answer`;
+    case 'invalid':
+      return `the token response did not parse (${f.problem})`;
+  }
 }
 
 export function createTokenManager(deps: TokenManagerDeps): TokenManager {
@@ -92,6 +121,8 @@ export function createTokenManager(deps: TokenManagerDeps): TokenManager {
         deps.log.warn({ waitMs: wait, env: deps.env }, 'KIS token issuance on cooldown (1/min): waiting');
         await sleep(wait);
       }
+      const previousAttempt = deps.store.lastIssueAttempt(key);
+      // Recorded before sending: a crash mid-request must not allow a second tokenP within the minute.
       deps.store.recordIssueAttempt(key, deps.clock.now());
       try {
         const token = await postTokenP(lane);
@@ -101,6 +132,8 @@ export function createTokenManager(deps: TokenManagerDeps): TokenManager {
         return token.token;
       } catch (err) {
         const f = kisFailureOf(err);
+        // Never reached KIS (DNS, refused, TLS, connect timeout, no budget): KIS counted nothing, so no cooldown.
+        if (!reachedKis(f)) deps.store.recordIssueAttempt(key, previousAttempt);
         // 403 EGW00133: someone issued within the minute; the recorded attempt makes the next loop wait.
         if (f?.kind === 'api' && f.msgCode === TOKEN_THROTTLE_CODE && attempt < MAX_ISSUE_ATTEMPTS) {
           deps.log.warn({ env: deps.env }, 'KIS tokenP throttled (EGW00133): waiting out the minute');
@@ -130,11 +163,18 @@ export function createTokenManager(deps: TokenManagerDeps): TokenManager {
         return fallback.token;
       }
       if (isAppError(err, 'KIS_TOKEN_UNAVAILABLE')) throw err;
-      throw new AppError('KIS_TOKEN_UNAVAILABLE', `KIS access token unavailable (${deps.env})`, {
-        cause: err,
-        // Deliberately no `kind`: this is not itself a KIS response, classify() must not retry it.
-        details: { env: deps.env, causeCode: isAppError(err) ? err.code : 'UNKNOWN', causeMsgCode: isAppError(err) ? err.details.msgCode : undefined },
-      });
+      const f = kisFailureOf(err);
+      const reason = tokenFailureReason(err, deps.env);
+      const details = {
+        env: deps.env, cause: reason, causeCode: isAppError(err) ? err.code : 'UNKNOWN', reachedKis: reachedKis(f),
+        ...(f === null ? {} : { causeKind: f.kind }),
+        ...(f?.kind === 'api' ? { causeMsgCode: f.msgCode, causeStatus: f.status } : {}),
+        ...(f?.kind === 'network' ? { causeErrorCode: f.errorCode } : {}),
+        ...(f?.kind === 'http' ? { causeStatus: f.status } : {}),
+      };
+      deps.log.error(details, `KIS access token unavailable: ${reason}`);
+      // Deliberately no `kind`: this is not itself a KIS response, classify() must not retry it.
+      throw new AppError('KIS_TOKEN_UNAVAILABLE', `KIS access token unavailable (${deps.env}): ${reason}`, { cause: err, details });
     }
   }
 

@@ -2,7 +2,7 @@ import { checkServerIdentity } from 'node:tls';
 import type { PeerCertificate } from 'node:tls';
 import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
-import { AppError } from '../domain/index.js';
+import { AppError, stripControlChars } from '../domain/index.js';
 import { apiError, httpError, invalidResponse, networkError } from './errors.js';
 import { lowerKeys } from './schemas/wire.js';
 
@@ -130,7 +130,8 @@ function interpret(req: WireRequest, status: number, trCont: string, text: strin
   const body = lowerKeys(json);
   if (isObject(body)) {
     const rtCd = typeof body.rt_cd === 'string' || typeof body.rt_cd === 'number' ? String(body.rt_cd).trim() : null;
-    const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+    // the server's words end up in logs and on terminals: no escape sequences (domain/text.ts)
+    const str = (v: unknown) => (typeof v === 'string' ? stripControlChars(v).trim() : '');
     if (rtCd !== null && rtCd !== '0') throw apiError(req.endpoint, req.trId, status, str(body.msg_cd), str(body.msg1), rtCd);
     if (typeof body.error_code === 'string') throw apiError(req.endpoint, req.trId, status, str(body.error_code), str(body.error_description), null);
     if (!ok) throw httpError(req.endpoint, req.trId, status);

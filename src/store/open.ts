@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import DatabaseConstructor from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
-import { AppError } from '../domain/index.js';
+import { AppError, describeError } from '../domain/index.js';
 import type { Clock, TokenStore } from '../domain/index.js';
 import { createBarRepository } from './bars.js';
 import type { BarRepository } from './bars.js';
@@ -83,8 +83,16 @@ export function openStore(options: StoreOptions): Store {
     throw new AppError('STORE_OPTIONS_INVALID', `store synchronous must be FULL or NORMAL, got ${String(synchronous)}`);
   }
   const inMemory = path === ':memory:';
-  if (!inMemory) mkdirSync(dirname(path), { recursive: true });
-  const db = new DatabaseConstructor(path, { timeout: BUSY_TIMEOUT_MS });
+  // SQLite's messages ("unable to open database file", "disk I/O error") do not name the file.
+  const named = (err: unknown): unknown => err instanceof AppError ? err
+    : new AppError('STORE_OPEN_FAILED', `cannot open the trade log ${path}: ${describeError(err)}`, { cause: err, details: { path } });
+  let db: Database;
+  try {
+    if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+    db = new DatabaseConstructor(path, { timeout: BUSY_TIMEOUT_MS });
+  } catch (err) {
+    throw named(err);
+  }
   try {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     if (!inMemory) db.pragma('journal_mode = WAL');
@@ -93,7 +101,7 @@ export function openStore(options: StoreOptions): Store {
     migrate(db, options.migrationsDir ?? defaultMigrationsDir(), path);
   } catch (err) {
     db.close();
-    throw err;
+    throw named(err);
   }
 
   return {

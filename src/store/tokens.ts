@@ -23,7 +23,7 @@ export function createTokenStore(db: Database): TokenStore {
     INSERT INTO kis_tokens (key, token, expires_at, issued_at) VALUES (@key, @token, @expiresAt, @issuedAt)
     ON CONFLICT (key) DO UPDATE SET token = excluded.token, expires_at = excluded.expires_at, issued_at = excluded.issued_at`);
   const clear = db.prepare<[string]>('UPDATE kis_tokens SET token = NULL, expires_at = NULL, issued_at = NULL WHERE key = ?');
-  const attempt = db.prepare<{ key: string; at: number }>(`
+  const attempt = db.prepare<{ key: string; at: number | null }>(`
     INSERT INTO kis_tokens (key, last_issue_attempt_at) VALUES (@key, @at)
     ON CONFLICT (key) DO UPDATE SET last_issue_attempt_at = excluded.last_issue_attempt_at`);
   return {

@@ -6,12 +6,12 @@ import type { DistributedLock, EpochMs, Lane, RateBudget, StoredToken, TokenStor
  */
 export interface MemoryTokenStore extends TokenStore {
   readonly tokens: Map<string, StoredToken>;
-  readonly attempts: Map<string, EpochMs>;
+  readonly attempts: Map<string, EpochMs | null>;
 }
 
 export function createMemoryTokenStore(): MemoryTokenStore {
   const tokens = new Map<string, StoredToken>();
-  const attempts = new Map<string, EpochMs>();
+  const attempts = new Map<string, EpochMs | null>();
   return {
     tokens,
     attempts,

@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EXIT_CONFIG, registerConfigCommands } from '../../src/cli/config-command.js';
+import { configFileProblems } from '../../src/cli/compose.js';
 
 class Exit extends Error {
   constructor(readonly code: number) {
@@ -27,7 +28,7 @@ function project(files: Record<string, unknown>): string {
   return root;
 }
 
-async function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
+async function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, checkFiles = false) {
   const out: string[] = [];
   const err: string[] = [];
   const program = new Command('kis-trader').exitOverride();
@@ -39,6 +40,7 @@ async function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
     exit: (code) => {
       throw new Exit(code);
     },
+    ...(checkFiles ? { checkFiles: (l) => configFileProblems(l, env, cwd) } : {}),
   });
   let code = 0;
   try {
@@ -84,6 +86,49 @@ describe('kis-trader config check', () => {
     const r = await run(['config', 'check'], root);
     expect(r.code).toBe(78);
     expect(r.err).toMatch(/default\.json: invalid JSON at line 1, column 32/);
+  });
+});
+
+describe('kis-trader config check: the calendar file (what the daemon would refuse at start)', () => {
+  const repoCalendar = readFileSync(join(import.meta.dirname, '../../config/krx-calendar.json'), 'utf8');
+  const calendarPath = (root: string) => join(root, 'config', 'krx-calendar.json');
+
+  it('passes the repository calendar', async () => {
+    const root = project({ 'default.json': {}, 'krx-calendar.json': repoCalendar });
+    const r = await run(['config', 'check'], root, {}, true);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  const defects: [string, (root: string) => void, RegExp][] = [
+    ['a missing file', () => undefined, /missing/],
+    ['a directory instead of a file', (root) => { mkdirSync(calendarPath(root)); }, /cannot read the file \(EISDIR\)/],
+    ['invalid JSON', (root) => { writeFileSync(calendarPath(root), '{ "coveredYears": [2026], }'); }, /invalid JSON at line 1/],
+    ['invalid content', (root) => { writeFileSync(calendarPath(root), JSON.stringify({ coveredYears: [2026, 2027], holidays: 'none', specialSessions: [] })); }, /"holidays" must be an array/],
+    ['a special session with impossible hours', (root) => {
+      writeFileSync(calendarPath(root), JSON.stringify({ coveredYears: [2026, 2027], holidays: [], specialSessions: [{ date: '2026-11-19', open: '15:25', reason: 'test' }] }));
+    }, /special session 20261119/],
+    ['no data for the year the daemon would trade', (root) => {
+      writeFileSync(calendarPath(root), JSON.stringify({ coveredYears: [2019], holidays: [], specialSessions: [] }));
+    }, /no KRX holiday data for 20\d\d/],
+  ];
+  for (const [what, write, reason] of defects) {
+    it(`refuses ${what} with exit 78, naming the file`, async () => {
+      const root = project({ 'default.json': {} });
+      write(root);
+      const r = await run(['config', 'check'], root, {}, true);
+      expect(r.code).toBe(78);
+      expect(r.err).toContain(`market.calendarFile: ${calendarPath(root)}: `);
+      expect(r.err).toMatch(reason);
+      expect(r.out).toBe('');
+    });
+  }
+
+  it('checks the live/paper day against the system date', async () => {
+    const root = project({ 'default.json': {}, 'krx-calendar.json': { coveredYears: [2019], holidays: [], specialSessions: [] } });
+    const r = await run(['config', 'check', '--mode', 'paper'], root, { KIS_APP_KEY: 'k', KIS_APP_SECRET: 's', KIS_ACCOUNT: '50000000-01', KIS_TRADER__KIS__WATCHLIST: '["005930"]' }, true);
+    expect(r.code).toBe(78);
+    expect(r.err).toContain(`market.calendarFile: ${calendarPath(root)}: no KRX holiday data`);
   });
 });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BRANCH_NUMBER_WIDTH, canonicalOrderNumber, krw, ORDER_NUMBER_WIDTH, shares, stockCode, tradingDate } from '../../domain/index.js';
+import { BRANCH_NUMBER_WIDTH, canonicalOrderNumber, krw, ORDER_NUMBER_WIDTH, shares, stockCode, stripControlChars, tradingDate } from '../../domain/index.js';
 import type { Krw, Shares, StockCode, TradingDate } from '../../domain/index.js';
 import { invalidResponse } from '../errors.js';
 
@@ -127,8 +127,8 @@ export const percentBpOrNull = scalar<number | null>((s) => {
   const v = scaledDecimal(s, 2);
   return v === null ? bad('expected a percentage string') : ok(v);
 });
-/** Trimmed text. */
-export const text = scalar<string>((s) => ok(s));
+/** Trimmed text without control characters or terminal escape sequences (names end up on terminals). */
+export const text = scalar<string>((s) => ok(stripControlChars(s).trim()));
 /** 'YYYYMMDD' (KST) → TradingDate. */
 export const date = scalar((s) => (/^\d{8}$/.test(s) ? safe(() => tradingDate(s), 'expected a YYYYMMDD date') : bad<TradingDate>('expected a YYYYMMDD date')));
 /** 'YYYYMMDD' or "" → null. */

@@ -17,14 +17,14 @@ describe('layer order: default.json → <mode>.json → local.json → env', () 
   const files = {
     'default.json': { risk: { maxPositions: 2, maxOrdersPerDay: 11, maxPositionPct: 5, minCashReserve: 1 } },
     'sim.json': { risk: { maxOrdersPerDay: 12, maxPositionPct: 6, minCashReserve: 2 } },
-    'local.json': { risk: { maxPositionPct: 7, minCashReserve: 3 } },
+    'local.json': { risk: { maxPositionPct: 5.5, minCashReserve: 3 } },
   };
 
   it('lets each layer override only the keys it sets', () => {
     const { config } = loadConfig({ dir: dirWith(files), env: { KIS_TRADER__RISK__MIN_CASH_RESERVE: '4' } });
     expect(config.risk.maxPositions).toBe(2);
     expect(config.risk.maxOrdersPerDay).toBe(12);
-    expect(config.risk.maxPositionPct).toBe(7);
+    expect(config.risk.maxPositionPct).toBe(5.5);
     expect(config.risk.minCashReserve).toBe(4);
     expect(config.risk.maxDailyLossPct).toBe(3);
   });
@@ -113,5 +113,55 @@ describe('the loaded config', () => {
   it('needs no secrets in sim mode and ignores any present', () => {
     const loaded = loadConfig({ dir: dirWith({}), env: { KIS_APP_KEY: 'whatever' } });
     expect(loaded.secrets).toBeNull();
+  });
+});
+
+function rejection(dir: string, env: Record<string, string> = {}): string[] {
+  try {
+    loadConfig({ dir, env });
+  } catch (err) {
+    return (err as { details: { problems: string[] } }).details.problems;
+  }
+  return [];
+}
+
+describe("the mode file's risk limits are a ceiling (README: they can only be tightened)", () => {
+  const modeFile = { 'sim.json': { risk: { maxPositions: 3, maxOrderValue: 1_000_000, minCashReserve: 100_000 } } };
+
+  it('refuses local.json loosening a limit the mode file sets, naming the key and both values', () => {
+    const dir = dirWith({ ...modeFile, 'local.json': { risk: { maxOrderValue: 5_000_000 } } });
+    const problems = rejection(dir);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('risk.maxOrderValue: 5000000');
+    expect(problems[0]).toContain(`${dir}/local.json`);
+    expect(problems[0]).toContain(`1000000 in ${dir}/sim.json`);
+  });
+
+  it('refuses the environment loosening it too, and a lower cash reserve', () => {
+    const dir = dirWith(modeFile);
+    const problems = rejection(dir, { KIS_TRADER__RISK__MAX_POSITIONS: '10', KIS_TRADER__RISK__MIN_CASH_RESERVE: '0' });
+    expect(problems).toHaveLength(2);
+    expect(problems.find((p) => p.startsWith('risk.maxPositions:'))).toContain('from KIS_TRADER__RISK__MAX_POSITIONS');
+    expect(problems.find((p) => p.startsWith('risk.minCashReserve:'))).toContain('100000');
+  });
+
+  it('lets later layers tighten, and leaves keys the mode file does not set to their schema range', () => {
+    const dir = dirWith({ ...modeFile, 'local.json': { risk: { maxPositions: 2, maxOrderValue: 500_000, minCashReserve: 200_000, maxOrdersPerDay: 100 } } });
+    const { config } = loadConfig({ dir, env: {} });
+    expect(config.risk).toMatchObject({ maxPositions: 2, maxOrderValue: 500_000, minCashReserve: 200_000, maxOrdersPerDay: 100 });
+  });
+});
+
+describe('scan.excludeNamePatterns are regular expressions, checked as scan/ compiles them', () => {
+  it('refuses a pattern that does not compile, naming its index', () => {
+    const dir = dirWith({ 'local.json': { scan: { excludeNamePatterns: ['스팩', '(unclosed'] } } });
+    const problems = rejection(dir);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^scan\.excludeNamePatterns\[1\]: "\(unclosed" is not a valid regular expression/);
+  });
+
+  it('uses the same flags as the scan: an escape only the unicode flag refuses is refused', () => {
+    expect(rejection(dirWith({ 'local.json': { scan: { excludeNamePatterns: ['a\\-b'] } } }))).toHaveLength(1);
+    expect(rejection(dirWith({ 'local.json': { scan: { excludeNamePatterns: ['[0-9]?우[BC]?$'] } } }))).toEqual([]);
   });
 });

@@ -1,0 +1,307 @@
+import { lookup } from 'node:dns/promises';
+import { request as httpRequest } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { connect as tlsConnect } from 'node:tls';
+import type { PeerCertificate } from 'node:tls';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { LIVE_CONFIRM_VALUE, LIVE_CONFIRM_VAR } from '../config/index.js';
+import type { Env, LoadedConfig } from '../config/index.js';
+import { describeError, epochMs, formatDate, formatKst, isAppError, kstDateOf, stockCode, systemClock } from '../domain/index.js';
+import type { TradingDate } from '../domain/index.js';
+import { issueCooldownRemaining, needsRefresh, tlsConnectOptions } from '../kis/index.js';
+import type { TradingCalendar } from '../market/index.js';
+import { loadCalendar } from '../app-market.js';
+import { probeRedis, redisBinaryAvailable } from '../embedded-redis.js';
+import { cliClock, connectKis } from './compose.js';
+import type { KisSession } from './compose.js';
+
+/**
+ * `kis-trader doctor`: what an operator runs before `npm start` in a new mode (README "Go to
+ * paper / go live"). It checks, in order, everything the daemon needs at start — config,
+ * secrets, the calendar, Redis, the road to KIS (DNS, TLS, HTTP and clock skew), the token, one
+ * read and the account — without starting the daemon and without placing an order. One line
+ * per check: `ok  <check>  <detail>` or `FAIL <check> <what to do>`; exit 1 on any failure.
+ *
+ * The token goes through the same store (kis_tokens) and lock as the daemon's, so a token the
+ * doctor issues is the one the daemon then reuses; when the one-per-minute issuance window
+ * (REFERENCE §3.1) is closed the doctor says so instead of waiting.
+ */
+export interface DoctorIo {
+  env: Env;
+  cwd: string;
+  /** loads the config the CLI would use, from this environment */
+  load: (env: Env) => LoadedConfig;
+  out: (s: string) => void;
+  err: (s: string) => void;
+  exit: (code: number) => never;
+}
+
+/** The HTTP Date header has 1 s resolution; beyond this the sessions' edges move noticeably. */
+const MAX_CLOCK_SKEW_MS = 2_000;
+const PROBE_SYMBOL = '005930';
+
+interface Report {
+  ok(check: string, detail: string): void;
+  fail(check: string, todo: string): void;
+  failed(): number;
+}
+
+function report(io: DoctorIo): Report {
+  let failures = 0;
+  return {
+    ok: (check, detail) => io.out(`ok  ${check}  ${detail}`),
+    fail: (check, todo) => {
+      failures++;
+      io.out(`FAIL ${check} ${todo}`);
+    },
+    failed: () => failures,
+  };
+}
+
+function problemsOf(err: unknown): string[] {
+  if (isAppError(err) && Array.isArray(err.details.problems)) return err.details.problems as string[];
+  return [describeError(err)];
+}
+
+/**
+ * The config the CLI would use. The doctor places no orders, so a missing live confirmation
+ * is only noted: the rest is checked as a read command would see it.
+ */
+function checkConfig(io: DoctorIo, r: Report): LoadedConfig | null {
+  let env = io.env;
+  let unconfirmed = false;
+  for (;;) {
+    try {
+      const loaded = io.load(env);
+      const mode = loaded.config.mode;
+      r.ok('config', `valid (mode ${mode}, hash ${loaded.hash}; ${loaded.sources.length} sources)`);
+      if (mode === 'sim') r.ok('secrets', 'not needed in sim mode (the simulator\'s built-in keys)');
+      else r.ok('secrets', `KIS_APP_KEY, KIS_APP_SECRET and KIS_ACCOUNT set for ${mode}`);
+      // Not a failure: the doctor sends no order, and asking for the confirmation here would
+      // teach operators to export it for good, which removes the protection.
+      if (unconfirmed) r.ok('live-confirm', `not set, not needed here (no orders); start the daemon with ${LIVE_CONFIRM_VAR}=${LIVE_CONFIRM_VALUE}`);
+      return loaded;
+    } catch (err) {
+      const code = isAppError(err) ? err.code : '';
+      if (code === 'CONFIG_LIVE_NOT_CONFIRMED' && !unconfirmed) {
+        unconfirmed = true;
+        env = { ...env, [LIVE_CONFIRM_VAR]: LIVE_CONFIRM_VALUE };
+        continue;
+      }
+      const problems = problemsOf(err);
+      if (code === 'CONFIG_SECRET_MISSING') {
+        r.ok('config', 'valid');
+        r.fail('secrets', `${problems.join('; ')}: put them in .env or the environment (config/.env.example)`);
+      } else {
+        r.fail('config', `${problems.join('; ')}: fix it (kis-trader config check lists every problem)`);
+      }
+      return null;
+    }
+  }
+}
+
+function checkCalendar(io: DoctorIo, r: Report, loaded: LoadedConfig): { calendar: TradingCalendar; today: TradingDate } | null {
+  const { config } = loaded;
+  const path = resolve(io.cwd, config.market.calendarFile);
+  try {
+    const today = kstDateOf((config.mode === 'sim' ? cliClock(loaded, io.env, io.cwd) : systemClock).now());
+    const calendar = loadCalendar(path, config.market.sessions, today);
+    r.ok('calendar', `${path} covers ${today.slice(0, 4)}; ${formatDate(today)} is ${calendar.isTradingDay(today) ? 'a trading day' : 'not a trading day'}`);
+    return { calendar, today };
+  } catch (err) {
+    r.fail('calendar', `${err instanceof Error ? err.message : String(err)}: fix or update the calendar file`);
+    return null;
+  }
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//');
+}
+
+async function checkRedis(io: DoctorIo, r: Report, loaded: LoadedConfig): Promise<void> {
+  const { config } = loaded;
+  const url = io.env.REDIS_URL ?? config.redis.url;
+  if (url) {
+    const redis = await probeRedis(url, 2_000);
+    if (redis) {
+      redis.disconnect();
+      r.ok('redis', `${redactUrl(url)} answers PING`);
+    } else {
+      r.fail('redis', `${redactUrl(url)} does not answer: start Redis there, or unset REDIS_URL/redis.url to let the daemon run its own`);
+    }
+    return;
+  }
+  if (!config.redis.embedded.enabled) {
+    r.fail('redis', 'no Redis: set REDIS_URL or redis.url, or enable redis.embedded');
+    return;
+  }
+  if (redisBinaryAvailable(config.redis.embedded.binary)) r.ok('redis', `embedded: the daemon starts its own (${config.redis.embedded.binary} found)`);
+  else r.fail('redis', `embedded Redis needs ${config.redis.embedded.binary}, which does not run: install redis-server or set REDIS_URL`);
+}
+
+function certName(cert: PeerCertificate): string {
+  const cn = cert.subject?.CN;
+  return typeof cn === 'string' ? cn : 'unnamed';
+}
+
+async function checkTls(r: Report, url: URL, session: KisSession, timeoutMs: number): Promise<boolean> {
+  if (url.protocol !== 'https:') {
+    r.ok('tls', `not used: ${url.origin} is plain HTTP${session.mode === 'sim' ? ' (the simulator)' : ''}`);
+    return true;
+  }
+  const port = url.port === '' ? 443 : Number(url.port);
+  return new Promise((done) => {
+    const socket = tlsConnect({
+      host: url.hostname, port, servername: /^[\d.]+$/.test(url.hostname) ? undefined : url.hostname,
+      timeout: timeoutMs, ...tlsConnectOptions(session.tls ?? undefined),
+    });
+    const finish = (ok: boolean, text: string): void => {
+      socket.destroy();
+      if (ok) r.ok('tls', text);
+      else r.fail('tls', text);
+      done(ok);
+    };
+    socket.once('secureConnect', () => {
+      const cert = socket.getPeerCertificate();
+      finish(true, `certificate of ${certName(cert)} verified${session.tls ? ` (kis.paperTls ${session.tls.mode})` : ''}, valid until ${cert.valid_to}`);
+    });
+    socket.once('timeout', () => finish(false, `no TLS handshake with ${url.host} within ${timeoutMs} ms: check the network or a firewall`));
+    socket.once('error', (e: NodeJS.ErrnoException) => {
+      finish(false, `${e.code ?? 'error'}: ${e.message}: check the system clock and CA certificates${session.mode === 'paper' ? ', or kis.paperTls for the paper host' : ''}`);
+    });
+  });
+}
+
+async function checkHttp(r: Report, url: URL, session: KisSession, timeoutMs: number): Promise<boolean> {
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const sentAt = Date.now();
+  const res = await new Promise<IncomingMessage | Error>((done) => {
+    const req = send(new URL('/', url.origin), { method: 'GET', timeout: timeoutMs, ...(url.protocol === 'https:' ? tlsConnectOptions(session.tls ?? undefined) : {}) }, (m) => {
+      m.resume();
+      done(m);
+    });
+    req.once('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms (timed out)`)));
+    req.once('error', done);
+    req.end();
+  });
+  if (res instanceof Error) {
+    r.fail('http', `${url.origin}: ${res.message}: check the network and kis.*BaseUrl`);
+    return false;
+  }
+  const receivedAt = Date.now();
+  r.ok('http', `${url.origin} answers (HTTP ${res.statusCode ?? '?'}, ${receivedAt - sentAt} ms)`);
+  const date = res.headers.date === undefined ? Number.NaN : Date.parse(res.headers.date);
+  if (Number.isNaN(date)) {
+    r.fail('clock', `${url.origin} sent no Date header: compare the system clock with a time server yourself`);
+    return true;
+  }
+  // The header is truncated to the second: the server's time lies in [date, date + 1 s).
+  const skew = Math.round((sentAt + receivedAt) / 2 - (date + 500));
+  const words = `local clock ${Math.abs(skew / 1000).toFixed(1)} s ${skew >= 0 ? 'ahead of' : 'behind'} ${url.host}`;
+  if (Math.abs(skew) > MAX_CLOCK_SKEW_MS) r.fail('clock', `${words}: sync the system clock (e.g. timedatectl set-ntp true)`);
+  else r.ok('clock', `skew within ±${MAX_CLOCK_SKEW_MS / 1000} s (${words})`);
+  return true;
+}
+
+async function checkReach(r: Report, session: KisSession, timeoutMs: number): Promise<boolean> {
+  const url = new URL(session.baseUrl);
+  try {
+    const a = await lookup(url.hostname);
+    r.ok('dns', `${url.hostname} → ${a.address}`);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    r.fail('dns', `${url.hostname} does not resolve (${code}): check the network, /etc/resolv.conf and kis.*BaseUrl`);
+    return false;
+  }
+  if (!(await checkTls(r, url, session, timeoutMs))) return false;
+  return checkHttp(r, url, session, timeoutMs);
+}
+
+async function checkToken(r: Report, session: KisSession, loaded: LoadedConfig): Promise<boolean> {
+  const key = session.tokens.storeKey;
+  const lead = loaded.config.kis.tokenRefreshLeadMinutes * 60_000;
+  const stored = session.tokenStore.load(key);
+  const reusable = stored !== null && !needsRefresh(stored, session.clock.now(), lead);
+  if (!reusable) {
+    // Never sit out the minute here: say when to run again instead.
+    const wait = issueCooldownRemaining(session.tokenStore.lastIssueAttempt(key), session.clock.now());
+    if (wait > 0) {
+      r.fail('token', `none stored, and KIS allows one issuance a minute (the last attempt was ${Math.round((61_000 - wait) / 1000)} s ago): run doctor again in ${Math.ceil(wait / 1000)} s`);
+      return false;
+    }
+  }
+  try {
+    await session.tokens.get('reconcile');
+  } catch (err) {
+    r.fail('token', `${describeError(err)}`);
+    return false;
+  }
+  const held = session.tokens.current();
+  const until = held === null ? '' : `, expires ${formatKst(epochMs(held.expiresAt))}`;
+  if (reusable) r.ok('token', `reused from the store (no issuance${until})`);
+  else r.ok('token', `issued and stored in the trade log for the daemon to reuse (KIS allows one issuance a minute${until})`);
+  return true;
+}
+
+async function checkKis(io: DoctorIo, r: Report, loaded: LoadedConfig, cal: { calendar: TradingCalendar; today: TradingDate }): Promise<void> {
+  let session: KisSession;
+  try {
+    session = await connectKis(loaded, io.env, io.cwd);
+  } catch (err) {
+    r.fail('kis', `cannot build the KIS client: ${describeError(err)}`);
+    return;
+  }
+  try {
+    const timeoutMs = loaded.config.kis.timeouts.totalMs;
+    if (!(await checkReach(r, session, timeoutMs))) return;
+    if (!(await checkToken(r, session, loaded))) return;
+    try {
+      const q = await session.market.quote(stockCode(PROBE_SYMBOL), { lane: 'reconcile' });
+      r.ok('read', `inquire-price ${PROBE_SYMBOL}: ${q.price.toLocaleString('en-US')} won`);
+    } catch (err) {
+      r.fail('read', `inquire-price ${PROBE_SYMBOL}: ${describeError(err)}`);
+    }
+    try {
+      const b = await session.broker.balance({ lane: 'reconcile' });
+      r.ok('account', `inquire-balance: cash ${b.cash.toLocaleString('en-US')} won, ${b.holdings.length} holding${b.holdings.length === 1 ? '' : 's'}`);
+    } catch (err) {
+      r.fail('account', `inquire-balance: ${describeError(err)}: check KIS_ACCOUNT (number-product, e.g. 50012345-01)`);
+    }
+    if (session.mode === 'live') {
+      try {
+        const days = await session.market.holidays(cal.today, { lane: 'reconcile' });
+        const broker = days.find((d) => d.date === cal.today);
+        const file = cal.calendar.isTradingDay(cal.today);
+        if (broker === undefined) r.fail('holidays', `chk-holiday did not list ${formatDate(cal.today)}: try again later`);
+        else if (broker.open === file) r.ok('holidays', `chk-holiday agrees: ${formatDate(cal.today)} is ${file ? 'open' : 'closed'}`);
+        else r.fail('holidays', `chk-holiday says ${formatDate(cal.today)} is ${broker.open ? 'open' : 'closed'}, the calendar file says ${file ? 'open' : 'closed'}: update ${loaded.config.market.calendarFile}`);
+      } catch (err) {
+        r.fail('holidays', `chk-holiday: ${describeError(err)}`);
+      }
+    }
+  } finally {
+    await session.close().catch(() => undefined);
+  }
+}
+
+export function registerDoctorCommand(program: Command, io: DoctorIo): void {
+  program
+    .command('doctor')
+    .description('check config, secrets, calendar, Redis, the road to KIS, the token, a read and the account; places no order')
+    .action(async () => {
+      const r = report(io);
+      const loaded = checkConfig(io, r);
+      if (loaded === null) return io.exit(1);
+      const cal = checkCalendar(io, r, loaded);
+      await checkRedis(io, r, loaded);
+      // The KIS client is built on the calendar (connectKis): without one there is nothing to check.
+      if (cal !== null) await checkKis(io, r, loaded, cal);
+      if (r.failed() > 0) {
+        io.err(`doctor: ${r.failed()} check${r.failed() === 1 ? '' : 's'} failed`);
+        return io.exit(1);
+      }
+      return undefined;
+    });
+}
