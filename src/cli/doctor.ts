@@ -70,11 +70,12 @@ function problemsOf(err: unknown): string[] {
  * is only noted: the rest is checked as a read command would see it.
  */
 function checkConfig(io: DoctorIo, r: Report): LoadedConfig | null {
-  let env = io.env;
-  let unconfirmed = false;
-  for (;;) {
+  const env = io.env;
+  {
     try {
+      // loaded as a read command: a live config without the confirmation is valid here
       const loaded = io.load(env);
+      const unconfirmed = loaded.config.mode === 'live' && env[LIVE_CONFIRM_VAR] !== LIVE_CONFIRM_VALUE;
       const mode = loaded.config.mode;
       r.ok('config', `valid (mode ${mode}, hash ${loaded.hash}; ${loaded.sources.length} sources)`);
       if (mode === 'sim') r.ok('secrets', 'not needed in sim mode (the simulator\'s built-in keys)');
@@ -85,11 +86,6 @@ function checkConfig(io: DoctorIo, r: Report): LoadedConfig | null {
       return loaded;
     } catch (err) {
       const code = isAppError(err) ? err.code : '';
-      if (code === 'CONFIG_LIVE_NOT_CONFIRMED' && !unconfirmed) {
-        unconfirmed = true;
-        env = { ...env, [LIVE_CONFIRM_VAR]: LIVE_CONFIRM_VALUE };
-        continue;
-      }
       const problems = problemsOf(err);
       if (code === 'CONFIG_SECRET_MISSING') {
         r.ok('config', 'valid');
