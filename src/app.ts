@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { chmodSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AppError, describeError, epochMs, isAppError, kstDateOf, systemClock } from './domain/index.js';
 import type { Clock, KisEnv, Logger } from './domain/index.js';
@@ -14,7 +15,7 @@ import { createScheduler } from './schedule.js';
 import type { Scheduler } from './schedule.js';
 import { createSimulator, SIM_DEFAULT_CREDENTIALS } from './sim/index.js';
 import type { Simulator } from './sim/index.js';
-import { openStore } from './store/index.js';
+import { openStore, sealTokenStore } from './store/index.js';
 import type { Store } from './store/index.js';
 import { planClock } from './app-clock.js';
 import { createJobs } from './app-jobs.js';
@@ -83,11 +84,13 @@ export function createApp(opts: AppOptions): App {
   const log = opts.log;
   const at = (p: string) => resolve(opts.cwd, p);
 
+  // A data folder made before files were owner-only (0755) is tightened on every start (issue 9 item 12).
+  try { chmodSync(at(config.dataDir), 0o700); } catch { /* not there yet: created under umask 077 */ }
   let calendar: TradingCalendar = loadCalendar(at(config.market.calendarFile), config.market.sessions);
   // The store is opened before the clock is known (sim mode resumes from it): it reads time through this.
   let clockTarget: Clock = systemClock;
   const clock: Clock = { now: () => clockTarget.now() };
-  const store = openStore({ path: at(config.store.path), synchronous: config.store.synchronous, clock });
+  const store = openStore({ path: at(config.store.path), synchronous: config.store.synchronous, clock, integrityCheck: true });
   const inProcessSim = config.mode === 'sim' && !opts.env.KIS_TRADER_SIM_URL;
   const simJournal = openSimJournal(opts.cwd, config);
   const simReached = inProcessSim ? lastSimTime(store.kv, simJournal) : 0;
@@ -190,7 +193,7 @@ export function createApp(opts: AppOptions): App {
       ratePerSec: env === 'live' ? config.kis.rate.liveCallsPerSec : config.kis.rate.paperCallsPerSec,
     });
     kis = createKisClient({
-      env, baseUrl, ...creds, timeouts: { ...config.kis.timeouts }, rateBudget, tokenStore: store.tokens,
+      env, baseUrl, ...creds, timeouts: { ...config.kis.timeouts }, rateBudget, tokenStore: sealTokenStore(store.tokens, creds.appSecret),
       lock: createRedisLock(redis, { prefix: config.redis.prefix }), clock, log,
       marketDivCode: config.kis.marketDivCode, tokenRefreshLeadMs: config.kis.tokenRefreshLeadMinutes * 60_000,
       ...(env === 'paper' && config.kis.paperTls.mode !== 'verify' ? { tls: {
@@ -206,7 +209,7 @@ export function createApp(opts: AppOptions): App {
       const liveKey = tokenStoreKey('live', secrets.ranking.appKey);
       rankingClient = createKisClient({
         env: 'live', baseUrl: config.kis.liveBaseUrl, appKey: secrets.ranking.appKey, appSecret: secrets.ranking.appSecret,
-        account: creds.account, timeouts: { ...config.kis.timeouts }, tokenStore: store.tokens, clock, log,
+        account: creds.account, timeouts: { ...config.kis.timeouts }, tokenStore: sealTokenStore(store.tokens, secrets.ranking.appSecret), clock, log,
         rateBudget: createRedisRateBudget(redis, { key: `${config.redis.prefix}:budget:${liveKey}`, ratePerSec: config.kis.rate.liveCallsPerSec }),
         lock: createRedisLock(redis, { prefix: config.redis.prefix }), marketDivCode: config.kis.marketDivCode,
       });

@@ -7,7 +7,7 @@ import { createKisClient, tokenStoreKey } from '../kis/index.js';
 import { createRedisLock, createRedisRateBudget } from '../redis/index.js';
 import { createSimulator, SIM_DEFAULT_CREDENTIALS } from '../sim/index.js';
 import type { Simulator } from '../sim/index.js';
-import { openStore } from '../store/index.js';
+import { openStore, sealTokenStore } from '../store/index.js';
 import type { Store } from '../store/index.js';
 import { probeRedis } from '../embedded-redis.js';
 import { anchoredClock, parseClockAnchor, planClock } from '../app-clock.js';
@@ -108,7 +108,7 @@ export async function connectKis(loaded: LoadedConfig, env: Env, cwd: string): P
     env: kisEnv, baseUrl, ...creds, timeouts: { ...config.kis.timeouts },
     rateBudget: redis ? createRedisRateBudget(redis, { key: `${config.redis.prefix}:budget:${tokenKey}`, ratePerSec: rate }) : localBudget(rate),
     lock: redis ? createRedisLock(redis, { prefix: config.redis.prefix }) : localLock,
-    tokenStore: store.tokens, clock, log: silentLogger, marketDivCode: config.kis.marketDivCode,
+    tokenStore: sealTokenStore(store.tokens, creds.appSecret), clock, log: silentLogger, marketDivCode: config.kis.marketDivCode,
   });
   return {
     market: client.market,

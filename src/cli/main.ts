@@ -11,6 +11,8 @@ import { registerTradeLogCommands } from './trade-log-commands.js';
  * `kis-trader <command>`: the operator's CLI. The daemon itself is `npm start` (dist/main.js).
  * Global options --mode and --config-dir select the config like the daemon's.
  */
+// Files the CLI creates (a trade log, the sim journal) are owner-only, like the daemon's.
+process.umask(0o077);
 const out = (s: string): void => { process.stdout.write(`${s}\n`); };
 const err = (s: string): void => { process.stderr.write(`${s}\n`); };
 const exit = (code: number): never => process.exit(code);

@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'STORE_MIGRATION_FAILED'
   | 'STORE_INVARIANT'
   | 'STORE_OPTIONS_INVALID'
+  | 'STORE_CORRUPT'
   | 'KIS_NETWORK'
   | 'KIS_HTTP'
   | 'KIS_API'

@@ -1,4 +1,5 @@
-export { openStore, defaultMigrationsDir } from './open.js';
+export { openStore, defaultMigrationsDir, latestBackup } from './open.js';
+export { sealTokenStore } from './tokens.js';
 export type { Store, StoreOptions, Synchronous } from './open.js';
 export { listMigrations, migrate } from './migrate.js';
 export type { Migration } from './migrate.js';
