@@ -24,6 +24,7 @@ import { lastSimTime, openSimJournal, removeSimEndpoint, SIM_CLOCK_KEY, writeSim
 import type { Jobs } from './app-jobs.js';
 import { pingRedis, startEmbeddedRedis } from './embedded-redis.js';
 import type { EmbeddedRedis } from './embedded-redis.js';
+import { freshTradeLogGuard } from './app-trade-log.js';
 
 /**
  * The composition root (DESIGN.md §2): config → store → Redis → KIS client (or the simulator)
@@ -236,7 +237,9 @@ export function createApp(opts: AppOptions): App {
     // Know what we own before deciding anything (DESIGN.md §2 rule 1).
     await kis.tokens.get('reconcile');
     await syncHolidays();
-    await jobs.reconcile('startup');
+    const freshLog = freshTradeLogGuard(store, clock, log);
+    const first = await jobs.reconcile('startup');
+    freshLog.after(first.account, kstDateOf(clock.now()), (reason, details) => jobs!.haltEntries(reason, details));
 
     workers = [createSignalWorker(redis, prefix, config.daemon.signalConcurrency, (j, id) => jobs!.processSignal(j, id), log)];
     if (config.daemon.role === 'all') workers.push(createOrderWorker(redis, prefix, (j, id) => jobs!.processOrder(j, id), log));

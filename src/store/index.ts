@@ -12,3 +12,7 @@ export type { ScanRepository } from './scans.js';
 export type { BarRepository } from './bars.js';
 export type { KeyValueStore } from './key-value.js';
 export type { OrderEvent, ExternalOrder, DecisionRecord, ScanRecord, KeyValueEntry } from './types.js';
+export { adoptIntoTradeLog, markTradeLogChecked, noteTradeLogBirth, FRESH_LOG_HALT_KIND, TRADE_LOG_BIRTH_KEY } from './adopt.js';
+export type { AdoptResult, TradeLogBirth } from './adopt.js';
+export { daemonState, lastActivity, HEARTBEAT_INTERVAL_MS, HEARTBEAT_KEY, HEARTBEAT_STALE_MS } from './heartbeat.js';
+export type { DaemonState, Heartbeat, QueueDepths } from './heartbeat.js';
