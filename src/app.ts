@@ -25,6 +25,7 @@ import type { Jobs } from './app-jobs.js';
 import { pingRedis, startEmbeddedRedis } from './embedded-redis.js';
 import type { EmbeddedRedis } from './embedded-redis.js';
 import { freshTradeLogGuard } from './app-trade-log.js';
+import { createHeartbeat } from './app-heartbeat.js';
 
 /**
  * The composition root (DESIGN.md §2): config → store → Redis → KIS client (or the simulator)
@@ -116,6 +117,7 @@ export function createApp(opts: AppOptions): App {
   let scheduler: Scheduler | null = null;
   let jobs: Jobs | null = null;
   let stopping = false;
+  const heartbeat = createHeartbeat({ store, mode: config.mode, clock, log });
 
   async function start(): Promise<void> {
     const url = opts.env.REDIS_URL ?? config.redis.url ?? null;
@@ -228,6 +230,8 @@ export function createApp(opts: AppOptions): App {
     };
 
     producers = createProducers(redis, prefix, log);
+    // Only the instance that holds the account (the lock above) writes the heartbeat `status` reads.
+    heartbeat.start(() => producers);
     jobs = createJobs({
       config, configHash: hash, store, kis, producers, clock, calendar: () => calendar, fees, log,
       ownsAccount: () => ownsAccount, hooks: opts.hooks ?? {}, onPreOpen: syncHolidays,
@@ -249,6 +253,7 @@ export function createApp(opts: AppOptions): App {
     scheduler.start();
     // The current slot's scan now, not at the next boundary: a daemon started mid-session trades at once.
     void jobs.runScheduled('scan', clock.now()).catch((err: unknown) => log.error({ err: describeError(err) }, 'first scan failed'));
+    heartbeat.beat();
     log.info({ mode: config.mode, configHash: hash }, 'kis-trader ready');
   }
 
@@ -273,6 +278,7 @@ export function createApp(opts: AppOptions): App {
     }
     if (redis) await redis.quit().catch(() => redis?.disconnect());
     await embedded?.stop();
+    heartbeat.stop();
     store.close();
   }
 
