@@ -34,7 +34,8 @@ export interface Heartbeat {
 
 /** When the last scan stored its rankings, and the last reconcile its account snapshot. */
 export function lastActivity(db: Database): { lastScan: number | null; lastReconcile: number | null } {
-  const scan = db.prepare<[], { at: number | null }>('SELECT MAX(at) AS at FROM scan_snapshots').get();
+  // by rowid, not MAX(at): the table holds every raw ranking response and has no index on `at`
+  const scan = db.prepare<[], { at: number }>('SELECT at FROM scan_snapshots ORDER BY id DESC LIMIT 1').get();
   const rec = db.prepare<[string], { at: number }>('SELECT updated_at AS at FROM risk_state WHERE key = ?').get('account');
   return { lastScan: scan?.at ?? null, lastReconcile: rec?.at ?? null };
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { krw, systemClock, tradingDate } from '../../../src/domain/index.js';
 import { openStore, sealTokenStore } from '../../../src/store/index.js';
@@ -47,6 +47,8 @@ describe('secrets and files at rest', () => {
       KIS_TRADER__STRATEGY__MIN_VOLUME_RATIO: '0.01', KIS_TRADER__STRATEGY__REQUIRE_ABOVE_MA: 'false',
     };
     delete env['KIS_TRADER_SIM_URL'];
+    // its own private redis-server under data/redis, whose AOF must be owner-only too
+    delete env['REDIS_URL'];
 
     const p = spawnDaemon(env);
     cleanups.push(async () => { if (p.child.exitCode === null && p.child.signalCode === null) { p.child.kill('SIGKILL'); await p.exited; } });
@@ -62,6 +64,13 @@ describe('secrets and files at rest', () => {
     p.child.kill('SIGINT');
     expect((await p.exited).code).toBe(0);
     dbBytes.push(readFileSync(dbPath).toString('latin1'));
+
+    // after the run, everything under data/ (the database, the private Redis' AOF and record) is owner-only
+    const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? [join(dir, e.name), ...walk(join(dir, e.name))] : [join(dir, e.name)]));
+    const everything = walk(dataDir);
+    expect(everything.some((f) => f.includes('appendonly')), everything.join(', ')).toBe(true);
+    for (const f of everything) expect(mode(f), f).toBe(statSync(f).isDirectory() ? 0o700 : 0o600);
 
     // the token, as only the app secret can open it
     const store = openStore({ path: dbPath, synchronous: 'FULL', clock: systemClock });
