@@ -36,8 +36,8 @@ const endpointFile = (cwd: string, config: Config): string => join(simDir(cwd, c
 
 export function writeSimEndpoint(cwd: string, config: Config, ep: SimEndpoint): void {
   const file = endpointFile(cwd, config);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(ep));
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  writeFileSync(file, JSON.stringify(ep), { mode: 0o600 });
 }
 
 export function removeSimEndpoint(cwd: string, config: Config): void {

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { chmodSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AppError, describeError, epochMs, isAppError, kstDateOf, systemClock } from './domain/index.js';
 import type { Clock, KisEnv, Logger } from './domain/index.js';
@@ -15,7 +16,7 @@ import { createScheduler } from './schedule.js';
 import type { Scheduler } from './schedule.js';
 import { createSimulator, SIM_DEFAULT_CREDENTIALS } from './sim/index.js';
 import type { Simulator } from './sim/index.js';
-import { openStore } from './store/index.js';
+import { openStore, sealTokenStore } from './store/index.js';
 import type { Store } from './store/index.js';
 import { planClock } from './app-clock.js';
 import { createJobs } from './app-jobs.js';
@@ -24,6 +25,8 @@ import { lastSimTime, openSimJournal, removeSimEndpoint, SIM_CLOCK_KEY, writeSim
 import type { Jobs } from './app-jobs.js';
 import { pingRedis, startEmbeddedRedis } from './embedded-redis.js';
 import type { EmbeddedRedis } from './embedded-redis.js';
+import { freshTradeLogGuard } from './app-trade-log.js';
+import { createHeartbeat } from './app-heartbeat.js';
 
 /**
  * The composition root (DESIGN.md §2): config → store → Redis → KIS client (or the simulator)
@@ -116,6 +119,8 @@ export function createApp(opts: AppOptions): App {
   const log = opts.log;
   const at = (p: string) => resolve(opts.cwd, p);
 
+  // A data folder made before files were owner-only (0755) is tightened on every start (issue 9 item 12).
+  try { chmodSync(at(config.dataDir), 0o700); } catch { /* not there yet: created under umask 077 */ }
   // Only live mode overlays KIS's own holiday list (chk-holiday is live-only, REFERENCE §6.7; see
   // syncHolidays below). Paper and sim modes trade on this file alone: a holiday KRX designates
   // later (as Constitution Day 2026-07-17) must be added to it by hand.
@@ -130,7 +135,7 @@ export function createApp(opts: AppOptions): App {
   // The store is opened before the clock is known (sim mode resumes from it): it reads time through this.
   let clockTarget: Clock = systemClock;
   const clock: Clock = { now: () => clockTarget.now() };
-  const store = openStore({ path: at(config.store.path), synchronous: config.store.synchronous, clock });
+  const store = openStore({ path: at(config.store.path), synchronous: config.store.synchronous, clock, integrityCheck: true });
   const inProcessSim = config.mode === 'sim' && !opts.env.KIS_TRADER_SIM_URL;
   const simJournal = openSimJournal(opts.cwd, config);
   const simReached = inProcessSim ? lastSimTime(store.kv, simJournal) : 0;
@@ -158,6 +163,7 @@ export function createApp(opts: AppOptions): App {
   let scheduler: Scheduler | null = null;
   let jobs: Jobs | null = null;
   let stopping = false;
+  const heartbeat = createHeartbeat({ store, mode: config.mode, clock, log });
 
   async function start(): Promise<void> {
     // A tax table that starts after today has no rate for today's sales (config check has no
@@ -259,7 +265,7 @@ export function createApp(opts: AppOptions): App {
       ratePerSec: env === 'live' ? config.kis.rate.liveCallsPerSec : config.kis.rate.paperCallsPerSec,
     });
     kis = createKisClient({
-      env, baseUrl, ...creds, timeouts: { ...config.kis.timeouts }, rateBudget, tokenStore: store.tokens,
+      env, baseUrl, ...creds, timeouts: { ...config.kis.timeouts }, rateBudget, tokenStore: sealTokenStore(store.tokens, creds.appSecret),
       lock: createRedisLock(redis, { prefix: config.redis.prefix }), clock, log,
       marketDivCode: config.kis.marketDivCode, tokenRefreshLeadMs: config.kis.tokenRefreshLeadMinutes * 60_000,
       ...(env === 'paper' && config.kis.paperTls.mode !== 'verify' ? { tls: {
@@ -275,7 +281,7 @@ export function createApp(opts: AppOptions): App {
       const liveKey = tokenStoreKey('live', secrets.ranking.appKey);
       rankingClient = createKisClient({
         env: 'live', baseUrl: config.kis.liveBaseUrl, appKey: secrets.ranking.appKey, appSecret: secrets.ranking.appSecret,
-        account: creds.account, timeouts: { ...config.kis.timeouts }, tokenStore: store.tokens, clock, log,
+        account: creds.account, timeouts: { ...config.kis.timeouts }, tokenStore: sealTokenStore(store.tokens, secrets.ranking.appSecret), clock, log,
         rateBudget: createRedisRateBudget(redis, { key: `${config.redis.prefix}:budget:${liveKey}`, ratePerSec: config.kis.rate.liveCallsPerSec }),
         lock: createRedisLock(redis, { prefix: config.redis.prefix }), marketDivCode: config.kis.marketDivCode,
       });
@@ -293,6 +299,8 @@ export function createApp(opts: AppOptions): App {
     };
 
     producers = createProducers(redis, prefix, log);
+    // Only the instance that holds the account (the lock above) writes the heartbeat `status` reads.
+    heartbeat.start(() => producers);
     jobs = createJobs({
       config, configHash: hash, store, kis, producers, clock, calendar: () => calendar, fees, log,
       ownsAccount: () => ownsAccount, hooks: opts.hooks ?? {}, onPreOpen: syncHolidays,
@@ -302,7 +310,9 @@ export function createApp(opts: AppOptions): App {
     // Know what we own before deciding anything (DESIGN.md §2 rule 1).
     await kis.tokens.get('reconcile');
     await syncHolidays();
-    await jobs.reconcile('startup');
+    const freshLog = freshTradeLogGuard(store, clock, log);
+    const first = await jobs.reconcile('startup');
+    freshLog.after(first.account, kstDateOf(clock.now()), (reason, details) => jobs!.haltEntries(reason, details));
 
     workers = [createSignalWorker(redis, prefix, config.daemon.signalConcurrency, (j, id) => jobs!.processSignal(j, id), log)];
     if (config.daemon.role === 'all') workers.push(createOrderWorker(redis, prefix, (j, id) => jobs!.processOrder(j, id), log));
@@ -315,6 +325,7 @@ export function createApp(opts: AppOptions): App {
     scheduler.start();
     // The current slot's scan now, not at the next boundary: a daemon started mid-session trades at once.
     void jobs.runScheduled('scan', clock.now()).catch((err: unknown) => log.error({ err: describeError(err) }, 'first scan failed'));
+    heartbeat.beat();
     log.info({ mode: config.mode, configHash: hash }, 'kis-trader ready');
   }
 
@@ -340,6 +351,7 @@ export function createApp(opts: AppOptions): App {
     redisWatch?.close();
     if (redis) await redis.quit().catch(() => redis?.disconnect());
     await embedded?.stop();
+    heartbeat.stop();
     store.close();
   }
 

@@ -44,6 +44,11 @@ const BEARER = /\bBearer\s+(?!\[REDACTED\])[A-Za-z0-9\-._~+/]+=*/gi;
  * 10-digit runs are also KIS order numbers (REFERENCE §12); the real account is registered instead.
  */
 const ACCOUNT = /(?<!\d)\d{8}-\d{2}(?!\d)/g;
+/**
+ * KIS access tokens are JWTs (REFERENCE §3.1): one quoted in an error message or a dumped body,
+ * with no `token=` or `Bearer` before it, is still recognisable by its shape.
+ */
+const JWT = /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g;
 /** `appkey=…` in URLs, `"appsecret":"…"` in dumped bodies, `authorization: …` in header dumps. */
 const KEY_VALUE =
   /\b(app_?key|app_?secret|secret_?key|access_?token|approval_?key|token|authorization|cano|password)(["']?\s*[:=]\s*["']?)(?!(?:Bearer\s+)?\[REDACTED\])[^\s"'&,;}]+/gi;
@@ -57,6 +62,7 @@ export function scrubText(text: string): string {
   }
   return out
     .replace(BEARER, `Bearer ${REDACTED}`)
+    .replace(JWT, REDACTED)
     .replace(ACCOUNT, REDACTED)
     .replace(KEY_VALUE, (_m, key: string, sep: string) => `${key}${sep}${REDACTED}`);
 }

@@ -14,7 +14,11 @@ import type { Home } from './runtime/index.js';
  * than pm2's kill_timeout (STACK.md §8). A second signal exits at once.
  */
 const EXIT_CONFIG = 78;
-const CONFIG_CODES = ['CONFIG_INVALID', 'CONFIG_UNREADABLE', 'CONFIG_SECRET_MISSING', 'CONFIG_LIVE_NOT_CONFIRMED', 'MARKET_INVALID_SESSION_TIMES', 'MARKET_CALENDAR_INVALID'];
+/** Problems a restart cannot fix (exit 78: pm2 does not loop on them); a damaged trade log is one. */
+const CONFIG_CODES = ['CONFIG_INVALID', 'CONFIG_UNREADABLE', 'CONFIG_SECRET_MISSING', 'CONFIG_LIVE_NOT_CONFIRMED', 'MARKET_INVALID_SESSION_TIMES', 'MARKET_CALENDAR_INVALID', 'STORE_CORRUPT'];
+// Everything this process and its children (the embedded redis-server) create is owner-only:
+// the trade log, the sim journal, Redis' AOF (issue 9 item 12).
+process.umask(0o077);
 
 function load(home: Home): LoadedConfig {
   const { values } = parseArgs({ options: { mode: { type: 'string' }, 'config-dir': { type: 'string' } }, strict: false });

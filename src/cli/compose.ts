@@ -9,7 +9,7 @@ import type { KisTlsOptions, TokenManager } from '../kis/index.js';
 import { createRedisLock, createRedisRateBudget } from '../redis/index.js';
 import { createSimulator, SIM_DEFAULT_CREDENTIALS } from '../sim/index.js';
 import type { Simulator } from '../sim/index.js';
-import { openStore } from '../store/index.js';
+import { openStore, sealTokenStore } from '../store/index.js';
 import type { Store } from '../store/index.js';
 import { probeRedis } from '../embedded-redis.js';
 import { anchoredClock, parseClockAnchor, planClock } from '../app-clock.js';
@@ -132,11 +132,13 @@ export async function connectKis(loaded: LoadedConfig, env: Env, cwd: string): P
     ...(config.kis.paperTls.serverName === null ? {} : { serverName: config.kis.paperTls.serverName }),
     ...(config.kis.paperTls.fingerprint256 === null ? {} : { fingerprint256: config.kis.paperTls.fingerprint256 }),
   } : null;
+  // the token is kept encrypted under a key from the app secret (store/tokens.ts): every reader goes through this
+  const tokenStore = sealTokenStore(store.tokens, creds.appSecret);
   const client = createKisClient({
     env: kisEnv, baseUrl, ...creds, timeouts: { ...config.kis.timeouts }, ...(tls === null ? {} : { tls }),
     rateBudget: redis ? createRedisRateBudget(redis, { key: `${config.redis.prefix}:budget:${tokenKey}`, ratePerSec: rate }) : localBudget(rate),
     lock: redis ? createRedisLock(redis, { prefix: config.redis.prefix }) : localLock,
-    tokenStore: store.tokens, clock, log: silentLogger, marketDivCode: config.kis.marketDivCode,
+    tokenStore, clock, log: silentLogger, marketDivCode: config.kis.marketDivCode,
     tokenRefreshLeadMs: config.kis.tokenRefreshLeadMinutes * 60_000,
   });
   return {
@@ -144,7 +146,7 @@ export async function connectKis(loaded: LoadedConfig, env: Env, cwd: string): P
     broker: client.broker,
     mode: config.mode,
     clock,
-    baseUrl, kisEnv, tokens: client.tokens, tokenStore: store.tokens, tls,
+    baseUrl, kisEnv, tokens: client.tokens, tokenStore, tls,
     async close() {
       await client.close();
       await sim?.stop();

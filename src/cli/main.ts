@@ -15,6 +15,8 @@ import { registerTradeLogCommands } from './trade-log-commands.js';
  * Global options --mode and --config-dir select the config like the daemon's; from any
  * directory it finds the same installation (runtime/home.ts) and reads its `.env`.
  */
+// Files the CLI creates (a trade log, the sim journal) are owner-only, like the daemon's.
+process.umask(0o077);
 // Rows and errors carry text from KIS (names, msg1): never a terminal escape sequence (domain/text.ts).
 const out = (s: string): void => { process.stdout.write(`${stripControlChars(s)}\n`); };
 const err = (s: string): void => { process.stderr.write(`${stripControlChars(s)}\n`); };

@@ -1,8 +1,10 @@
+import { hostname } from 'node:os';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
-import { formatKst, kstDateOf, RISK_KEYS, tradingDate } from '../domain/index.js';
-import type { Clock, EpochMs, TradingDate } from '../domain/index.js';
-import type { Store } from '../store/index.js';
+import { epochMs, formatKst, kstDateOf, RISK_KEYS, tradingDate } from '../domain/index.js';
+import type { AccountSnapshot, Clock, EpochMs, Halt, TradingDate } from '../domain/index.js';
+import { adoptIntoTradeLog, daemonState, FRESH_LOG_HALT_KIND } from '../store/index.js';
+import type { QueueDepths, Store } from '../store/index.js';
 
 /**
  * Read-only views of the trade log for operators (the full review CLI comes later), plus
@@ -27,6 +29,20 @@ function table(head: string[], rows: (string | number)[][]): string {
 
 const time = (t: EpochMs | null): string => (t === null ? '' : formatKst(t).slice(11, 19));
 const won = (n: number): string => n.toLocaleString('en-US');
+
+/** EPERM: the process exists but belongs to someone else. */
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const ago = (ms: number): string => (ms < 120_000 ? `${Math.round(ms / 1000)} s ago` : ms < 7_200_000 ? `${Math.round(ms / 60_000)} min ago` : `${(ms / 3_600_000).toFixed(1)} h ago`);
+const depth = (counts: Record<string, number>): string => `${counts['waiting'] ?? 0} waiting, ${counts['active'] ?? 0} active, ${counts['delayed'] ?? 0} delayed, ${counts['failed'] ?? 0} failed`;
+const queueLine = (q: QueueDepths | null): string => (q ? `signals ${depth(q.signals)}; orders ${depth(q.orders)}` : 'unknown (Redis did not answer)');
 
 function dateOption(value: string | undefined, clock: Clock): TradingDate {
   return value ? tradingDate(value) : kstDateOf(clock.now());
@@ -119,11 +135,47 @@ export function registerTradeLogCommands(program: Command, io: TradeLogIo): void
       io.out('entries resumed');
     });
 
+  program.command('adopt')
+    .description("after a lost trade log: take today's orders and the broker's holdings over as the daemon's own, so exits manage them")
+    .action(() => {
+      io.withStore((s) => {
+        // The balance the daemon's latest reconcile saw: adopt itself never calls KIS.
+        const snap = s.risk.get<AccountSnapshot>(RISK_KEYS.account);
+        if (!snap) {
+          io.err(`no broker balance in ${s.path} yet: start the daemon once (it reconciles with the broker first), then run adopt`);
+          return io.exit(1);
+        }
+        const r = adoptIntoTradeLog(s.db, { date: kstDateOf(snap.at), holdings: snap.holdings, at: io.clock.now() });
+        io.out(`broker balance as of ${formatKst(snap.at)} (the daemon's latest reconcile)`);
+        io.out(`orders taken over: ${r.orders.length}${r.orders.length ? ' (' + r.orders.map((o) => `#${o.id} ${o.symbol} ${o.side} ${o.qty} ${o.status}`).join(', ') + ')' : ''}`);
+        io.out(`holdings taken over: ${r.holdings.length ? r.holdings.map((h) => `${h.symbol}×${h.qty} @ ${won(h.avgPrice)}`).join(', ') : 'none'}`);
+        for (const x of r.short) io.err(`warning: the broker holds ${x.brokerQty} of ${x.symbol} but the daemon's fills say ${x.daemonQty}`);
+        const halt = s.risk.get<Halt>(RISK_KEYS.halt);
+        if (halt?.details['kind'] === FRESH_LOG_HALT_KIND) {
+          s.risk.delete(RISK_KEYS.halt);
+          io.out('entries resumed (the halt for the new trade log is lifted)');
+        } else if (halt) {
+          io.out(`entries still HALTED: ${halt.reason}`);
+        }
+      });
+    });
+
   program.command('status')
-    .description('halt state, open orders and positions at a glance')
+    .description('whether the daemon runs (from its heartbeat), halt state, open orders and positions at a glance')
     .action(() => {
       io.withStore((s) => {
         io.out(`trade log: ${io.source}`);
+        // Wall clock on purpose: the heartbeat's age is real time, in sim mode too.
+        const d = daemonState(s.kv, Date.now(), hostname(), pidAlive);
+        if (d.running) {
+          const hb = d.heartbeat;
+          const at = (t: number | null): string => (t === null ? 'never' : formatKst(epochMs(t)));
+          io.out(`daemon: running (pid ${hb.pid} on ${hb.host}, mode ${hb.mode}, since ${formatKst(epochMs(hb.since))}, heartbeat ${ago(d.ageMs)})`);
+          io.out(`last scan: ${at(hb.lastScan)}; last reconcile: ${at(hb.lastReconcile)}`);
+          io.out(`queues: ${queueLine(hb.queues)}`);
+        } else {
+          io.out(`daemon: not running (${d.why}${d.ageMs === null ? '' : `; last heartbeat ${ago(d.ageMs)}`})`);
+        }
         const halt = s.risk.get<{ reason: string; at: number }>(RISK_KEYS.halt);
         io.out(halt ? `entries HALTED: ${halt.reason}` : 'entries allowed');
         const open = s.orders.withStatus(['pending', 'submitting', 'accepted', 'partial', 'unknown']);

@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'STORE_INVARIANT'
   | 'STORE_OPTIONS_INVALID'
   | 'STORE_OPEN_FAILED'
+  | 'STORE_CORRUPT'
   | 'KIS_NETWORK'
   | 'KIS_HTTP'
   | 'KIS_API'

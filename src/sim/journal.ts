@@ -41,8 +41,9 @@ export function createFileJournal(path: string): SimJournal {
       return out;
     },
     append(entry) {
-      mkdirSync(dirname(path), { recursive: true });
-      appendFileSync(path, `${JSON.stringify(entry)}\n`);
+      // Owner-only: it holds the app keys and secrets of the simulated accounts.
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      appendFileSync(path, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
     },
   };
 }

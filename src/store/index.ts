@@ -1,4 +1,5 @@
-export { openStore, defaultMigrationsDir } from './open.js';
+export { openStore, defaultMigrationsDir, latestBackup } from './open.js';
+export { sealTokenStore } from './tokens.js';
 export type { Store, StoreOptions, Synchronous } from './open.js';
 export { listMigrations, migrate } from './migrate.js';
 export type { Migration } from './migrate.js';
@@ -12,3 +13,7 @@ export type { BarRepository } from './bars.js';
 export type { CorporateActionRepository } from './corporate-actions.js';
 export type { KeyValueStore } from './key-value.js';
 export type { OrderEvent, ExternalOrder, DecisionRecord, ScanRecord, KeyValueEntry } from './types.js';
+export { adoptIntoTradeLog, markTradeLogChecked, noteTradeLogBirth, FRESH_LOG_HALT_KIND, TRADE_LOG_BIRTH_KEY } from './adopt.js';
+export type { AdoptResult, TradeLogBirth } from './adopt.js';
+export { daemonState, lastActivity, HEARTBEAT_INTERVAL_MS, HEARTBEAT_KEY, HEARTBEAT_STALE_MS } from './heartbeat.js';
+export type { DaemonState, Heartbeat, QueueDepths } from './heartbeat.js';

@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import DatabaseConstructor from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
@@ -34,6 +34,11 @@ export interface StoreOptions {
   /** defaults to the project's migrations/ folder */
   migrationsDir?: string;
   clock: Clock;
+  /**
+   * Run SQLite's quick_check on an existing file and refuse a damaged one (STORE_CORRUPT). The
+   * daemon sets it: it must not trade into a malformed log. Read-only CLI views skip the cost.
+   */
+  integrityCheck?: boolean;
 }
 
 export interface Store {
@@ -62,6 +67,56 @@ export interface Store {
 }
 
 const BUSY_TIMEOUT_MS = 5000;
+/** The trade log holds the account's history and the (sealed) token: owner-only (issue 9 item 12). */
+const FILE_MODE = 0o600;
+const DIR_MODE = 0o700;
+
+/**
+ * A copy the operator made next to the log: `<name>…bak…` or `<name>…backup…`, or any file in a
+ * `backups/` folder beside it. kis-trader has no backup feature of its own, so this only finds
+ * what someone put there; the newest by modification time.
+ */
+export function latestBackup(path: string): string | null {
+  const dir = dirname(path);
+  const name = basename(path);
+  const candidates: string[] = [];
+  const list = (d: string): string[] => { try { return readdirSync(d); } catch { return []; } };
+  for (const f of list(dir)) {
+    if (f !== name && f.startsWith(name) && /bak|backup/i.test(f.slice(name.length))) candidates.push(join(dir, f));
+  }
+  for (const f of list(join(dir, 'backups'))) candidates.push(join(dir, 'backups', f));
+  let best: { file: string; mtime: number } | null = null;
+  for (const file of candidates) {
+    try {
+      const st = statSync(file);
+      if (st.isFile() && st.size > 0 && (!best || st.mtimeMs > best.mtime)) best = { file, mtime: st.mtimeMs };
+    } catch { /* vanished meanwhile */ }
+  }
+  return best?.file ?? null;
+}
+
+function corrupt(path: string, problem: string, cause?: unknown): AppError {
+  const backup = latestBackup(path);
+  const howTo = backup
+    ? `latest backup: ${backup}. Stop everything, keep the damaged file for inspection, copy the backup over ${path} (delete ${path}-wal and ${path}-shm), start again`
+    : `no backup found next to it. Stop everything, move ${path} (and its -wal, -shm) aside for recovery (sqlite3 "${path}" .recover), then either put a copy you trust in its place or start with a fresh log and run \`kis-trader adopt\` to take over the broker's holdings`;
+  return new AppError('STORE_CORRUPT', `trade log ${path} is damaged (${problem}): refusing to trade into it; ${howTo}`, {
+    ...(cause === undefined ? {} : { cause }),
+    details: { path, backup, problem },
+  });
+}
+
+const isCorruption = (err: unknown): boolean => {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB');
+};
+
+/** Owner-only modes on the database and its WAL companions, whoever created them and with which umask. */
+function tightenModes(path: string): void {
+  for (const f of [path, `${path}-wal`, `${path}-shm`]) {
+    try { chmodSync(f, FILE_MODE); } catch { /* not there (yet) */ }
+  }
+}
 
 /**
  * tsc does not copy .sql files, so migrations/ is found at the project root relative to this
@@ -86,9 +141,16 @@ export function openStore(options: StoreOptions): Store {
   // SQLite's messages ("unable to open database file", "disk I/O error") do not name the file.
   const named = (err: unknown): unknown => err instanceof AppError ? err
     : new AppError('STORE_OPEN_FAILED', `cannot open the trade log ${path}: ${describeError(err)}`, { cause: err, details: { path } });
+  // A 0-byte file is what a lost log often leaves behind: SQLite treats it as a new database.
+  const hadContent = !inMemory && existsSync(path) && statSync(path).size > 0;
   let db: Database;
   try {
-    if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+    if (!inMemory) {
+      mkdirSync(dirname(path), { recursive: true, mode: DIR_MODE });
+      // Created here with its final mode, so it is never readable by others, not even for a moment;
+      // SQLite gives -wal and -shm the database file's mode.
+      if (!existsSync(path)) closeSync(openSync(path, 'a', FILE_MODE));
+    }
     db = new DatabaseConstructor(path, { timeout: BUSY_TIMEOUT_MS });
   } catch (err) {
     throw named(err);
@@ -96,13 +158,21 @@ export function openStore(options: StoreOptions): Store {
   try {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     if (!inMemory) db.pragma('journal_mode = WAL');
+    if (hadContent && options.integrityCheck) {
+      // quick_check: every page and b-tree structure, without the index-content cross-check (O(N)).
+      const rows = db.pragma('quick_check(20)') as { quick_check: string }[];
+      const problems = rows.map((r) => r.quick_check).filter((r) => r !== 'ok');
+      if (problems.length > 0) throw corrupt(path, `quick_check: ${problems.slice(0, 3).join('; ')}`);
+    }
     db.pragma(`synchronous = ${synchronous}`);
     db.pragma('foreign_keys = ON');
     migrate(db, options.migrationsDir ?? defaultMigrationsDir(), path);
   } catch (err) {
     db.close();
+    if (hadContent && isCorruption(err)) throw corrupt(path, (err as Error).message, err);
     throw named(err);
   }
+  if (!inMemory) tightenModes(path);
 
   return {
     db,

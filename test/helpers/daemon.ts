@@ -10,7 +10,7 @@ import type { Clock, TradingDate } from '../../src/domain/index.js';
 import { DEFAULT_FEE_RATES } from '../../src/market/index.js';
 import type { TradingCalendar } from '../../src/market/index.js';
 import { createSimulator } from '../../src/sim/index.js';
-import type { Simulator, SimVariantName } from '../../src/sim/index.js';
+import type { SimCredentials, Simulator, SimVariantName } from '../../src/sim/index.js';
 import { anchoredClock } from '../../src/app-clock.js';
 import { loadCalendar } from '../../src/app-market.js';
 
@@ -36,6 +36,8 @@ export interface SimHarness {
 /** A simulator whose clock reads `hhmmss` KST on `date` now and runs `speed` times real time. */
 export async function startSharedSim(opts: {
   date: TradingDate; hhmmss: string; speed?: number; env?: 'live' | 'paper'; faults?: string[]; variant?: SimVariantName;
+  /** the simulated customers; the built-in sim credentials when absent */
+  credentials?: SimCredentials[];
 }): Promise<SimHarness> {
   const real = systemClock.now();
   const simStart = kstInstant(opts.date, opts.hhmmss);
@@ -44,6 +46,7 @@ export async function startSharedSim(opts: {
   const sim = createSimulator({
     env: opts.env ?? 'live', seed: 7, clock, calendar: repoCalendar(), fees: DEFAULT_FEE_RATES, faults: opts.faults ?? [],
     ...(opts.variant ? { variant: opts.variant } : {}),
+    ...(opts.credentials ? { credentials: opts.credentials } : {}),
   });
   const { url } = await sim.start(0);
   return { sim, url, clock, anchor: `${simStart}@${real}x${speed}`, stop: () => sim.stop() };

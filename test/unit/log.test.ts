@@ -79,6 +79,13 @@ describe('createLogger', () => {
     expect(out.lines()[0]?.['url']).toBe('https://openapi.example:9443/x?appkey=[REDACTED]&appsecret=[REDACTED]&FID=J');
   });
 
+  it('scrubs an unregistered access token quoted bare in an error message', () => {
+    const out = capture();
+    out.log.error({ err: new Error(`token ${TOKEN} expired`) }, `revoking ${TOKEN}`);
+    expect(out.text()).not.toContain(TOKEN);
+    expect(out.text()).not.toContain(TOKEN.split('.')[2]);
+  });
+
   it('scrubs account-shaped text and a registered account logged as a number', () => {
     const out = capture();
     out.log.info({ acct: 5009876501, other: 'see 31313131-22 for details' }, 'accounts');
