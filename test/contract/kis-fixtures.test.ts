@@ -9,10 +9,10 @@ import { createMockKis, tokenReply } from '../unit/kis/mock-kis.js';
 import type { Recorded, Reply } from '../unit/kis/mock-kis.js';
 
 /**
- * Every recorded KIS payload (copied from shared/kis/fixtures, REFERENCE.md §14) goes through
+ * Every recorded KIS payload (test/fixtures/kis: public captures, docs/kis-wire.md §14) goes through
  * the real client — envelope check, key lower-casing, zod schemas — into domain values.
  */
-const DIR = join(import.meta.dirname, 'fixtures');
+const DIR = join(import.meta.dirname, '..', 'fixtures', 'kis');
 const fixture = (name: string): unknown => JSON.parse(readFileSync(join(DIR, name), 'utf8'));
 const at = (hhmmss: string) => kstInstant(tradingDate('20260312'), hhmmss);
 const ctx = { endpoint: 'fixture', trId: null, status: 200 };

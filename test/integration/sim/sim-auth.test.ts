@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CRED, PATHS, balanceQuery, priceQuery, startSim } from './sim-client.js';
 import type { Harness } from './sim-client.js';
 
-const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../../../shared/kis/fixtures/${name}`, import.meta.url), 'utf8'));
+const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../fixtures/kis/${name}`, import.meta.url), 'utf8'));
 const tokenBody = { grant_type: 'client_credentials', appkey: CRED.appKey, appsecret: CRED.appSecret };
 
 let h: Harness | null = null;

@@ -6,7 +6,7 @@ import type { Harness } from './sim-client.js';
 import type { SimVariantName } from '../../../src/sim/index.js';
 
 const fixture = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`../../../../shared/kis/fixtures/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
+  JSON.parse(readFileSync(new URL(`../../fixtures/kis/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
 
 let h: Harness | null = null;
 afterEach(async () => {
