@@ -1,8 +1,8 @@
 /**
- * The dependency rule of DESIGN.md §4: imports point inward, toward domain/.
+ * The dependency rule of docs/architecture.md §4: imports point inward, toward domain/.
  * Each entry: a folder, the src folders it may import, and the npm packages it may import.
- * Node built-ins are allowed only where `core` is true. src/redis/ is an addition to the table:
- * Redis primitives (rate budget script, locks) that kis/ and app.ts use through domain ports.
+ * Node built-ins are allowed only where `core` is true. src/redis/ holds the Redis primitives
+ * (rate budget script, locks) that kis/ and app.ts use through domain ports.
  */
 const layers = [
   { from: 'domain', src: [], pkgs: [], core: false },
@@ -20,7 +20,7 @@ const layers = [
   { from: 'cli', src: ['domain', 'config', 'store', 'backtest', 'market', 'runtime'], pkgs: ['commander', 'cli-table3'], core: true },
 ];
 
-// runtime/ (what the daemon and the CLI share: DESIGN.md §3) may import anything; only cli/ and the roots import it.
+// runtime/ (what the daemon and the CLI share: docs/architecture.md §3) may import anything; only cli/ and the roots import it.
 const folders = ['domain', 'config', 'market', 'signals', 'orders', 'scan', 'kis', 'store', 'sim', 'redis', 'queues', 'backtest', 'cli', 'runtime'];
 const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -60,7 +60,7 @@ forbidden.push({
 });
 forbidden.push({
   name: 'other-folders-use-index',
-  comment: 'Each folder is imported through its index.ts (DESIGN.md §3).',
+  comment: 'Each folder is imported through its index.ts (docs/architecture.md §3).',
   severity: 'error',
   from: { path: '^src/([^/]+)/' },
   to: { path: '^src/([^/]+)/(?!index\\.ts$)', pathNot: '^src/$1/' },

@@ -1,4 +1,4 @@
-// pm2 process file (STACK.md §8). `.cjs` because package.json says "type": "module".
+// pm2 process file (docs/stack.md §8, docs/operations.md). `.cjs` because package.json says "type": "module".
 //   npm run build && pm2 start ecosystem.config.cjs               # sim mode
 //   pm2 start ecosystem.config.cjs --env paper                     # KIS paper (keys in .env)
 //   KIS_LIVE_CONFIRM=I_UNDERSTAND pm2 start ecosystem.config.cjs --env live

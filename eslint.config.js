@@ -15,18 +15,18 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-syntax': ['error',
-        { selector: 'TSEnumDeclaration', message: 'Use literal unions, not enum (DESIGN.md §5).' },
-        { selector: 'ExportAllDeclaration', message: 'index.ts names its exports explicitly (DESIGN.md §3).' }],
+        { selector: 'TSEnumDeclaration', message: 'Use literal unions, not enum (docs/architecture.md §5).' },
+        { selector: 'ExportAllDeclaration', message: 'index.ts names its exports explicitly (docs/architecture.md §3).' }],
     },
   },
   {
-    // DESIGN.md §4: wall clock, timers and process.env only in the clock, adapters, config loading, app and main.
+    // docs/architecture.md §4: wall clock, timers and process.env only in the clock, adapters, config loading, app and main.
     files: ['src/domain/**/*.ts', 'src/market/**/*.ts', 'src/signals/**/*.ts', 'src/orders/**/*.ts', 'src/scan/**/*.ts'],
     ignores: ['src/domain/time.ts'],
     rules: {
       'no-restricted-properties': ['error',
-        { object: 'Date', property: 'now', message: 'Take a Clock (DESIGN.md §4).' },
-        { object: 'process', property: 'env', message: 'Config comes as a parameter (DESIGN.md §4).' },
+        { object: 'Date', property: 'now', message: 'Take a Clock (docs/architecture.md §4).' },
+        { object: 'process', property: 'env', message: 'Config comes as a parameter (docs/architecture.md §4).' },
         { object: 'process', property: 'exit', message: 'process.exit only in main.ts and cli/.' }],
       'no-restricted-globals': ['error', 'setTimeout', 'setInterval'],
     },

@@ -1,6 +1,6 @@
 -- kis-trader trade log, schema 1.
 -- STRICT tables so that a fractional won (71500.5) or a string in an INTEGER column is an error,
--- not a silent coercion (STACK.md §6). Money and quantities are INTEGER won / shares; instants are
+-- not a silent coercion (docs/stack.md §6). Money and quantities are INTEGER won / shares; instants are
 -- INTEGER epoch ms (UTC); trading dates are TEXT 'YYYYMMDD' in KST, as KIS writes them.
 -- No PRAGMA journal_mode / VACUUM here: they cannot run inside the migration's transaction.
 
@@ -22,7 +22,7 @@ CREATE TABLE decisions (
 CREATE INDEX decisions_by_date ON decisions (trading_date, id);
 CREATE INDEX decisions_by_intent ON decisions (intent_key) WHERE intent_key IS NOT NULL;
 
--- One row per order intent. Written BEFORE the POST (DESIGN.md §2 rule 1); intent_key makes a
+-- One row per order intent. Written BEFORE the POST (docs/architecture.md §2 rule 1); intent_key makes a
 -- second evaluation of the same signal a no-op.
 CREATE TABLE orders (
   id             INTEGER PRIMARY KEY,
@@ -164,7 +164,7 @@ CREATE TABLE kv (
 ) STRICT;
 
 -- The KIS access token survives restarts here, because each issuance texts the user and KIS
--- allows one per minute (REFERENCE.md §3.1). key = environment + app-key fingerprint, never the
+-- allows one per minute (docs/kis-wire.md §3.1). key = environment + app-key fingerprint, never the
 -- app key itself. A cleared token keeps last_issue_attempt_at so the one-per-minute rule holds.
 CREATE TABLE kis_tokens (
   key                   TEXT    PRIMARY KEY,

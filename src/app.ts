@@ -29,7 +29,7 @@ import { freshTradeLogGuard } from './app-trade-log.js';
 import { createHeartbeat } from './app-heartbeat.js';
 
 /**
- * The composition root (DESIGN.md §2): config → store → Redis → KIS client (or the simulator)
+ * The composition root (docs/architecture.md §2): config → store → Redis → KIS client (or the simulator)
  * → reconcile with the broker → workers and schedule. Nothing is scheduled before the first
  * reconciliation: the daemon must know what it owns before it decides anything.
  */
@@ -98,7 +98,7 @@ export function watchRedis(redis: Redis, log: Logger, opts: {
 }
 
 export async function connectRedis(url: string): Promise<Redis> {
-  // Workers need maxRetriesPerRequest: null (STACK.md §1.8); BullMQ duplicates this connection for them.
+  // Workers need maxRetriesPerRequest: null (docs/stack.md §1.8); BullMQ duplicates this connection for them.
   const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true, connectTimeout: 3000 });
   // the outage watcher is attached by the caller; until then connection errors surface below
   redis.on('error', () => undefined);
@@ -121,7 +121,7 @@ export function createApp(opts: AppOptions): App {
 
   // A data folder made before files were owner-only (0755) is tightened on every start (issue 9 item 12).
   try { chmodSync(at(config.dataDir), 0o700); } catch { /* not there yet: created under umask 077 */ }
-  // Only live mode overlays KIS's own holiday list (chk-holiday is live-only, REFERENCE §6.7; see
+  // Only live mode overlays KIS's own holiday list (chk-holiday is live-only, docs/kis-wire.md §6.7; see
   // syncHolidays below). Paper and sim modes trade on this file alone: a holiday KRX designates
   // later (as Constitution Day 2026-07-17) must be added to it by hand.
   const calendarPath = at(config.market.calendarFile);
@@ -275,7 +275,7 @@ export function createApp(opts: AppOptions): App {
       } } : {}),
     });
 
-    // KIS paper has no rankings (REFERENCE §6.5–6.6): with "live-readonly", a second client on the
+    // KIS paper has no rankings (docs/kis-wire.md §6.5–6.6): with "live-readonly", a second client on the
     // live service, with its own keys, token and budget, is used for the rankings and nothing else.
     if (config.mode === 'paper' && config.kis.paperRankingSource === 'live-readonly' && secrets?.ranking) {
       const liveKey = tokenStoreKey('live', secrets.ranking.appKey);
@@ -287,7 +287,7 @@ export function createApp(opts: AppOptions): App {
       });
     }
 
-    // KIS's own holiday list (chk-holiday, live only, once a day: REFERENCE §6.7) overrides the file.
+    // KIS's own holiday list (chk-holiday, live only, once a day: docs/kis-wire.md §6.7) overrides the file.
     const client = kis;
     const syncHolidays = async (): Promise<void> => {
       if (env !== 'live' || config.mode !== 'live') return;
@@ -307,7 +307,7 @@ export function createApp(opts: AppOptions): App {
       rankings: (rankingClient ?? kis).market,
     });
 
-    // Know what we own before deciding anything (DESIGN.md §2 rule 1).
+    // Know what we own before deciding anything (docs/architecture.md §2 rule 1).
     await kis.tokens.get('reconcile');
     await syncHolidays();
     const freshLog = freshTradeLogGuard(store, clock, log);

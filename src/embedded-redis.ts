@@ -9,14 +9,14 @@ import { AppError } from './domain/index.js';
 import type { Logger } from './domain/index.js';
 
 /**
- * A private redis-server for a daemon started without REDIS_URL (DESIGN.md §2 "Redis"):
+ * A private redis-server for a daemon started without REDIS_URL (docs/architecture.md §2 "Redis"):
  * AOF on under the data directory so queued jobs survive a restart, noeviction as BullMQ
  * requires, bound to loopback and guarded by a random password kept in a 0600 config file (never
  * on the command line, where `ps` would show it).
  *
  * It runs in its own process group, so a Ctrl-C or pm2's SIGINT reaches the daemon first and
  * the daemon closes its workers while Redis still answers (worker.close() never resolves without
- * Redis, STACK.md §1.9); the daemon stops it last. `embedded.json` records the server and the
+ * Redis, docs/stack.md §1.9); the daemon stops it last. `embedded.json` records the server and the
  * daemon that owns it. A daemon killed with -9 leaves the server running, and the next start adopts
  * it, but only when that owner is dead: a second start beside a running daemon uses the server
  * without ever stopping it, and is then refused by the instance lock with everything left as it was.

@@ -1,10 +1,10 @@
 import { pino, type DestinationStream, type LevelWithSilent, type Logger } from 'pino';
 
 /**
- * The root logger (DESIGN.md §5): pino JSON to stdout, synchronous so a `fatal` line written just
- * before exit survives (STACK.md §5). Secrets are removed twice: by key with pino's `redact`,
+ * The root logger (docs/architecture.md §5): pino JSON to stdout, synchronous so a `fatal` line written just
+ * before exit survives (docs/stack.md §5). Secrets are removed twice: by key with pino's `redact`,
  * and by value inside every string of the finished line, because pino never looks inside strings
- * (an err.message or URL carrying the token prints in full: STACK.md §5).
+ * (an err.message or URL carrying the token prints in full: docs/stack.md §5).
  */
 
 export interface LoggerOptions {
@@ -23,7 +23,7 @@ const SECRET_KEYS = [
   'accountNo', 'password',
 ];
 
-/** `*` matches exactly one level in pino (STACK.md §5), so each depth is listed. */
+/** `*` matches exactly one level in pino (docs/stack.md §5), so each depth is listed. */
 const REDACT_PATHS = SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `*.*.*.${k}`]);
 
 const registered = new Set<string>();
@@ -40,12 +40,12 @@ export function registerSecrets(values: readonly (string | null | undefined)[]):
 
 const BEARER = /\bBearer\s+(?!\[REDACTED\])[A-Za-z0-9\-._~+/]+=*/gi;
 /**
- * Account numbers written 12345678-01 (REFERENCE §1). The undashed form is not matched by pattern:
- * 10-digit runs are also KIS order numbers (REFERENCE §12); the real account is registered instead.
+ * Account numbers written 12345678-01 (docs/kis-wire.md §1). The undashed form is not matched by pattern:
+ * 10-digit runs are also KIS order numbers (docs/kis-wire.md §12); the real account is registered instead.
  */
 const ACCOUNT = /(?<!\d)\d{8}-\d{2}(?!\d)/g;
 /**
- * KIS access tokens are JWTs (REFERENCE §3.1): one quoted in an error message or a dumped body,
+ * KIS access tokens are JWTs (docs/kis-wire.md §3.1): one quoted in an error message or a dumped body,
  * with no `token=` or `Bearer` before it, is still recognisable by its shape.
  */
 const JWT = /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g;

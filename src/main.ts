@@ -11,7 +11,7 @@ import type { Home } from './runtime/index.js';
 /**
  * The process shell: load config (exit 78 on any problem, before connecting anywhere), start the
  * app, tell pm2 we are ready, and turn signals into a graceful stop within a deadline shorter
- * than pm2's kill_timeout (STACK.md §8). A second signal exits at once.
+ * than pm2's kill_timeout (docs/stack.md §8). A second signal exits at once.
  */
 const EXIT_CONFIG = 78;
 /** Problems a restart cannot fix (exit 78: pm2 does not loop on them); a damaged trade log is one. */
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
       loaded, env: process.env, cwd: home.root, log,
       onFatal: (err) => {
         log.fatal({ err: describeError(err), code: err.code }, err.message);
-        // Workers cannot close without Redis (STACK.md §1.9): give the stop a few seconds, then go.
+        // Workers cannot close without Redis (docs/stack.md §1.9): give the stop a few seconds, then go.
         const bail = setTimeout(() => process.exit(1), 5000);
         bail.unref();
         void app?.stop().catch(() => undefined).finally(() => process.exit(1));

@@ -11,7 +11,7 @@ import type { SessionPhase, TradingCalendar } from './market/index.js';
  * shifted into a trading session, possibly faster than real time).
  *
  * Missed runs are never replayed: after downtime only the current slot runs, once
- * (croner semantics, STACK.md §1.7). Each periodic job runs at most once per slot, and
+ * (croner semantics, docs/stack.md §1.7). Each periodic job runs at most once per slot, and
  * `protect` keeps a slow run from overlapping the next tick.
  */
 export type JobName = 'pre-open' | 'scan' | 'exits' | 'flatten' | 'fills' | 'reconcile' | 'after-close';

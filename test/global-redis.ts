@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 
 /**
- * Tests need a real Redis (STACK.md §9). REDIS_URL wins; otherwise a throwaway redis-server on a
+ * Tests need a real Redis (docs/stack.md §9). REDIS_URL wins; otherwise a throwaway redis-server on a
  * free loopback port, so the suite never touches a Redis somebody else uses.
  */
 async function ping(port: number): Promise<boolean> {

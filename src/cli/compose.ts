@@ -40,7 +40,7 @@ export interface KisSession {
 /**
  * Without a reachable Redis (the daemon's private one is not advertised), the CLI paces its own
  * calls in-process. It then shares no budget with a running daemon: a few operator calls fit
- * in the headroom the defaults leave under KIS's limits (REFERENCE §4).
+ * in the headroom the defaults leave under KIS's limits (docs/kis-wire.md §4).
  */
 function localBudget(ratePerSec: number, clock: Clock = systemClock): RateBudget {
   let next = 0;

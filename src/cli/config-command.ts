@@ -15,7 +15,7 @@ export interface ConfigCommandIo {
   checkFiles?: (loaded: LoadedConfig) => string[];
 }
 
-/** EX_CONFIG from sysexits.h; pm2 `stop_exit_codes: [78]` keeps a bad config from crash-looping (STACK.md §8). */
+/** EX_CONFIG from sysexits.h; pm2 `stop_exit_codes: [78]` keeps a bad config from crash-looping (docs/stack.md §8). */
 export const EXIT_CONFIG = 78;
 
 const CONFIG_CODES = new Set(['CONFIG_INVALID', 'CONFIG_UNREADABLE', 'CONFIG_SECRET_MISSING', 'CONFIG_LIVE_NOT_CONFIRMED']);

@@ -26,7 +26,7 @@ import type { KisSession } from './compose.js';
  *
  * The token goes through the same store (kis_tokens) and lock as the daemon's, so a token the
  * doctor issues is the one the daemon then reuses; when the one-per-minute issuance window
- * (REFERENCE §3.1) is closed the doctor says so instead of waiting.
+ * (docs/kis-wire.md §3.1) is closed the doctor says so instead of waiting.
  */
 export interface DoctorIo {
   env: Env;

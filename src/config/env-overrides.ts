@@ -5,7 +5,7 @@ import { formatPath, showValue } from './problems.js';
 import { nodeAt } from './schema-walk.js';
 import type { Env } from './secrets.js';
 
-/** `KIS_TRADER__RISK__MAX_POSITIONS=3` sets risk.maxPositions (DESIGN.md §5). */
+/** `KIS_TRADER__RISK__MAX_POSITIONS=3` sets risk.maxPositions (docs/architecture.md §5). */
 export const ENV_PREFIX = 'KIS_TRADER__';
 
 export interface EnvOverride {
@@ -52,7 +52,7 @@ function parseJsonOr(raw: string): unknown {
 
 /**
  * Strings stay strings where the schema wants a string (so "0900" is not the number 900);
- * booleans follow z.stringbool (never z.coerce.boolean, which reads "false" as true: STACK.md §7);
+ * booleans follow z.stringbool (never z.coerce.boolean, which reads "false" as true: docs/stack.md §7);
  * lists may also be written comma-separated; anything else is JSON when it parses.
  */
 function parseValue(root: z.ZodType, path: string[], raw: string): Parsed {

@@ -39,7 +39,7 @@ export const tradingDateField = z.string().refine((v) => isValid(tradingDate, v)
   error: 'expected a KST trading date YYYYMMDD',
 });
 
-/** Integer won; money is never fractional (DESIGN.md §5). */
+/** Integer won; money is never fractional (docs/architecture.md §5). */
 export function won(defaultValue: number, max = Number.MAX_SAFE_INTEGER) {
   return z.int().min(0).max(max).default(defaultValue);
 }

@@ -12,7 +12,7 @@ export type ReloadResult =
   | { status: 'rejected'; error: AppError };
 
 /**
- * Re-reads the config between jobs (DESIGN.md §1): an invalid config is rejected and the caller
+ * Re-reads the config between jobs (docs/architecture.md §1): an invalid config is rejected and the caller
  * keeps running on `current`; a valid one says which changed sections only apply after a restart.
  */
 export function reloadConfig(current: LoadedConfig, options: LoadOptions): ReloadResult {

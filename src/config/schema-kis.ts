@@ -12,7 +12,7 @@ export const kisTimeoutsSchema = z.strictObject({
 });
 
 /**
- * Calls per second per app key. KIS allows 20 live and 2 paper (REFERENCE §4); the defaults keep
+ * Calls per second per app key. KIS allows 20 live and 2 paper (docs/kis-wire.md §4); the defaults keep
  * headroom and the maxima are KIS's own limits, since going past them only earns EGW00201.
  */
 export const kisRateSchema = z.strictObject({
@@ -21,7 +21,7 @@ export const kisRateSchema = z.strictObject({
 });
 
 /**
- * REFERENCE §1 "VTS TLS quirk": the paper host's certificate reportedly mismatches its name.
+ * docs/kis-wire.md §1 "VTS TLS quirk": the paper host's certificate reportedly mismatches its name.
  * Verification stays on unless the operator explicitly pins the name or the certificate.
  */
 export const paperTlsSchema = z.strictObject({
@@ -35,18 +35,18 @@ export const paperTlsSchema = z.strictObject({
 export const kisSchema = z.strictObject({
   /** overrides the per-environment base URL (sim mode points this at the simulator) */
   baseUrl: httpUrl().nullable().default(null),
-  /** REFERENCE §1 */
+  /** docs/kis-wire.md §1 */
   liveBaseUrl: httpUrl().default('https://openapi.koreainvestment.com:9443'),
   paperBaseUrl: httpUrl().default('https://openapivts.koreainvestment.com:29443'),
   timeouts: kisTimeoutsSchema.prefault({}),
   rate: kisRateSchema.prefault({}),
-  /** tokens live 24 h (REFERENCE §3.1); refresh this long before expiry */
+  /** tokens live 24 h (docs/kis-wire.md §3.1); refresh this long before expiry */
   tokenRefreshLeadMinutes: minutes(30, 1, 720),
   paperTls: paperTlsSchema.prefault({}),
-  /** FID_COND_MRKT_DIV_CODE: J = KRX, NX = NXT, UN = unified (REFERENCE §8.2) */
+  /** FID_COND_MRKT_DIV_CODE: J = KRX, NX = NXT, UN = unified (docs/kis-wire.md §8.2) */
   marketDivCode: z.enum(['J', 'NX', 'UN']).default('J'),
   /**
-   * KIS paper has no ranking endpoints (REFERENCE §6.5–6.6): rankings come either from live
+   * KIS paper has no ranking endpoints (docs/kis-wire.md §6.5–6.6): rankings come either from live
    * read-only keys (KIS_RANKING_APP_KEY/SECRET) or from this watch list.
    */
   paperRankingSource: z.enum(['live-readonly', 'watchlist']).default('watchlist'),

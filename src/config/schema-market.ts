@@ -12,13 +12,13 @@ export const scheduleSchema = z.strictObject({
 });
 
 /**
- * KRX session boundaries in KST (REFERENCE §11.1). They are configuration because KRX announced
+ * KRX session boundaries in KST (docs/kis-wire.md §11.1). They are configuration because KRX announced
  * changes for 2026 (pre/after-market, end of the 16:00–18:00 single-price session) that the
  * workbook does not describe yet; an optional session is `null` when it does not exist.
  */
 export const sessionsSchema = z.strictObject({
   /**
-   * The KRX pre-market KRX announced for 2026 (07:00–08:00, REFERENCE §11.1), before the opening
+   * The KRX pre-market KRX announced for 2026 (07:00–08:00, docs/kis-wire.md §11.1), before the opening
    * auction; null until it exists. (The 08:30–08:40 pre-open closing-price session runs inside
    * the opening auction's order entry and is not a phase of its own.)
    */
@@ -36,7 +36,7 @@ export const sessionsSchema = z.strictObject({
 const ppmRate = z.int().min(0).max(10_000);
 
 export const taxRateSchema = z.strictObject({
-  /** first SETTLEMENT date (T+2 of the trade, REFERENCE §11.5) the rates apply to (YYYYMMDD) */
+  /** first SETTLEMENT date (T+2 of the trade, docs/kis-wire.md §11.5) the rates apply to (YYYYMMDD) */
   from: tradingDateField,
   kospiPpm: ppmRate,
   kosdaqPpm: ppmRate,
@@ -45,7 +45,7 @@ export const taxRateSchema = z.strictObject({
 });
 
 /**
- * Securities transaction tax on sells, by settlement period (REFERENCE §11.6): the one table in
+ * Securities transaction tax on sells, by settlement period (docs/kis-wire.md §11.6): the one table in
  * domain/tax-table.ts that market/ uses too. ETFs and ETNs are exempt whatever the table says.
  */
 const DEFAULT_TAX_TABLE = KRX_SELL_TAX_TABLE.map((r) => ({ ...r }));
@@ -55,7 +55,7 @@ export const marketSchema = z.strictObject({
   calendarFile: z.string().min(1).default('config/krx-calendar.json'),
   /**
    * KIS online-account commission 0.0140527 % = 140.527 ppm, rounded up to stay conservative
-   * (REFERENCE §11.6, account-specific); branch accounts pay up to ~0.5 %.
+   * (docs/kis-wire.md §11.6, account-specific); branch accounts pay up to ~0.5 %.
    */
   commissionPpm: z.int().min(0).max(5_000).default(141),
   taxTable: z.array(taxRateSchema).min(1).default(DEFAULT_TAX_TABLE),

@@ -16,7 +16,7 @@ export const DEFAULT_EXCLUDE_NAME_PATTERNS: readonly string[] = [
     + '|마이다스|에셋플러스|파워|마이티|히어로즈|TREX|TIMEFOLIO|ARIRANG|KOSEF|KBSTAR|KINDEX)\\s',
 ];
 
-/** true = the volume ranking leaves that kind out (FID_TRGT_EXLS_CLS_CODE, REFERENCE §6.5). */
+/** true = the volume ranking leaves that kind out (FID_TRGT_EXLS_CLS_CODE, docs/kis-wire.md §6.5). */
 const excludeKindsSchema = z.strictObject({
   /** 투자위험 / 투자경고 / 투자주의 */
   investmentWarning: z.boolean().default(true),
@@ -43,17 +43,17 @@ const excludeKindsSchema = z.strictObject({
 
 export const scanSchema = z.strictObject({
   rankings: z.array(z.enum(['volume', 'fluctuation'])).min(1).default(['volume', 'fluctuation']),
-  /** FID_INPUT_ISCD: 0000 all, 0001 KOSPI, 1001 KOSDAQ, 2001 KOSPI200 (REFERENCE §6.5–6.6) */
+  /** FID_INPUT_ISCD: 0000 all, 0001 KOSPI, 1001 KOSDAQ, 2001 KOSPI200 (docs/kis-wire.md §6.5–6.6) */
   marketCode: z.string().regex(/^\d{4}$/, { error: 'expected a four-digit KIS market code like 0000' }).default('0000'),
   minPrice: won(1_000),
   maxPrice: won(500_000),
   /** today's traded value so far, in won */
   minTradedValue: won(1_000_000_000),
-  /** KIS rankings return at most 30 rows (REFERENCE §6.5) */
+  /** KIS rankings return at most 30 rows (docs/kis-wire.md §6.5) */
   topN: z.int().min(1).max(30).default(10),
   exclude: z.array(stockCodeField).default([]),
   /**
-   * Kinds the volume ranking leaves out at KIS (REFERENCE §6.5); ETNs (Q codes) and preferred
+   * Kinds the volume ranking leaves out at KIS (docs/kis-wire.md §6.5); ETNs (Q codes) and preferred
    * shares (codes not ending in 0) are also dropped by code from every ranking.
    */
   excludeKinds: excludeKindsSchema.prefault({}),
@@ -68,7 +68,7 @@ export const scanSchema = z.strictObject({
 export const strategySchema = z.strictObject({
   name: z.enum(['momentum-volume']).default('momentum-volume'),
   lookbackDays: z.int().min(5).max(100).default(20),
-  /** KRX daily limits are ±30 % (REFERENCE §11.2), so changes outside that never happen */
+  /** KRX daily limits are ±30 % (docs/kis-wire.md §11.2), so changes outside that never happen */
   minChangePct: percent(2, -30, 30),
   maxChangePct: percent(15, -30, 30),
   /** today's volume vs the lookback average */

@@ -13,7 +13,7 @@ export const modeSchema = z.enum(['sim', 'paper', 'live']);
 
 export const storeSchema = z.strictObject({
   path: z.string().min(1).default('data/kis-trader.sqlite'),
-  /** FULL: orders and fills survive power loss (STACK.md §6) */
+  /** FULL: orders and fills survive power loss (docs/stack.md §6) */
   synchronous: z.enum(['FULL', 'NORMAL']).default('FULL'),
 });
 
@@ -44,7 +44,7 @@ export const simSchema = z.strictObject({
 });
 
 export const daemonSchema = z.strictObject({
-  /** must stay under pm2's kill_timeout of 20 s (STACK.md §8) */
+  /** must stay under pm2's kill_timeout of 20 s (docs/stack.md §8) */
   shutdownDeadlineMs: z.int().min(1_000).max(19_000).default(15_000),
   role: z.enum(['all', 'workers']).default('all'),
   signalConcurrency: z.int().min(1).max(16).default(2),

@@ -2,14 +2,14 @@ import type { Mode } from '../domain/index.js';
 import { isPlainObject, type PlainObject } from './merge.js';
 import { formatPath } from './problems.js';
 
-/** Credentials, read only from the environment (DESIGN.md §5), never from config files. */
+/** Credentials, read only from the environment (docs/architecture.md §5), never from config files. */
 export interface Secrets {
   readonly appKey: string;
   readonly appSecret: string;
-  /** the account as KIS splits it: 8-digit number and 2-digit product code (REFERENCE §1) */
+  /** the account as KIS splits it: 8-digit number and 2-digit product code (docs/kis-wire.md §1) */
   readonly account: { readonly number: string; readonly product: string };
   readonly htsId: string | null;
-  /** live read-only keys used by paper mode for rankings (REFERENCE §6.5–6.6) */
+  /** live read-only keys used by paper mode for rankings (docs/kis-wire.md §6.5–6.6) */
   readonly ranking: { readonly appKey: string; readonly appSecret: string } | null;
 }
 

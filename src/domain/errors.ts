@@ -1,6 +1,6 @@
 /**
  * One error type with stable codes; callers branch on `code`, never on the message.
- * Codes are prefixed by the folder that raises them (DESIGN.md §5).
+ * Codes are prefixed by the folder that raises them (docs/architecture.md §5).
  */
 export type ErrorCode =
   | 'DOMAIN_INVALID_MONEY'

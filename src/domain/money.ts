@@ -1,7 +1,7 @@
 import { AppError } from './errors.js';
 
 /**
- * Integer money and quantities (DESIGN.md §5). Branded numbers so a share count can never be
+ * Integer money and quantities (docs/architecture.md §5). Branded numbers so a share count can never be
  * passed where won are expected. Every constructor throws on a non-safe-integer: a fractional
  * won is a bug upstream, not something to round away silently.
  */

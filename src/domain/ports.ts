@@ -21,7 +21,7 @@ export interface RankingQuery {
   minPrice?: Krw;
   maxPrice?: Krw;
   minVolume?: Shares;
-  /** kinds of securities to leave out where the ranking can (volume only, REFERENCE §6.5); absent = none */
+  /** kinds of securities to leave out where the ranking can (volume only, docs/kis-wire.md §6.5); absent = none */
   exclude?: RankingExclusions;
 }
 
@@ -51,7 +51,7 @@ export interface Broker {
   dailyOrders(date: TradingDate, opts?: CallOptions): Promise<VenueOrder[]>;
 }
 
-/** The KIS call budget of one app key, shared by every process (DESIGN.md §2 rule 2). */
+/** The KIS call budget of one app key, shared by every process (docs/architecture.md §2 rule 2). */
 export interface RateBudget {
   /** waits until one call may go out in `lane`; resolves with the time waited in ms */
   acquire(lane: Lane, signal?: AbortSignal): Promise<number>;

@@ -1,7 +1,7 @@
 /**
- * The securities transaction tax on sells, by period (REFERENCE §11.6): the one table both
+ * The securities transaction tax on sells, by period (docs/kis-wire.md §11.6): the one table both
  * market/fees.ts (DEFAULT_TAX_TABLE) and config's `market.taxTable` default derive from. It sits
- * in domain/ because config/ may import nothing else (DESIGN.md §4).
+ * in domain/ because config/ may import nothing else (docs/architecture.md §4).
  *
  * `from` is the first SETTLEMENT date (T+2, §11.5) a row applies to: the tax is levied on the
  * transfer, so a sale on 2025-12-29 settled on 2026-01-02 pays the 2026 rate. KOSPI includes the

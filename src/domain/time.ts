@@ -2,7 +2,7 @@ import { AppError } from './errors.js';
 
 /**
  * Instants are UTC epoch milliseconds; trading dates are 'YYYYMMDD' strings in KST, as KIS
- * writes them (DESIGN.md §5). Korea has no daylight saving time, so KST is a fixed UTC+9 and
+ * writes them (docs/architecture.md §5). Korea has no daylight saving time, so KST is a fixed UTC+9 and
  * all conversions here are arithmetic, independent of the process TZ.
  *
  * This file is the only place in the pure folders allowed to read the wall clock.

@@ -18,7 +18,7 @@ export type Exchange = 'KOSPI' | 'KOSDAQ';
 export type Mode = 'sim' | 'paper' | 'live';
 /** Which KIS environment a client talks to: the live service or paper (VTS). sim speaks either. */
 export type KisEnv = 'live' | 'paper';
-/** Priority lanes of the shared KIS rate budget, highest first (DESIGN.md §2). */
+/** Priority lanes of the shared KIS rate budget, highest first (docs/architecture.md §2). */
 export type Lane = 'order' | 'reconcile' | 'signal' | 'scan';
 export const LANES: readonly Lane[] = ['order', 'reconcile', 'signal', 'scan'];
 
@@ -44,7 +44,7 @@ export interface Quote {
 }
 
 /**
- * What inquire-price says about a stock beyond its price (REFERENCE §6.1): the designations that
+ * What inquire-price says about a stock beyond its price (docs/kis-wire.md §6.1): the designations that
  * make it a name an autonomous buyer should not touch. A trading halt stays Quote.halted.
  */
 export interface QuoteStatus {
@@ -90,7 +90,7 @@ export type RankingKind = 'volume' | 'fluctuation';
 
 /**
  * The kinds of securities a ranking leaves out: the ten positions of volume-rank's exclusion
- * code, in the workbook's order (REFERENCE §6.5). true = leave that kind out.
+ * code, in the workbook's order (docs/kis-wire.md §6.5). true = leave that kind out.
  */
 export interface RankingExclusions {
   /** 투자위험 / 투자경고 / 투자주의 */
@@ -161,7 +161,7 @@ export interface AccountSnapshot {
 export interface BuyingPower {
   /** cash available for buys without margin */
   cash: Krw;
-  /** max quantity without margin, at `unitPrice` (the price KIS sized it at, REFERENCE §7.5) */
+  /** max quantity without margin, at `unitPrice` (the price KIS sized it at, docs/kis-wire.md §7.5) */
   maxQty: Shares;
   unitPrice: Krw;
 }

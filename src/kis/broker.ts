@@ -14,7 +14,7 @@ import type { BalanceHoldingRow, BalanceSummary, Sellable } from './schemas/acco
 import { parseCancellablePage, parseDailyOrdersPage, parseOrderAck } from './schemas/orders.js';
 import type { WireResponse } from './transport.js';
 
-/** Broker over the KIS trading endpoints (REFERENCE.md §7), plus what only KIS offers. */
+/** Broker over the KIS trading endpoints (docs/kis-wire.md §7), plus what only KIS offers. */
 export interface KisBroker extends Broker {
   /** working orders: live TTTC0084R (§7.6); paper derives them from daily orders with rmn_qty > 0 */
   openOrders(opts?: CallOptions): Promise<VenueOrder[]>;

@@ -39,7 +39,7 @@ export interface ReadSpec {
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-/** Headers of REFERENCE.md §2.1 — custtype P always, tr_cont only on paginated calls. */
+/** Headers of docs/kis-wire.md §2.1 — custtype P always, tr_cont only on paginated calls. */
 function headers(ctx: CallContext, token: string, trId: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
     'content-type': JSON_TYPE,

@@ -37,7 +37,7 @@ export interface KisClientOptions {
   dispatcher?: Dispatcher;
   /** undici Pool connections (default 6) */
   connections?: number;
-  /** send the hashkey header with order bodies (default true, REFERENCE.md §3.4) */
+  /** send the hashkey header with order bodies (default true, docs/kis-wire.md §3.4) */
   useHashkey?: boolean;
   /** continuation page cap for balance / daily orders (default 20) */
   maxPages?: number;

@@ -3,7 +3,7 @@ import type { DailyBar, TradingDate } from '../domain/index.js';
 
 /**
  * The newest `count` daily bars ending at `end`, oldest first, stitched from calls of at most
- * 100 rows (REFERENCE.md §6.3: no continuation; output2 newest first). The seed kept the OLDEST
+ * 100 rows (docs/kis-wire.md §6.3: no continuation; output2 newest first). The seed kept the OLDEST
  * rows of its window; this keeps the newest.
  *
  * Each window spans at most `need × 7/5` calendar days, so it holds at most `need` ≤ 100 weekdays

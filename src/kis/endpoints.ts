@@ -2,7 +2,7 @@ import { AppError } from '../domain/index.js';
 import type { KisEnv, Lane } from '../domain/index.js';
 
 /**
- * Every KIS REST endpoint the client uses, in one table (REFERENCE.md §2.7, §6, §7).
+ * Every KIS REST endpoint the client uses, in one table (docs/kis-wire.md §2.7, §6, §7).
  * Only the NEW TR IDs: the old ones "may be blocked without notice" (§2.7).
  * `paper: null` = "모의투자 미지원": calling it on paper fails before any request is made.
  */

@@ -1,7 +1,7 @@
 import { AppError, isAppError } from '../domain/index.js';
 
 /**
- * KIS failures come in three kinds (DESIGN.md §5) plus "the body did not parse":
+ * KIS failures come in three kinds (docs/architecture.md §5) plus "the body did not parse":
  *  network  no HTTP response at all: the undici/Node code, and whether the request may have left
  *  http     a non-2xx status without a KIS envelope
  *  api      an envelope with rt_cd ≠ "0" (msg_cd, msg1), or the OAuth {error_code,error_description} shape
@@ -16,7 +16,7 @@ export type KisFailure =
 
 export type Classification = 'retry' | 'reauth' | 'reject' | 'unknown';
 
-/** REFERENCE.md §5.1: the token is expired or invalid → drop it, re-issue once, retry once. */
+/** docs/kis-wire.md §5.1: the token is expired or invalid → drop it, re-issue once, retry once. */
 export const REAUTH_CODES: ReadonlySet<string> = new Set(['EGW00123', 'EGW00121']);
 /** §4: per-second limit; nothing was executed. */
 export const RATE_LIMIT_CODE = 'EGW00201';
@@ -41,7 +41,7 @@ export const NOTHING_TO_CANCEL_CODES: ReadonlySet<string> = new Set(['40650000',
  * Codes that prove the connection never carried the request: DNS, refused, unreachable, connect
  * timeout, TLS handshake/verification failures (the HTTP request is written only after the
  * handshake). Anything else after dispatch (reset, UND_ERR_SOCKET, headers/body timeout, abort)
- * may have reached KIS (STACK.md §3).
+ * may have reached KIS (docs/stack.md §3).
  */
 const NOT_SENT_CODES: ReadonlySet<string> = new Set([
   'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL',
@@ -140,7 +140,7 @@ export function kisFailureOf(err: unknown): KisFailure | null {
 }
 
 /**
- * What to do with a failure (DESIGN.md §5, REFERENCE.md §4–§5):
+ * What to do with a failure (docs/architecture.md §5, docs/kis-wire.md §4–§5):
  *  retry    reads only: network errors, 5xx/408/429 without an envelope, EGW00201, EGW00001/2/203/300
  *  reauth   EGW00123 / EGW00121: drop the token, re-issue once, retry once (reads); orders are not re-sent
  *  reject   definitive: business codes, any other envelope error, 4xx, and for orders a failure proven
@@ -183,7 +183,7 @@ export function classify(err: unknown, opts: { isOrder: boolean }): Classificati
  * to pass if the same order is tried a little later? A gateway refusal (EGW00201 rate limit,
  * token codes, 429), a connection that never carried the request, and the paper "market not open
  * yet" answer. The caller still tries again only under a new attempt, after proving no order
- * exists for this one (DESIGN.md §2: an order is never sent twice). A business refusal (funds,
+ * exists for this one (docs/architecture.md §2: an order is never sent twice). A business refusal (funds,
  * price, quantity, symbol) is definitive: false.
  */
 export function isRetryableRejection(err: unknown): boolean {

@@ -9,7 +9,7 @@ import { parseDailyBarsPage, parseMinuteBars, parseOrderBook, parseQuote } from 
 import type { MinuteBar } from './schemas/quotations.js';
 import { parseRanking, toExclusionCode } from './schemas/rankings.js';
 
-/** MarketData over the KIS quotation endpoints (REFERENCE.md §6). */
+/** MarketData over the KIS quotation endpoints (docs/kis-wire.md §6). */
 export interface KisMarketData extends MarketData {
   /** today's one-minute bars up to `hhmmss` (max 30 per call, §6.4), oldest first */
   minuteBars(symbol: StockCode, hhmmss: string, opts?: CallOptions): Promise<MinuteBar[]>;

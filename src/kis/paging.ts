@@ -3,7 +3,7 @@ import { invalidResponse } from './errors.js';
 import type { WireResponse } from './transport.js';
 
 /**
- * Continuation paging (REFERENCE.md §2.6): the first call sends tr_cont '' and empty cursors;
+ * Continuation paging (docs/kis-wire.md §2.6): the first call sends tr_cont '' and empty cursors;
  * while the response header tr_cont is F or M, the body's ctx_area_fk100/nk100 go back
  * VERBATIM — padding included, §13.13 — with tr_cont N. D, E or nothing ends it. A page cap
  * keeps a misbehaving server from looping us; hitting it is an error, because a reconcile on

@@ -2,7 +2,7 @@ import { addDays, epochMs, kstDateOf, kstInstant } from '../domain/index.js';
 import type { EpochMs, StoredToken } from '../domain/index.js';
 
 /**
- * When to refresh the access token (REFERENCE.md §3.1), as pure functions of the token and "now".
+ * When to refresh the access token (docs/kis-wire.md §3.1), as pure functions of the token and "now".
  *
  *  - lead: refresh `leadMs` before the stated expiry (default 30 min);
  *  - midnight: Ouroboros observed tokens dying at 00:00 KST regardless of expires_in (§3.1 ⚠),

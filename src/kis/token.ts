@@ -10,7 +10,7 @@ import { expiryOf, isUsable, issueCooldownRemaining, needsRefresh } from './toke
 import type { Transport } from './transport.js';
 
 /**
- * The access token of one (environment, app key) (REFERENCE.md §3.1). Issued at most once a
+ * The access token of one (environment, app key) (docs/kis-wire.md §3.1). Issued at most once a
  * minute, persisted through the TokenStore so a restart reuses it (each issuance texts the
  * account holder), refreshed ahead of expiry and after KST midnight (token-policy.ts),
  * single-flight inside the process and across processes under the DistributedLock.
@@ -56,7 +56,7 @@ function reachedKis(f: KisFailure | null): boolean {
 
 /**
  * Why no token could be had, in words an operator can act on (issue 9): the OAuth error_code and
- * error_description KIS sent (REFERENCE §3.1, §5.1: EGW00103 invalid app key, EGW00105 invalid
+ * error_description KIS sent (docs/kis-wire.md §3.1, §5.1: EGW00103 invalid app key, EGW00105 invalid
  * secret, EGW00133 throttle), or the network cause (DNS, refused, TLS, timeout; errors.ts).
  */
 export function tokenFailureReason(err: unknown, env: KisEnv): string {

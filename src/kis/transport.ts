@@ -7,7 +7,7 @@ import { apiError, httpError, invalidResponse, networkError } from './errors.js'
 import { lowerKeys } from './schemas/wire.js';
 
 /**
- * One HTTP exchange with KIS over an undici Pool (STACK.md §3): keep-alive, a few connections,
+ * One HTTP exchange with KIS over an undici Pool (docs/stack.md §3): keep-alive, a few connections,
  * per-request headers/body timeouts plus an overall deadline, and the body always consumed.
  * Turns every outcome into either a response or one of the KIS error kinds (errors.ts); it
  * retries nothing — the caller decides from classify().
@@ -20,7 +20,7 @@ export interface KisTimeouts {
 }
 
 /**
- * The paper host's certificate quirk (REFERENCE.md §1 ⚠) as an explicit choice, verify by
+ * The paper host's certificate quirk (docs/kis-wire.md §1 ⚠) as an explicit choice, verify by
  * default. 'pin-name' keeps chain verification and checks the certificate against `serverName`
  * instead of the host; 'pin-fingerprint' keeps chain verification and also requires the leaf's
  * SHA-256 fingerprint. `ca` adds a trust anchor for a self-signed chain. Never rejectUnauthorized:false.

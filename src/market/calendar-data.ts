@@ -92,7 +92,7 @@ function parseCoveredYears(obj: Record<string, unknown>): number[] {
 }
 
 /**
- * Validates config/krx-calendar.json by hand (market/ may not import zod, DESIGN.md §4). Every
+ * Validates config/krx-calendar.json by hand (market/ may not import zod, docs/architecture.md §4). Every
  * error names the entry index and field. Dates come back as compact TradingDates.
  */
 export function parseCalendarData(json: unknown): CalendarData {

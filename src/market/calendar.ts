@@ -17,7 +17,7 @@ export interface TradingCalendar {
   previousTradingDay(d: TradingDate): TradingDate;
   /** the configured times, shifted on special days; not checked against isTradingDay */
   sessionTimesFor(d: TradingDate): SessionTimes;
-  /** overlay from the broker's holiday API (chk-holiday opnd_yn, REFERENCE §6.7): broker wins */
+  /** overlay from the broker's holiday API (chk-holiday opnd_yn, docs/kis-wire.md §6.7): broker wins */
   withHolidays(extra: { date: TradingDate; open: boolean }[]): TradingCalendar;
 }
 

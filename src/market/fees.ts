@@ -4,7 +4,7 @@ import type { TradingCalendar } from './calendar.js';
 
 /**
  * Securities transaction tax on sells, in force for trades SETTLING on or after `from`
- * (REFERENCE §11.6). The KOSPI rate includes the 0.15 % rural special tax (농어촌특별세);
+ * (docs/kis-wire.md §11.6). The KOSPI rate includes the 0.15 % rural special tax (농어촌특별세);
  * KOSDAQ has none; KONEX has its own (0.10 %).
  */
 export interface TaxRate {
@@ -32,7 +32,7 @@ export interface Security {
 export const DEFAULT_SECURITY: Security = { market: 'KOSPI', kind: 'stock' };
 
 /**
- * What a symbol's code alone says: an ETN ('Q' + six digits, REFERENCE §7.2 "ETN 7") is exempt;
+ * What a symbol's code alone says: an ETN ('Q' + six digits, docs/kis-wire.md §7.2 "ETN 7") is exempt;
  * anything else is assumed a KOSPI stock (DEFAULT_SECURITY) — an ETF has an ordinary code.
  */
 export function securityOfCode(symbol: string): Security {
@@ -44,7 +44,7 @@ export const DEFAULT_TAX_TABLE: TaxRate[] = KRX_SELL_TAX_TABLE.map((r) => ({
   from: tradingDate(r.from), kospi: ppm(r.kospiPpm), kosdaq: ppm(r.kosdaqPpm), konex: ppm(r.konexPpm),
 }));
 
-/** KRX equities settle T+2 trading days (REFERENCE §11.5). */
+/** KRX equities settle T+2 trading days (docs/kis-wire.md §11.5). */
 export const SETTLEMENT_DAYS = 2;
 
 /**
@@ -60,7 +60,7 @@ export function settlementDate(tradeDate: TradingDate, calendar: Pick<TradingCal
 }
 
 /**
- * KIS online (BanKIS) commission is 0.0140527 % (REFERENCE §11.6, ⚠ account-specific) =
+ * KIS online (BanKIS) commission is 0.0140527 % (docs/kis-wire.md §11.6, ⚠ account-specific) =
  * 140.527 ppm. Config holds whole ppm, so the default is 141: rounded up, conservative.
  */
 export const DEFAULT_COMMISSION_PPM: Ppm = ppm(141);

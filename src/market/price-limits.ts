@@ -8,7 +8,7 @@ export interface PriceLimits {
 }
 
 /**
- * Daily ±30 % limits around the base price (기준가), REFERENCE §11.2:
+ * Daily ±30 % limits around the base price (기준가), docs/kis-wire.md §11.2:
  * width = floor(base × 0.30 / tick(base)) × tick(base), upper = base + width, lower = base − width.
  * This reproduces the workbook examples (128,500 → 167,000 / 90,000; 71,800 → 93,300 / 50,300).
  * An upper limit that lands in a higher band off that band's grid is rounded down to it

@@ -3,7 +3,7 @@ import { AppError, parseClockTime } from '../domain/index.js';
 /**
  * Session boundaries of one trading day as 'HH:MM' KST strings. KRX is changing its hours in
  * 2026 (pre-market 07:00–08:00, after-market 16:00–20:00 replacing the 16:00–18:00 single-price
- * session, REFERENCE §11.1 ⚠), so every boundary is configuration rather than code.
+ * session, docs/kis-wire.md §11.1 ⚠), so every boundary is configuration rather than code.
  */
 export interface SessionTimes {
   /** KRX pre-market once it opens (07:00–08:00); null = none */
@@ -22,7 +22,7 @@ export interface SessionTimes {
   afterHours: { start: string; end: string } | null;
 }
 
-/** REFERENCE §11.1, the table in force when the workbook was published (Feb 2026). */
+/** docs/kis-wire.md §11.1, the table in force when the workbook was published (Feb 2026). */
 export const DEFAULT_SESSION_TIMES: SessionTimes = Object.freeze({
   preMarket: null,
   openingAuctionStart: '08:30',
@@ -112,7 +112,7 @@ function shiftRange(r: { start: string; end: string } | null, delta: number, fie
 }
 
 /**
- * A special day (first trading day 10:00 open, CSAT day 10:00–16:30; REFERENCE §11.1) moves the
+ * A special day (first trading day 10:00 open, CSAT day 10:00–16:30; docs/kis-wire.md §11.1) moves the
  * whole day rather than just two boundaries: everything before the open moves by the open's
  * delta, everything from the closing auction on by the close's delta, so the auctions keep their
  * lengths (closing auction = close − 10 min with the defaults).

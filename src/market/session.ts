@@ -4,7 +4,7 @@ import type { TradingCalendar } from './calendar.js';
 import { toSessionSeconds } from './session-times.js';
 
 /**
- * Where a KRX trading day stands at an instant (REFERENCE §11.1). Gaps between sessions
+ * Where a KRX trading day stands at an instant (docs/kis-wire.md §11.1). Gaps between sessions
  * (08:00–08:30, 15:30–15:40, after the last session) are 'closed'. Each phase is the half-open
  * interval [start, end): at 09:00:00 exactly the market is 'regular'.
  */
@@ -60,7 +60,7 @@ export function sessionBounds(d: TradingDate, calendar: TradingCalendar): Sessio
 }
 
 /**
- * The daemon sends only ORD_DVSN '00' limit and '01' market (REFERENCE §8.1), which KRX takes in
+ * The daemon sends only ORD_DVSN '00' limit and '01' market (docs/kis-wire.md §8.1), which KRX takes in
  * the opening auction, continuous trading and the closing auction (§11.1). The closing-price and
  * after-hours sessions need their own order types ('05'–'07'), so nothing is allowed there.
  */

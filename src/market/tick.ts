@@ -3,7 +3,7 @@ import type { Krw } from '../domain/index.js';
 
 /**
  * KRX tick table (호가가격단위) in force since 2023-01-25, the same for KOSPI, KOSDAQ and KONEX
- * (REFERENCE §11.3). ETF/ETN/ELW use 5 won regardless of price and are not covered here.
+ * (docs/kis-wire.md §11.3). ETF/ETN/ELW use 5 won regardless of price and are not covered here.
  *
  * Every band's lower bound is a multiple of that band's tick, and every tick divides the next
  * band's tick. Both facts are what make the rounding below stay on a valid grid: rounding up
@@ -57,7 +57,7 @@ function assertPriceKrw(price: number): void {
   }
 }
 
-/** The tick of the band `price` is in (REFERENCE §11.3). */
+/** The tick of the band `price` is in (docs/kis-wire.md §11.3). */
 export function tickSize(price: Krw): Krw {
   assertPriceKrw(price);
   return krw(tickOf(price));

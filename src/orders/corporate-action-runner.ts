@@ -15,7 +15,7 @@ import { cleanRatio, detectSplit } from './corporate-actions.js';
  * 2. The price before is the last one the daemon saw for that holding while the broker still
  *    showed the daemon's own quantity (the previous reconcile's account snapshot), else the
  *    position's average price. The price after is today's base price from inquire-price
- *    (REFERENCE §6.1 `stck_sdpr`: on the ex-date KRX sets it to the adjusted previous close).
+ *    (docs/kis-wire.md §6.1 `stck_sdpr`: on the ex-date KRX sets it to the adjusted previous close).
  * 3. A proven split is recorded once (UNIQUE in the store) in the same transaction that re-checks
  *    the position did not change meanwhile; the position repository then applies it, and the
  *    symbol's cached daily bars are dropped so the adjusted history is fetched again.

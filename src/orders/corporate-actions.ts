@@ -4,13 +4,13 @@ import type { Krw, Shares, StockCode } from '../domain/index.js';
  * Recognising a split, bonus issue or reverse split at reconcile, pure.
  *
  * After such an action the broker's balance shows a different quantity for the same holding and
- * the price (and the whole adjusted history, REFERENCE §6.3 `FID_ORG_ADJ_PRC` 0) is divided by
+ * the price (and the whole adjusted history, docs/kis-wire.md §6.3 `FID_ORG_ADJ_PRC` 0) is divided by
  * the same ratio; the cost basis does not change. Taken for a split only when BOTH hold:
  *
  * 1. broker quantity ÷ the daemon's quantity is a clean ratio p/q in lowest terms with
  *    p, q ≤ MAX_RATIO_TERM (1:2, 1:5, 1:10, 1:50, bonus 1 + 1/2 = 3/2, reverse 10:1 …), and far
  *    enough from 1 (≥ 3/2 or ≤ 2/3) that it cannot be confused with a day's price move (±30 %,
- *    REFERENCE §11.2) — a 11/10 bonus issue is left to an operator;
+ *    docs/kis-wire.md §11.2) — a 11/10 bonus issue is left to an operator;
  * 2. the reference price (today's base price, 기준가, which KRX sets to the adjusted previous close
  *    on the ex-date) moved by the inverse ratio against the last price the daemon knew before the
  *    change, within PRICE_TOLERANCE.

@@ -5,7 +5,7 @@ import type { Holding, Shares, StockCode } from '../domain/index.js';
  * The broker may hold MORE of a name than the daemon bought (the owner's own shares): that part
  * is external and the daemon never sells it. Holding LESS than the daemon's fills say, with no
  * order of ours working in that name, cannot be explained by anything the daemon did: it is an
- * anomaly, and entries halt until an operator looks (DESIGN.md §1 exactly-once, issue policy).
+ * anomaly, and entries halt until an operator looks (docs/architecture.md §1 exactly-once, issue policy).
  */
 export interface HoldingsDiff {
   anomalies: { symbol: StockCode; daemonQty: Shares; brokerQty: Shares }[];

@@ -34,7 +34,7 @@ export interface ReconcileDeps {
   transaction: <T>(fn: () => T) => T;
   /**
    * Listing market and product type of a symbol, for the sell tax (ETF/ETN exempt, KONEX 0.10 %,
-   * REFERENCE §11.6). app-jobs.ts passes none yet: the daemon keeps no per-symbol product data
+   * docs/kis-wire.md §11.6). app-jobs.ts passes none yet: the daemon keeps no per-symbol product data
    * (inquire-price's rprs_mrkt_kor_name or the ranking's product flags would be the source), so
    * without it the code decides (securityOfCode: 'Q…' is an ETN) and anything else is taxed as a
    * KOSPI stock (DEFAULT_SECURITY).
@@ -70,7 +70,7 @@ function sessionOver(deps: ReconcileDeps, date: TradingDate): boolean {
 
 /**
  * Commission and tax of one fill. The tax row is picked by the settlement date, T+2 trading days
- * on the calendar (REFERENCE §11.5–§11.6), not the trade date. When the calendar or the tax table
+ * on the calendar (docs/kis-wire.md §11.5–§11.6), not the trade date. When the calendar or the tax table
  * cannot price a sell (a table that starts later, a year the calendar does not cover), the fill
  * is still recorded — positions and stop-losses depend on it — with tax 0 and the reason in
  * `problem`, which the caller turns into an anomaly: never a silent guess, never a lost fill.

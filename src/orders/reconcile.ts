@@ -4,7 +4,7 @@ import { canTransition, UNRESOLVED_STATUSES } from './status.js';
 
 /**
  * Reconciliation as a pure diff of the trade log against the broker's list of today's orders
- * (REFERENCE §7.4 inquire-daily-ccld, §7.8). The runner applies the events in order and may
+ * (docs/kis-wire.md §7.4 inquire-daily-ccld, §7.8). The runner applies the events in order and may
  * call the diff again: applying its own output twice changes nothing.
  *
  * Policy (the written rules the runner enforces):
@@ -25,7 +25,7 @@ import { canTransition, UNRESOLVED_STATUSES } from './status.js';
  * 4. A local order with a venue id that the broker does not list, or a broker total that went
  *    backwards, cannot be explained: it is reported as an anomaly and the runner halts entries.
  * 5. Order numbers are compared as numbers: paper acknowledgements have been seen unpadded
- *    ("51378") while inquiries pad to ten digits (docs/kis-wire.md, order numbers).
+ *    ("51378") while inquiries pad to ten digits (docs/kis-wire.md §7.9).
  */
 export interface ReconcileInput {
   date: TradingDate;
@@ -62,7 +62,7 @@ export type ReconcileEvent =
   | { kind: 'anomaly'; reason: string; details: Record<string, unknown> };
 
 /**
- * The status a broker row implies (REFERENCE §7.4 "order state derivation"). A cancel shows as
+ * The status a broker row implies (docs/kis-wire.md §7.4 "order state derivation"). A cancel shows as
  * cncl_cfrm_qty plus a cancel row pointing at the order. How KIS shows a day order that ended
  * unfilled at the close is not documented (§7.8 point 4): the rest may appear as cncl_cfrm_qty
  * with no cancel row, as rjct_qty, or simply vanish; after the close each of those is an expiry.

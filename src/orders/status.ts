@@ -10,7 +10,7 @@ import type { OrderStatus } from '../domain/index.js';
 const TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
   pending: ['submitting', 'rejected', 'failed'],
   submitting: ['accepted', 'partial', 'filled', 'cancelled', 'expired', 'rejected', 'unknown', 'failed'],
-  // The exchange can still refuse an order KIS acknowledged (docs/kis-wire.md, daily orders).
+  // The exchange can still refuse an order KIS acknowledged (docs/kis-wire.md §7.4).
   accepted: ['partial', 'filled', 'cancelled', 'expired', 'rejected'],
   partial: ['partial', 'filled', 'cancelled', 'expired'],
   unknown: ['accepted', 'partial', 'filled', 'cancelled', 'expired', 'rejected', 'failed'],

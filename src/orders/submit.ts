@@ -5,7 +5,7 @@ import type { TradingCalendar } from '../market/index.js';
 import { sellableQty } from './holdings.js';
 
 /**
- * The order worker's job: turn one intent into at most one POST, ever (DESIGN.md §2).
+ * The order worker's job: turn one intent into at most one POST, ever (docs/architecture.md §2).
  *
  *   insert intent (UNIQUE key: a repeat is a no-op) → local checks → CAS pending→submitting
  *   (committed before the POST) → POST → accepted | rejected | unknown.

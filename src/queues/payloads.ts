@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Job payloads cross process boundaries through Redis in clear text (STACK.md §1.10): they
+ * Job payloads cross process boundaries through Redis in clear text (docs/stack.md §1.10): they
  * carry no key, secret, token or account number, and are validated when a worker picks them up.
  */
 const code = z.string().regex(/^[0-9A-Z]{6,7}$/);

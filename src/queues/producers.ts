@@ -7,7 +7,7 @@ import { throttled } from './throttle.js';
 export const SIGNALS_QUEUE = 'signals';
 export const ORDERS_QUEUE = 'orders';
 
-/** Finished jobs stay long enough that a replayed jobId inside the same day is still refused (STACK.md §1.3). */
+/** Finished jobs stay long enough that a replayed jobId inside the same day is still refused (docs/stack.md §1.3). */
 const KEEP_COMPLETED = { age: 7 * 86_400, count: 10_000 };
 const KEEP_FAILED = { age: 30 * 86_400, count: 10_000 };
 
@@ -15,7 +15,7 @@ function producer<T>(queue: Queue, attempts: number): JobQueue<T> {
   return {
     async add(jobId: string, payload: T): Promise<boolean> {
       // queue.add with an existing id is ignored but returns a Job holding *our* data, so it
-      // cannot tell us whether it added (STACK.md §1.3): ask first. A race between the two
+      // cannot tell us whether it added (docs/stack.md §1.3): ask first. A race between the two
       // calls is harmless — the add itself stays idempotent.
       if (await queue.getJob(jobId)) return false;
       await queue.add(queue.name, payload, {
@@ -45,7 +45,7 @@ export function createProducers(connection: Redis, prefix: string, log: Logger):
     q.on('error', (err) => warn(err.message));
   }
   return {
-    // Signals are idempotent reads: retried. Orders: one attempt, ever (STACK.md §1.2).
+    // Signals are idempotent reads: retried. Orders: one attempt, ever (docs/stack.md §1.2).
     signals: producer<SignalJob>(signals, 3),
     orders: producer<OrderJob>(orders, 1),
     async counts() {

@@ -41,7 +41,7 @@ export function createSignalWorker(connection: Redis, prefix: string, concurrenc
 }
 
 /**
- * The order worker (STACK.md §1.2): one at a time, one attempt, and a job that stalled (its
+ * The order worker (docs/stack.md §1.2): one at a time, one attempt, and a job that stalled (its
  * worker died mid-job) FAILS instead of running again — a second run could send a second order.
  * The SQLite intent row is the real guard; this keeps BullMQ from even trying.
  */

@@ -6,7 +6,7 @@ import { EXTEND_LUA, RELEASE_LUA } from './lock-scripts.js';
 import { runScript } from './script.js';
 
 /**
- * The daemon's single-instance lock (one order worker per account, DESIGN.md §2). Refused at
+ * The daemon's single-instance lock (one order worker per account, docs/architecture.md §2). Refused at
  * once if held — a second daemon must not start, not queue. Refreshed every ttl/3; `lost`
  * resolves if the key stops being ours (expired during a Redis outage or a long event-loop
  * stall, or taken over), after which the holder must stop placing orders.

@@ -3,7 +3,7 @@ import { luaScript } from './script.js';
 /**
  * The shared KIS call budget as one atomic script, on Redis TIME so the clocks of the processes
  * never matter. GCRA with no burst: grants are spaced at least `interval` = 1/rate apart, so any
- * one-second window holds at most `rate` grants, and a gateway bucket (REFERENCE.md §4: 20/s live,
+ * one-second window holds at most `rate` grants, and a gateway bucket (docs/kis-wire.md §4: 20/s live,
  * 2/s paper) never sees a burst.
  *
  * A caller may RESERVE the next slot if it is at most one interval away (granted, "go in N ms");

@@ -7,7 +7,7 @@ import { RATE_BUDGET_LUA } from './rate-budget-script.js';
 import { runScript } from './script.js';
 
 /**
- * The KIS call budget of one app key, shared by every process through Redis (DESIGN.md §2
+ * The KIS call budget of one app key, shared by every process through Redis (docs/architecture.md §2
  * rule 2). The decision — go now, go in N ms on a reserved slot, or ask again in N ms — is one
  * atomic script on Redis TIME (rate-budget-script.ts); this side only sleeps what it is told,
  * with setTimeout, and honours an AbortSignal.
@@ -32,7 +32,7 @@ export interface RedisRateBudgetOptions {
   /**
    * headroom as a fraction, default 0.03: at 20/s slots are 51.5 ms apart and at most 20 sends
    * fall in any 1.03 s, so arrivals may jitter by 30 ms before a KIS-style one-second window
-   * sees rate + 1 calls (REFERENCE.md §4). 0.02 saw the odd EGW00201 in bench/ on a busy machine.
+   * sees rate + 1 calls (docs/kis-wire.md §4). 0.02 saw the odd EGW00201 in bench/ on a busy machine.
    */
   spacingMargin?: number;
 }

@@ -16,7 +16,7 @@ export interface ScanDeps {
 }
 
 export interface ScanInput {
-  /** 'rankings': KIS volume and fluctuation rankings; 'watchlist': quotes of a fixed list (KIS paper has no rankings, REFERENCE §6.5–6.6) */
+  /** 'rankings': KIS volume and fluctuation rankings; 'watchlist': quotes of a fixed list (KIS paper has no rankings, docs/kis-wire.md §6.5–6.6) */
   source: 'rankings' | 'watchlist';
   kinds: readonly RankingKind[];
   marketCode: string;

@@ -14,7 +14,7 @@ export interface UniverseFilter {
   excludeNamePatterns: string[];
   /**
    * Kinds to leave out: sent to the rankings that can exclude them (scan-job.ts), and applied
-   * here to the kinds a code gives away, for the rankings that cannot (REFERENCE §6.6).
+   * here to the kinds a code gives away, for the rankings that cannot (docs/kis-wire.md §6.6).
    */
   excludeKinds?: RankingExclusions;
 }
@@ -47,7 +47,7 @@ export interface Selection {
 }
 
 /**
- * Both rankings return at most 30 rows (REFERENCE.md §6.5, §6.6). A row ranked r earns
+ * Both rankings return at most 30 rows (docs/kis-wire.md §6.5, §6.6). A row ranked r earns
  * max(1, 31 − r) points, so first place earns 30 and 30th place earns 1.
  */
 export const RANK_POINTS_BASE = 30;
@@ -92,7 +92,7 @@ function merge(snapshots: readonly RankingSnapshot[]): Merged[] {
 }
 
 /**
- * The fluctuation ranking carries no traded value (REFERENCE.md §6.6: no acml_tr_pbmn), so a
+ * The fluctuation ranking carries no traded value (docs/kis-wire.md §6.6: no acml_tr_pbmn), so a
  * symbol only it lists would fail every traded-value floor. Cumulative values only grow during
  * the day, so the largest reported one is the freshest; without any, price × volume estimates it.
  */
@@ -112,7 +112,7 @@ function toCandidate(m: Merged): Candidate {
 }
 
 /**
- * The kinds a KRX short code gives away (REFERENCE §6): ETNs are 'Q' + six digits; the sixth
+ * The kinds a KRX short code gives away (docs/kis-wire.md §6): ETNs are 'Q' + six digits; the sixth
  * character of a share's code is 0 for the common share and 5/7/9 or a letter for its preferred
  * classes (005935 삼성전자우, 00088K 한화3우B).
  */

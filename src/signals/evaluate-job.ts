@@ -57,7 +57,7 @@ export async function barsFor(deps: EvaluateDeps, symbol: StockCode, today: Trad
   const prev = deps.calendar.previousTradingDay(today);
   let bars = deps.bars.range(symbol, want, prev);
   if (bars.length < want || bars.at(-1)?.date !== prev) {
-    // The newest 100 bars (REFERENCE §6.3: at most 100 per call), never the oldest.
+    // The newest 100 bars (docs/kis-wire.md §6.3: at most 100 per call), never the oldest.
     const fetched = await deps.market.dailyBars(symbol, 100, { lane: 'signal', end: prev });
     deps.bars.upsert(fetched, deps.clock.now());
     bars = deps.bars.range(symbol, want, prev);
@@ -89,11 +89,11 @@ export async function runEvaluateEntry(deps: EvaluateDeps, input: { symbol: Stoc
   }
 
   // A limit entry is priced from the best ask of the order book (inquire-asking-price-exp-ccn,
-  // REFERENCE §6.2), not the last trade, which may sit at the bid; limitPriceFor falls back to
+  // docs/kis-wire.md §6.2), not the last trade, which may sit at the bid; limitPriceFor falls back to
   // the last price when the book has no ask and says so in referenceSource (inputs.price.source).
   const book = deps.entryType === 'limit' ? await deps.market.orderBook(symbol, { lane: 'signal' }) : null;
   const priced = limitPriceFor({ side: 'buy', quote, ...(book ? { book } : {}), offsetTicks: deps.limitOffsetTicks });
-  // A market buy reserves cash at the upper limit (REFERENCE §13 item 11): size and check it there.
+  // A market buy reserves cash at the upper limit (docs/kis-wire.md §13 item 11): size and check it there.
   const unitPrice: Krw = deps.entryType === 'market' ? priced.limits.upper : priced.price;
   const power = await deps.broker.buyingPower(symbol, deps.entryType, unitPrice, { lane: 'signal' });
   const account = deps.risk.get<AccountSnapshot>(RISK_KEYS.account);

@@ -5,7 +5,7 @@
  * it explicitly onto the tick grid.
  *
  * Own code rather than a package: signals/ is a pure folder that may import no packages
- * (DESIGN.md §4), and these few classes are all the strategy needs.
+ * (docs/architecture.md §4), and these few classes are all the strategy needs.
  */
 
 /** The price fields of a bar the range-based indicators read. */

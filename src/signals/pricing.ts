@@ -23,7 +23,7 @@ export interface LimitPrice {
 
 /**
  * The exchange's own limits when the quote has them (stck_mxpr / stck_llam), else the ±30 %
- * computed from the base price (REFERENCE.md §11.2).
+ * computed from the base price (docs/kis-wire.md §11.2).
  */
 function dayLimits(quote: Quote): PriceLimits {
   if (quote.upperLimit > 0 && quote.lowerLimit > 0) return { upper: quote.upperLimit, lower: quote.lowerLimit };
@@ -31,7 +31,7 @@ function dayLimits(quote: Quote): PriceLimits {
   throw new AppError('SIGNALS_INVALID_INPUT', `no price limits and no base price for ${quote.symbol}`, { details: { symbol: quote.symbol } });
 }
 
-/** Level 1 of the book when it holds a price; KIS writes empty levels as "0" (REFERENCE.md §6.2). */
+/** Level 1 of the book when it holds a price; KIS writes empty levels as "0" (docs/kis-wire.md §6.2). */
 function touch(book: OrderBook | undefined, side: Side): Krw | null {
   const level = side === 'buy' ? book?.asks[0] : book?.bids[0];
   return level !== undefined && level.price > 0 ? level.price : null;
@@ -40,7 +40,7 @@ function touch(book: OrderBook | undefined, side: Side): Krw | null {
 /**
  * A marketable limit price: for a buy the best ask (else the last price) plus `offsetTicks`
  * ticks, for a sell the best bid (else last) minus them, stepping across tick bands one tick at a
- * time (REFERENCE.md §11.3) and kept inside the day's limits, since an order outside them is
+ * time (docs/kis-wire.md §11.3) and kept inside the day's limits, since an order outside them is
  * rejected (§11.2). The result is always on the grid: the reference is snapped towards the
  * aggressive side first, and the limits published by the exchange are grid prices.
  */

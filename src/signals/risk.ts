@@ -4,7 +4,7 @@ import type { SessionPhase } from '../market/index.js';
 import { isOrderTypeAllowed, isWithinLimits } from '../market/index.js';
 
 /**
- * Pre-trade guards as values, never exceptions (DESIGN.md §5): every guard is evaluated and
+ * Pre-trade guards as values, never exceptions (docs/architecture.md §5): every guard is evaluated and
  * reported even after one has failed, so the decision log shows the whole verdict.
  */
 export interface GuardResult {
@@ -118,7 +118,7 @@ function cooldownGuard(ctx: EntryRiskContext): GuardResult {
 }
 
 /**
- * A market buy reserves cash at the upper-limit price (REFERENCE.md §13 item 11), so that is the
+ * A market buy reserves cash at the upper-limit price (docs/kis-wire.md §13 item 11), so that is the
  * price the cash and value checks use for it. Commission is rounded up: a cash check must not
  * come out a won short.
  */
@@ -129,7 +129,7 @@ function entryCost(ctx: EntryRiskContext): { unitPrice: Krw; value: Krw; commiss
 }
 
 /**
- * The designations that refuse an entry (REFERENCE §6.1), by name: a halted, warned, administrative,
+ * The designations that refuse an entry (docs/kis-wire.md §6.1), by name: a halted, warned, administrative,
  * overheated or delisting stock, or one in a volatility interruption, is no name for an autonomous
  * buyer. 신용가능 (55) and 증거금100% (57) are not among them: a cash buy pays in full anyway.
  */
@@ -188,7 +188,7 @@ export function checkEntry(ctx: EntryRiskContext): RiskVerdict {
  * the daily-loss breaker: the Ouroboros breaker ran before protective sells and swallowed stop-losses.
  * Never by another order in the symbol either (issue 8 §3): the daemon's own entry is cancelled
  * before the sell goes out, an external order is not ours to wait for; only our own sell already
- * working makes a second one a duplicate. A halted symbol rejects every order (REFERENCE §6.1
+ * working makes a second one a duplicate. A halted symbol rejects every order (docs/kis-wire.md §6.1
  * temp_stop_yn): the exit waits for the halt to lift instead of being rejected every minute.
  */
 export function checkExit(ctx: ExitRiskContext): RiskVerdict {

@@ -5,7 +5,7 @@ export interface SizingInput {
   equity: Krw;
   /** cash available for buys now */
   cash: Krw;
-  /** the price the order will be sent at (for a market buy: the upper limit, REFERENCE.md §13 item 11) */
+  /** the price the order will be sent at (for a market buy: the upper limit, docs/kis-wire.md §13 item 11) */
   price: Krw;
   /** largest position as a share of equity, in bp: 1000 = 10 % */
   maxPositionBp: number;

@@ -122,7 +122,7 @@ export function evaluateEntry(input: EntryInput): EntrySignal {
   const window = bars.slice(-params.lookbackDays);
   const enoughBars = params.lookbackDays >= 1 && window.length >= params.lookbackDays;
 
-  // 기준가 is the previous close adjusted for ex-rights days (REFERENCE.md §11.2), the same
+  // 기준가 is the previous close adjusted for ex-rights days (docs/kis-wire.md §11.2), the same
   // reference KIS measures prdy_ctrt against; the last bar's close is only a fallback.
   const lastClose = bars.at(-1)?.close ?? null;
   const prevClose = quote.basePrice > 0 ? quote.basePrice : lastClose;
@@ -170,7 +170,7 @@ export function evaluateEntry(input: EntryInput): EntrySignal {
   if (!enoughBars || change === null || avgVolume === null || avgVolume <= 0 || ma === null) return decide('insufficient-history');
   if (change < params.minChangeBp) return decide('change-below-min');
   if (change > params.maxChangeBp) return decide('change-above-max');
-  // At 상한가 the queue to buy is long and fills go to earlier orders (REFERENCE.md §11.2).
+  // At 상한가 the queue to buy is long and fills go to earlier orders (docs/kis-wire.md §11.2).
   if (atUpperLimit) return decide('at-upper-limit');
   if (volumeRatioPct === null || volumeRatioPct < params.minVolumeRatioPct) return decide('volume-ratio-below-min');
   if (params.requireAboveMa && !(quote.price > ma)) return decide('below-ma');

@@ -9,7 +9,7 @@ export interface SessionWindow {
 
 /**
  * 09:00 to 15:30 KST: continuous trading plus the closing auction, whose volume counts towards
- * the day (REFERENCE.md §11.1). Special days (first trading day, exam day) open later; the caller
+ * the day (docs/kis-wire.md §11.1). Special days (first trading day, exam day) open later; the caller
  * knows the calendar and passes their window instead.
  */
 export const REGULAR_SESSION: SessionWindow = { openSecond: 9 * 3600, closeSecond: 15 * 3600 + 30 * 60 };

@@ -5,7 +5,7 @@ import type { FeeRates } from '../market/index.js';
 
 /**
  * Cash and holdings of the simulated accounts, pure. Cash is a list of flows with their
- * settlement date (T+2, REFERENCE §11.5), so the balance can show D+0, D+1 and D+2 cash the way
+ * settlement date (T+2, docs/kis-wire.md §11.5), so the balance can show D+0, D+1 and D+2 cash the way
  * KIS does; buying power uses the D+2 projection, which is what lets sell proceeds fund buys the
  * same day. Costs per fill: commission both ways and sell tax, each floored by market/ (§11.6).
  */

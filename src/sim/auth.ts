@@ -6,7 +6,7 @@ import { MSG } from './messages.js';
 import type { KisMessage } from './messages.js';
 
 /**
- * Access tokens and the per-app-key call budget, as KIS enforces them (REFERENCE §3.1, §4):
+ * Access tokens and the per-app-key call budget, as KIS enforces them (docs/kis-wire.md §3.1, §4):
  * tokenP at most once a minute per app key (else HTTP 403 EGW00133), the same token again within
  * 6 hours of its issuance, 24 h lifetime; a sliding one-second window of calls per app key.
  * Time is the simulator's clock, so tests can step through a day of tokens instantly.

@@ -2,7 +2,7 @@ import { krw } from '../domain/index.js';
 import type { Krw } from '../domain/index.js';
 
 /**
- * The single-price call auction of KRX (REFERENCE §11.1: opening auction 08:30–09:00, matched at
+ * The single-price call auction of KRX (docs/kis-wire.md §11.1: opening auction 08:30–09:00, matched at
  * 09:00), pure. Every order of the call trades at one price: the price that executes the most
  * shares. When several prices execute the same most shares, KRX takes the immediately preceding
  * price if it is one of them, else the one closest to it (KRX "Methods of auction", matching

@@ -8,10 +8,10 @@ import type { SimSymbol } from './universe.js';
  * Stock splits, bonus issues and reverse splits of the simulated exchange, pure.
  *
  * From the ex-date on a symbol trades in new units: its base price is the previous close ÷ ratio
- * (KRX sets the 기준가 that way, REFERENCE §11.2), its home price and volume follow, and every
+ * (KRX sets the 기준가 that way, docs/kis-wire.md §11.2), its home price and volume follow, and every
  * account holding it holds quantity × ratio at the same purchase amount. Daily bars are kept in
  * the units they traded in (the original prices, `FID_ORG_ADJ_PRC=1`); the adjusted history
- * (`FID_ORG_ADJ_PRC=0`, REFERENCE §6.3) divides every bar before an ex-date that has come by its
+ * (`FID_ORG_ADJ_PRC=0`, docs/kis-wire.md §6.3) divides every bar before an ex-date that has come by its
  * ratio, rounded to the won, and multiplies its volume.
  *
  * Off by default (`splits: 'none'`), so no other test's prices move. `'seeded'` splits

@@ -18,7 +18,7 @@ export type OrderKind = 'new' | 'modify' | 'cancel';
 
 export interface OrderRecord {
   date: TradingDate;
-  /** 10 digits, zero-padded, increasing within a day (REFERENCE §7.2, §12) */
+  /** 10 digits, zero-padded, increasing within a day (docs/kis-wire.md §7.2, §12) */
   odno: string;
   branch: string;
   account: string;

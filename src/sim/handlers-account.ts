@@ -11,7 +11,7 @@ import { changeRate, fail, fixed, hhmmss, n, ok, param } from './wire-format.js'
 import type { HandlerDeps, SimRequest, SimResponse } from './wire-format.js';
 import type { WireVariant } from './variants.js';
 
-/** Account inquiries (REFERENCE §7.1, §7.4–7.7). Page sizes per §2.6: balance 50/20, daily-ccld 100/15. */
+/** Account inquiries (docs/kis-wire.md §7.1, §7.4–7.7). Page sizes per §2.6: balance 50/20, daily-ccld 100/15. */
 
 function account(req: SimRequest): { account: string; cano: string; prdt: string } | { error: KisMessage } {
   const cano = param(req, 'CANO');

@@ -5,7 +5,7 @@ import { formatExpiry } from './auth.js';
 import type { SimRequest, SimResponse } from './wire-format.js';
 
 /**
- * OAuth endpoints (REFERENCE §3.1–3.3). Their errors use {error_description, error_code} at
+ * OAuth endpoints (docs/kis-wire.md §3.1–3.3). Their errors use {error_description, error_code} at
  * HTTP 403, not the rt_cd envelope (§13.5); expires_in and revoke's code are JSON numbers (§13.4).
  */
 function str(body: Record<string, unknown> | null, key: string): string {

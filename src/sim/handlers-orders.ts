@@ -9,7 +9,7 @@ import { fail, hhmmss } from './wire-format.js';
 import type { HandlerDeps, SimRequest, SimResponse } from './wire-format.js';
 
 /**
- * Order POSTs (REFERENCE §7.2, §7.3) and the hashkey (§3.4). Bodies must use UPPERCASE keys
+ * Order POSTs (docs/kis-wire.md §7.2, §7.3) and the hashkey (§3.4). Bodies must use UPPERCASE keys
  * and string values (§2.2): a lowercase key counts as the uppercase field missing.
  */
 type Fields = { fields: Record<string, string> } | { error: KisMessage };

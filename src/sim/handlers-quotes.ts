@@ -7,7 +7,7 @@ import type { SimQuote } from './synthetic-market.js';
 import { changeRate, changeSign, fail, fixed, hhmmss, n, ok, param } from './wire-format.js';
 import type { HandlerDeps, SimRequest, SimResponse } from './wire-format.js';
 
-/** Quotations (REFERENCE §6.1–6.3, §6.7): same TR_IDs live and paper except chk-holiday. */
+/** Quotations (docs/kis-wire.md §6.1–6.3, §6.7): same TR_IDs live and paper except chk-holiday. */
 
 const MARKETS = new Set(['J', 'NX', 'UN']);
 

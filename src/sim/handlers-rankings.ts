@@ -5,7 +5,7 @@ import { changeRate, changeSign, fail, fixed, hhmmss, n, ok, param } from './wir
 import type { HandlerDeps, SimRequest, SimResponse } from './wire-format.js';
 
 /**
- * Rankings (REFERENCE §6.5 volume-rank, §6.6 fluctuation): live only, at most 30 rows, no next
+ * Rankings (docs/kis-wire.md §6.5 volume-rank, §6.6 fluctuation): live only, at most 30 rows, no next
  * page. They are computed from every symbol's quote at the request instant, so they change
  * through the day as surges and trends play out.
  */

@@ -18,7 +18,7 @@ import { fail } from './wire-format.js';
 import type { HandlerDeps, SimRequest, SimResponse } from './wire-format.js';
 
 /**
- * The KIS wire over node:http: gateway checks (headers, token, TR_ID, rate limit) as REFERENCE
+ * The KIS wire over node:http: gateway checks (headers, token, TR_ID, rate limit) as docs/kis-wire.md
  * §2, §3, §4, §12 describe them, then the handler table, then faults. Gateway errors answer
  * HTTP 500 with the envelope (§2.5); everything the service itself answers is HTTP 200.
  */

@@ -9,7 +9,7 @@ import { hash32 } from './hash-random.js';
  */
 export type SimProduct = 'stock' | 'preferred' | 'etf' | 'etn' | 'spac';
 
-/** Exchange designations as inquire-price reports them (REFERENCE §6.1). */
+/** Exchange designations as inquire-price reports them (docs/kis-wire.md §6.1). */
 export type SimDesignation =
   | 'administrative' // 관리종목 (51)
   | 'investment-risk' // 투자위험 (52)
@@ -66,7 +66,7 @@ export const SPECIAL_LISTINGS: readonly SpecialListing[] = [
   { ...base, code: '500100', name: '미래로통신', exchange: 'KOSDAQ', sector: '통신업', product: 'stock', creditAllowed: false, home: 4_500, turnover: 8e10 },
 ];
 
-/** What inquire-price's status fields say of a listing (REFERENCE §6.1). */
+/** What inquire-price's status fields say of a listing (docs/kis-wire.md §6.1). */
 export interface ListingStatus {
   /** iscd_stat_cls_code */
   statusCode: string;

@@ -16,7 +16,7 @@ import type { AuctionOrder } from './call-auction.js';
  * - A resting limit order fills only once the market trades through it (buy: last < limit;
  *   sell: last > limit), at its limit price, bounded by the tick's traded volume, which the
  *   resting orders of one side share.
- * - `open` is the opening call auction (REFERENCE §11.1): orders entered before the open that
+ * - `open` is the opening call auction (docs/kis-wire.md §11.1): orders entered before the open that
  *   have not met the market yet join the market's own auction orders, and everything that
  *   trades trades at one price (call-auction.ts). What is left takes liquidity at the first
  *   continuous tick like any arrival, within its limit.

@@ -3,7 +3,7 @@ import type { OrderRejection } from './order-entry.js';
 
 /**
  * Every rt_cd / msg_cd / msg1 the simulator sends, in one table so tests (and the kis/ client's
- * tests) can assert on codes. Codes marked SIM are not documented anywhere (REFERENCE §5.2 lists
+ * tests) can assert on codes. Codes marked SIM are not documented anywhere (docs/kis-wire.md §5.2 lists
  * messages without codes): the simulator made them up in the KIS style; a client must treat any
  * unknown code with rt_cd ≠ "0" as a definitive rejection, so the exact value does not matter.
  *

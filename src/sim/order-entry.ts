@@ -8,7 +8,7 @@ import type { MarketTick } from './matching-engine.js';
 
 /**
  * Business validation of order entry and revision, in KRX terms; wire/ maps each rejection to
- * the KIS code of the environment (REFERENCE §5.2). Checks run in the order a broker would:
+ * the KIS code of the environment (docs/kis-wire.md §5.2). Checks run in the order a broker would:
  * the stock, the session, the order type, quantity, price, then money or shares.
  */
 export type OrderRejection =

@@ -2,7 +2,7 @@ import { pad100 } from './wire-format.js';
 import type { SimRequest } from './wire-format.js';
 
 /**
- * Continuation paging (REFERENCE §2.6). The request continues when header tr_cont is 'N' and
+ * Continuation paging (docs/kis-wire.md §2.6). The request continues when header tr_cont is 'N' and
  * CTX_AREA_NK100 carries a key; without tr_cont 'N' the first page comes back, as at KIS.
  * ctx_area_fk100 echoes the search conditions, ctx_area_nk100 holds the key of the last row
  * sent (a row key rather than an offset, so rows added meanwhile do not shift pages); both are

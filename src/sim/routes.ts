@@ -4,7 +4,7 @@ import type { KisMessage } from './messages.js';
 
 /**
  * The endpoints the simulator serves, as one table: path, method, how it authenticates, the
- * TR_IDs valid per environment (REFERENCE §2.7, §6, §7; an empty paper list = live only,
+ * TR_IDs valid per environment (docs/kis-wire.md §2.7, §6, §7; an empty paper list = live only,
  * "모의투자 미지원") and the parameters KIS requires (sent even when empty, §2.2).
  */
 export type HandlerName =

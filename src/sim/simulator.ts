@@ -30,7 +30,7 @@ export interface SimulatorOptions {
   credentials?: SimCredentials[];
   /** default 200 */
   symbols?: number;
-  /** per app key, sliding one-second window; default 20 live / 2 paper (REFERENCE §4) */
+  /** per app key, sliding one-second window; default 20 live / 2 paper (docs/kis-wire.md §4) */
   rateLimitPerSec?: number;
   /** default 86400 (§3.1) */
   tokenTtlSec?: number;

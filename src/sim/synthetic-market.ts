@@ -191,7 +191,7 @@ export function createSyntheticMarket(opts: { seed: number; symbols: number; clo
   /**
    * Best ask minus best bid, in ticks. One tick on a liquid name most of the time; wider on thin
    * names and in the first minutes after the open, when the book is still filling, so that a
-   * price of "last + one tick" is not always marketable (REFERENCE §6.2 shows the touch, not the
+   * price of "last + one tick" is not always marketable (docs/kis-wire.md §6.2 shows the touch, not the
    * last trade). Deterministic from (seed, symbol, day, minute).
    */
   const spreadTicks = (s: SimSymbol, plan: DayPlan, stepKey: number): number => {
@@ -230,7 +230,7 @@ export function createSyntheticMarket(opts: { seed: number; symbols: number; clo
   };
 
   /**
-   * The market's own orders in the opening call auction (REFERENCE §11.1): buy and sell interest
+   * The market's own orders in the opening call auction (docs/kis-wire.md §11.1): buy and sell interest
    * spread over ten ticks each side of the planned open, equal at every level, so that alone they
    * execute the most at exactly the planned open; orders of ours large enough move the price.
    * Levels beyond the day's limits sit at the limit. The volume is a share of the first minute's.

@@ -11,7 +11,7 @@ import type { SyntheticMarket } from './synthetic-market.js';
 import type { WireVariant } from './variants.js';
 
 /**
- * What handlers see and return. Every value on the wire is a string (REFERENCE §2.4), so the
+ * What handlers see and return. Every value on the wire is a string (docs/kis-wire.md §2.4), so the
  * helpers here turn integers and rates into KIS-shaped strings in one place.
  */
 export interface SimRequest {

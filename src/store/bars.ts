@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { epochMs, krw, shares, stockCode, tradingDate } from '../domain/index.js';
 import type { BarInvalidation, BarRepo, DailyBar, EpochMs, StockCode, TradingDate } from '../domain/index.js';
 
-/** The daily bar cache that signals read before asking KIS (DESIGN.md §2). */
+/** The daily bar cache that signals read before asking KIS (docs/architecture.md §2). */
 export interface BarRepository extends BarRepo, BarInvalidation {
   /** inserts or replaces bars by (symbol, date): today's bar changes until the close */
   upsert(bars: readonly DailyBar[], fetchedAt: EpochMs): void;

@@ -46,7 +46,7 @@ export function listMigrations(dir: string): Migration[] {
 /**
  * Applies every migration newer than the database's user_version, each in its own IMMEDIATE
  * transaction together with the version bump, so a migration that fails halfway leaves the
- * previous schema and version untouched (STACK.md §6). Safe to call on every start.
+ * previous schema and version untouched (docs/stack.md §6). Safe to call on every start.
  * Returns the versions before and after.
  */
 export function migrate(db: Database, dir: string, label: string): { from: number; to: number } {

@@ -29,7 +29,7 @@ export type Synchronous = 'FULL' | 'NORMAL';
 export interface StoreOptions {
   /** the SQLite file; its directory is created when missing */
   path: string;
-  /** FULL for the trade log (power-loss durable); NORMAL is enough for caches (STACK.md §6) */
+  /** FULL for the trade log (power-loss durable); NORMAL is enough for caches (docs/stack.md §6) */
   synchronous: Synchronous;
   /** defaults to the project's migrations/ folder */
   migrationsDir?: string;
@@ -60,7 +60,7 @@ export interface Store {
   readonly tokens: TokenStore;
   /**
    * Runs `fn` in one IMMEDIATE transaction (repository calls inside become savepoints).
-   * Synchronous only: never await inside, never span an HTTP call (STACK.md §6).
+   * Synchronous only: never await inside, never span an HTTP call (docs/stack.md §6).
    */
   transaction<T>(fn: () => T): T;
   close(): void;
@@ -129,7 +129,7 @@ export function defaultMigrationsDir(): string {
 /**
  * Opens (creating if needed) and migrates the trade log. Pragmas are set explicitly on every
  * open, because the WAL default for `synchronous` differs between the connection that switched
- * the file to WAL and later ones (STACK.md §6).
+ * the file to WAL and later ones (docs/stack.md §6).
  */
 export function openStore(options: StoreOptions): Store {
   const { path, synchronous, clock } = options;

@@ -9,7 +9,7 @@ import type { ExternalOrder, OrderEvent } from './types.js';
 /** The domain's OrderRepo (src/domain/store-ports.ts) plus the lookups reconcile and the CLI need. */
 export interface OrderRepository extends OrderRepo {
   /**
-   * Records an order intent before anything is sent (DESIGN.md §2 rule 1). A second call with the
+   * Records an order intent before anything is sent (docs/architecture.md §2 rule 1). A second call with the
    * same intentKey writes nothing and returns the original row with inserted=false.
    */
   insertIntent(intent: OrderIntent, at: EpochMs): { inserted: boolean; order: OrderRecord };

@@ -9,7 +9,7 @@ export function isConstraintError(err: unknown): boolean {
 
 /**
  * A constraint failure in the trade log means a broken invariant upstream (a fill beyond the
- * order quantity, a venue order id used twice on one day, an unknown decision id …): DESIGN.md §5
+ * order quantity, a venue order id used twice on one day, an unknown decision id …): docs/architecture.md §5
  * calls that fatal, so it gets the STORE_INVARIANT code callers branch on. Anything else is
  * rethrown as is.
  */

@@ -12,7 +12,7 @@ interface TokenRow {
 
 /**
  * The KIS access token in SQLite, so a restart reuses it instead of issuing a new one: KIS
- * allows one issuance a minute and texts the user each time (REFERENCE.md §3.1). Keys are
+ * allows one issuance a minute and texts the user each time (docs/kis-wire.md §3.1). Keys are
  * environment + app-key fingerprint, chosen by the caller; never the app key itself.
  * clear() drops the token but keeps the last issuance attempt, so the one-a-minute rule
  * still holds right after an EGW00123.

@@ -197,14 +197,14 @@ async def run(args: argparse.Namespace, kis: types.ModuleType, aiohttp: Any) -> 
 
         def volume_ok(rows: list[dict[str, Any]]) -> tuple[bool, Any]:
             env = envelope(wire, "/quotations/volume-rank")
-            # six-character codes, or 'Q' + six digits for ETNs (REFERENCE §6): the seed asks for every kind
+            # six-character codes, or 'Q' + six digits for ETNs (docs/kis-wire.md §6): the seed asks for every kind
             good = env["rt_cd"] == "0" and len(rows) > 0 and all(
                 (len(r["stock_code"]) == 6 or (len(r["stock_code"]) == 7 and r["stock_code"].startswith("Q"))) and r["price"] > 0 for r in rows)
             return good, {"rows": len(rows), "top": rows[0] if rows else None, "wire": env}
         await step("volume_ranking", lambda: broker.fetch_market_rankings("volume", 30), volume_ok)
 
         def fluct_refused(rows: list[dict[str, Any]]) -> tuple[bool, Any]:
-            # REFERENCE §6.6: sort code '0000' is refused by live KIS; the seed does not read rt_cd and
+            # docs/kis-wire.md §6.6: sort code '0000' is refused by live KIS; the seed does not read rt_cd and
             # returns an empty list, so the refusal is read off the wire
             env = envelope(wire, "/ranking/fluctuation")
             refused = env["rt_cd"] not in (None, "0") and "fid_rank_sort_cls_code" in env["msg1"]

@@ -59,7 +59,7 @@ export function venueOrder(p: Partial<VenueOrder> = {}): VenueOrder {
   };
 }
 
-/** The status of a stock without any designation, as in fixture domestic-inquire-price.json (REFERENCE §6.1). */
+/** The status of a stock without any designation, as in fixture domestic-inquire-price.json (docs/kis-wire.md §6.1). */
 export function quoteStatus(p: Partial<QuoteStatus> = {}): QuoteStatus {
   return {
     code: '55', administrative: false, warning: null, marketWarningCode: null, investmentAttention: false,

@@ -121,7 +121,7 @@ describe.skipIf(!SEED_PRESENT)(SEED_PRESENT ? SUITE : SKIPPED, () => {
     expect(volume.wire).toMatchObject({ rt_cd: '0' });
   });
 
-  it('has its fluctuation ranking (sort code 0000) refused with an error envelope, as live KIS does (REFERENCE §6.6)', () => {
+  it('has its fluctuation ranking (sort code 0000) refused with an error envelope, as live KIS does (docs/kis-wire.md §6.6)', () => {
     const s = step('fluctuation_ranking');
     expect(s.expect).toBe('rejection');
     expect(s.ok).toBe(true);

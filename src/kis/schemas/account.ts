@@ -7,7 +7,7 @@ import type { ParseContext } from './wire.js';
 import { parseWire } from './wire.js';
 
 /**
- * inquire-balance (REFERENCE.md §7.1): `output1` one row per holding lot — cash and margin lots
+ * inquire-balance (docs/kis-wire.md §7.1): `output1` one row per holding lot — cash and margin lots
  * of one stock are separate rows — and `output2` an array with one summary object.
  */
 const holdingRow = z.object({

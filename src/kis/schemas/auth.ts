@@ -3,7 +3,7 @@ import type { ParseContext } from './wire.js';
 import { parseWire } from './wire.js';
 
 /**
- * POST /oauth2/tokenP (REFERENCE.md §3.1): `expires_in` is a JSON number (§13.4), the expiry
+ * POST /oauth2/tokenP (docs/kis-wire.md §3.1): `expires_in` is a JSON number (§13.4), the expiry
  * string is 'YYYY-MM-DD HH:MM:SS' KST. No rt_cd envelope on this endpoint.
  */
 const tokenSchema = z.object({

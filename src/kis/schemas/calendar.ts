@@ -5,7 +5,7 @@ import type { ParseContext } from './wire.js';
 import { parseWire } from './wire.js';
 
 /**
- * chk-holiday `output` (REFERENCE.md §6.7): consecutive calendar days from BASS_DT. `opnd_yn`
+ * chk-holiday `output` (docs/kis-wire.md §6.7): consecutive calendar days from BASS_DT. `opnd_yn`
  * (market open) is the flag that decides whether orders can be placed — not bzdy_yn/tr_day_yn.
  */
 const holidaysSchema = z.object({

@@ -6,7 +6,7 @@ import type { ParseContext } from './wire.js';
 import { parseWire } from './wire.js';
 
 /**
- * order-cash / order-rvsecncl `output` (REFERENCE.md §7.2, §7.3): UPPERCASE keys in the examples,
+ * order-cash / order-rvsecncl `output` (docs/kis-wire.md §7.2, §7.3): UPPERCASE keys in the examples,
  * lowercase on the rvsecncl sheet — read after lower-casing (§13.2).
  */
 const ackSchema = z.object({
@@ -42,7 +42,7 @@ function orderType(c: string): OrderType {
  * inquire-daily-ccld `output1` (§7.4). The sheet spells the cancel quantity `cnc_cfrm_qty`,
  * responses `cncl_cfrm_qty` (§13.3): both are read. A new order's `orgn_odno` is "" in the
  * workbook's stock examples but "0000000000" in live captures, and `cncl_yn` is "", "N" or "Y"
- * (docs/kis-wire.md, daily orders): only a real original number makes a row an amendment.
+ * (docs/kis-wire.md §7.4): only a real original number makes a row an amendment.
  */
 const ccldRow = z.object({
   ord_dt: date,

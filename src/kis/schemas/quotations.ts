@@ -5,7 +5,7 @@ import { checkInsideLimits, date, dateOrNull, percentBp, price, priceOrNone, qty
 import type { ParseContext } from './wire.js';
 import { parseWire } from './wire.js';
 
-/** inquire-price `output` (REFERENCE.md §6.1, fixture domestic-inquire-price.json). */
+/** inquire-price `output` (docs/kis-wire.md §6.1, fixture domestic-inquire-price.json). */
 const priceSchema = z.object({
   output: z.object({
     stck_prpr: won,

@@ -6,7 +6,7 @@ import type { ParseContext } from './wire.js';
 import { parseWire } from './wire.js';
 
 /**
- * volume-rank and ranking/fluctuation `output` (REFERENCE.md §6.5, §6.6), max 30 rows. The two
+ * volume-rank and ranking/fluctuation `output` (docs/kis-wire.md §6.5, §6.6), max 30 rows. The two
  * name the stock code differently: volume → `mksc_shrn_iscd`, fluctuation → `stck_shrn_iscd`.
  * The volume sheet names the array `Output` (§13.2): keys are lower-cased before parsing.
  */
@@ -74,7 +74,7 @@ export function parseRanking(kind: RankingKind, body: unknown, ctx: ParseContext
 
 /**
  * volume-rank FID_TRGT_EXLS_CLS_CODE: "1 or 0 10자리 (차례대로 투자위험/경고/주의 관리종목 정리매매
- * 불성실공시 우선주 거래정지 ETF ETN 신용주문불가 SPAC)" (workbook sheet 거래량순위, REFERENCE §6.5).
+ * 불성실공시 우선주 거래정지 ETF ETN 신용주문불가 SPAC)" (workbook sheet 거래량순위, docs/kis-wire.md §6.5).
  */
 const EXCLUSION_POSITIONS = [
   'investmentWarning', 'administrative', 'liquidationTrading', 'unfaithfulDisclosure', 'preferred', 'halted', 'etf', 'etn',

@@ -4,7 +4,7 @@ import type { Krw, Shares, StockCode, TradingDate } from '../../domain/index.js'
 import { invalidResponse } from '../errors.js';
 
 /**
- * Wire scalars (REFERENCE.md §2.4): KIS sends every value as a string — integers, decimals,
+ * Wire scalars (docs/kis-wire.md §2.4): KIS sends every value as a string — integers, decimals,
  * signed numbers, sometimes with a leading space (" 0.00"), and "" for "no value". These
  * schemas trim, map "" explicitly, and turn numbers into integers; a decimal becomes an integer
  * only through an explicit rounding (decimalInt) so no fraction of a won slips through.
@@ -137,7 +137,7 @@ export const dateOrNull = scalar((s) => (s === '' ? ok<TradingDate | null>(null)
 export const timeOrNull = scalar((s) => (s === '' ? ok<string | null>(null) : /^([01]\d|2[0-3])[0-5]\d[0-5]\d$/.test(s) ? ok<string | null>(s) : bad<string | null>('expected an HHMMSS time')));
 /** 'Y' → true; 'N' / "" → false. */
 export const yn = scalar<boolean>((s) => (s === 'Y' || s === 'y' ? ok(true) : s === 'N' || s === 'n' || s === '' ? ok(false) : bad<boolean>('expected Y or N')));
-/** An order number (ODNO), padded to ten digits however it arrived (docs/kis-wire.md, order numbers). */
+/** An order number (ODNO), padded to ten digits however it arrived (docs/kis-wire.md §7.9). */
 export const orderNo = scalar((s) => {
   const v = canonicalOrderNumber(s, ORDER_NUMBER_WIDTH);
   return v === null || /^0+$/.test(v) ? bad<string>('expected an order number (digits, not all zero)') : ok(v);
@@ -165,7 +165,7 @@ function safe<T>(fn: () => T, problem: string): Result<T> {
 }
 
 /**
- * KIS mixes key case between sheets and examples (REFERENCE.md §2.4, §13.2): lower-case every key
+ * KIS mixes key case between sheets and examples (docs/kis-wire.md §2.4, §13.2): lower-case every key
  * so one schema reads `ODNO` and `odno`, `Output` and `output`. Values are left untouched.
  */
 export function lowerKeys(value: unknown): unknown {

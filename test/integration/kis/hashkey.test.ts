@@ -11,7 +11,7 @@ import { createMemoryTokenStore } from '../../helpers/kis-fakes.js';
 import { budgetFor, createJumpClock, simClient, startSim } from './sim-harness.js';
 
 /**
- * The real client sends a hashkey with every order (REFERENCE §3.4, on by default) and the
+ * The real client sends a hashkey with every order (docs/kis-wire.md §3.4, on by default) and the
  * simulator now checks it: through a proxy that records what passes, an untouched order trades;
  * the same proxy changing the order body on the way (the hashkey left as it was) gets it refused.
  */
@@ -63,7 +63,7 @@ async function setup(rewrite: (path: string, body: string) => string): Promise<{
 const ORDER_CASH = '/uapi/domestic-stock/v1/trading/order-cash';
 const samsung = stockCode('005930');
 
-describe('hashkey between the real client and the simulator (REFERENCE §3.4)', () => {
+describe('hashkey between the real client and the simulator (docs/kis-wire.md §3.4)', () => {
   it('an order the client hashed goes through with its hashkey and trades', async () => {
     const { sim, client, seen } = await setup((_path, body) => body);
     const q = await client.market.quote(samsung);

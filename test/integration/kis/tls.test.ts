@@ -13,9 +13,9 @@ import { createCountingBudget, createLocalLock, createMemoryTokenStore } from '.
 import { createJumpClock } from './sim-harness.js';
 
 /**
- * The paper host's certificate quirk (REFERENCE §1 ⚠) as explicit options, against a local
+ * The paper host's certificate quirk (docs/kis-wire.md §1 ⚠) as explicit options, against a local
  * HTTPS server whose (self-signed, test-only) certificate names actual.example.test while the
- * client dials 127.0.0.1 — the mismatch STACK.md §3 reproduced.
+ * client dials 127.0.0.1 — the mismatch docs/stack.md §3 reproduced.
  */
 const dir = join(import.meta.dirname, 'tls');
 const cert = readFileSync(join(dir, 'cert.pem'), 'utf8');

@@ -17,7 +17,7 @@ import type { JumpClock } from './sim-harness.js';
  * A token that cannot be had says why (issue 9 item 9): wrong key, nothing listening, no such
  * host, a certificate that does not verify, no answer at all — each against a real socket on
  * 127.0.0.1 or the simulator, never the internet. An attempt that never reached KIS does not
- * start the one-per-minute issuance cooldown (REFERENCE §3.1), so the next try goes out at once.
+ * start the one-per-minute issuance cooldown (docs/kis-wire.md §3.1), so the next try goes out at once.
  */
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {

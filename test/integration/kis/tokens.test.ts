@@ -14,7 +14,7 @@ import { budgetFor, createJumpClock, simClient, startSim } from './sim-harness.j
 /**
  * The token lives in SQLite (store.tokens) and is issued under a Redis lock, so neither a
  * restart nor a second process issues another one — KIS allows one issuance a minute and
- * texts the account holder for each (REFERENCE §3.1).
+ * texts the account holder for each (docs/kis-wire.md §3.1).
  */
 let redis: Redis;
 beforeAll(() => { redis = new Redis(inject('redisUrl')); });

@@ -12,7 +12,7 @@ afterEach(async () => {
   h = null;
 });
 
-describe('sim tokens (REFERENCE §3.1)', () => {
+describe('sim tokens (docs/kis-wire.md §3.1)', () => {
   it('issues a token, refuses a second call within a minute, returns the same token within 6 h, a new one after', async () => {
     h = await startSim({ env: 'live' });
     const first = await h.post('/oauth2/tokenP', tokenBody);
@@ -66,7 +66,7 @@ describe('sim tokens (REFERENCE §3.1)', () => {
   });
 });
 
-describe('sim gateway checks (REFERENCE §2.1, §5.1, §12)', () => {
+describe('sim gateway checks (docs/kis-wire.md §2.1, §5.1, §12)', () => {
   it('refuses missing headers, serves a request without custtype', async () => {
     h = await startSim({ env: 'live' });
     const token = await h.token();

@@ -51,7 +51,7 @@ const POSITIONS: readonly [string, (s: SimSymbol) => boolean][] = [
 
 const flag = (i: number) => '0'.repeat(i) + '1' + '0'.repeat(9 - i);
 
-describe('sim: volume-rank exclusion flags (REFERENCE §6.5)', () => {
+describe('sim: volume-rank exclusion flags (docs/kis-wire.md §6.5)', () => {
   it.each(POSITIONS.map(([name], i) => ({ name, i })))('position $i leaves out $name, and only that', async ({ i }) => {
     const { h, token } = await live();
     const [, isKind] = POSITIONS[i]!;
@@ -110,7 +110,7 @@ describe('sim: volume-rank exclusion flags (REFERENCE §6.5)', () => {
   });
 });
 
-describe('sim: status fields of inquire-price (REFERENCE §6.1)', () => {
+describe('sim: status fields of inquire-price (docs/kis-wire.md §6.1)', () => {
   const STATUS = ['iscd_stat_cls_code', 'temp_stop_yn', 'mrkt_warn_cls_code', 'vi_cls_code', 'short_over_yn', 'sltr_yn', 'mang_issu_cls_code', 'crdt_able_yn'];
 
   it.each([

@@ -7,7 +7,7 @@ import type { Harness } from './sim-client.js';
 /**
  * KRX market rules the simulator must not soften (issue 8 §6): the touch is not always one tick
  * wide, orders entered before 09:00 trade in the single-price opening auction, and a hashkey
- * that is sent must match the body (REFERENCE §6.2, §11.1, §3.4).
+ * that is sent must match the body (docs/kis-wire.md §6.2, §11.1, §3.4).
  */
 let h: Harness | null = null;
 afterEach(async () => {
@@ -17,7 +17,7 @@ afterEach(async () => {
 
 const ACCOUNT = '50000000-01';
 
-describe('sim spread wider than one tick (REFERENCE §6.2)', () => {
+describe('sim spread wider than one tick (docs/kis-wire.md §6.2)', () => {
   it('leaves a buy priced one tick above the LAST price unfilled when the ask is further away; fills it when the touch is one tick', async () => {
     h = await startSim({ env: 'live', start: at('100000') });
     const m = h.sim.market;
@@ -59,7 +59,7 @@ describe('sim spread wider than one tick (REFERENCE §6.2)', () => {
   });
 });
 
-describe('sim opening call auction (REFERENCE §11.1)', () => {
+describe('sim opening call auction (docs/kis-wire.md §11.1)', () => {
   it('refuses orders before 08:30, holds those entered 08:30–09:00, then fills them all at one price at 09:00', async () => {
     const yesterday = tradingDate('20260311');
     h = await startSim({ env: 'live', start: at('100000', yesterday) });
@@ -107,7 +107,7 @@ describe('sim opening call auction (REFERENCE §11.1)', () => {
   });
 });
 
-describe('sim hashkey (REFERENCE §3.4)', () => {
+describe('sim hashkey (docs/kis-wire.md §3.4)', () => {
   it('refuses an order whose body is not the one hashed (EGW00131), accepts the hashed body and one without hashkey', async () => {
     h = await startSim({ env: 'live', start: at('100000') });
     const token = await h.token();

@@ -25,7 +25,7 @@ const SHAPES = [
   { variant: 'captured', orgn: '0000000000', notCancelled: 'N', expiredIn: 'rjct_qty' },
 ] as const;
 
-describe('sim order entry (REFERENCE §7.2, §5.2, §11)', () => {
+describe('sim order entry (docs/kis-wire.md §7.2, §5.2, §11)', () => {
   it('fills a market buy at the ask and shows it in inquire-daily-ccld and inquire-balance', async () => {
     const { h, token } = await live();
     const ask = h.sim.market.book('005930').asks[0]!;

@@ -8,7 +8,7 @@ afterEach(async () => {
   h = null;
 });
 
-describe('sim pagination (REFERENCE §2.6)', () => {
+describe('sim pagination (docs/kis-wire.md §2.6)', () => {
   it('pages inquire-daily-ccld 15 rows at a time on paper with tr_cont and 100-character cursors', async () => {
     h = await startSim({ env: 'paper' });
     const token = await h.token();

@@ -4,7 +4,7 @@ import { parseCancellablePage, parseDailyOrdersPage, parseOrderAck } from '../..
 import { lowerKeys } from '../../../src/kis/schemas/wire.js';
 
 /**
- * The shapes real KIS sends for one order (docs/kis-wire.md, daily orders): a new order's
+ * The shapes real KIS sends for one order (docs/kis-wire.md §7.4): a new order's
  * orgn_odno is blank in the workbook's stock examples but "0000000000" in live captures, and
  * cncl_yn is "", "N" or "Y". Order numbers arrive padded or not.
  */

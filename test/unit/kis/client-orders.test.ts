@@ -166,7 +166,7 @@ describe('KIS client continuation paging', () => {
   });
 });
 
-describe('KIS buying power (inquire-psbl-order, REFERENCE §7.5)', () => {
+describe('KIS buying power (inquire-psbl-order, docs/kis-wire.md §7.5)', () => {
   const PSBL_PATH = '/uapi/domestic-stock/v1/trading/inquire-psbl-order';
   const reply = (r: Recorded): Reply => (r.path === '/oauth2/tokenP' ? tokenReply()
     : ok({ output: { nrcvb_buy_amt: '4980172', nrcvb_buy_qty: '53', psbl_qty_calc_unpr: '93300' } }));

@@ -38,7 +38,7 @@ describe('endpoint table', () => {
     });
   }
 
-  it('never uses a retired TR ID (REFERENCE §2.7, §13.9)', () => {
+  it('never uses a retired TR ID (docs/kis-wire.md §2.7, §13.9)', () => {
     const retired = ['TTTC0801U', 'TTTC0802U', 'TTTC0803U', 'TTTC8001R', 'CTSC9115R', 'TTTC8036R'];
     for (const ep of Object.values(ENDPOINTS)) {
       for (const id of [ep.trId?.live, ep.trId?.paper]) {

@@ -79,7 +79,7 @@ describe('token manager', () => {
     try { await m.client.tokens.get(); } catch (e) { err = e; }
     expect(isAppError(err, 'KIS_TOKEN_UNAVAILABLE')).toBe(true);
     expect(m.requests).toHaveLength(2);
-    // the cause, in words: the OAuth error_code and error_description (REFERENCE §3.1)
+    // the cause, in words: the OAuth error_code and error_description (docs/kis-wire.md §3.1)
     expect((err as Error).message).toContain('EGW00133 접근토큰 발급 잠시 후 다시 시도하세요(1분당 1회)');
     expect((err as { details: Record<string, unknown> }).details).toMatchObject({ causeMsgCode: 'EGW00133', causeStatus: 403, reachedKis: true });
   });

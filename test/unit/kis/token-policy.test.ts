@@ -19,7 +19,7 @@ describe('token refresh policy', () => {
     expect(refreshDueAt(t, DEFAULT_REFRESH_LEAD_MS)).toBe(at('20260312', '234000'));
   });
 
-  it('treats 00:00:30 KST after issuance as a soft expiry (REFERENCE §3.1 ⚠)', () => {
+  it('treats 00:00:30 KST after issuance as a soft expiry (docs/kis-wire.md §3.1 ⚠)', () => {
     const t = token(at('20260312', '100000'));
     expect(midnightSoftExpiry(t.issuedAt)).toBe(at('20260313', '000030'));
     expect(refreshDueAt(t, DEFAULT_REFRESH_LEAD_MS)).toBe(at('20260313', '000030'));

@@ -9,7 +9,7 @@ describe('config/krx-calendar.json', () => {
     const data = parseCalendarData(shipped);
     expect(data.coveredYears).toEqual([2026, 2027]);
     expect(data.holidays.filter((h) => h.date.startsWith('2026'))).toHaveLength(17);
-    // Constitution Day is a public holiday again (law promulgated February 2026), after REFERENCE §11.7 was written
+    // Constitution Day is a public holiday again (law promulgated February 2026), after docs/kis-wire.md §11.7 was written
     expect(data.holidays.find((h) => h.date === '20260717')?.reason).toMatch(/Constitution Day/);
     expect(data.holidays.find((h) => h.date === '20270719')?.reason).toMatch(/Constitution Day.*UNVERIFIED/);
     expect(data.holidays[0]).toEqual({ date: '20260101', reason: "New Year's Day" });

@@ -9,7 +9,7 @@ const cal = createCalendar(data);
 const d = tradingDate;
 
 describe('2026 calendar from config/krx-calendar.json', () => {
-  // REFERENCE §11.7, typed out here independently of the config file
+  // docs/kis-wire.md §11.7, typed out here independently of the config file
   it.each([
     '20260101', '20260216', '20260217', '20260218', '20260302', '20260501', '20260505', '20260525',
     '20260603', '20260717', '20260817', '20260924', '20260925', '20261005', '20261009', '20261225', '20261231',

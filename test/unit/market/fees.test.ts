@@ -11,7 +11,7 @@ import { feeRatesOf } from '../../../src/app-market.js';
 
 const d = tradingDate;
 
-describe('commission (REFERENCE §11.6)', () => {
+describe('commission (docs/kis-wire.md §11.6)', () => {
   it('defaults to 141 ppm, the 0.0140527 % KIS online rate rounded up', () => {
     expect(DEFAULT_COMMISSION_PPM).toBe(141);
     expect(DEFAULT_COMMISSION_PPM).toBeGreaterThanOrEqual(140.527);
@@ -61,7 +61,7 @@ describe('securities transaction tax on sells, by settlement date', () => {
     expect(sellTaxFor(amount, KOSPI_STOCK, d('20260101'), DEFAULT_FEE_RATES)).toBe(100_000);
   });
 
-  it('exempts ETFs and ETNs on every market and in every year (REFERENCE §11.6)', () => {
+  it('exempts ETFs and ETNs on every market and in every year (docs/kis-wire.md §11.6)', () => {
     for (const kind of ['etf', 'etn'] as const) {
       for (const market of ['KOSPI', 'KOSDAQ', 'KONEX'] as const) {
         expect(sellTaxFor(krw(10_000_000), { market, kind }, d('20260105'), DEFAULT_FEE_RATES)).toBe(0);
@@ -107,7 +107,7 @@ describe('securities transaction tax on sells, by settlement date', () => {
   });
 });
 
-describe('settlement date (T+2 trading days, REFERENCE §11.5)', () => {
+describe('settlement date (T+2 trading days, docs/kis-wire.md §11.5)', () => {
   // The last days of 2025: 12-25 Christmas and 12-31 the year-end closing day are closed.
   const cal = createCalendar(parseCalendarData({
     coveredYears: [2025, 2026],

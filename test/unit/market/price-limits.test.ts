@@ -3,7 +3,7 @@ import { krw } from '../../../src/domain/index.js';
 import type { Krw } from '../../../src/domain/index.js';
 import { isOnTick, isWithinLimits, priceLimits, roundToTick, tickSize } from '../../../src/market/index.js';
 
-describe('priceLimits (REFERENCE §11.2, ±30 %)', () => {
+describe('priceLimits (docs/kis-wire.md §11.2, ±30 %)', () => {
   it.each([
     // the workbook examples of §11.2; the current tick table gives the same widths for these bases
     [128_500, 167_000, 90_000],

@@ -3,7 +3,7 @@ import { krw } from '../../../src/domain/index.js';
 import type { Krw } from '../../../src/domain/index.js';
 import { addTicks, isOnTick, roundToTick, tickSize } from '../../../src/market/index.js';
 
-describe('tickSize (REFERENCE §11.3, table since 2023-01-25)', () => {
+describe('tickSize (docs/kis-wire.md §11.3, table since 2023-01-25)', () => {
   it.each([
     [1, 1], [1_999, 1],
     [2_000, 5], [4_999, 5],

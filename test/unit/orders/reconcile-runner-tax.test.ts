@@ -11,7 +11,7 @@ const calendar = loadCalendar('config/krx-calendar.json');
 
 /**
  * The fill recorder of runReconcile (the 'fill' case): a sell of 10 × 70,000 filled at the
- * broker, recorded with commission and the sell tax of its SETTLEMENT date (REFERENCE §11.5–§11.6).
+ * broker, recorded with commission and the sell tax of its SETTLEMENT date (docs/kis-wire.md §11.5–§11.6).
  */
 async function sellFilled(opts: { date: string; fees: FeeRates; symbol?: string }) {
   const date = tradingDate(opts.date);

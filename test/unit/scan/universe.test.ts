@@ -114,7 +114,7 @@ describe('selectCandidates', () => {
   });
 });
 
-describe('code kinds (the second line for rankings that cannot exclude kinds, REFERENCE §6.6)', () => {
+describe('code kinds (the second line for rankings that cannot exclude kinds, docs/kis-wire.md §6.6)', () => {
   it('keeps common shares, and ETNs and preferred shares when their kind is not excluded', () => {
     const rows = [row(1, 10), row(2, 10, { symbol: stockCode('Q500001') }), row(3, 10, { symbol: stockCode('005935') })];
     const kinds = { ...defaultConfig().scan.excludeKinds, etn: false, preferred: false };

@@ -13,7 +13,7 @@ const q20k: Partial<Quote> = { price: krw(19_990), basePrice: krw(20_000), upper
 
 describe('entryLimitPrice', () => {
   it.each<{ name: string; side: Side; q?: Partial<Quote>; b?: OrderBook; offset: number; price: number }>([
-    // ticks: 10 below 20,000, 50 from 20,000 (REFERENCE §11.3)
+    // ticks: 10 below 20,000, 50 from 20,000 (docs/kis-wire.md §11.3)
     { name: 'buy at the ask crossing into the 50-won band', side: 'buy', q: q20k, b: book(19_990, 19_980), offset: 2, price: 20_050 },
     { name: 'buy from the first price of a band', side: 'buy', q: q20k, b: book(20_000, 19_990), offset: 1, price: 20_050 },
     { name: 'sell at the bid crossing into the 10-won band', side: 'sell', q: q20k, b: book(20_050, 20_000), offset: 2, price: 19_980 },

@@ -128,7 +128,7 @@ describe('checkEntry', () => {
   });
 });
 
-describe('checkEntry: the security-status guard (REFERENCE §6.1)', () => {
+describe('checkEntry: the security-status guard (docs/kis-wire.md §6.1)', () => {
   it.each<{ name: string; security: EntryRiskContext['security']; says: string }>([
     { name: 'a trading halt', security: { halted: true, status: quoteStatus({ code: '58' }) }, says: 'trading halted' },
     { name: 'an administrative issue (51)', security: { halted: false, status: quoteStatus({ code: '51', administrative: true }) }, says: 'administrative issue' },

@@ -26,7 +26,7 @@ describe('synthetic market', () => {
     expect(syms.length).toBeGreaterThanOrEqual(200);
     expect(new Set(syms.map((s) => s.code)).size).toBe(syms.length);
     expect(new Set(syms.map((s) => s.name)).size).toBe(syms.length);
-    // common stocks six digits; ETNs 'Q' + six digits, the other special listings six characters (REFERENCE §6)
+    // common stocks six digits; ETNs 'Q' + six digits, the other special listings six characters (docs/kis-wire.md §6)
     for (const s of syms) expect(s.code).toMatch(s.product === 'etn' ? /^Q\d{6}$/ : s.product === 'stock' && s.designations.length === 0 && s.creditAllowed ? /^\d{6}$/ : /^[0-9A-Z]{6}$/);
     expect(new Set(syms.map((s) => s.exchange))).toEqual(new Set(['KOSPI', 'KOSDAQ']));
     const prices = syms.map((s) => m.quote(s.code).price);
