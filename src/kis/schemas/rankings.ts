@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { krw, stockCode } from '../../domain/index.js';
 import type { RankingExclusions, RankingKind, RankingRow, StockCode } from '../../domain/index.js';
-import { amount, int, percentBp, percentBpOrNull, price, qty, text, won } from './wire.js';
+import { amount, int, percentBp, percentBpOrNull, price, qty, text } from './wire.js';
 import type { ParseContext } from './wire.js';
 import { parseWire } from './wire.js';
 
