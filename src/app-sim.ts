@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join, resolve } from 'node:path';
 import type { Config } from './config/index.js';
 import type { KeyValueRepo } from './domain/index.js';
+import { pidAlive } from './runtime/index.js';
 import { createFileJournal } from './sim/index.js';
 import type { JournalEntry, SimJournal } from './sim/index.js';
 
@@ -49,10 +50,5 @@ export function readLiveSimEndpoint(cwd: string, config: Config): SimEndpoint | 
   const file = endpointFile(cwd, config);
   if (!existsSync(file)) return null;
   const ep = JSON.parse(readFileSync(file, 'utf8')) as SimEndpoint;
-  try {
-    process.kill(ep.pid, 0);
-    return ep;
-  } catch {
-    return null;
-  }
+  return pidAlive(ep.pid) ? ep : null;
 }

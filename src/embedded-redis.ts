@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { AppError } from './domain/index.js';
 import type { Logger } from './domain/index.js';
+import { pidAlive } from './runtime/index.js';
 
 /**
  * A private redis-server for a daemon started without REDIS_URL (docs/architecture.md §2 "Redis"):
@@ -67,14 +68,6 @@ export function redisBinaryAvailable(binary: string): boolean {
   return spawnSync(binary, ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const urlOf = (rec: Recorded): string => `redis://${rec.password ? `:${rec.password}@` : ''}127.0.0.1:${rec.port}`;
 
@@ -93,9 +86,9 @@ export async function startEmbeddedRedis(opts: { binary: string; dataDir: string
   const notOwned = (): Promise<void> => Promise.resolve();
 
   const stopper = (rec: Recorded) => async (): Promise<void> => {
-    if (!alive(rec.pid)) return;
+    if (!pidAlive(rec.pid)) return;
     process.kill(rec.pid, 'SIGTERM');
-    for (let i = 0; i < 50 && alive(rec.pid); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && pidAlive(rec.pid); i++) await new Promise((r) => setTimeout(r, 100));
   };
 
   const spawnServer = async (port: number, password: string): Promise<Recorded> => {
@@ -129,7 +122,7 @@ export async function startEmbeddedRedis(opts: { binary: string; dataDir: string
       owned: true,
       stop: () => stopper(rec)(),
       async restart() {
-        if (alive(rec.pid) && (await opts.ping(urlOf(rec)))) return;
+        if (pidAlive(rec.pid) && (await opts.ping(urlOf(rec)))) return;
         rec = await spawnServer(rec.port, rec.password ?? '');
         opts.log.warn({ url: shownRedisUrl(urlOf(rec)), pid: rec.pid }, 'restarted the private redis-server (its AOF keeps the queues)');
       },
@@ -139,8 +132,8 @@ export async function startEmbeddedRedis(opts: { binary: string; dataDir: string
   if (existsSync(recordFile)) {
     const rec = JSON.parse(readFileSync(recordFile, 'utf8')) as Recorded;
     const url = urlOf(rec);
-    if (alive(rec.pid) && (await opts.ping(url))) {
-      if (rec.owner !== undefined && rec.owner !== process.pid && alive(rec.owner)) {
+    if (pidAlive(rec.pid) && (await opts.ping(url))) {
+      if (rec.owner !== undefined && rec.owner !== process.pid && pidAlive(rec.owner)) {
         opts.log.warn({ url: shownRedisUrl(url), pid: rec.pid, owner: rec.owner },
           'the private redis-server belongs to a running daemon: using it, never stopping it');
         return { url, owned: false, stop: notOwned, restart: notOwned };

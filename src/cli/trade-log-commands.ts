@@ -5,6 +5,7 @@ import { epochMs, formatKst, kstDateOf, RISK_KEYS, tradingDate } from '../domain
 import type { AccountSnapshot, Clock, EpochMs, Halt, TradingDate } from '../domain/index.js';
 import { adoptIntoTradeLog, daemonState, FRESH_LOG_HALT_KIND } from '../store/index.js';
 import type { QueueDepths, Store } from '../store/index.js';
+import { pidAlive } from '../runtime/index.js';
 
 /**
  * Read-only views of the trade log for operators (the full review CLI comes later), plus
@@ -30,15 +31,6 @@ function table(head: string[], rows: (string | number)[][]): string {
 const time = (t: EpochMs | null): string => (t === null ? '' : formatKst(t).slice(11, 19));
 const won = (n: number): string => n.toLocaleString('en-US');
 
-/** EPERM: the process exists but belongs to someone else. */
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 const ago = (ms: number): string => (ms < 120_000 ? `${Math.round(ms / 1000)} s ago` : ms < 7_200_000 ? `${Math.round(ms / 60_000)} min ago` : `${(ms / 3_600_000).toFixed(1)} h ago`);
 const depth = (counts: Record<string, number>): string => `${counts['waiting'] ?? 0} waiting, ${counts['active'] ?? 0} active, ${counts['delayed'] ?? 0} delayed, ${counts['failed'] ?? 0} failed`;
