@@ -8,7 +8,7 @@ import { createKisClient, tokenStoreKey } from './kis/index.js';
 import type { KisClient } from './kis/index.js';
 import { taxTableGap } from './market/index.js';
 import type { TradingCalendar } from './market/index.js';
-import { createOrderWorker, createProducers, createSignalWorker } from './queues/index.js';
+import { createOrderWorker, createProducers, createSignalWorker, startWorkerWatchdog } from './queues/index.js';
 import type { Producers, WorkerHandle } from './queues/index.js';
 import { acquireInstanceLock, createRedisLock, createRedisRateBudget } from './redis/index.js';
 import type { InstanceLock } from './redis/index.js';
@@ -160,6 +160,7 @@ export function createApp(opts: AppOptions): App {
   let ownsAccount = false;
   let producers: Producers | null = null;
   let workers: WorkerHandle[] = [];
+  let watchdog: { stop(): void } | null = null;
   let scheduler: Scheduler | null = null;
   let jobs: Jobs | null = null;
   let stopping = false;
@@ -317,6 +318,14 @@ export function createApp(opts: AppOptions): App {
     workers = [createSignalWorker(redis, prefix, config.daemon.signalConcurrency, (j, id) => jobs!.processSignal(j, id), log)];
     if (config.daemon.role === 'all') workers.push(createOrderWorker(redis, prefix, (j, id) => jobs!.processOrder(j, id), log));
     for (const w of workers) w.run();
+    const queueCounts = () => producers!.counts();
+    watchdog = startWorkerWatchdog({
+      workers: [
+        { name: 'signals', handle: workers[0]!, waiting: async () => (await queueCounts()).signals.waiting ?? 0 },
+        ...(workers[1] ? [{ name: 'orders', handle: workers[1], waiting: async () => (await queueCounts()).orders.waiting ?? 0 }] : []),
+      ],
+      redisReady: () => redis?.status === 'ready', log, stallMs: config.daemon.workerStallSeconds * 1000,
+    });
 
     scheduler = createScheduler({
       config: { ...config.schedule, exitBeforeCloseMinutes: config.strategy.exitBeforeCloseMinutes },
@@ -338,6 +347,7 @@ export function createApp(opts: AppOptions): App {
       clearInterval(simClockTimer);
       store.kv.set(SIM_CLOCK_KEY, clock.now(), clock.now());
     }
+    watchdog?.stop();
     // Signals first, orders last: an order in flight finishes before its worker returns.
     for (const w of workers) await w.close().catch((err: unknown) => log.warn({ err: describeError(err) }, 'worker close failed'));
     await producers?.close();

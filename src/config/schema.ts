@@ -48,6 +48,8 @@ export const daemonSchema = z.strictObject({
   shutdownDeadlineMs: z.int().min(1_000).max(19_000).default(15_000),
   role: z.enum(['all', 'workers']).default('all'),
   signalConcurrency: z.int().min(1).max(16).default(2),
+  /** a worker that starts no job this long while its jobs wait (and Redis answers) is restarted (queues/watchdog.ts) */
+  workerStallSeconds: z.int().min(5).max(3600).default(60),
 });
 
 export const configSchema = z.strictObject({

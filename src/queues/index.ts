@@ -4,3 +4,5 @@ export { createProducers, SIGNALS_QUEUE, ORDERS_QUEUE } from './producers.js';
 export type { Producers } from './producers.js';
 export { createSignalWorker, createOrderWorker } from './workers.js';
 export type { WorkerHandle } from './workers.js';
+export { startWorkerWatchdog, stalledWorker } from './watchdog.js';
+export type { WatchedWorker } from './watchdog.js';

@@ -8,23 +8,60 @@ import { ORDERS_QUEUE, SIGNALS_QUEUE } from './producers.js';
 import { throttled } from './throttle.js';
 
 export interface WorkerHandle {
+  /** the current BullMQ worker (a new one after restart()) */
   readonly worker: Worker;
   run(): void;
   close(): Promise<void>;
+  /** jobs this process is running now, and when the last one started (epoch ms, real time) */
+  busy(): { active: number; lastStartedAt: number | null; runningSince: number | null };
+  /**
+   * Closes a worker that stopped fetching and starts a fresh one with the same options: BullMQ can
+   * leave a blocking read unsettled for ever when Redis dies right as the worker starts (seen with
+   * 6.7.0; watchdog.ts decides when). Only called while this process runs none of its jobs.
+   */
+  restart(): Promise<void>;
 }
 
-function handle(worker: Worker, log: Logger): WorkerHandle {
-  const warn = throttled(30_000, (msg) => log.warn({ queue: worker.name, err: msg }, 'worker connection error'));
-  worker.on('error', (err) => warn(err.message));
-  worker.on('failed', (job, err) => log.warn({ queue: worker.name, jobId: job?.id, err: err.message }, 'job failed'));
+function handle(make: (processor: Processor) => Worker, processor: Processor, log: Logger): WorkerHandle {
+  let active = 0;
+  let lastStartedAt: number | null = null;
+  let runningSince: number | null = null;
+  const tracked: Processor = async (job) => {
+    active++;
+    lastStartedAt = Date.now();
+    try {
+      return await processor(job);
+    } finally {
+      active--;
+    }
+  };
+  const wire = (w: Worker): Worker => {
+    const warn = throttled(30_000, (msg) => log.warn({ queue: w.name, err: msg }, 'worker connection error'));
+    w.on('error', (err) => warn(err.message));
+    w.on('failed', (job, err) => log.warn({ queue: w.name, jobId: job?.id, err: err.message }, 'job failed'));
+    return w;
+  };
+  let worker = wire(make(tracked));
+  const run = (): void => {
+    runningSince = Date.now();
+    const w = worker;
+    w.run().catch((err: unknown) => log.error({ queue: w.name, err: String(err) }, 'worker stopped'));
+  };
   return {
-    worker,
-    run() {
-      worker.run().catch((err: unknown) => log.error({ queue: worker.name, err: String(err) }, 'worker stopped'));
-    },
+    get worker() { return worker; },
+    run,
     close: () => worker.close(),
+    busy: () => ({ active, lastStartedAt, runningSince }),
+    async restart() {
+      const old = worker;
+      await Promise.race([old.close(true), new Promise((r) => setTimeout(r, 5000).unref())]).catch(() => undefined);
+      worker = wire(make(tracked));
+      run();
+    },
   };
 }
+
+type Processor = (job: Job) => Promise<void>;
 
 function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { message: string } } }, job: Job): T {
   const r = schema.safeParse(job.data);
@@ -34,10 +71,11 @@ function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
 }
 
 export function createSignalWorker(connection: Redis, prefix: string, concurrency: number, process: (job: SignalJob, jobId: string) => Promise<void>, log: Logger): WorkerHandle {
-  const worker = new Worker(SIGNALS_QUEUE, async (job) => process(parse(signalJobSchema, job), job.id ?? ''), {
-    connection, prefix, concurrency, autorun: false,
-  });
-  return handle(worker, log);
+  return handle(
+    (processor) => new Worker(SIGNALS_QUEUE, processor, { connection, prefix, concurrency, autorun: false }),
+    (job) => process(parse(signalJobSchema, job), job.id ?? ''),
+    log,
+  );
 }
 
 /**
@@ -46,15 +84,18 @@ export function createSignalWorker(connection: Redis, prefix: string, concurrenc
  * The SQLite intent row is the real guard; this keeps BullMQ from even trying.
  */
 export function createOrderWorker(connection: Redis, prefix: string, process: (job: OrderJob, jobId: string) => Promise<void>, log: Logger, opts: { lockDurationMs?: number; stalledIntervalMs?: number } = {}): WorkerHandle {
-  const worker = new Worker(ORDERS_QUEUE, async (job) => process(parse(orderJobSchema, job), job.id ?? ''), {
-    connection,
-    prefix,
-    concurrency: 1,
-    maxStalledCount: 0,
-    maxStartedAttempts: 1,
-    lockDuration: opts.lockDurationMs ?? 60_000,
-    stalledInterval: opts.stalledIntervalMs ?? 30_000,
-    autorun: false,
-  });
-  return handle(worker, log);
+  return handle(
+    (processor) => new Worker(ORDERS_QUEUE, processor, {
+      connection,
+      prefix,
+      concurrency: 1,
+      maxStalledCount: 0,
+      maxStartedAttempts: 1,
+      lockDuration: opts.lockDurationMs ?? 60_000,
+      stalledInterval: opts.stalledIntervalMs ?? 30_000,
+      autorun: false,
+    }),
+    (job) => process(parse(orderJobSchema, job), job.id ?? ''),
+    log,
+  );
 }
