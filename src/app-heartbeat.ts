@@ -2,13 +2,21 @@ import { hostname } from 'node:os';
 import { describeError } from './domain/index.js';
 import type { Clock, Logger } from './domain/index.js';
 import type { Producers } from './queues/index.js';
-import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_KEY, lastActivity } from './store/index.js';
+import { daemonState, HEARTBEAT_INTERVAL_MS, HEARTBEAT_KEY, lastActivity } from './store/index.js';
+import { pidAlive } from './runtime/index.js';
 import type { Heartbeat, QueueDepths, Store } from './store/index.js';
 
 /** Queue counts wait this long at most: a heartbeat must not hang on a Redis outage. */
 const QUEUE_COUNT_TIMEOUT_MS = 2000;
 
 export interface HeartbeatWriter {
+  /**
+   * Claims the trade log for this process: in one SQLite write transaction, refuses (returns the
+   * running daemon's heartbeat) when another live daemon's heartbeat is there, else writes ours.
+   * A second daemon on one trade log is refused here even when it uses another Redis (whose
+   * instance lock it would pass).
+   */
+  claim(): Heartbeat | null;
   /** writes one now and then every HEARTBEAT_INTERVAL_MS */
   start(producers: () => Producers | null): void;
   /** one more now (start-up finished: the first reconcile and the queues are in it) */
@@ -45,6 +53,15 @@ export function createHeartbeat(opts: { store: Store; mode: string; clock: Clock
   };
 
   return {
+    claim() {
+      return opts.store.transaction(() => {
+        const d = daemonState(opts.store.kv, Date.now(), hostname(), pidAlive);
+        if (d.running && (d.heartbeat.pid !== process.pid || d.heartbeat.host !== hostname())) return d.heartbeat;
+        started = true;
+        write(null);
+        return null;
+      });
+    },
     start(producers) {
       started = true;
       write(null);

@@ -171,6 +171,12 @@ export function createApp(opts: AppOptions): App {
     // clock to see it): refuse to start, exit 78, rather than record every sell's tax as unknown.
     const taxGap = taxTableGap(fees.taxTable, kstDateOf(clock.now()));
     if (taxGap !== null) throw new AppError('CONFIG_INVALID', `market.taxTable: ${taxGap}`);
+    // Before Redis, the simulator or anything a running daemon owns is touched.
+    const other = heartbeat.claim();
+    if (other) {
+      throw new AppError('APP_ALREADY_RUNNING',
+        `another kis-trader (pid ${other.pid} on ${other.host}, mode ${other.mode}) runs on the trade log ${store.path}: stop it first; two daemons would trade one account twice`);
+    }
     const url = opts.env.REDIS_URL ?? config.redis.url ?? null;
     if (url === null) {
       if (!config.redis.embedded.enabled) throw new AppError('REDIS_UNAVAILABLE', 'no Redis: set REDIS_URL or redis.url, or enable redis.embedded');

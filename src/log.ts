@@ -51,7 +51,12 @@ const ACCOUNT = /(?<!\d)\d{8}-\d{2}(?!\d)/g;
 const JWT = /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g;
 /** `appkey=…` in URLs, `"appsecret":"…"` in dumped bodies, `authorization: …` in header dumps. */
 const KEY_VALUE =
-  /\b(app_?key|app_?secret|secret_?key|access_?token|approval_?key|token|authorization|cano|password)(["']?\s*[:=]\s*["']?)(?!(?:Bearer\s+)?\[REDACTED\])[^\s"'&,;}]+/gi;
+  /\b(app_?key|app_?secret|secret_?key|access_?token|approval_?key|authorization|cano|password)(["']?\s*[:=]\s*["']?)(?!(?:Bearer\s+)?\[REDACTED\])[^\s"'&,;}]+/gi;
+/**
+ * `token=…`, `token:…`, `"token": "…"`; but "KIS token: network error" is prose, not a value: for
+ * this common word a space after the colon counts only before a quoted value.
+ */
+const TOKEN_VALUE = /\b(token)(["']?\s*[:=](?:\s*["']|))(?!(?:Bearer\s+)?\[REDACTED\])[^\s"'&,;}]+/gi;
 
 /** Removes registered secrets and secret-shaped substrings from free text. */
 export function scrubText(text: string): string {
@@ -64,7 +69,8 @@ export function scrubText(text: string): string {
     .replace(BEARER, `Bearer ${REDACTED}`)
     .replace(JWT, REDACTED)
     .replace(ACCOUNT, REDACTED)
-    .replace(KEY_VALUE, (_m, key: string, sep: string) => `${key}${sep}${REDACTED}`);
+    .replace(KEY_VALUE, (_m, key: string, sep: string) => `${key}${sep}${REDACTED}`)
+    .replace(TOKEN_VALUE, (_m, key: string, sep: string) => `${key}${sep}${REDACTED}`);
 }
 
 /** A JSON string literal, or a bare number standing as a value. */

@@ -125,3 +125,12 @@ describe('scrubText', () => {
     expect(scrubText(text)).toBe(text);
   });
 });
+
+describe('prose about the token is not a token', () => {
+  it('keeps "KIS token: network error" readable, and still hides token values', () => {
+    expect(scrubText('KIS token: network error ENOTFOUND')).toBe('KIS token: network error ENOTFOUND');
+    expect(scrubText('url?token=abc123&x=1')).toBe('url?token=[REDACTED]&x=1');
+    expect(scrubText('{"token": "abc123"}')).toBe('{"token": "[REDACTED]"}');
+    expect(scrubText('token:abc123')).toBe('token:[REDACTED]');
+  });
+});

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { freePort, pingRedis } from '../../../src/embedded-redis.js';
 import { readRows, spawnDaemon, waitFor, waitForAsync } from '../../helpers/daemon.js';
 import type { DaemonProcess } from '../../helpers/daemon.js';
@@ -79,12 +79,30 @@ describe('a second start beside a running daemon', () => {
   }, 150_000);
 });
 
+describe('a second start on the same trade log with another Redis', () => {
+  it('is refused by the trade log itself, before it touches anything', async () => {
+    const h = home({ REDIS_URL: inject('redisUrl') });
+    const first = run(h.env);
+    await first.waitForLog((l) => l.msg === 'kis-trader ready', 60_000);
+    const endpoint = readFileSync(join(h.dir, 'sim', 'endpoint.json'), 'utf8');
+    const { REDIS_URL: _shared, ...own } = h.env;
+    const second = run(own);
+    const exit = await second.exited;
+    expect(exit.code).not.toBe(0);
+    expect(second.lines.some((l) => String(l.msg).includes(`another kis-trader (pid ${first.child.pid}`))).toBe(true);
+    expect(readFileSync(join(h.dir, 'sim', 'endpoint.json'), 'utf8')).toBe(endpoint);
+    expect(existsSync(join(h.dir, 'redis', 'embedded.json'))).toBe(false);
+    first.child.kill('SIGINT');
+    expect((await first.exited).code).toBe(0);
+  }, 120_000);
+});
+
 describe('Redis gone for good', () => {
   it('the daemon restarts its private redis-server and goes on', async () => {
-    const h = home({ KIS_TRADER__REDIS__MAX_OUTAGE_SECONDS: '5' });
+    const h = home({ KIS_TRADER__REDIS__MAX_OUTAGE_SECONDS: '5', KIS_TRADER__DAEMON__WORKER_STALL_SECONDS: '5' });
     const d = run(h.env);
     await d.waitForLog((l) => l.msg === 'kis-trader ready', 60_000);
-    await waitFor(() => (decisions(h.db) > 0 ? true : undefined), 60_000, 'the first decisions');
+    // killed right after start, the moment BullMQ's worker can be left without a blocking read (queues/watchdog.ts)
     const redisPid = embeddedPid(h);
     process.kill(redisPid, 'SIGKILL');
     await d.waitForLog((l) => l.msg === 'redis connection lost: jobs pause until it returns', 20_000);
