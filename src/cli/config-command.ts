@@ -73,7 +73,7 @@ function show(io: ConfigCommandIo, loaded: LoadedConfig, json: boolean): void {
     const changed = canonicalJson(value) !== canonicalJson(defaults.get(key));
     io.out(`${changed ? '*' : ' '} ${key} = ${JSON.stringify(value)}`);
   }
-  io.out('secrets (from the environment):');
+  io.out('secrets (from the environment or .env):');
   for (const [name, status] of Object.entries(redacted.secrets)) io.out(`  ${name} = ${status}`);
 }
 

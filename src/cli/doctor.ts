@@ -165,7 +165,12 @@ async function checkTls(r: Report, url: URL, session: KisSession, timeoutMs: num
     });
     socket.once('timeout', () => finish(false, `no TLS handshake with ${url.host} within ${timeoutMs} ms: check the network or a firewall`));
     socket.once('error', (e: NodeJS.ErrnoException) => {
-      finish(false, `${e.code ?? 'error'}: ${e.message}: check the system clock and CA certificates${session.mode === 'paper' ? ', or kis.paperTls for the paper host' : ''}`);
+      // a refused or unreachable connection is the network's business; only a failed handshake is the certificate's
+      const network = ['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN'].includes(e.code ?? '');
+      const hint = network
+        ? `nothing accepts TLS at ${url.host}: check the URL, the network or a firewall`
+        : `check the system clock and CA certificates${session.mode === 'paper' ? ', or kis.paperTls for the paper host' : ''}`;
+      finish(false, `${e.code ?? 'error'}: ${e.message}: ${hint}`);
     });
   });
 }

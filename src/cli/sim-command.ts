@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Env } from '../config/index.js';
 import { createShiftedClock, systemClock } from '../domain/index.js';
-import { DEFAULT_SIM_VARIANT, runSimServer, SIM_DEFAULT_CREDENTIALS, SIM_VARIANT_NAMES } from '../sim/index.js';
+import { createSimulator, DEFAULT_SIM_VARIANT, SIM_DEFAULT_CREDENTIALS, SIM_VARIANT_NAMES } from '../sim/index.js';
 import type { SimVariantName } from '../sim/index.js';
 import { simStartInstant } from '../app-clock.js';
 import { feeRatesOf, loadCalendar } from '../app-market.js';
@@ -25,7 +25,15 @@ export function registerSimCommand(program: Command, io: { out(s: string): void;
     .option('--fault <spec...>', "fault rules, e.g. 'accept-then-drop:order-cash:1' or 'latency::*:100'")
     .option('--variant <name>', `answer shape where KIS is known to use several: ${SIM_VARIANT_NAMES.join(' | ')}`, DEFAULT_SIM_VARIANT)
     .action(async (opts: { port: string; host: string; env: string; seed: string; startAt?: string; speed: string; fault?: string[]; variant: string }) => {
-      if (opts.env !== 'live' && opts.env !== 'paper') return io.exit(2);
+      const bad = (what: string): never => { io.err(what); return io.exit(2); };
+      if (opts.env !== 'live' && opts.env !== 'paper') return bad(`--env must be live or paper, got "${opts.env}"`);
+      for (const [name, value, ok] of [
+        ['--port', opts.port, /^\d+$/.test(opts.port) && Number(opts.port) <= 65_535],
+        ['--seed', opts.seed, /^\d+$/.test(opts.seed)],
+        ['--speed', opts.speed, /^\d+(\.\d+)?$/.test(opts.speed) && Number(opts.speed) >= 1 && Number(opts.speed) <= 600],
+      ] as const) {
+        if (!ok) return bad(`${name}: "${value}" is not valid (${name === '--speed' ? 'a number from 1 to 600' : 'a whole number'})`);
+      }
       if (!(SIM_VARIANT_NAMES as string[]).includes(opts.variant)) {
         io.err(`--variant must be one of ${SIM_VARIANT_NAMES.join(', ')}, got "${opts.variant}"`);
         return io.exit(2);
@@ -35,12 +43,15 @@ export function registerSimCommand(program: Command, io: { out(s: string): void;
       const clock = opts.startAt
         ? createShiftedClock(systemClock, simStartInstant(systemClock.now(), opts.startAt, calendar), Number(opts.speed))
         : systemClock;
-      const sim = await runSimServer({
-        env: opts.env, seed: Number(opts.seed), clock, calendar, port: Number(opts.port), host: opts.host,
-        fees: feeRatesOf(market),
+      const sim = createSimulator({
+        env: opts.env, seed: Number(opts.seed), clock, calendar, fees: feeRatesOf(market),
         faults: opts.fault ?? [], variant: opts.variant as SimVariantName,
       });
-      io.out(`KIS simulator (${opts.env}) listening; credentials: appkey=${SIM_DEFAULT_CREDENTIALS.appKey} account=${SIM_DEFAULT_CREDENTIALS.account}`);
+      const { url } = await sim.start(Number(opts.port), opts.host);
+      const c = SIM_DEFAULT_CREDENTIALS;
+      io.out(`KIS simulator (${opts.env}, ${opts.variant} answers) listening at ${url}`);
+      io.out(`credentials: appkey=${c.appKey} appsecret=${c.appSecret} account=${c.account}`);
+      io.out(`point the CLI at it with KIS_TRADER_SIM_URL=${url}`);
       const stop = () => { void sim.stop().then(() => io.exit(0)); };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);

@@ -105,7 +105,15 @@ export function registerTradeLogCommands(program: Command, io: TradeLogIo): void
   program.command('events <orderId>')
     .description('the status history of one order')
     .action((orderId: string) => {
+      if (!/^\d+$/.test(orderId)) {
+        io.err(`events: the order id is the number in the first column of \`orders\`, got "${orderId}"`);
+        return io.exit(2);
+      }
       io.withStore((s) => {
+        if (!s.orders.byId(Number(orderId))) {
+          io.err(`events: no order ${orderId} in ${io.source}`);
+          return io.exit(1);
+        }
         const rows = s.orders.events(Number(orderId));
         io.out(`events of order ${orderId}: ${rows.length} (${io.source})`);
         io.out(table(['time', 'from', 'to', 'event', 'details'],
@@ -129,8 +137,15 @@ export function registerTradeLogCommands(program: Command, io: TradeLogIo): void
 
   program.command('adopt')
     .description("after a lost trade log: take today's orders and the broker's holdings over as the daemon's own, so exits manage them")
-    .action(() => {
+    .option('--force', 'adopt although the trade log is not new (your own orders and shares become the strategy\'s to sell)')
+    .action((opts: { force?: boolean }) => {
       io.withStore((s) => {
+        // On an ordinary day `external` orders are the owner's own: adopting them hands them to the exits.
+        if (!opts.force && s.risk.get<Halt>(RISK_KEYS.halt)?.details['kind'] !== FRESH_LOG_HALT_KIND) {
+          io.err('adopt is for a new or restored trade log (entries are halted for that when it is needed); nothing is halted for it now.'
+            + ' Orders and shares the daemon calls external are yours and it never sells them. Use --force to hand them to the strategy anyway.');
+          return io.exit(2);
+        }
         // The balance the daemon's latest reconcile saw: adopt itself never calls KIS.
         const snap = s.risk.get<AccountSnapshot>(RISK_KEYS.account);
         if (!snap) {

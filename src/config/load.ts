@@ -98,7 +98,7 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
   const fileLayer = (name: string, required: boolean): { path: string; value: PlainObject } | null => {
     const read = readConfigFile(join(options.dir, name));
     if (read.kind === 'missing') {
-      if (required) problems.add('unreadable', `${read.path}: missing (is --dir the config directory?)`);
+      if (required) problems.add('unreadable', `${read.path}: missing (is this the config directory? see --config-dir / KIS_TRADER_HOME)`);
       return null;
     }
     if (read.kind === 'unreadable') {

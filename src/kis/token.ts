@@ -118,7 +118,7 @@ export function createTokenManager(deps: TokenManagerDeps): TokenManager {
       if (wait > 0) {
         // Serve a due-but-unexpired token rather than stall every caller for up to a minute.
         if (fallback !== null && isUsable(fallback, deps.clock.now())) return fallback.token;
-        deps.log.warn({ waitMs: wait, env: deps.env }, 'KIS token issuance on cooldown (1/min): waiting');
+        deps.log.warn({ waitMs: wait }, 'KIS token issuance on cooldown (1/min): waiting');
         await sleep(wait);
       }
       const previousAttempt = deps.store.lastIssueAttempt(key);
@@ -128,7 +128,7 @@ export function createTokenManager(deps: TokenManagerDeps): TokenManager {
         const token = await postTokenP(lane);
         deps.store.save(key, token);
         held = token;
-        deps.log.info({ env: deps.env, expiresAt: token.expiresAt }, 'KIS access token issued');
+        deps.log.info({ expiresAt: token.expiresAt }, 'KIS access token issued');
         return token.token;
       } catch (err) {
         const f = kisFailureOf(err);
@@ -136,7 +136,7 @@ export function createTokenManager(deps: TokenManagerDeps): TokenManager {
         if (!reachedKis(f)) deps.store.recordIssueAttempt(key, previousAttempt);
         // 403 EGW00133: someone issued within the minute; the recorded attempt makes the next loop wait.
         if (f?.kind === 'api' && f.msgCode === TOKEN_THROTTLE_CODE && attempt < MAX_ISSUE_ATTEMPTS) {
-          deps.log.warn({ env: deps.env }, 'KIS tokenP throttled (EGW00133): waiting out the minute');
+          deps.log.warn({}, 'KIS tokenP throttled (EGW00133): waiting out the minute');
           continue;
         }
         throw err;
@@ -158,7 +158,7 @@ export function createTokenManager(deps: TokenManagerDeps): TokenManager {
     } catch (err) {
       const fallback = held ?? deps.store.load(key);
       if (fallback !== null && isUsable(fallback, deps.clock.now())) {
-        deps.log.warn({ env: deps.env, err: String(err) }, 'KIS token refresh failed: keeping the unexpired token');
+        deps.log.warn({ err: String(err) }, 'KIS token refresh failed: keeping the unexpired token');
         held = fallback;
         return fallback.token;
       }

@@ -1,4 +1,4 @@
-export { createSimulator, runSimServer } from './simulator.js';
+export { createSimulator } from './simulator.js';
 export type { Simulator, SimulatorOptions } from './simulator.js';
 export { SIM_DEFAULT_CREDENTIALS } from './credentials.js';
 export type { SimCredentials } from './credentials.js';

@@ -168,10 +168,3 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
     stats: () => ({ requests: stats.requests, rateLimited: stats.rateLimited, tokensIssued: tokens.issued }),
   };
 }
-
-/** What `kis-trader sim --port P --env live|paper --seed S` runs: a simulator already listening. */
-export async function runSimServer(opts: SimulatorOptions & { port: number; host?: string }): Promise<Simulator> {
-  const sim = createSimulator(opts);
-  await sim.start(opts.port, opts.host ?? '127.0.0.1');
-  return sim;
-}

@@ -139,3 +139,14 @@ describe('piping', () => {
     expect(r.code).toBe(0);
   }, 30_000);
 });
+
+describe('events', () => {
+  it('names an order that does not exist instead of printing an empty table', async () => {
+    const h = home({ decisions: 1 });
+    const missing = await cli(['events', '999'], tempDir('kis-cwd-'), { KIS_TRADER_HOME: h });
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain('no order 999');
+    const notANumber = await cli(['events', 'abc'], tempDir('kis-cwd-'), { KIS_TRADER_HOME: h });
+    expect(notANumber.code).toBe(2);
+  }, 30_000);
+});

@@ -104,7 +104,9 @@ async function expectHaltedThenAdopt(d: DaemonEnv, symbol: string): Promise<void
   // the daemon's position now: exits manage it
   expect(app.store.positions.list().map((p) => [p.symbol, p.qty])).toEqual([[symbol, 2]]);
   // a second adopt takes nothing more
-  expect((await cli(d, app, 'adopt')).join('\n')).toContain('orders taken over: 0');
+  // the halt is lifted: a plain adopt refuses (external orders would be the owner's), --force takes nothing more
+  await expect(cli(d, app, 'adopt')).rejects.toThrow('exit 2');
+  expect((await cli(d, app, 'adopt', '--force')).join('\n')).toContain('orders taken over: 0');
   expect(app.store.positions.list().map((p) => [p.symbol, p.qty])).toEqual([[symbol, 2]]);
   await app.stop();
 

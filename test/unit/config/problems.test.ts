@@ -165,7 +165,7 @@ describe('unreadable files', () => {
   it('reports a missing default.json', () => {
     const r = rejection({ 'default.json': undefined });
     expect(r.code).toBe<ErrorCode>('CONFIG_UNREADABLE');
-    expect(r.problems).toEqual([`${r.dir}/default.json: missing (is --dir the config directory?)`]);
+    expect(r.problems).toEqual([`${r.dir}/default.json: missing (is this the config directory? see --config-dir / KIS_TRADER_HOME)`]);
   });
 
   it('reports a file that exists but cannot be read', () => {
