@@ -79,7 +79,12 @@ function checkConfig(io: DoctorIo, r: Report): LoadedConfig | null {
       const mode = loaded.config.mode;
       r.ok('config', `valid (mode ${mode}, hash ${loaded.hash}; ${loaded.sources.length} sources)`);
       if (mode === 'sim') r.ok('secrets', 'not needed in sim mode (the simulator\'s built-in keys)');
-      else r.ok('secrets', `KIS_APP_KEY, KIS_APP_SECRET and KIS_ACCOUNT set for ${mode}`);
+      else if (loaded.secrets !== null) r.ok('secrets', `KIS_APP_KEY, KIS_APP_SECRET and KIS_ACCOUNT set for ${mode}`);
+      else {
+        const missing = ['KIS_APP_KEY', 'KIS_APP_SECRET', 'KIS_ACCOUNT'].filter((k) => !env[k]?.trim());
+        r.fail('secrets', `${missing.join(', ')} missing for ${mode}: put them in .env or the environment (config/.env.example)`);
+        return null;
+      }
       // Not a failure: the doctor sends no order, and asking for the confirmation here would
       // teach operators to export it for good, which removes the protection.
       if (unconfirmed) r.ok('live-confirm', `not set, not needed here (no orders); start the daemon with ${LIVE_CONFIRM_VAR}=${LIVE_CONFIRM_VALUE}`);

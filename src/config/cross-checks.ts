@@ -59,15 +59,6 @@ export function crossCheck(config: Config): string[] {
     out.push(`strategy.minChangePct: must be below strategy.maxChangePct (${config.strategy.maxChangePct})`);
   }
   checkSessions(config, out);
-  // scan/name-patterns.ts compiles each pattern with flags 'iu'; one that does not compile
-  // would fail every scan, so it is refused here with the same flags.
-  config.scan.excludeNamePatterns.forEach((source, i) => {
-    try {
-      new RegExp(source, 'iu');
-    } catch (err) {
-      out.push(`scan.excludeNamePatterns[${i}]: "${source}" is not a valid regular expression (${err instanceof Error ? err.message : String(err)})`);
-    }
-  });
   const taxTable = config.market.taxTable;
   for (let i = 1; i < taxTable.length; i++) {
     const prev = taxTable[i - 1];

@@ -20,8 +20,9 @@ export interface LoadOptions {
   argvMode?: string | undefined;
   /**
    * 'trade' (default): the daemon, which sends orders, so live mode needs KIS_LIVE_CONFIRM.
-   * 'read': a command that only reads (trade log, quotes, balance) needs no confirmation; the
-   * commands that send orders check it themselves.
+   * 'read': a command that only reads (trade log, quotes, balance) needs no confirmation and no
+   * keys: the commands that send orders check the confirmation, and those that call KIS find the
+   * secrets null (cli/compose.ts connectKis refuses then).
    */
   purpose?: 'trade' | 'read';
 }
@@ -161,7 +162,8 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
     const rankingSource = parsed.success ? parsed.data.kis.paperRankingSource : null;
     const read = readSecrets(options.env, mode, rankingSource);
     for (const p of read.problems) {
-      if (p.kind === 'not-confirmed' && options.purpose === 'read') continue;
+      // a read command needs no confirmation, and keys only where it talks to KIS (which checks for them)
+      if (options.purpose === 'read' && (p.kind === 'not-confirmed' || p.kind === 'missing')) continue;
       problems.add(p.kind === 'missing' ? 'secret' : p.kind === 'invalid' ? 'invalid' : 'confirm', p.text);
     }
     secrets = read.secrets;

@@ -41,6 +41,18 @@ const excludeKindsSchema = z.strictObject({
   spac: z.boolean().default(true),
 });
 
+/**
+ * scan/name-patterns.ts compiles each pattern with flags 'iu'; one that does not compile would fail
+ * every scan, so the schema refuses it (with the same flags), beside any other problem in the file.
+ */
+const namePattern = z.string().min(1).superRefine((source, ctx) => {
+  try {
+    new RegExp(source, 'iu');
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `is not a valid regular expression (${err instanceof Error ? err.message : String(err)})` });
+  }
+});
+
 export const scanSchema = z.strictObject({
   rankings: z.array(z.enum(['volume', 'fluctuation'])).min(1).default(['volume', 'fluctuation']),
   /** FID_INPUT_ISCD: 0000 all, 0001 KOSPI, 1001 KOSDAQ, 2001 KOSPI200 (docs/kis-wire.md §6.5–6.6) */
@@ -61,7 +73,7 @@ export const scanSchema = z.strictObject({
    * The second line behind excludeKinds: regular expressions matched case-insensitively against
    * the stock name (src/scan/name-patterns.ts), for rankings that cannot exclude by kind (§6.6).
    */
-  excludeNamePatterns: z.array(z.string().min(1)).default([...DEFAULT_EXCLUDE_NAME_PATTERNS]),
+  excludeNamePatterns: z.array(namePattern).default([...DEFAULT_EXCLUDE_NAME_PATTERNS]),
 });
 
 /** Percents may carry decimals here; the strategy converts them to bp with explicit rounding. */

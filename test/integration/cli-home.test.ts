@@ -150,3 +150,19 @@ describe('events', () => {
     expect(notANumber.code).toBe(2);
   }, 30_000);
 });
+
+describe('paper mode without keys', () => {
+  it('reads the paper trade log (the keys are for talking to KIS)', async () => {
+    const h = home({ mode: 'paper', decisions: 1 });
+    const r = await cli(['decisions', '--date', DAY, '--mode', 'paper'], tempDir('kis-cwd-'), { KIS_TRADER_HOME: h });
+    expect(r.err).toBe('');
+    expect(r.out).toContain(`decisions on ${DAY}: 1 (paper ·`);
+  }, 30_000);
+
+  it('a KIS command still says which keys are missing', async () => {
+    const h = home({ mode: 'paper' });
+    const r = await cli(['kis', 'price', '005930', '--mode', 'paper'], tempDir('kis-cwd-'), { KIS_TRADER_HOME: h });
+    expect(r.code).not.toBe(0);
+    expect(r.err).toContain('KIS_APP_KEY');
+  }, 30_000);
+});

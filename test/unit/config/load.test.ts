@@ -157,7 +157,14 @@ describe('scan.excludeNamePatterns are regular expressions, checked as scan/ com
     const dir = dirWith({ 'local.json': { scan: { excludeNamePatterns: ['스팩', '(unclosed'] } } });
     const problems = rejection(dir);
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/^scan\.excludeNamePatterns\[1\]: "\(unclosed" is not a valid regular expression/);
+    expect(problems[0]).toMatch(/^scan\.excludeNamePatterns\[1\]: is not a valid regular expression \(.*\), got "\(unclosed"/);
+  });
+
+  it('is reported beside an unrelated problem in the same file, not hidden by it', () => {
+    const dir = dirWith({ 'local.json': { risk: { maxPositons: 3 }, scan: { excludeNamePatterns: ['(unclosed'] } } });
+    const problems = rejection(dir);
+    expect(problems.some((p) => p.startsWith('risk.maxPositons'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('scan.excludeNamePatterns[0]'))).toBe(true);
   });
 
   it('uses the same flags as the scan: an escape only the unicode flag refuses is refused', () => {
