@@ -1,5 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import { Atr, AverageVolume, Ema, Rsi, Sma, atrOf, averageVolumeOf, emaOf, rsiOf, smaOf } from '../../../src/signals/index.js';
+import {
+  Atr, AverageVolume, BollingerBands, Ema, Gap, HighLow, Macd, RateOfChange, Rsi, Sma, VolumeRatio,
+  atrOf, averageVolumeOf, bollingerOf, emaOf, gapOf, highLowOf, macdOf, rateOfChangeOf, rsiOf, smaOf, volumeRatioOf,
+} from '../../../src/signals/index.js';
 
 function stream<T>(ind: { add(v: T): number | null }, inputs: readonly T[]): (number | null)[] {
   return inputs.map((v) => ind.add(v));
@@ -86,5 +89,72 @@ describe('helpers over series', () => {
     expect(averageVolumeOf(vols, 3)).toBe((200 + 300 + 600) / 3);
     const avg = new AverageVolume(2);
     expect(stream(avg, [10, 30, 50])).toEqual([null, 20, 40]);
+  });
+});
+
+describe('BollingerBands', () => {
+  it('is the SMA ± multiplier population deviations of the last `period` values', () => {
+    // window 2, 4, 4, 4, 5, 5, 7, 9: mean 5, population deviation 2 (sample would be 2.138…)
+    const bands = new BollingerBands(8, 2);
+    const values = stream({ add: (v: number) => bands.add(v)?.middle ?? null }, [1, 2, 4, 4, 4, 5, 5, 7, 9]);
+    expect(values.slice(0, 7)).toEqual([null, null, null, null, null, null, null]);
+    expect(bands.value).toEqual({ upper: 9, middle: 5, lower: 1 });
+    expect(bollingerOf([2, 4, 4, 4, 5, 5, 7, 9], 8, 1)).toEqual({ upper: 7, middle: 5, lower: 3 });
+  });
+
+  it('rejects a negative multiplier', () => {
+    expect(() => new BollingerBands(20, -1)).toThrow(RangeError);
+  });
+});
+
+describe('Macd', () => {
+  it('is fast EMA − slow EMA, its SMA-seeded EMA and their difference', () => {
+    // fast 2 (k 2/3), slow 3 (k 1/2), signal 2 (k 2/3) over 1, 2, 3, 4, 5:
+    // fast 1.5, 2.5, 3.5, 4.5; slow 2, 3, 4 → line 0.5, 0.5, 0.5 → signal from the 4th value
+    const macd = new Macd(2, 3, 2);
+    expect([1, 2, 3].map((v) => macd.add(v))).toEqual([null, null, null]);
+    expect(macd.add(4)).toEqual({ macd: 0.5, signal: 0.5, histogram: 0 });
+    expect(macdOf([1, 2, 3, 4, 5], 2, 3, 2)).toEqual({ macd: 0.5, signal: 0.5, histogram: 0 });
+  });
+
+  it('needs a fast period below the slow one', () => {
+    expect(() => new Macd(26, 12, 9)).toThrow(RangeError);
+  });
+});
+
+describe('RateOfChange', () => {
+  it('is the percent change over `period` values, null on a zero base', () => {
+    expect(stream(new RateOfChange(2), [100, 110, 120, 99])).toEqual([null, null, 20, -10]);
+    expect(rateOfChangeOf([0, 5], 1)).toBeNull();
+  });
+});
+
+describe('VolumeRatio', () => {
+  it('compares the latest volume with the mean of the `period` before it, in percent', () => {
+    expect(stream(new VolumeRatio(2), [100, 300, 400, 100])).toEqual([null, null, 200, 100 * 100 / 350]);
+    expect(volumeRatioOf([{ volume: 0 }, { volume: 0 }, { volume: 50 }], 2)).toBeNull();
+  });
+});
+
+describe('HighLow', () => {
+  it('is the highest high and lowest low of the last `period` bars, the latest included', () => {
+    const bars = [
+      { high: 10, low: 8 }, { high: 12, low: 9 }, { high: 11, low: 7 }, { high: 9, low: 8 }, { high: 9.5, low: 9 },
+    ];
+    expect(stream({ add: (b: { high: number; low: number }) => new HighLow(1).add(b)?.high ?? null }, bars)).toEqual([10, 12, 11, 9, 9.5]);
+    const hl = new HighLow(3);
+    expect(bars.map((b) => hl.add(b))).toEqual([null, null, { high: 12, low: 7 }, { high: 12, low: 7 }, { high: 11, low: 7 }]);
+    expect(highLowOf(bars.slice(3), 3)).toBeNull();
+  });
+});
+
+describe('Gap', () => {
+  it('is the open against the previous close in percent, null on the first bar', () => {
+    const bars = [{ open: 95, close: 100 }, { open: 103, close: 101 }, { open: 98.98, close: 99 }];
+    const values = stream(new Gap(), bars);
+    expect(values[0]).toBeNull();
+    expect(values[1]).toBeCloseTo(3, 12);
+    expect(values[2]).toBeCloseTo(-2, 12);
+    expect(gapOf(bars.slice(0, 1))).toBeNull();
   });
 });
