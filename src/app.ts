@@ -18,15 +18,14 @@ import { createSimulator, SIM_DEFAULT_CREDENTIALS } from './sim/index.js';
 import type { Simulator } from './sim/index.js';
 import { openStore, sealTokenStore } from './store/index.js';
 import type { Store } from './store/index.js';
-import { planClock } from './app-clock.js';
+import {
+  createHeartbeat, feeRatesOf, freshTradeLogGuard, lastSimTime, loadCalendar, openSimJournal, pingRedis,
+  planClock, removeSimEndpoint, requireCalendarCovers, SIM_CLOCK_KEY, startEmbeddedRedis, withCalendarFile,
+  writeSimEndpoint,
+} from './runtime/index.js';
+import type { EmbeddedRedis } from './runtime/index.js';
 import { createJobs } from './app-jobs.js';
-import { feeRatesOf, loadCalendar, requireCalendarCovers, withCalendarFile } from './app-market.js';
-import { lastSimTime, openSimJournal, removeSimEndpoint, SIM_CLOCK_KEY, writeSimEndpoint } from './app-sim.js';
 import type { Jobs } from './app-jobs.js';
-import { pingRedis, startEmbeddedRedis } from './embedded-redis.js';
-import type { EmbeddedRedis } from './embedded-redis.js';
-import { freshTradeLogGuard } from './app-trade-log.js';
-import { createHeartbeat } from './app-heartbeat.js';
 
 /**
  * The composition root (docs/architecture.md §2): config → store → Redis → KIS client (or the simulator)
@@ -256,7 +255,7 @@ export function createApp(opts: AppOptions): App {
         });
         baseUrl = (await sim.start(config.sim.port)).url;
         writeSimEndpoint(opts.cwd, config, { url: baseUrl, pid: process.pid, anchor });
-        // Remember how far sim time got, so a restart resumes there (app-clock.ts).
+        // Remember how far sim time got, so a restart resumes there (runtime/clock.ts).
         simClockTimer = setInterval(() => store.kv.set(SIM_CLOCK_KEY, clock.now(), clock.now()), 5000);
         simClockTimer.unref();
       }

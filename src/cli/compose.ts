@@ -11,10 +11,10 @@ import { createSimulator, SIM_DEFAULT_CREDENTIALS } from '../sim/index.js';
 import type { Simulator } from '../sim/index.js';
 import { openStore, sealTokenStore } from '../store/index.js';
 import type { Store } from '../store/index.js';
-import { probeRedis } from '../embedded-redis.js';
-import { anchoredClock, parseClockAnchor, planClock } from '../app-clock.js';
-import { lastSimTime, openSimJournal, readLiveSimEndpoint } from '../app-sim.js';
-import { feeRatesOf, loadCalendar, requireCalendarCovers, withCalendarFile } from '../app-market.js';
+import {
+  anchoredClock, feeRatesOf, lastSimTime, loadCalendar, openSimJournal, parseClockAnchor, planClock,
+  probeRedis, readLiveSimEndpoint, requireCalendarCovers, withCalendarFile,
+} from '../runtime/index.js';
 
 /**
  * The CLI's composition root (like app.ts for the daemon; exempt from the folder rule):
