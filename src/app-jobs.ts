@@ -1,4 +1,4 @@
-import { describeError, epochMs, krw, kstDateOf, RISK_KEYS, shares, stockCode, tradingDate } from './domain/index.js';
+import { describeError, epochMs, krw, kstDateOf, OPEN_STATUSES, RISK_KEYS, shares, stockCode, tradingDate } from './domain/index.js';
 import type { Clock, EpochMs, Halt, Logger, MarketData, OrderIntent } from './domain/index.js';
 import type { Config } from './config/index.js';
 import type { KisClient } from './kis/index.js';
@@ -236,7 +236,7 @@ export function createJobs(ctx: JobContext): Jobs {
           await cancelEntriesBeforeClose();
           return;
         case 'fills':
-          if (store.orders.withStatus(['submitting', 'accepted', 'partial', 'unknown']).length > 0) await reconcile('fill poll');
+          if (store.orders.withStatus(OPEN_STATUSES.filter((st) => st !== 'pending')).length > 0) await reconcile('fill poll');
           return;
         case 'reconcile':
           await reconcile('periodic');

@@ -15,6 +15,9 @@ export type {
   CancelRequest, VenueOrder, FeeSchedule,
 } from './types.js';
 export { TERMINAL_STATUSES } from './order.js';
+export {
+  assertTransition, canTransition, isTerminal, OPEN_STATUSES, sourcesOf, UNRESOLVED_STATUSES,
+} from './order-status.js';
 export type { OrderStatus, OrderOrigin, OrderIntent, OrderRecord, FillRecord, Position } from './order.js';
 export {
   makeIntentKey, makeFillKey, canonicalOrderNumber, sameOrderNumber, ORDER_NUMBER_WIDTH, BRANCH_NUMBER_WIDTH,

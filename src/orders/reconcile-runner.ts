@@ -3,7 +3,7 @@ import type {
   AccountSnapshot, Broker, Clock, FillRecord, Halt, FillRepo, KeyValueRepo, Krw, Logger, OrderRecord, OrderRepo,
   PositionRepo, StockCode, TradingDate,
 } from '../domain/index.js';
-import { kstDateOf } from '../domain/index.js';
+import { kstDateOf, OPEN_STATUSES } from '../domain/index.js';
 import { commissionFor, securityOfCode, sessionBounds, settlementDate, tradeCosts } from '../market/index.js';
 import type { FeeRates, Security, TradingCalendar } from '../market/index.js';
 import { recordCorporateActions } from './corporate-action-runner.js';
@@ -11,7 +11,6 @@ import type { CorporateActionDeps } from './corporate-action-runner.js';
 import { reconcileHoldings } from './holdings.js';
 import { reconcileOrders } from './reconcile.js';
 import type { ReconcileEvent } from './reconcile.js';
-import { OPEN_STATUSES } from './status.js';
 
 /**
  * Applies the reconciliation policy (see reconcile.ts) against the live broker: today's orders
