@@ -51,7 +51,7 @@ export async function cancelOwnEntries(deps: ExitPrepDeps, symbol: StockCode, ex
   const own = orders.withStatus(OPEN_STATUSES).filter((o) => o.symbol === symbol && o.side === 'buy' && o.origin === 'daemon');
   for (const o of own) {
     if (o.status === 'pending') {
-      const done = orders.transition(o.id, ['pending'], 'rejected',
+      const done = orders.transition(o.id, 'pending', 'rejected',
         { rejectCode: EXIT_WITHDRAWN_CODE, rejectMessage: `withdrawn for ${exitFor}` },
         'refused', { code: EXIT_WITHDRAWN_CODE, exitFor }, clock.now());
       if (done) result.withdrawn.push(o.intentKey);

@@ -92,7 +92,7 @@ function apply(deps: ReconcileDeps, date: TradingDate, events: ReconcileEvent[],
   for (const e of events) {
     switch (e.kind) {
       case 'link':
-        if (deps.orders.transition(e.orderId, [e.from], e.to, { venueOrderId: e.venueOrderId, branch: e.branch }, 'reconcile-found', { venueOrderId: e.venueOrderId }, now)) s.linked++;
+        if (deps.orders.transition(e.orderId, e.from, e.to, { venueOrderId: e.venueOrderId, branch: e.branch }, 'reconcile-found', { venueOrderId: e.venueOrderId }, now)) s.linked++;
         break;
       case 'fill': {
         const o = byId.get(e.orderId);
@@ -113,10 +113,10 @@ function apply(deps: ReconcileDeps, date: TradingDate, events: ReconcileEvent[],
         break;
       }
       case 'status':
-        if (deps.orders.transition(e.orderId, [e.from], e.to, {}, 'reconcile', { reason: e.reason }, now)) s.statusChanges++;
+        if (deps.orders.transition(e.orderId, e.from, e.to, {}, 'reconcile', { reason: e.reason }, now)) s.statusChanges++;
         break;
       case 'absent':
-        if (deps.orders.transition(e.orderId, [e.from], 'failed', {}, 'reconcile-absent', { waitedMs: e.waitedMs }, now)) {
+        if (deps.orders.transition(e.orderId, e.from, 'failed', {}, 'reconcile-absent', { waitedMs: e.waitedMs }, now)) {
           s.failed++;
           deps.log.warn({ orderId: e.orderId, waitedMs: e.waitedMs }, 'unresolved order not at the broker after the grace window: failed, never sent again');
         }
