@@ -1,5 +1,5 @@
-import { describeError, epochMs, krw, kstDateOf, OPEN_STATUSES, RISK_KEYS, shares, stockCode, tradingDate } from './domain/index.js';
-import type { Clock, EpochMs, Halt, Logger, MarketData, OrderIntent } from './domain/index.js';
+import { describeError, epochMs, isBrokenInvariant, krw, kstDateOf, OPEN_STATUSES, RISK_KEYS, shares, stockCode, tradingDate } from './domain/index.js';
+import type { AppError, Clock, EpochMs, Halt, Logger, MarketData, OrderIntent } from './domain/index.js';
 import type { Config } from './config/index.js';
 import type { KisClient } from './kis/index.js';
 import { flattenAt } from './market/index.js';
@@ -35,6 +35,8 @@ export interface JobContext {
   onPreOpen?: () => Promise<void>;
   /** where rankings come from: the trading client, or live read-only keys in paper mode */
   rankings: MarketData;
+  /** a broken invariant reached the job boundary: the daemon must stop (docs/architecture.md §5) */
+  onFatal: (err: AppError) => void;
 }
 
 const BACKFILL_MAX = 60;
@@ -86,7 +88,15 @@ export function createJobs(ctx: JobContext): Jobs {
     entryType: config.orders.entryType, exitType: config.orders.exitType, limitOffsetTicks: config.orders.limitOffsetTicks,
   });
 
-  const reconcile = (reason: string): Promise<ReconcileSummary> => serial(async () => {
+  // The job boundary: a broken invariant (STORE_INVARIANT, ORDER_INVALID_TRANSITION, SIM_INVARIANT)
+  // stops the daemon instead of ending as one failed job (docs/architecture.md §5). Every entry
+  // point below, and the follow-up reconciles, pass through here.
+  const boundary = <T>(run: Promise<T>): Promise<T> => run.catch((err: unknown) => {
+    if (isBrokenInvariant(err)) ctx.onFatal(err);
+    throw err;
+  });
+
+  const reconcile = (reason: string): Promise<ReconcileSummary> => boundary(serial(async () => {
     const summary = await runReconcile({
       orders: store.orders, fills: store.fills, positions: store.positions, kv: store.risk, broker: kis.broker, clock,
       calendar: ctx.calendar(), fees: ctx.fees, log: log.child({ job: 'reconcile' }), graceMs: config.orders.unknownGraceSeconds * 1000,
@@ -104,7 +114,7 @@ export function createJobs(ctx: JobContext): Jobs {
       if (o.origin === 'daemon') await submitLocked(o);
     }
     return summary;
-  });
+  }));
 
   const scheduleReconcile = (reason: string): void => {
     if (closed) return;
@@ -212,8 +222,7 @@ export function createJobs(ctx: JobContext): Jobs {
     store.kv.set(`after-close.${date}`, true, clock.now());
   };
 
-  return {
-    async runScheduled(job, at) {
+  const runScheduled = async (job: JobName, at: EpochMs): Promise<void> => {
       switch (job) {
         case 'pre-open':
           await kis.tokens.get('reconcile');
@@ -245,21 +254,24 @@ export function createJobs(ctx: JobContext): Jobs {
           await afterClose(at);
           return;
       }
-    },
-    async processSignal(job) {
+  };
+
+  return {
+    runScheduled: (job, at) => boundary(runScheduled(job, at)),
+    processSignal: (job) => boundary((async () => {
       const deps = evaluateDeps();
       const symbol = stockCode(job.symbol);
       const result = job.kind === 'entry'
         ? await runEvaluateEntry(deps, { symbol, candidate: job.candidate, scanSnapshotIds: job.scanSnapshotIds })
         : await runEvaluateExit(deps, { symbol });
       if (result?.intent) await enqueueOrder(result.intent);
-    },
-    async processOrder(job) {
+    })()),
+    processOrder: (job) => boundary((async () => {
       if (!ctx.ownsAccount()) throw new Error('the instance lock is not held: not placing orders');
       const { decidedAt, ...rest } = job;
       const intent: OrderIntent = { ...rest, symbol: stockCode(job.symbol), qty: shares(job.qty), price: krw(job.price), tradingDate: tradingDate(job.tradingDate) };
       await serial(() => submitLocked(intent, decidedAt === null || decidedAt === undefined ? null : epochMs(decidedAt)));
-    },
+    })()),
     reconcile,
     haltEntries,
     async close() {

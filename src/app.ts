@@ -41,7 +41,8 @@ export interface AppOptions {
   hooks?: { afterSubmitting?: () => void };
   /**
    * The daemon cannot go on and must exit non-zero so pm2 restarts it (an external Redis gone for
-   * longer than redis.maxOutageSeconds). main.ts exits; without it the error is only logged.
+   * longer than redis.maxOutageSeconds, a broken invariant at the job boundary). main.ts exits;
+   * without it the error is only logged. Called once.
    */
   onFatal?: (err: AppError) => void;
 }
@@ -164,6 +165,13 @@ export function createApp(opts: AppOptions): App {
   let jobs: Jobs | null = null;
   let stopping = false;
   const heartbeat = createHeartbeat({ store, mode: config.mode, clock, log });
+  let fatal: AppError | null = null;
+  const onFatal = (err: AppError): void => {
+    if (fatal) return;
+    fatal = err;
+    if (opts.onFatal) opts.onFatal(err);
+    else log.fatal({ err: describeError(err), code: err.code }, err.message);
+  };
 
   async function start(): Promise<void> {
     // A tax table that starts after today has no rate for today's sales (config check has no
@@ -194,7 +202,7 @@ export function createApp(opts: AppOptions): App {
           await privateRedis.restart();
           return;
         }
-        opts.onFatal?.(new AppError('REDIS_UNAVAILABLE',
+        onFatal(new AppError('REDIS_UNAVAILABLE',
           `Redis ${privateRedis ? 'of another daemon' : 'at REDIS_URL'} unreachable for ${Math.round(downMs / 1000)} s: exiting so the process manager restarts the daemon`));
       },
     });
@@ -310,7 +318,7 @@ export function createApp(opts: AppOptions): App {
     jobs = createJobs({
       config, configHash: hash, store, kis, producers, clock, calendar: () => calendar, fees, log,
       ownsAccount: () => ownsAccount, hooks: opts.hooks ?? {}, onPreOpen: syncHolidays,
-      rankings: (rankingClient ?? kis).market,
+      rankings: (rankingClient ?? kis).market, onFatal,
     });
 
     // Know what we own before deciding anything (docs/architecture.md §2 rule 1).

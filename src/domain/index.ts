@@ -1,4 +1,4 @@
-export { AppError, isAppError, describeError } from './errors.js';
+export { AppError, isAppError, describeError, INVARIANT_CODES, isBrokenInvariant } from './errors.js';
 export { stripControlChars } from './text.js';
 export type { ErrorCode, AppErrorOptions } from './errors.js';
 export { krw, shares, ppm, applyPpm, notional } from './money.js';
