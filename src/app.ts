@@ -19,13 +19,11 @@ import type { Simulator } from './sim/index.js';
 import { openStore, sealTokenStore } from './store/index.js';
 import type { Store } from './store/index.js';
 import {
-  createHeartbeat, feeRatesOf, freshTradeLogGuard, lastSimTime, loadCalendar, openSimJournal, pingRedis,
+  createHeartbeat, createJobs, feeRatesOf, freshTradeLogGuard, lastSimTime, loadCalendar, openSimJournal, pingRedis,
   planClock, removeSimEndpoint, requireCalendarCovers, SIM_CLOCK_KEY, startEmbeddedRedis, withCalendarFile,
   writeSimEndpoint,
 } from './runtime/index.js';
-import type { EmbeddedRedis } from './runtime/index.js';
-import { createJobs } from './app-jobs.js';
-import type { Jobs } from './app-jobs.js';
+import type { EmbeddedRedis, Jobs } from './runtime/index.js';
 
 /**
  * The composition root (docs/architecture.md §2): config → store → Redis → KIS client (or the simulator)

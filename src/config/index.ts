@@ -14,3 +14,5 @@ export { secretValues, SECRET_ENV_VARS, LIVE_CONFIRM_VAR, LIVE_CONFIRM_VALUE } f
 export type { Secrets, Env } from './secrets.js';
 export { ENV_PREFIX } from './env-overrides.js';
 export { readConfigFile } from './files.js';
+export { basisPoints, jobSettings } from './settings.js';
+

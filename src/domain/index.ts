@@ -39,3 +39,4 @@ export { computePositions } from './positions.js';
 export type { ShareAdjustment } from './positions.js';
 export { KRX_SELL_TAX_TABLE } from './tax-table.js';
 export type { TaxTableRow } from './tax-table.js';
+export type { JobSettings, OrderSettings, ScanSettings, SignalSettings } from './settings.js';

@@ -33,7 +33,7 @@ export interface ReconcileDeps {
   transaction: <T>(fn: () => T) => T;
   /**
    * Listing market and product type of a symbol, for the sell tax (ETF/ETN exempt, KONEX 0.10 %,
-   * docs/kis-wire.md §11.6). app-jobs.ts passes none yet: the daemon keeps no per-symbol product data
+   * docs/kis-wire.md §11.6). jobs/order-desk.ts passes none yet: the daemon keeps no per-symbol product data
    * (inquire-price's rprs_mrkt_kor_name or the ranking's product flags would be the source), so
    * without it the code decides (securityOfCode: 'Q…' is an ETN) and anything else is taxed as a
    * KOSPI stock (DEFAULT_SECURITY).

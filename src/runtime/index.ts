@@ -13,3 +13,5 @@ export type { SimEndpoint } from './sim-files.js';
 export { freshTradeLogGuard } from './trade-log.js';
 export { freePort, pingRedis, probeRedis, redisBinaryAvailable, shownRedisUrl, startEmbeddedRedis } from './embedded-redis.js';
 export type { EmbeddedRedis } from './embedded-redis.js';
+export { createJobs } from './jobs.js';
+export type { JobContext, Jobs } from './jobs.js';
