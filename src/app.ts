@@ -19,9 +19,9 @@ import type { Simulator } from './sim/index.js';
 import { openStore, sealTokenStore } from './store/index.js';
 import type { Store } from './store/index.js';
 import {
-  createHeartbeat, createJobs, feeRatesOf, freshTradeLogGuard, lastSimTime, loadCalendar, openSimJournal, pingRedis,
+  chooseVenue, createHeartbeat, createJobs, feeRatesOf, freshTradeLogGuard, lastSimTime, loadCalendar, openSimJournal, pingRedis,
   planClock, removeSimEndpoint, requireCalendarCovers, SIM_CLOCK_KEY, startEmbeddedRedis, withCalendarFile,
-  writeSimEndpoint,
+  venueClientOptions, writeSimEndpoint,
 } from './runtime/index.js';
 import type { EmbeddedRedis, Jobs } from './runtime/index.js';
 
@@ -205,16 +205,9 @@ export function createApp(opts: AppOptions): App {
       },
     });
 
-    let env: KisEnv;
-    let creds: { appKey: string; appSecret: string; account: string };
-    if (config.mode === 'sim') {
-      env = config.sim.env;
-      creds = SIM_DEFAULT_CREDENTIALS;
-    } else {
-      if (!secrets) throw new AppError('CONFIG_SECRET_MISSING', `${config.mode} mode needs KIS_APP_KEY, KIS_APP_SECRET and KIS_ACCOUNT`);
-      env = config.mode;
-      creds = { appKey: secrets.appKey, appSecret: secrets.appSecret, account: `${secrets.account.number}-${secrets.account.product}` };
-    }
+    const venue = chooseVenue(config, secrets);
+    const env: KisEnv = venue.kisEnv;
+    const creds = venue.credentials;
 
     const prefix = config.redis.prefix;
     const lockName = `${prefix}:${creds.account}`;
@@ -267,25 +260,14 @@ export function createApp(opts: AppOptions): App {
       }
       log.info({ env, baseUrl, clockAnchor: anchor, speed: config.sim.speed }, 'sim mode: trading the built-in KIS simulator');
     } else {
-      baseUrl = config.kis.baseUrl ?? (env === 'live' ? config.kis.liveBaseUrl : config.kis.paperBaseUrl);
+      baseUrl = venue.baseUrl ?? '';
       log.info({ env, baseUrl, rankings: env === 'paper' ? config.kis.paperRankingSource : 'kis' }, `${config.mode} mode`);
     }
 
-    const tokenKey = tokenStoreKey(env, creds.appKey);
-    const rateBudget = createRedisRateBudget(redis, {
-      key: `${config.redis.prefix}:budget:${tokenKey}`,
-      ratePerSec: env === 'live' ? config.kis.rate.liveCallsPerSec : config.kis.rate.paperCallsPerSec,
-    });
-    kis = createKisClient({
-      env, baseUrl, ...creds, timeouts: { ...config.kis.timeouts }, rateBudget, tokenStore: sealTokenStore(store.tokens, creds.appSecret),
-      lock: createRedisLock(redis, { prefix: config.redis.prefix }), clock, log,
-      marketDivCode: config.kis.marketDivCode, tokenRefreshLeadMs: config.kis.tokenRefreshLeadMinutes * 60_000,
-      ...(env === 'paper' && config.kis.paperTls.mode !== 'verify' ? { tls: {
-        mode: config.kis.paperTls.mode,
-        ...(config.kis.paperTls.serverName ? { serverName: config.kis.paperTls.serverName } : {}),
-        ...(config.kis.paperTls.fingerprint256 ? { fingerprint256: config.kis.paperTls.fingerprint256 } : {}),
-      } } : {}),
-    });
+    kis = createKisClient(venueClientOptions(config, venue, {
+      baseUrl, store, clock, log, lock: createRedisLock(redis, { prefix: config.redis.prefix }),
+      rateBudget: createRedisRateBudget(redis, { key: venue.budgetKey, ratePerSec: venue.ratePerSec }),
+    }));
 
     // KIS paper has no rankings (docs/kis-wire.md §6.5–6.6): with "live-readonly", a second client on the
     // live service, with its own keys, token and budget, is used for the rankings and nothing else.

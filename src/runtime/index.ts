@@ -15,3 +15,5 @@ export { freePort, pingRedis, probeRedis, redisBinaryAvailable, shownRedisUrl, s
 export type { EmbeddedRedis } from './embedded-redis.js';
 export { createJobs } from './jobs.js';
 export type { JobContext, Jobs } from './jobs.js';
+export { chooseVenue, venueClientOptions } from './venue.js';
+export type { Venue } from './venue.js';
