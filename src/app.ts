@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { chmodSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AppError, describeError, epochMs, isAppError, kstDateOf, systemClock } from './domain/index.js';
-import type { Clock, KisEnv, Logger } from './domain/index.js';
+import type { Clock, KisEnv, Logger, Notifier } from './domain/index.js';
 import type { Env, LoadedConfig } from './config/index.js';
 import { createKisClient, tokenStoreKey } from './kis/index.js';
 import type { KisClient } from './kis/index.js';
@@ -19,7 +19,7 @@ import type { Simulator } from './sim/index.js';
 import { openStore, sealTokenStore } from './store/index.js';
 import type { Store } from './store/index.js';
 import {
-  chooseVenue, createHeartbeat, createJobs, feeRatesOf, freshTradeLogGuard, lastSimTime, loadCalendar, openSimJournal, pingRedis,
+  chooseVenue, createHeartbeat, createJobs, createLogNotifier, feeRatesOf, freshTradeLogGuard, lastSimTime, loadCalendar, openSimJournal, pingRedis,
   planClock, removeSimEndpoint, requireCalendarCovers, SIM_CLOCK_KEY, startEmbeddedRedis, withCalendarFile,
   venueClientOptions, writeSimEndpoint,
 } from './runtime/index.js';
@@ -60,15 +60,16 @@ export interface App {
  * `maxOutageMs` the daemon acts (`onLongOutage`) rather than sit "online" doing nothing.
  */
 export function watchRedis(redis: Redis, log: Logger, opts: {
-  maxOutageMs?: number; positions?: () => string[]; onLongOutage?: (downMs: number) => Promise<void> | void;
+  maxOutageMs?: number; positions?: () => string[]; onLongOutage?: (downMs: number) => Promise<void> | void; notifier?: Notifier;
 } = {}): { close(): void } {
+  const notifier = opts.notifier ?? createLogNotifier(log);
   let downSince: number | null = null;
   let acting = false;
   const held = () => opts.positions?.() ?? [];
   redis.on('error', (err: Error) => {
     if (downSince !== null) return;
     downSince = Date.now();
-    log.warn({ err: err.message }, 'redis connection lost: jobs pause until it returns');
+    notifier.notify({ kind: 'redis-lost', message: 'redis connection lost: jobs pause until it returns', details: { err: err.message } });
     const positions = held();
     if (positions.length > 0) log.error({ positions }, `redis lost: no exit can run while it is away; positions held: ${positions.join(', ')}`);
   });
@@ -163,6 +164,7 @@ export function createApp(opts: AppOptions): App {
   let jobs: Jobs | null = null;
   let stopping = false;
   const heartbeat = createHeartbeat({ store, mode: config.mode, clock, log });
+  const notifier = createLogNotifier(log);
   let fatal: AppError | null = null;
   const onFatal = (err: AppError): void => {
     if (fatal) return;
@@ -193,6 +195,7 @@ export function createApp(opts: AppOptions): App {
     redis = await connectRedis(url ?? embedded!.url);
     const privateRedis: EmbeddedRedis | null = embedded;
     redisWatch = watchRedis(redis, log, {
+      notifier,
       maxOutageMs: config.redis.maxOutageSeconds * 1000,
       positions: () => store.positions.list().map((p) => `${p.symbol}×${p.qty}`),
       onLongOutage: async (downMs) => {
@@ -218,7 +221,7 @@ export function createApp(opts: AppOptions): App {
       void lock.lost.then(() => {
         if (stopping) return;
         ownsAccount = false;
-        log.error({}, 'lost the single-instance lock (Redis outage?): no orders until it is held again');
+        notifier.notify({ kind: 'lost-lock', message: 'lost the single-instance lock (Redis outage?): no orders until it is held again', details: {} });
         void reacquire();
       });
     };
@@ -298,7 +301,7 @@ export function createApp(opts: AppOptions): App {
     jobs = createJobs({
       config, configHash: hash, store, kis, producers, clock, calendar: () => calendar, fees, log,
       ownsAccount: () => ownsAccount, hooks: opts.hooks ?? {}, onPreOpen: syncHolidays,
-      rankings: (rankingClient ?? kis).market, onFatal,
+      rankings: (rankingClient ?? kis).market, onFatal, notifier,
     });
 
     // Know what we own before deciding anything (docs/architecture.md §2 rule 1).
@@ -328,11 +331,12 @@ export function createApp(opts: AppOptions): App {
     // The current slot's scan now, not at the next boundary: a daemon started mid-session trades at once.
     void jobs.runScheduled('scan', clock.now()).catch((err: unknown) => log.error({ err: describeError(err) }, 'first scan failed'));
     heartbeat.beat();
-    log.info({ mode: config.mode, configHash: hash }, 'kis-trader ready');
+    notifier.notify({ kind: 'start', message: 'kis-trader ready', details: { mode: config.mode, configHash: hash } });
   }
 
   async function stop(): Promise<void> {
     stopping = true;
+    if (scheduler) notifier.notify({ kind: 'stop', message: 'kis-trader stopping', details: { mode: config.mode } });
     // The runs in progress (a reconcile, a scan) finish before their connections close.
     await scheduler?.stop();
     await jobs?.close();

@@ -24,6 +24,7 @@ export {
 } from './ids.js';
 export type {
   CallOptions, RankingQuery, MarketData, Broker, RateBudget, DistributedLock, StoredToken, TokenStore, JobQueue,
+  Notice, NoticeKind, Notifier,
 } from './ports.js';
 export { silentLogger } from './log.js';
 export type { Logger, LogFn } from './log.js';

@@ -1,7 +1,7 @@
 import { describeError } from '../domain/index.js';
 import type {
   Broker, Clock, EpochMs, FillRepo, KeyValueRepo, Logger, MarketData, OrderIntent,
-  OrderRepo, OrderSettings, PositionRepo,
+  Notifier, OrderRepo, OrderSettings, PositionRepo,
 } from '../domain/index.js';
 import type { FeeRates, TradingCalendar } from '../market/index.js';
 import { cancelOwnEntries, runCancelStale, runReconcile, runSubmitOrder } from '../orders/index.js';
@@ -30,6 +30,8 @@ export interface OrderDeskDeps {
   log: Logger;
   settings: OrderSettings;
   hooks?: { afterSubmitting?: () => void };
+  /** fills, rejections, unknown outcomes and reconcile anomalies are told here */
+  notifier?: Notifier;
 }
 
 export interface OrderDesk {
@@ -75,6 +77,10 @@ export function createOrderDesk(deps: OrderDeskDeps, guard: <T>(run: Promise<T>)
     });
     const { account, ...counts } = summary;
     log.info({ job: 'reconcile', reason, ...counts, balance: { cash: account.cash, totalValue: account.totalValue, holdings: account.holdings.length } }, 'reconciled with the broker');
+    if (summary.fills > 0) deps.notifier?.notify({ kind: 'fill', message: `${summary.fills} fill(s) recorded`, details: { fills: summary.fills, reason } });
+    if (summary.anomalies.length > 0) {
+      deps.notifier?.notify({ kind: 'reconcile-anomaly', message: 'reconcile found what it cannot explain', details: { anomalies: summary.anomalies, reason } });
+    }
     await runCancelStale({
       orders, broker, kv: deps.risk, clock, calendar: deps.calendar(), log, afterMs: settings.cancelUnfilledAfterMs,
     });
@@ -96,8 +102,8 @@ export function createOrderDesk(deps: OrderDeskDeps, guard: <T>(run: Promise<T>)
     }, settings.unknownGraceMs + 1000);
   };
 
-  function submitLocked(intent: OrderIntent, decidedAt: EpochMs | null = null): Promise<SubmitResult> {
-    return runSubmitOrder({
+  async function submitLocked(intent: OrderIntent, decidedAt: EpochMs | null = null): Promise<SubmitResult> {
+    const result = await runSubmitOrder({
       orders, broker, clock, calendar: deps.calendar(), log: log.child({ job: 'order' }),
       maxIntentAgeMs: settings.maxIntentAgeMs, requestReconcile: scheduleReconcile,
       ...(deps.hooks?.afterSubmitting ? { afterSubmitting: deps.hooks.afterSubmitting } : {}),
@@ -106,6 +112,14 @@ export function createOrderDesk(deps: OrderDeskDeps, guard: <T>(run: Promise<T>)
         await cancelOwnEntries({ orders, broker, kv: deps.risk, clock, log: log.child({ job: 'order' }) }, o.symbol, o.intentKey);
       },
     }, intent, decidedAt);
+    const o = result.order;
+    const details = { intentKey: o.intentKey, symbol: o.symbol, side: o.side, qty: o.qty };
+    if (result.outcome === 'rejected') {
+      deps.notifier?.notify({ kind: 'reject', message: `order ${o.intentKey} rejected: ${o.rejectMessage ?? o.rejectCode ?? ''}`, details: { ...details, code: o.rejectCode } });
+    } else if (result.outcome === 'unknown') {
+      deps.notifier?.notify({ kind: 'unknown-outcome', message: `order ${o.intentKey}: outcome unknown, reconciling, never re-sending`, details });
+    }
+    return result;
   }
 
   return {

@@ -17,3 +17,4 @@ export { createJobs } from './jobs.js';
 export type { JobContext, Jobs } from './jobs.js';
 export { chooseVenue, venueClientOptions } from './venue.js';
 export type { Venue } from './venue.js';
+export { createLogNotifier } from './notifier.js';

@@ -1,5 +1,5 @@
 import { isBrokenInvariant, RISK_KEYS } from '../domain/index.js';
-import type { AppError, Clock, EpochMs, Halt, Logger, MarketData, OrderIntent } from '../domain/index.js';
+import type { AppError, Clock, EpochMs, Halt, Logger, MarketData, Notifier, OrderIntent } from '../domain/index.js';
 import { jobSettings } from '../config/index.js';
 import type { Config } from '../config/index.js';
 import {
@@ -36,6 +36,8 @@ export interface JobContext {
   rankings: MarketData;
   /** a broken invariant reached the job boundary: the daemon must stop (docs/architecture.md §5) */
   onFatal: (err: AppError) => void;
+  /** halts, fills, rejections, unknown outcomes, reconcile anomalies */
+  notifier: Notifier;
 }
 
 export interface Jobs {
@@ -64,7 +66,7 @@ export function createJobs(ctx: JobContext): Jobs {
     orders: store.orders, fills: store.fills, positions: store.positions, risk: store.risk,
     corporateActions: store.corporateActions, bars: store.bars, transaction: (fn) => store.transaction(fn),
     broker: kis.broker, market: kis.market, clock, calendar: ctx.calendar, fees: ctx.fees, log,
-    settings: settings.orders, hooks: ctx.hooks,
+    settings: settings.orders, hooks: ctx.hooks, notifier: ctx.notifier,
   }, boundary);
 
   const enqueueSignal: EnqueueSignal = (id, request) => producers.signals.add(id, request);
@@ -76,7 +78,7 @@ export function createJobs(ctx: JobContext): Jobs {
   const haltEntries = (reason: string, details: Record<string, unknown> = {}): void => {
     const halt: Halt = { reason, details, at: clock.now() };
     store.risk.set(RISK_KEYS.halt, halt, clock.now());
-    log.error({ reason, details }, 'new entries halted until `kis-trader resume`');
+    ctx.notifier.notify({ kind: 'halt', message: 'new entries halted until `kis-trader resume`', details: { reason, details } });
   };
 
   const scanDeps = {

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { kstDateOf, shares, silentLogger } from '../../../src/domain/index.js';
-import type { OrderIntent, ScanSettings, SignalSettings } from '../../../src/domain/index.js';
+import type { Notice, OrderIntent, ScanSettings, SignalSettings } from '../../../src/domain/index.js';
 import { defaultConfig, jobSettings } from '../../../src/config/index.js';
 import { createOrderDesk, runFillsPoll, runOrderJob, runScanJob, runSignalJob } from '../../../src/jobs/index.js';
 import type { OrderDesk, OrderRequest, SignalRequest } from '../../../src/jobs/index.js';
@@ -37,12 +37,13 @@ function scanDeps(harness: OrdersHarness, enqueued: [string, SignalRequest][], o
   };
 }
 
-function deskOf(harness: OrdersHarness): OrderDesk {
+function deskOf(harness: OrdersHarness, notices: Notice[] = []): OrderDesk {
   const { store, client, clock } = harness;
   return createOrderDesk({
     orders: store.orders, fills: store.fills, positions: store.positions, risk: store.risk, corporateActions: store.corporateActions,
     bars: store.bars, transaction: (fn) => store.transaction(fn), broker: client.broker, market: client.market, clock,
     calendar: () => calendar, fees: DEFAULT_FEE_RATES, log: silentLogger, settings: settings.orders,
+    notifier: { notify: (n) => { notices.push(n); } },
   });
 }
 
@@ -107,6 +108,26 @@ describe('runOrderJob over the order desk', () => {
     expect(second.outcome).toBe('duplicate');
     expect(h.sim.exchange.ordersReceived).toBe(1);
     expect(h.store.orders.byIntentKey(intent.intentKey)).toMatchObject({ status: 'accepted', qty: shares(1) });
+  }, 30_000);
+
+  it('tells the notifier of a rejection and of a fill', async () => {
+    h = await startOrdersHarness(redis);
+    const notices: Notice[] = [];
+    const desk = deskOf(h, notices);
+    const q = await h.client.market.quote(SAMSUNG);
+    // Below the lower limit: the exchange refuses it.
+    const refused = limitBuy(h, 'i.jobs-test.refused', q.lowerLimit - 1_000);
+    h.store.orders.insertIntent(refused, h.clock.now());
+    expect((await runOrderJob({ desk, ownsAccount: () => true }, request(refused))).outcome).toBe('rejected');
+    expect(notices.map((n) => n.kind)).toEqual(['reject']);
+    expect(notices[0]!.details).toMatchObject({ intentKey: refused.intentKey });
+    // At the upper limit: filled at once, and the reconcile that records it says so.
+    const filled = limitBuy(h, 'i.jobs-test.filled', q.upperLimit);
+    h.store.orders.insertIntent(filled, h.clock.now());
+    expect((await runOrderJob({ desk, ownsAccount: () => true }, request(filled))).outcome).toBe('accepted');
+    await desk.reconcile('test');
+    await desk.close();
+    expect(notices.map((n) => n.kind)).toEqual(['reject', 'fill']);
   }, 30_000);
 
   it('sends nothing while the account lock is not held', async () => {
