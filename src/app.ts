@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { chmodSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AppError, describeError, epochMs, isAppError, kstDateOf, systemClock } from './domain/index.js';
-import type { Clock, KisEnv, Logger } from './domain/index.js';
+import type { Clock, KisEnv, Logger, Notifier } from './domain/index.js';
 import type { Env, LoadedConfig } from './config/index.js';
 import { createKisClient, tokenStoreKey } from './kis/index.js';
 import type { KisClient } from './kis/index.js';
@@ -18,15 +18,12 @@ import { createSimulator, SIM_DEFAULT_CREDENTIALS } from './sim/index.js';
 import type { Simulator } from './sim/index.js';
 import { openStore, sealTokenStore } from './store/index.js';
 import type { Store } from './store/index.js';
-import { planClock } from './app-clock.js';
-import { createJobs } from './app-jobs.js';
-import { feeRatesOf, loadCalendar, requireCalendarCovers, withCalendarFile } from './app-market.js';
-import { lastSimTime, openSimJournal, removeSimEndpoint, SIM_CLOCK_KEY, writeSimEndpoint } from './app-sim.js';
-import type { Jobs } from './app-jobs.js';
-import { pingRedis, startEmbeddedRedis } from './embedded-redis.js';
-import type { EmbeddedRedis } from './embedded-redis.js';
-import { freshTradeLogGuard } from './app-trade-log.js';
-import { createHeartbeat } from './app-heartbeat.js';
+import {
+  chooseVenue, createHeartbeat, createJobs, createLogNotifier, feeRatesOf, freshTradeLogGuard, lastSimTime, loadCalendar, openSimJournal, pingRedis,
+  planClock, removeSimEndpoint, requireCalendarCovers, SIM_CLOCK_KEY, startEmbeddedRedis, withCalendarFile,
+  venueClientOptions, writeSimEndpoint,
+} from './runtime/index.js';
+import type { EmbeddedRedis, Jobs } from './runtime/index.js';
 
 /**
  * The composition root (docs/architecture.md §2): config → store → Redis → KIS client (or the simulator)
@@ -42,7 +39,8 @@ export interface AppOptions {
   hooks?: { afterSubmitting?: () => void };
   /**
    * The daemon cannot go on and must exit non-zero so pm2 restarts it (an external Redis gone for
-   * longer than redis.maxOutageSeconds). main.ts exits; without it the error is only logged.
+   * longer than redis.maxOutageSeconds, a broken invariant at the job boundary). main.ts exits;
+   * without it the error is only logged. Called once.
    */
   onFatal?: (err: AppError) => void;
 }
@@ -62,15 +60,16 @@ export interface App {
  * `maxOutageMs` the daemon acts (`onLongOutage`) rather than sit "online" doing nothing.
  */
 export function watchRedis(redis: Redis, log: Logger, opts: {
-  maxOutageMs?: number; positions?: () => string[]; onLongOutage?: (downMs: number) => Promise<void> | void;
+  maxOutageMs?: number; positions?: () => string[]; onLongOutage?: (downMs: number) => Promise<void> | void; notifier?: Notifier;
 } = {}): { close(): void } {
+  const notifier = opts.notifier ?? createLogNotifier(log);
   let downSince: number | null = null;
   let acting = false;
   const held = () => opts.positions?.() ?? [];
   redis.on('error', (err: Error) => {
     if (downSince !== null) return;
     downSince = Date.now();
-    log.warn({ err: err.message }, 'redis connection lost: jobs pause until it returns');
+    notifier.notify({ kind: 'redis-lost', message: 'redis connection lost: jobs pause until it returns', details: { err: err.message } });
     const positions = held();
     if (positions.length > 0) log.error({ positions }, `redis lost: no exit can run while it is away; positions held: ${positions.join(', ')}`);
   });
@@ -165,6 +164,14 @@ export function createApp(opts: AppOptions): App {
   let jobs: Jobs | null = null;
   let stopping = false;
   const heartbeat = createHeartbeat({ store, mode: config.mode, clock, log });
+  const notifier = createLogNotifier(log);
+  let fatal: AppError | null = null;
+  const onFatal = (err: AppError): void => {
+    if (fatal) return;
+    fatal = err;
+    if (opts.onFatal) opts.onFatal(err);
+    else log.fatal({ err: describeError(err), code: err.code }, err.message);
+  };
 
   async function start(): Promise<void> {
     // A tax table that starts after today has no rate for today's sales (config check has no
@@ -188,6 +195,7 @@ export function createApp(opts: AppOptions): App {
     redis = await connectRedis(url ?? embedded!.url);
     const privateRedis: EmbeddedRedis | null = embedded;
     redisWatch = watchRedis(redis, log, {
+      notifier,
       maxOutageMs: config.redis.maxOutageSeconds * 1000,
       positions: () => store.positions.list().map((p) => `${p.symbol}×${p.qty}`),
       onLongOutage: async (downMs) => {
@@ -195,21 +203,14 @@ export function createApp(opts: AppOptions): App {
           await privateRedis.restart();
           return;
         }
-        opts.onFatal?.(new AppError('REDIS_UNAVAILABLE',
+        onFatal(new AppError('REDIS_UNAVAILABLE',
           `Redis ${privateRedis ? 'of another daemon' : 'at REDIS_URL'} unreachable for ${Math.round(downMs / 1000)} s: exiting so the process manager restarts the daemon`));
       },
     });
 
-    let env: KisEnv;
-    let creds: { appKey: string; appSecret: string; account: string };
-    if (config.mode === 'sim') {
-      env = config.sim.env;
-      creds = SIM_DEFAULT_CREDENTIALS;
-    } else {
-      if (!secrets) throw new AppError('CONFIG_SECRET_MISSING', `${config.mode} mode needs KIS_APP_KEY, KIS_APP_SECRET and KIS_ACCOUNT`);
-      env = config.mode;
-      creds = { appKey: secrets.appKey, appSecret: secrets.appSecret, account: `${secrets.account.number}-${secrets.account.product}` };
-    }
+    const venue = chooseVenue(config, secrets);
+    const env: KisEnv = venue.kisEnv;
+    const creds = venue.credentials;
 
     const prefix = config.redis.prefix;
     const lockName = `${prefix}:${creds.account}`;
@@ -220,7 +221,7 @@ export function createApp(opts: AppOptions): App {
       void lock.lost.then(() => {
         if (stopping) return;
         ownsAccount = false;
-        log.error({}, 'lost the single-instance lock (Redis outage?): no orders until it is held again');
+        notifier.notify({ kind: 'lost-lock', message: 'lost the single-instance lock (Redis outage?): no orders until it is held again', details: {} });
         void reacquire();
       });
     };
@@ -256,31 +257,20 @@ export function createApp(opts: AppOptions): App {
         });
         baseUrl = (await sim.start(config.sim.port)).url;
         writeSimEndpoint(opts.cwd, config, { url: baseUrl, pid: process.pid, anchor });
-        // Remember how far sim time got, so a restart resumes there (app-clock.ts).
+        // Remember how far sim time got, so a restart resumes there (runtime/clock.ts).
         simClockTimer = setInterval(() => store.kv.set(SIM_CLOCK_KEY, clock.now(), clock.now()), 5000);
         simClockTimer.unref();
       }
       log.info({ env, baseUrl, clockAnchor: anchor, speed: config.sim.speed }, 'sim mode: trading the built-in KIS simulator');
     } else {
-      baseUrl = config.kis.baseUrl ?? (env === 'live' ? config.kis.liveBaseUrl : config.kis.paperBaseUrl);
+      baseUrl = venue.baseUrl ?? '';
       log.info({ env, baseUrl, rankings: env === 'paper' ? config.kis.paperRankingSource : 'kis' }, `${config.mode} mode`);
     }
 
-    const tokenKey = tokenStoreKey(env, creds.appKey);
-    const rateBudget = createRedisRateBudget(redis, {
-      key: `${config.redis.prefix}:budget:${tokenKey}`,
-      ratePerSec: env === 'live' ? config.kis.rate.liveCallsPerSec : config.kis.rate.paperCallsPerSec,
-    });
-    kis = createKisClient({
-      env, baseUrl, ...creds, timeouts: { ...config.kis.timeouts }, rateBudget, tokenStore: sealTokenStore(store.tokens, creds.appSecret),
-      lock: createRedisLock(redis, { prefix: config.redis.prefix }), clock, log,
-      marketDivCode: config.kis.marketDivCode, tokenRefreshLeadMs: config.kis.tokenRefreshLeadMinutes * 60_000,
-      ...(env === 'paper' && config.kis.paperTls.mode !== 'verify' ? { tls: {
-        mode: config.kis.paperTls.mode,
-        ...(config.kis.paperTls.serverName ? { serverName: config.kis.paperTls.serverName } : {}),
-        ...(config.kis.paperTls.fingerprint256 ? { fingerprint256: config.kis.paperTls.fingerprint256 } : {}),
-      } } : {}),
-    });
+    kis = createKisClient(venueClientOptions(config, venue, {
+      baseUrl, store, clock, log, lock: createRedisLock(redis, { prefix: config.redis.prefix }),
+      rateBudget: createRedisRateBudget(redis, { key: venue.budgetKey, ratePerSec: venue.ratePerSec }),
+    }));
 
     // KIS paper has no rankings (docs/kis-wire.md §6.5–6.6): with "live-readonly", a second client on the
     // live service, with its own keys, token and budget, is used for the rankings and nothing else.
@@ -311,7 +301,7 @@ export function createApp(opts: AppOptions): App {
     jobs = createJobs({
       config, configHash: hash, store, kis, producers, clock, calendar: () => calendar, fees, log,
       ownsAccount: () => ownsAccount, hooks: opts.hooks ?? {}, onPreOpen: syncHolidays,
-      rankings: (rankingClient ?? kis).market,
+      rankings: (rankingClient ?? kis).market, onFatal, notifier,
     });
 
     // Know what we own before deciding anything (docs/architecture.md §2 rule 1).
@@ -341,11 +331,12 @@ export function createApp(opts: AppOptions): App {
     // The current slot's scan now, not at the next boundary: a daemon started mid-session trades at once.
     void jobs.runScheduled('scan', clock.now()).catch((err: unknown) => log.error({ err: describeError(err) }, 'first scan failed'));
     heartbeat.beat();
-    log.info({ mode: config.mode, configHash: hash }, 'kis-trader ready');
+    notifier.notify({ kind: 'start', message: 'kis-trader ready', details: { mode: config.mode, configHash: hash } });
   }
 
   async function stop(): Promise<void> {
     stopping = true;
+    if (scheduler) notifier.notify({ kind: 'stop', message: 'kis-trader stopping', details: { mode: config.mode } });
     // The runs in progress (a reconcile, a scan) finish before their connections close.
     await scheduler?.stop();
     await jobs?.close();

@@ -94,7 +94,12 @@ async function main(): Promise<void> {
         bail.unref();
         void app?.stop().catch(() => undefined).finally(() => process.exit(1));
       },
-      hooks: crashpoint === 'after-submitting' ? { afterSubmitting: () => process.kill(process.pid, 'SIGKILL') } : {},
+      hooks: crashpoint === 'after-submitting' ? { afterSubmitting: () => process.kill(process.pid, 'SIGKILL') }
+        // A real illegal move through the store's gate, inside an order job (test/integration/daemon/invariant.test.ts).
+        : crashpoint === 'invalid-transition' ? { afterSubmitting: () => {
+          const sent = app?.store.orders.withStatus(['submitting'])[0];
+          if (sent) app?.store.orders.transition(sent.id, 'submitting', 'pending', {}, 'test', {}, app.clock.now());
+        } } : {},
     });
     await app.start();
   } catch (err) {

@@ -11,8 +11,9 @@ import type { SessionPhase, TradingCalendar } from './market/index.js';
  * shifted into a trading session, possibly faster than real time).
  *
  * Missed runs are never replayed: after downtime only the current slot runs, once
- * (croner semantics, docs/stack.md §1.7). Each periodic job runs at most once per slot, and
- * `protect` keeps a slow run from overlapping the next tick.
+ * (croner semantics, docs/stack.md §1.7). Each periodic job runs at most once per slot, and a
+ * job still running when its next slot comes is skipped (the `running` set below); croner's
+ * `protect` is off and would not help: its callback starts the tick without waiting for it.
  */
 export type JobName = 'pre-open' | 'scan' | 'exits' | 'flatten' | 'fills' | 'reconcile' | 'after-close';
 

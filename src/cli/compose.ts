@@ -4,17 +4,17 @@ import { loadConfig } from '../config/index.js';
 import type { Env, LoadedConfig } from '../config/index.js';
 import { AppError, epochMs, isAppError, kstDateOf, silentLogger, systemClock } from '../domain/index.js';
 import type { Broker, Clock, DistributedLock, KisEnv, Lane, MarketData, RateBudget, TokenStore } from '../domain/index.js';
-import { createKisClient, tokenStoreKey } from '../kis/index.js';
+import { createKisClient } from '../kis/index.js';
 import type { KisTlsOptions, TokenManager } from '../kis/index.js';
 import { createRedisLock, createRedisRateBudget } from '../redis/index.js';
 import { createSimulator, SIM_DEFAULT_CREDENTIALS } from '../sim/index.js';
 import type { Simulator } from '../sim/index.js';
-import { openStore, sealTokenStore } from '../store/index.js';
+import { openStore } from '../store/index.js';
 import type { Store } from '../store/index.js';
-import { probeRedis } from '../embedded-redis.js';
-import { anchoredClock, parseClockAnchor, planClock } from '../app-clock.js';
-import { lastSimTime, openSimJournal, readLiveSimEndpoint } from '../app-sim.js';
-import { feeRatesOf, loadCalendar, requireCalendarCovers, withCalendarFile } from '../app-market.js';
+import {
+  anchoredClock, chooseVenue, feeRatesOf, lastSimTime, loadCalendar, openSimJournal, parseClockAnchor, planClock,
+  probeRedis, readLiveSimEndpoint, requireCalendarCovers, venueClientOptions, withCalendarFile,
+} from '../runtime/index.js';
 
 /**
  * The CLI's composition root (like app.ts for the daemon; exempt from the folder rule):
@@ -88,12 +88,10 @@ export async function connectKis(loaded: LoadedConfig, env: Env, cwd: string): P
   const clock: Clock = { now: () => clockTarget.now() };
   const store = openCliStore(loaded, cwd, clock);
   let sim: Simulator | null = null;
-  let kisEnv: KisEnv;
-  let creds: { appKey: string; appSecret: string; account: string };
+  const venue = chooseVenue(config, secrets);
+  const { kisEnv } = venue;
   let baseUrl: string;
   if (config.mode === 'sim') {
-    kisEnv = config.sim.env;
-    creds = SIM_DEFAULT_CREDENTIALS;
     const running = env.KIS_TRADER_SIM_URL ? null : readLiveSimEndpoint(cwd, config);
     if (env.KIS_TRADER_SIM_URL) {
       baseUrl = env.KIS_TRADER_SIM_URL;
@@ -117,30 +115,19 @@ export async function connectKis(loaded: LoadedConfig, env: Env, cwd: string): P
       baseUrl = (await sim.start(0)).url;
     }
   } else {
-    if (!secrets) throw new AppError('CONFIG_SECRET_MISSING', `${config.mode} mode needs KIS_APP_KEY, KIS_APP_SECRET and KIS_ACCOUNT`);
-    kisEnv = config.mode;
-    creds = { appKey: secrets.appKey, appSecret: secrets.appSecret, account: `${secrets.account.number}-${secrets.account.product}` };
-    baseUrl = config.kis.baseUrl ?? (kisEnv === 'live' ? config.kis.liveBaseUrl : config.kis.paperBaseUrl);
+    baseUrl = venue.baseUrl ?? '';
   }
-  const rate = kisEnv === 'live' ? config.kis.rate.liveCallsPerSec : config.kis.rate.paperCallsPerSec;
   const url = env.REDIS_URL ?? config.redis.url;
   const redis = url ? await probeRedis(url) : null;
-  const tokenKey = tokenStoreKey(kisEnv, creds.appKey);
-  // The paper host's certificate quirk, as the daemon configures it (app.ts).
-  const tls: KisTlsOptions | null = config.mode === 'paper' && config.kis.paperTls.mode !== 'verify' ? {
-    mode: config.kis.paperTls.mode,
-    ...(config.kis.paperTls.serverName === null ? {} : { serverName: config.kis.paperTls.serverName }),
-    ...(config.kis.paperTls.fingerprint256 === null ? {} : { fingerprint256: config.kis.paperTls.fingerprint256 }),
-  } : null;
-  // the token is kept encrypted under a key from the app secret (store/tokens.ts): every reader goes through this
-  const tokenStore = sealTokenStore(store.tokens, creds.appSecret);
-  const client = createKisClient({
-    env: kisEnv, baseUrl, ...creds, timeouts: { ...config.kis.timeouts }, ...(tls === null ? {} : { tls }),
-    rateBudget: redis ? createRedisRateBudget(redis, { key: `${config.redis.prefix}:budget:${tokenKey}`, ratePerSec: rate }) : localBudget(rate),
+  // The same client as the daemon's (runtime/venue.ts); only the budget and lock fall back to local ones.
+  const options = venueClientOptions(config, venue, {
+    baseUrl, store, clock, log: silentLogger,
+    rateBudget: redis ? createRedisRateBudget(redis, { key: venue.budgetKey, ratePerSec: venue.ratePerSec }) : localBudget(venue.ratePerSec),
     lock: redis ? createRedisLock(redis, { prefix: config.redis.prefix }) : localLock,
-    tokenStore, clock, log: silentLogger, marketDivCode: config.kis.marketDivCode,
-    tokenRefreshLeadMs: config.kis.tokenRefreshLeadMinutes * 60_000,
   });
+  const { tokenStore } = options;
+  const tls = venue.tls;
+  const client = createKisClient(options);
   return {
     market: client.market,
     broker: client.broker,

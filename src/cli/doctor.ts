@@ -12,8 +12,7 @@ import { describeError, epochMs, formatDate, formatKst, isAppError, kstDateOf, s
 import type { TradingDate } from '../domain/index.js';
 import { issueCooldownRemaining, needsRefresh, tlsConnectOptions } from '../kis/index.js';
 import type { TradingCalendar } from '../market/index.js';
-import { loadCalendar } from '../app-market.js';
-import { probeRedis, redisBinaryAvailable } from '../embedded-redis.js';
+import { loadCalendar, probeRedis, redisBinaryAvailable } from '../runtime/index.js';
 import { cliClock, connectKis } from './compose.js';
 import type { KisSession } from './compose.js';
 

@@ -4,8 +4,7 @@ import type { Env } from '../config/index.js';
 import { createShiftedClock, systemClock } from '../domain/index.js';
 import { createSimulator, DEFAULT_SIM_VARIANT, SIM_DEFAULT_CREDENTIALS, SIM_VARIANT_NAMES } from '../sim/index.js';
 import type { SimVariantName } from '../sim/index.js';
-import { simStartInstant } from '../app-clock.js';
-import { feeRatesOf, loadCalendar } from '../app-market.js';
+import { feeRatesOf, loadCalendar, simStartInstant } from '../runtime/index.js';
 import { loadCliConfig } from './compose.js';
 
 /**

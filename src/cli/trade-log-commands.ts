@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
-import { epochMs, formatKst, kstDateOf, RISK_KEYS, tradingDate } from '../domain/index.js';
+import { epochMs, formatKst, kstDateOf, OPEN_STATUSES, RISK_KEYS, tradingDate } from '../domain/index.js';
 import type { AccountSnapshot, Clock, EpochMs, Halt, TradingDate } from '../domain/index.js';
 import { adoptIntoTradeLog, daemonState, FRESH_LOG_HALT_KIND } from '../store/index.js';
 import type { QueueDepths, Store } from '../store/index.js';
@@ -185,7 +185,7 @@ export function registerTradeLogCommands(program: Command, io: TradeLogIo): void
         }
         const halt = s.risk.get<{ reason: string; at: number }>(RISK_KEYS.halt);
         io.out(halt ? `entries HALTED: ${halt.reason}` : 'entries allowed');
-        const open = s.orders.withStatus(['pending', 'submitting', 'accepted', 'partial', 'unknown']);
+        const open = s.orders.withStatus(OPEN_STATUSES);
         io.out(`open orders: ${open.length}${open.length ? ' (' + open.map((o) => `${o.symbol} ${o.side} ${o.status}`).join(', ') + ')' : ''}`);
         io.out(`positions: ${s.positions.list().map((p) => `${p.symbol}×${p.qty}`).join(', ') || 'none'}`);
       });

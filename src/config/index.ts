@@ -13,3 +13,6 @@ export type { RedactedConfig, SecretStatus } from './redact.js';
 export { secretValues, SECRET_ENV_VARS, LIVE_CONFIRM_VAR, LIVE_CONFIRM_VALUE } from './secrets.js';
 export type { Secrets, Env } from './secrets.js';
 export { ENV_PREFIX } from './env-overrides.js';
+export { readConfigFile } from './files.js';
+export { basisPoints, jobSettings } from './settings.js';
+

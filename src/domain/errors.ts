@@ -73,6 +73,17 @@ export function isAppError(err: unknown, code?: ErrorCode): err is AppError {
   return err instanceof AppError && (code === undefined || err.code === code);
 }
 
+/**
+ * Codes that say our own bookkeeping is broken (an impossible transition, a row that cannot be, a
+ * simulator ledger out of balance): fatal, the daemon logs and exits non-zero (docs/architecture.md
+ * §5); start-up reconciliation is the recovery path.
+ */
+export const INVARIANT_CODES: readonly ErrorCode[] = ['STORE_INVARIANT', 'ORDER_INVALID_TRANSITION', 'SIM_INVARIANT'];
+
+export function isBrokenInvariant(err: unknown): err is AppError {
+  return err instanceof AppError && INVARIANT_CODES.includes(err.code);
+}
+
 /** A readable one-line description of any thrown value, for logs and CLI output. */
 export function describeError(err: unknown): string {
   if (err instanceof AppError) return `${err.code}: ${err.message}`;

@@ -1,4 +1,4 @@
-export { AppError, isAppError, describeError } from './errors.js';
+export { AppError, isAppError, describeError, INVARIANT_CODES, isBrokenInvariant } from './errors.js';
 export { stripControlChars } from './text.js';
 export type { ErrorCode, AppErrorOptions } from './errors.js';
 export { krw, shares, ppm, applyPpm, notional } from './money.js';
@@ -15,12 +15,16 @@ export type {
   CancelRequest, VenueOrder, FeeSchedule,
 } from './types.js';
 export { TERMINAL_STATUSES } from './order.js';
+export {
+  assertTransition, canTransition, isTerminal, OPEN_STATUSES, sourcesOf, UNRESOLVED_STATUSES,
+} from './order-status.js';
 export type { OrderStatus, OrderOrigin, OrderIntent, OrderRecord, FillRecord, Position } from './order.js';
 export {
   makeIntentKey, makeFillKey, canonicalOrderNumber, sameOrderNumber, ORDER_NUMBER_WIDTH, BRANCH_NUMBER_WIDTH,
 } from './ids.js';
 export type {
   CallOptions, RankingQuery, MarketData, Broker, RateBudget, DistributedLock, StoredToken, TokenStore, JobQueue,
+  Notice, NoticeKind, Notifier,
 } from './ports.js';
 export { silentLogger } from './log.js';
 export type { Logger, LogFn } from './log.js';
@@ -36,3 +40,4 @@ export { computePositions } from './positions.js';
 export type { ShareAdjustment } from './positions.js';
 export { KRX_SELL_TAX_TABLE } from './tax-table.js';
 export type { TaxTableRow } from './tax-table.js';
+export type { JobSettings, OrderSettings, ScanSettings, SignalSettings } from './settings.js';

@@ -3,7 +3,7 @@ import type { EpochMs, TradingDate } from './time.js';
 import type { OrderType, Side, StockCode } from './types.js';
 
 /**
- * Lifecycle of one order intent (one row in `orders`). The transition table lives in orders/.
+ * Lifecycle of one order intent (one row in `orders`). The transition table is order-status.ts.
  *
  *  pending     intent recorded, not yet handed to the broker
  *  submitting  the POST is about to go out or is in flight (a crash here means: reconcile)

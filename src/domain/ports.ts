@@ -87,3 +87,23 @@ export interface TokenStore {
 export interface JobQueue<T> {
   add(jobId: string, payload: T): Promise<boolean>;
 }
+
+/**
+ * Every alert-worthy event of the daemon goes through this one port: entries halted or resumed,
+ * fills, rejections, an order whose outcome is unknown, a reconcile anomaly, the account lock or
+ * Redis lost, start and stop. The log is the first channel (runtime/notifier.ts); alert channels
+ * plug in there later.
+ */
+export type NoticeKind =
+  | 'halt' | 'resume' | 'fill' | 'reject' | 'unknown-outcome' | 'reconcile-anomaly' | 'lost-lock' | 'redis-lost' | 'start' | 'stop';
+
+export interface Notice {
+  kind: NoticeKind;
+  /** one line a person reads */
+  message: string;
+  details: Record<string, unknown>;
+}
+
+export interface Notifier {
+  notify(notice: Notice): void;
+}

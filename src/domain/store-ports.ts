@@ -33,8 +33,12 @@ export interface OrderRepo {
   /** INSERT … ON CONFLICT(intent_key) DO NOTHING; a repeat returns the stored row with inserted=false */
   insertIntent(intent: OrderIntent, at: EpochMs): { inserted: boolean; order: OrderRecord };
   insertExternal(o: ExternalOrderInput, at: EpochMs): OrderRecord;
-  /** compare-and-set: only when the current status is in `from`; null (and nothing written) otherwise */
-  transition(id: number, from: readonly OrderStatus[], to: OrderStatus, patch: OrderPatch, event: string, details: Record<string, unknown>, at: EpochMs): OrderRecord | null;
+  /**
+   * Compare-and-set through the order state table (order-status.ts), the write gate: moves the
+   * order to `to` only if its current status is `from` (null: any status the table lets reach
+   * `to`); null, nothing written, otherwise. A `from` the table forbids is ORDER_INVALID_TRANSITION.
+   */
+  transition(id: number, from: OrderStatus | null, to: OrderStatus, patch: OrderPatch, event: string, details: Record<string, unknown>, at: EpochMs): OrderRecord | null;
   /** an event in the order's history without a status change (e.g. 'cancel-requested') */
   note?(id: number, event: string, details: Record<string, unknown>, at: EpochMs): void;
   byIntentKey(key: string): OrderRecord | null;

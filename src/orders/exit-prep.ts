@@ -1,4 +1,4 @@
-import { describeError } from '../domain/index.js';
+import { describeError, OPEN_STATUSES } from '../domain/index.js';
 import type { Broker, Clock, KeyValueRepo, Logger, OrderRecord, OrderRepo, StockCode } from '../domain/index.js';
 import { afterCancelFailure, cancelRequestedKey, cancelStateOf, classifyCancelFailure } from './cancel.js';
 import type { CancelState } from './cancel.js';
@@ -37,8 +37,6 @@ export interface ExitPrepResult {
   left: string[];
 }
 
-const OWN_OPEN_BUY = ['pending', 'submitting', 'accepted', 'partial', 'unknown'] as const;
-
 export const EXIT_WITHDRAWN_CODE = 'LOCAL_EXIT_WITHDRAWN';
 
 /** One cancel record per order, shared with the unfilled-order policy (cancel.ts). */
@@ -50,10 +48,10 @@ function priorCancel(deps: ExitPrepDeps, o: OrderRecord): CancelState | null {
 export async function cancelOwnEntries(deps: ExitPrepDeps, symbol: StockCode, exitFor: string): Promise<ExitPrepResult> {
   const { orders, broker, kv, clock, log } = deps;
   const result: ExitPrepResult = { cancelled: [], withdrawn: [], left: [] };
-  const own = orders.withStatus(OWN_OPEN_BUY).filter((o) => o.symbol === symbol && o.side === 'buy' && o.origin === 'daemon');
+  const own = orders.withStatus(OPEN_STATUSES).filter((o) => o.symbol === symbol && o.side === 'buy' && o.origin === 'daemon');
   for (const o of own) {
     if (o.status === 'pending') {
-      const done = orders.transition(o.id, ['pending'], 'rejected',
+      const done = orders.transition(o.id, 'pending', 'rejected',
         { rejectCode: EXIT_WITHDRAWN_CODE, rejectMessage: `withdrawn for ${exitFor}` },
         'refused', { code: EXIT_WITHDRAWN_CODE, exitFor }, clock.now());
       if (done) result.withdrawn.push(o.intentKey);

@@ -1,4 +1,3 @@
-export { canTransition, sourcesOf, assertTransition, isTerminal, OPEN_STATUSES, UNRESOLVED_STATUSES } from './status.js';
 export { reconcileOrders, statusFromVenue } from './reconcile.js';
 export type { ReconcileInput, ReconcileEvent, DerivedFill } from './reconcile.js';
 export { reconcileHoldings, sellableQty } from './holdings.js';

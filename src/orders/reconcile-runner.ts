@@ -3,7 +3,7 @@ import type {
   AccountSnapshot, Broker, Clock, FillRecord, Halt, FillRepo, KeyValueRepo, Krw, Logger, OrderRecord, OrderRepo,
   PositionRepo, StockCode, TradingDate,
 } from '../domain/index.js';
-import { kstDateOf } from '../domain/index.js';
+import { kstDateOf, OPEN_STATUSES } from '../domain/index.js';
 import { commissionFor, securityOfCode, sessionBounds, settlementDate, tradeCosts } from '../market/index.js';
 import type { FeeRates, Security, TradingCalendar } from '../market/index.js';
 import { recordCorporateActions } from './corporate-action-runner.js';
@@ -11,7 +11,6 @@ import type { CorporateActionDeps } from './corporate-action-runner.js';
 import { reconcileHoldings } from './holdings.js';
 import { reconcileOrders } from './reconcile.js';
 import type { ReconcileEvent } from './reconcile.js';
-import { OPEN_STATUSES } from './status.js';
 
 /**
  * Applies the reconciliation policy (see reconcile.ts) against the live broker: today's orders
@@ -34,7 +33,7 @@ export interface ReconcileDeps {
   transaction: <T>(fn: () => T) => T;
   /**
    * Listing market and product type of a symbol, for the sell tax (ETF/ETN exempt, KONEX 0.10 %,
-   * docs/kis-wire.md §11.6). app-jobs.ts passes none yet: the daemon keeps no per-symbol product data
+   * docs/kis-wire.md §11.6). jobs/order-desk.ts passes none yet: the daemon keeps no per-symbol product data
    * (inquire-price's rprs_mrkt_kor_name or the ranking's product flags would be the source), so
    * without it the code decides (securityOfCode: 'Q…' is an ETN) and anything else is taxed as a
    * KOSPI stock (DEFAULT_SECURITY).
@@ -93,7 +92,7 @@ function apply(deps: ReconcileDeps, date: TradingDate, events: ReconcileEvent[],
   for (const e of events) {
     switch (e.kind) {
       case 'link':
-        if (deps.orders.transition(e.orderId, [e.from], e.to, { venueOrderId: e.venueOrderId, branch: e.branch }, 'reconcile-found', { venueOrderId: e.venueOrderId }, now)) s.linked++;
+        if (deps.orders.transition(e.orderId, e.from, e.to, { venueOrderId: e.venueOrderId, branch: e.branch }, 'reconcile-found', { venueOrderId: e.venueOrderId }, now)) s.linked++;
         break;
       case 'fill': {
         const o = byId.get(e.orderId);
@@ -114,10 +113,10 @@ function apply(deps: ReconcileDeps, date: TradingDate, events: ReconcileEvent[],
         break;
       }
       case 'status':
-        if (deps.orders.transition(e.orderId, [e.from], e.to, {}, 'reconcile', { reason: e.reason }, now)) s.statusChanges++;
+        if (deps.orders.transition(e.orderId, e.from, e.to, {}, 'reconcile', { reason: e.reason }, now)) s.statusChanges++;
         break;
       case 'absent':
-        if (deps.orders.transition(e.orderId, [e.from], 'failed', {}, 'reconcile-absent', { waitedMs: e.waitedMs }, now)) {
+        if (deps.orders.transition(e.orderId, e.from, 'failed', {}, 'reconcile-absent', { waitedMs: e.waitedMs }, now)) {
           s.failed++;
           deps.log.warn({ orderId: e.orderId, waitedMs: e.waitedMs }, 'unresolved order not at the broker after the grace window: failed, never sent again');
         }

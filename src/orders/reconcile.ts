@@ -1,6 +1,6 @@
 import { canonicalOrderNumber, krw, makeFillKey, ORDER_NUMBER_WIDTH, shares } from '../domain/index.js';
 import type { EpochMs, Krw, OrderRecord, OrderStatus, Shares, TradingDate, VenueOrder } from '../domain/index.js';
-import { canTransition, UNRESOLVED_STATUSES } from './status.js';
+import { canTransition, UNRESOLVED_STATUSES } from '../domain/index.js';
 
 /**
  * Reconciliation as a pure diff of the trade log against the broker's list of today's orders

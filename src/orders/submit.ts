@@ -53,7 +53,7 @@ export interface SubmitResult {
 
 function refuse(deps: SubmitDeps, order: OrderRecord, code: string, message: string): SubmitResult {
   const now = deps.clock.now();
-  const next = deps.orders.transition(order.id, ['pending'], 'rejected', { rejectCode: code, rejectMessage: message }, 'refused', { code, message }, now);
+  const next = deps.orders.transition(order.id, 'pending', 'rejected', { rejectCode: code, rejectMessage: message }, 'refused', { code, message }, now);
   deps.log.warn({ intentKey: order.intentKey, code }, `order refused before sending: ${message}`);
   return { outcome: 'rejected', order: next ?? order };
 }
@@ -93,7 +93,7 @@ export async function runSubmitOrder(deps: SubmitDeps, intent: OrderIntent, deci
     if (qty === 0) return refuse(deps, order, 'LOCAL_NOTHING_TO_SELL', `the broker shows no sellable ${order.symbol}`);
   }
 
-  const submitting = orders.transition(order.id, ['pending'], 'submitting', { submittedAt: clock.now(), qty: shares(qty) }, 'submit', { qty }, clock.now());
+  const submitting = orders.transition(order.id, 'pending', 'submitting', { submittedAt: clock.now(), qty: shares(qty) }, 'submit', { qty }, clock.now());
   if (!submitting) {
     log.warn({ intentKey: order.intentKey }, 'intent moved on while being checked: not sending');
     return { outcome: 'duplicate', order: orders.byId(order.id) ?? order };
@@ -102,27 +102,27 @@ export async function runSubmitOrder(deps: SubmitDeps, intent: OrderIntent, deci
 
   try {
     const ack = await broker.placeOrder({ symbol: order.symbol, side: order.side, type: order.type, qty: shares(qty), price: order.price });
-    const accepted = orders.transition(order.id, ['submitting'], 'accepted', { venueOrderId: ack.venueOrderId, branch: ack.branch }, 'accepted', { venueOrderId: ack.venueOrderId }, clock.now());
+    const accepted = orders.transition(order.id, 'submitting', 'accepted', { venueOrderId: ack.venueOrderId, branch: ack.branch }, 'accepted', { venueOrderId: ack.venueOrderId }, clock.now());
     log.info({ intentKey: order.intentKey, venueOrderId: ack.venueOrderId, symbol: order.symbol, side: order.side, qty }, 'order accepted');
     return { outcome: 'accepted', order: accepted ?? orders.byId(order.id) ?? submitting };
   } catch (err) {
     if (isAppError(err, 'ORDER_REJECTED') && err.details.retryable === true) {
       const code = rejectCodeOf(err.details, 'NOT_SENT');
-      const failed = orders.transition(order.id, ['submitting'], 'failed', { rejectCode: code, rejectMessage: err.message },
+      const failed = orders.transition(order.id, 'submitting', 'failed', { rejectCode: code, rejectMessage: err.message },
         'rejected-transient', { ...err.details, transient: true }, clock.now());
       log.warn({ intentKey: order.intentKey, code }, `order refused before reaching the exchange (transient, not placed): ${err.message}`);
       return { outcome: 'failed', order: failed ?? orders.byId(order.id) ?? submitting };
     }
     if (isAppError(err, 'ORDER_REJECTED') || (isAppError(err) && err.details.outcome === 'rejected')) {
       const msgCode = rejectCodeOf(err.details, 'REJECTED');
-      const rejected = orders.transition(order.id, ['submitting'], 'rejected', { rejectCode: msgCode, rejectMessage: err.message }, 'rejected', err.details, clock.now());
+      const rejected = orders.transition(order.id, 'submitting', 'rejected', { rejectCode: msgCode, rejectMessage: err.message }, 'rejected', err.details, clock.now());
       log.warn({ intentKey: order.intentKey, msgCode }, `order rejected: ${err.message}`);
       return { outcome: 'rejected', order: rejected ?? orders.byId(order.id) ?? submitting };
     }
     // Anything else — a timeout, a reset, a crash of our own code around the POST — may or may
     // not have placed the order. Only the broker's order list can tell: mark unknown, reconcile.
     const reason = err instanceof Error ? err.message : String(err);
-    const unknown = orders.transition(order.id, ['submitting'], 'unknown', {}, 'unknown', { reason }, clock.now());
+    const unknown = orders.transition(order.id, 'submitting', 'unknown', {}, 'unknown', { reason }, clock.now());
     log.error({ intentKey: order.intentKey, reason }, 'order outcome unknown: reconciling, never re-sending');
     deps.requestReconcile(`unknown outcome of ${order.intentKey}`);
     return { outcome: 'unknown', order: unknown ?? orders.byId(order.id) ?? submitting };

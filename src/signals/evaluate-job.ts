@@ -1,4 +1,4 @@
-import { kstDateOf, makeIntentKey, ppm, RISK_KEYS, shares } from '../domain/index.js';
+import { kstDateOf, makeIntentKey, OPEN_STATUSES, ppm, RISK_KEYS, shares } from '../domain/index.js';
 import type {
   AccountSnapshot, BarRepo, Broker, Clock, DailyBar, DecisionInput, DecisionRepo, EpochMs, FillRepo, GuardVerdict, Halt,
   KeyValueRepo, Krw, Logger, MarketData, OrderIntent, OrderRepo, OrderType, PositionRepo, Quote, StockCode, TradingDate,
@@ -47,7 +47,6 @@ export interface EvaluateResult {
   intent: OrderIntent | null;
 }
 
-const OPEN = ['pending', 'submitting', 'accepted', 'partial', 'unknown'] as const;
 /** bars kept beyond the lookback so the indicators (14-period ATR/RSI) have history */
 const BAR_MARGIN = 20;
 
@@ -102,7 +101,7 @@ export async function runEvaluateEntry(deps: EvaluateDeps, input: { symbol: Stoc
     equity, cash: power.cash, price: unitPrice, maxPositionBp: deps.maxPositionBp, maxOrderValue: deps.limits.maxOrderValue,
     minCashReserve: deps.limits.minCashReserve, commission: ppm(deps.commissionPpm),
   });
-  const open = deps.orders.withStatus(OPEN);
+  const open = deps.orders.withStatus(OPEN_STATUSES);
   const dayStart = deps.risk.get<number>(RISK_KEYS.dayStartEquity(today));
   const verdict = checkEntry({
     symbol, orderType: deps.entryType, phase: sessionPhase(now, deps.calendar), qty: sized.qty, price: priced.price,
@@ -204,7 +203,7 @@ export async function runEvaluateExit(deps: EvaluateDeps, input: { symbol: Stock
     return { decisionId: decide(deps, { ...base, inputs, rule: signal.rule, guards: [], outcome: 'no-trade', intentKey: null }), intent: null };
   }
   // Only our own sell still open is a duplicate; our entry is cancelled by the order path first.
-  const openSells = deps.orders.withStatus(OPEN).filter((o) => o.origin === 'daemon' && o.side === 'sell');
+  const openSells = deps.orders.withStatus(OPEN_STATUSES).filter((o) => o.origin === 'daemon' && o.side === 'sell');
   const verdict = checkExit({
     symbol, orderType: deps.exitType, phase: sessionPhase(now, deps.calendar), openSellSymbols: openSells.map((o) => o.symbol),
     tradingHalted: quote.halted,

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { AppError } from '../domain/index.js';
+import { AppError, assertTransition, sourcesOf } from '../domain/index.js';
 import type { EpochMs, OrderIntent, OrderPatch, OrderRecord, OrderRepo, OrderStatus, TradingDate } from '../domain/index.js';
 import { INSERT_EVENT_SQL, toOrderEvent, toOrderRecord } from './order-rows.js';
 import type { EventParams, OrderEventRow, OrderRow } from './order-rows.js';
@@ -16,13 +16,14 @@ export interface OrderRepository extends OrderRepo {
   /** Adopts an order somebody else placed on the account; idempotent per (date, venue order id). */
   insertExternal(o: ExternalOrder, at: EpochMs): OrderRecord;
   /**
-   * Compare-and-set: moves the order to `to` only if its current status is one of `from`, and
-   * appends the event in the same transaction. Returns null, writing nothing, otherwise. Whether
-   * the transition is legal is orders/'s business; this only makes it atomic and recorded.
+   * Compare-and-set: moves the order to `to` only if its current status is `from` (null: any
+   * status from which the order state table, domain/order-status.ts, reaches `to`), and appends
+   * the event in the same transaction. Returns null, writing nothing, otherwise. The table is the
+   * write gate: a `from` it does not allow is a bug, ORDER_INVALID_TRANSITION, whatever the row says.
    * filledQty in the patch never lowers the stored value.
    */
   transition(
-    id: number, from: readonly OrderStatus[], to: OrderStatus, patch: OrderPatch,
+    id: number, from: OrderStatus | null, to: OrderStatus, patch: OrderPatch,
     event: string, details: Record<string, unknown>, at: EpochMs,
   ): OrderRecord | null;
   /** an event in the order's history without a status change (e.g. 'cancel-requested') */
@@ -129,12 +130,14 @@ export function createOrderRepository(db: Database): OrderRepository {
   });
 
   const transitionTx = db.transaction((
-    id: number, from: readonly OrderStatus[], to: OrderStatus, patch: OrderPatch,
+    id: number, from: OrderStatus | null, to: OrderStatus, patch: OrderPatch,
     event: string, details: Record<string, unknown>, at: EpochMs,
   ): OrderRecord | null => {
+    if (from !== null) assertTransition(from, to);
     const current = selectById.get(id);
     if (!current) throw new AppError('STORE_INVARIANT', `transition of unknown order #${id}`, { details: { id, to, event } });
-    if (!(from as readonly string[]).includes(current.status)) return null;
+    const legal: readonly string[] = from === null ? sourcesOf(to) : [from];
+    if (!legal.includes(current.status)) return null;
     const row = update.get({
       id, current: current.status, to, at, qty: patch.qty ?? null,
       venueOrderId: patch.venueOrderId ?? null, branch: patch.branch ?? null, filledQty: patch.filledQty ?? null,

@@ -11,8 +11,7 @@ import { DEFAULT_FEE_RATES } from '../../src/market/index.js';
 import type { TradingCalendar } from '../../src/market/index.js';
 import { createSimulator } from '../../src/sim/index.js';
 import type { SimCredentials, Simulator, SimVariantName } from '../../src/sim/index.js';
-import { anchoredClock } from '../../src/app-clock.js';
-import { loadCalendar } from '../../src/app-market.js';
+import { anchoredClock, loadCalendar } from '../../src/runtime/index.js';
 
 /**
  * Runs the real daemon (src/main.ts through tsx) as a child process against a simulator in the

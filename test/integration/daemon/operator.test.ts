@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { freePort, pingRedis } from '../../../src/embedded-redis.js';
+import { freePort, pingRedis } from '../../../src/runtime/index.js';
 import { readRows, spawnDaemon, waitFor, waitForAsync } from '../../helpers/daemon.js';
 import type { DaemonProcess } from '../../helpers/daemon.js';
 

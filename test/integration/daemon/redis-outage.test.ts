@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { createApp } from '../../../src/app.js';
-import { freePort, pingRedis } from '../../../src/embedded-redis.js';
+import { freePort, pingRedis } from '../../../src/runtime/index.js';
 import { loadConfig } from '../../../src/config/index.js';
 import { silentLogger, tradingDate } from '../../../src/domain/index.js';
 import { createProducers } from '../../../src/queues/index.js';

@@ -62,9 +62,9 @@ async function buy(store: Store, client: KisClient, clock: JumpClock, symbol: St
     intentKey: `i.test.${symbol}.buy`, symbol, side: 'buy', type: 'limit', qty: shares(N), price: q.upperLimit,
     tradingDate: kstDateOf(clock.now()), decisionId: null, configHash: 'cfg', reason: 'test',
   }, clock.now()).order;
-  store.orders.transition(intent.id, ['pending'], 'submitting', {}, 'submitting', {}, clock.now());
+  store.orders.transition(intent.id, 'pending', 'submitting', {}, 'submitting', {}, clock.now());
   const ack = await client.broker.placeOrder({ symbol, side: 'buy', type: 'limit', qty: shares(N), price: q.upperLimit });
-  store.orders.transition(intent.id, ['submitting'], 'accepted', { venueOrderId: ack.venueOrderId, branch: ack.branch }, 'accepted', {}, clock.now());
+  store.orders.transition(intent.id, 'submitting', 'accepted', { venueOrderId: ack.venueOrderId, branch: ack.branch }, 'accepted', {}, clock.now());
 }
 
 const PARAMS = { lookbackDays: 20, minChangeBp: 0, maxChangeBp: 3000, minVolumeRatioPct: 0, requireAboveMa: false, takeProfitBp: 5_000, stopLossBp: 300, maxHoldDays: 10 };

@@ -176,7 +176,7 @@ describe('risk.maxOrdersPerDay', () => {
         tradingDate: today, decisionId: null, configHash: 'test', reason: 'test',
       }, at);
       const o = outcomes[i]!;
-      h!.store.orders.transition(order.id, ['pending'], o.status, { rejectCode: o.rejectCode }, 'test', {}, at);
+      h!.store.orders.transition(order.id, 'pending', o.status, { rejectCode: o.rejectCode }, 'test', {}, at);
     });
     const r = await runEvaluateEntry(evaluateDeps(h, { maxOrdersPerDay: 1 }), { symbol: SAMSUNG, candidate: null, scanSnapshotIds: [] });
     expect(r.intent).not.toBeNull();

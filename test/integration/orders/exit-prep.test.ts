@@ -47,12 +47,12 @@ function row(store: Store, o: { symbol?: StockCode; side?: Side; status: OrderSt
     decisionId: null, configHash: 'cfg', reason: 'test',
   }, T0);
   if (o.status === 'pending') return order;
-  const sent = store.orders.transition(order.id, ['pending'], 'submitting', {}, 'submit', {}, T0)!;
+  const sent = store.orders.transition(order.id, 'pending', 'submitting', {}, 'submit', {}, T0)!;
   if (o.status === 'submitting') return sent;
-  if (o.status === 'unknown') return store.orders.transition(sent.id, ['submitting'], 'unknown', {}, 'unknown', {}, T0)!;
-  const accepted = store.orders.transition(sent.id, ['submitting'], 'accepted', { venueOrderId, branch: '06010' }, 'accepted', {}, T0)!;
+  if (o.status === 'unknown') return store.orders.transition(sent.id, 'submitting', 'unknown', {}, 'unknown', {}, T0)!;
+  const accepted = store.orders.transition(sent.id, 'submitting', 'accepted', { venueOrderId, branch: '06010' }, 'accepted', {}, T0)!;
   if (o.status === 'accepted') return accepted;
-  return store.orders.transition(accepted.id, ['accepted'], o.status, { filledQty: shares(4) }, 'fill', {}, T0)!;
+  return store.orders.transition(accepted.id, 'accepted', o.status, { filledQty: shares(4) }, 'fill', {}, T0)!;
 }
 
 function setup(refuse: readonly string[] = []) {

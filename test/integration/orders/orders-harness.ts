@@ -14,7 +14,7 @@ import { budgetFor, calendar, createJumpClock, simClient, startSim } from '../ki
 import type { JumpClock } from '../kis/sim-harness.js';
 
 /**
- * The order runners (submit, reconcile, cancel) as the daemon wires them (app-jobs.ts), over the
+ * The order runners (submit, reconcile, cancel) as the daemon wires them (jobs/order-desk.ts), over the
  * real KIS client talking HTTP to the real simulator, a temp SQLite trade log and real Redis —
  * on one clock the test may jump forward, so backoffs and grace windows pass without waiting.
  */

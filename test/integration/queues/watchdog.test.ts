@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/domain/index.js';
 import type { Logger } from '../../../src/domain/index.js';
-import { freePort, pingRedis } from '../../../src/embedded-redis.js';
+import { freePort, pingRedis } from '../../../src/runtime/index.js';
 import { createProducers, createSignalWorker, startWorkerWatchdog } from '../../../src/queues/index.js';
 import { waitFor, waitForAsync } from '../../helpers/daemon.js';
 

@@ -69,7 +69,9 @@ function working(store: Store, o: { symbol: StockCode; side: Side; qty: number; 
       venueOrderId, branch: '06010', symbol: o.symbol, side: o.side, type: 'limit', qty: shares(o.qty), price: krw(o.price), tradingDate: DATE,
       status: 'accepted',
     }, at('090000'))
-    : store.orders.transition(store.orders.insertIntent(intent, at('090000')).order.id, ['pending'], 'accepted',
+    : store.orders.transition(
+      store.orders.transition(store.orders.insertIntent(intent, at('090000')).order.id, 'pending', 'submitting', {}, 'submit', {}, at('090000'))!.id,
+      'submitting', 'accepted',
       { venueOrderId, branch: '06010' }, 'accepted', {}, at('090000'))!;
   if (o.filled > 0) {
     store.fills.record({
@@ -77,7 +79,7 @@ function working(store: Store, o: { symbol: StockCode; side: Side; qty: number; 
       price: krw(o.price), value: krw(o.filled * o.price), commission: krw(0), tax: krw(0), tradingDate: DATE, at: at('090001'),
     });
     const status = o.filled === o.qty ? 'filled' : 'partial';
-    return store.orders.transition(row.id, ['accepted'], status, { filledQty: shares(o.filled) }, 'fill', {}, at('090001'))!;
+    return store.orders.transition(row.id, 'accepted', status, { filledQty: shares(o.filled) }, 'fill', {}, at('090001'))!;
   }
   return row;
 }

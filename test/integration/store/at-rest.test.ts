@@ -6,7 +6,7 @@ import { epochMs, isAppError } from '../../../src/domain/index.js';
 import { openStore, sealTokenStore } from '../../../src/store/index.js';
 import { createFileJournal } from '../../../src/sim/index.js';
 import { loadConfig } from '../../../src/config/index.js';
-import { writeSimEndpoint } from '../../../src/app-sim.js';
+import { writeSimEndpoint } from '../../../src/runtime/index.js';
 import { createTempStore } from '../../helpers/temp-store.js';
 import { ROOT } from '../../helpers/daemon.js';
 

@@ -13,7 +13,8 @@ function boughtTen(store: Store): number {
     intentKey: 'i.test.buy', symbol: SYM, side: 'buy', type: 'limit', qty: shares(10), price: krw(150_000),
     tradingDate: DATE, decisionId: null, configHash: 'cfg', reason: 'test',
   }, T0).order;
-  const acc = store.orders.transition(o.id, ['pending'], 'accepted', { venueOrderId: '0000000001', branch: '06010' }, 'accepted', {}, T0)!;
+  store.orders.transition(o.id, 'pending', 'submitting', {}, 'submit', {}, T0);
+  const acc = store.orders.transition(o.id, 'submitting', 'accepted', { venueOrderId: '0000000001', branch: '06010' }, 'accepted', {}, T0)!;
   return store.fills.record({
     fillKey: makeFillKey(DATE, acc.venueOrderId!, 10), orderId: acc.id, symbol: SYM, side: 'buy', qty: shares(10), price: krw(150_000),
     value: krw(1_500_000), commission: krw(211), tax: krw(0), tradingDate: DATE, at: epochMs(T0),

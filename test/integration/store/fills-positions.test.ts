@@ -30,7 +30,8 @@ function order(store: Store, symbol: StockCode, side: Side, qty: number, price: 
     tradingDate: DATE, decisionId: null, configHash: 'cfg', reason: 'test',
   }, T0).order;
   const venueOrderId = String(seq).padStart(10, '0');
-  return store.orders.transition(o.id, ['pending'], 'accepted', { venueOrderId, branch: '06010' }, 'accepted', {}, T0)!;
+  store.orders.transition(o.id, 'pending', 'submitting', {}, 'submit', {}, T0);
+  return store.orders.transition(o.id, 'submitting', 'accepted', { venueOrderId, branch: '06010' }, 'accepted', {}, T0)!;
 }
 
 /** one fill of `o` bringing its cumulative quantity to `cumulative` */
@@ -70,7 +71,7 @@ describe('fills.record', () => {
   it('keeps a filled_qty the venue already reported above the recorded fills', () => {
     const { store } = createTempStore();
     const o = order(store, SAMSUNG, 'buy', 10, 70000);
-    store.orders.transition(o.id, ['accepted'], 'partial', { filledQty: shares(7) }, 'reconcile', {}, T0);
+    store.orders.transition(o.id, 'accepted', 'partial', { filledQty: shares(7) }, 'reconcile', {}, T0);
     store.fills.record(fill(o, 4, 70000, 4, NO_FEES));
     expect(store.orders.byId(o.id)?.filledQty).toBe(7);
   });

@@ -86,14 +86,14 @@ describe('orders.transition', () => {
     const { store } = createTempStore();
     const o = store.orders.insertIntent(intent(), T0).order;
 
-    expect(store.orders.transition(o.id, ['submitting'], 'accepted', { venueOrderId: '0000000001' }, 'accepted', {}, later(1))).toBeNull();
+    expect(store.orders.transition(o.id, 'submitting', 'accepted', { venueOrderId: '0000000001' }, 'accepted', {}, later(1))).toBeNull();
     expect(store.orders.byId(o.id)).toEqual(o);
     expect(store.orders.events(o.id)).toHaveLength(1);
 
-    const submitting = store.orders.transition(o.id, ['pending'], 'submitting', { submittedAt: later(10), qty: shares(8) }, 'submit', { qty: 8 }, later(10));
+    const submitting = store.orders.transition(o.id, 'pending', 'submitting', { submittedAt: later(10), qty: shares(8) }, 'submit', { qty: 8 }, later(10));
     expect(submitting).toMatchObject({ status: 'submitting', qty: 8, submittedAt: later(10), updatedAt: later(10) });
 
-    const accepted = store.orders.transition(o.id, ['submitting', 'unknown'], 'accepted', { venueOrderId: '0000000001', branch: '06010' }, 'accepted', { venueOrderId: '0000000001' }, later(20));
+    const accepted = store.orders.transition(o.id, null, 'accepted', { venueOrderId: '0000000001', branch: '06010' }, 'accepted', { venueOrderId: '0000000001' }, later(20));
     expect(accepted).toMatchObject({ status: 'accepted', venueOrderId: '0000000001', branch: '06010', qty: 8, submittedAt: later(10) });
     expect(store.orders.byVenueOrderId(DATE, '0000000001')?.id).toBe(o.id);
 
@@ -108,27 +108,44 @@ describe('orders.transition', () => {
   it('never lowers filled_qty and records reject details', () => {
     const { store } = createTempStore();
     const o = store.orders.insertIntent(intent(), T0).order;
-    store.orders.transition(o.id, ['pending'], 'partial', { filledQty: shares(6) }, 'reconcile', {}, later(1));
-    const r = store.orders.transition(o.id, ['partial'], 'partial', { filledQty: shares(2) }, 'reconcile', {}, later(2));
+    store.orders.transition(o.id, 'pending', 'submitting', {}, 'submit', {}, later(1));
+    store.orders.transition(o.id, 'submitting', 'partial', { filledQty: shares(6) }, 'reconcile', {}, later(1));
+    const r = store.orders.transition(o.id, 'partial', 'partial', { filledQty: shares(2) }, 'reconcile', {}, later(2));
     expect(r?.filledQty).toBe(6);
-    const rejected = store.orders.transition(o.id, ['partial'], 'rejected', { rejectCode: 'APBK0919', rejectMessage: 'no cash' }, 'rejected', {}, later(3));
-    expect(rejected).toMatchObject({ rejectCode: 'APBK0919', rejectMessage: 'no cash', filledQty: 6 });
+    const cancelled = store.orders.transition(o.id, 'partial', 'cancelled', { filledQty: shares(1) }, 'reconcile', {}, later(3));
+    expect(cancelled).toMatchObject({ status: 'cancelled', filledQty: 6 });
+    const b = store.orders.insertIntent(intent({ intentKey: 'i.other' }), T0).order;
+    const rejected = store.orders.transition(b.id, 'pending', 'rejected', { rejectCode: 'APBK0919', rejectMessage: 'no cash' }, 'rejected', {}, later(3));
+    expect(rejected).toMatchObject({ rejectCode: 'APBK0919', rejectMessage: 'no cash', filledQty: 0 });
   });
 
   it('refuses a venue order id already used that day and writes nothing', () => {
     const { store } = createTempStore();
     const a = store.orders.insertIntent(intent(), T0).order;
     const b = store.orders.insertIntent(intent({ intentKey: 'i.other', side: 'sell' }), T0).order;
-    store.orders.transition(a.id, ['pending'], 'accepted', { venueOrderId: '0000000007' }, 'accepted', {}, later(1));
-    const err = thrown(() => store.orders.transition(b.id, ['pending'], 'accepted', { venueOrderId: '0000000007' }, 'accepted', {}, later(2)));
+    store.orders.transition(a.id, 'pending', 'submitting', {}, 'submit', {}, later(1));
+    store.orders.transition(a.id, 'submitting', 'accepted', { venueOrderId: '0000000007' }, 'accepted', {}, later(1));
+    store.orders.transition(b.id, 'pending', 'submitting', {}, 'submit', {}, later(2));
+    const err = thrown(() => store.orders.transition(b.id, 'submitting', 'accepted', { venueOrderId: '0000000007' }, 'accepted', {}, later(2)));
     expect(err.code).toBe('STORE_INVARIANT');
-    expect(store.orders.byId(b.id)?.status).toBe('pending');
-    expect(store.orders.events(b.id)).toHaveLength(1);
+    expect(store.orders.byId(b.id)?.status).toBe('submitting');
+    expect(store.orders.events(b.id)).toHaveLength(2);
+  });
+
+  it('is the order state table\'s write gate: an illegal move throws and writes nothing', () => {
+    const { store } = createTempStore();
+    const o = store.orders.insertIntent(intent(), T0).order;
+    expect(thrown(() => store.orders.transition(o.id, 'pending', 'accepted', {}, 'accepted', {}, later(1))).code).toBe('ORDER_INVALID_TRANSITION');
+    // Without an expected status the legal sources come from the table: pending cannot reach 'filled'.
+    expect(store.orders.transition(o.id, null, 'filled', {}, 'fill', {}, later(1))).toBeNull();
+    expect(store.orders.byId(o.id)?.status).toBe('pending');
+    expect(store.orders.events(o.id)).toHaveLength(1);
+    expect(store.orders.transition(o.id, null, 'submitting', {}, 'submit', {}, later(2))?.status).toBe('submitting');
   });
 
   it('throws for an order that does not exist', () => {
     const { store } = createTempStore();
-    expect(thrown(() => store.orders.transition(42, ['pending'], 'submitting', {}, 'submit', {}, T0)).code).toBe('STORE_INVARIANT');
+    expect(thrown(() => store.orders.transition(42, 'pending', 'submitting', {}, 'submit', {}, T0)).code).toBe('STORE_INVARIANT');
   });
 
   it('note() appends an event without changing the status', () => {
@@ -168,7 +185,8 @@ describe('orders.insertExternal', () => {
   it('refuses to adopt a venue order that belongs to a daemon order', () => {
     const { store } = createTempStore();
     const mine = store.orders.insertIntent(intent(), T0).order;
-    store.orders.transition(mine.id, ['pending'], 'accepted', { venueOrderId: '0000000099' }, 'accepted', {}, later(1));
+    store.orders.transition(mine.id, 'pending', 'submitting', {}, 'submit', {}, later(1));
+    store.orders.transition(mine.id, 'submitting', 'accepted', { venueOrderId: '0000000099' }, 'accepted', {}, later(1));
     expect(thrown(() => store.orders.insertExternal(external, later(2))).code).toBe('STORE_INVARIANT');
   });
 });
@@ -179,7 +197,8 @@ describe('order queries', () => {
     const a = store.orders.insertIntent(intent({ intentKey: 'i.a' }), T0).order;
     const b = store.orders.insertIntent(intent({ intentKey: 'i.b' }), T0).order;
     const c = store.orders.insertIntent(intent({ intentKey: 'i.c', tradingDate: tradingDate('20260313') }), T0).order;
-    store.orders.transition(b.id, ['pending'], 'unknown', {}, 'unknown', {}, later(1));
+    store.orders.transition(b.id, 'pending', 'submitting', {}, 'submit', {}, later(1));
+    store.orders.transition(b.id, 'submitting', 'unknown', {}, 'unknown', {}, later(1));
     expect(store.orders.withStatus(['pending', 'unknown']).map((o) => o.id)).toEqual([a.id, b.id, c.id]);
     expect(store.orders.withStatus(['unknown']).map((o) => o.id)).toEqual([b.id]);
     expect(store.orders.withStatus([])).toEqual([]);

@@ -7,7 +7,7 @@ import {
 } from '../../../src/market/index.js';
 import type { FeeRates, Security } from '../../../src/market/index.js';
 import { defaultConfig } from '../../../src/config/index.js';
-import { feeRatesOf } from '../../../src/app-market.js';
+import { feeRatesOf } from '../../../src/runtime/index.js';
 
 const d = tradingDate;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createManualClock, krw, kstInstant, ppm, shares, silentLogger, stockCode, tradingDate } from '../../../src/domain/index.js';
 import type { AccountSnapshot, Broker, StockCode, TradingDate, VenueOrder } from '../../../src/domain/index.js';
-import { loadCalendar } from '../../../src/app-market.js';
+import { loadCalendar } from '../../../src/runtime/index.js';
 import { DEFAULT_FEE_RATES } from '../../../src/market/index.js';
 import type { FeeRates } from '../../../src/market/index.js';
 import { runReconcile } from '../../../src/orders/index.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertTransition, canTransition, isTerminal, sourcesOf } from '../../../src/orders/index.js';
+import { assertTransition, canTransition, isTerminal, sourcesOf } from '../../../src/domain/index.js';
 import { reconcileHoldings, sellableQty } from '../../../src/orders/index.js';
 import { krw, shares, stockCode, TERMINAL_STATUSES } from '../../../src/domain/index.js';
 import type { OrderStatus } from '../../../src/domain/index.js';

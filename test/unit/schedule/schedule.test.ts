@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { epochMs, kstInstant, tradingDate } from '../../../src/domain/index.js';
-import { loadCalendar } from '../../../src/app-market.js';
+import { loadCalendar } from '../../../src/runtime/index.js';
 import { dueJobs, scheduleTable } from '../../../src/schedule.js';
 
 const calendar = loadCalendar('config/krx-calendar.json');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createManualClock, krw, shares, silentLogger } from '../../../src/domain/index.js';
 import type { Broker, DecisionInput, MarketData, OrderBook, OrderType } from '../../../src/domain/index.js';
-import { loadCalendar } from '../../../src/app-market.js';
+import { loadCalendar } from '../../../src/runtime/index.js';
 import { runEvaluateEntry } from '../../../src/signals/index.js';
 import type { EvaluateDeps } from '../../../src/signals/index.js';
 import { createTempStore } from '../../helpers/temp-store.js';

@@ -5,9 +5,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
-import { AppError } from './domain/index.js';
-import type { Logger } from './domain/index.js';
-import { pidAlive } from './runtime/index.js';
+import { AppError } from '../domain/index.js';
+import type { Logger } from '../domain/index.js';
+import { pidAlive } from './process.js';
 
 /**
  * A private redis-server for a daemon started without REDIS_URL (docs/architecture.md §2 "Redis"):

@@ -1,11 +1,13 @@
-import { AppError, TERMINAL_STATUSES } from '../domain/index.js';
-import type { OrderStatus } from '../domain/index.js';
+import { AppError } from './errors.js';
+import { TERMINAL_STATUSES } from './order.js';
+import type { OrderStatus } from './order.js';
 
 /**
- * The legal transitions of an order (see domain/order.ts for what each status means).
+ * The legal transitions of an order (see order.ts for what each status means).
  * Modelled on NautilusTrader's order state table: every move not listed here is a bug.
  * 'unknown' and 'submitting' can move to almost anything, because only reconciliation with the
  * broker tells what really happened to a POST whose answer we never saw.
+ * It is the write gate: the store's OrderRepository.transition refuses any move not listed here.
  */
 const TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
   pending: ['submitting', 'rejected', 'failed'],
@@ -40,7 +42,10 @@ export function isTerminal(status: OrderStatus): boolean {
   return TERMINAL_STATUSES.includes(status);
 }
 
-/** Orders that may still change at the broker, or whose fate at the broker is not yet known. */
+/**
+ * Orders that may still change at the broker, or whose fate at the broker is not yet known.
+ * The one spelling of "open": entry guards, exit preparation, fills polling and the CLI use it.
+ */
 export const OPEN_STATUSES: readonly OrderStatus[] = ['pending', 'submitting', 'accepted', 'partial', 'unknown'];
 
 /** Orders whose POST may have reached the broker without us holding its venue order id. */

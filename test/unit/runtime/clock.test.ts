@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { epochMs, kstInstant, tradingDate } from '../../../src/domain/index.js';
-import { anchoredClock, parseClockAnchor, simResumeInstant, simStartInstant } from '../../../src/app-clock.js';
-import { loadCalendar } from '../../../src/app-market.js';
+import { anchoredClock, loadCalendar, parseClockAnchor, simResumeInstant, simStartInstant } from '../../../src/runtime/index.js';
 
 const calendar = loadCalendar('config/krx-calendar.json');
 const d = (s: string) => tradingDate(s);

@@ -1,10 +1,10 @@
 import { hostname } from 'node:os';
-import { describeError } from './domain/index.js';
-import type { Clock, Logger } from './domain/index.js';
-import type { Producers } from './queues/index.js';
-import { daemonState, HEARTBEAT_INTERVAL_MS, HEARTBEAT_KEY, lastActivity } from './store/index.js';
-import { pidAlive } from './runtime/index.js';
-import type { Heartbeat, QueueDepths, Store } from './store/index.js';
+import { describeError } from '../domain/index.js';
+import type { Clock, Logger } from '../domain/index.js';
+import type { Producers } from '../queues/index.js';
+import { daemonState, HEARTBEAT_INTERVAL_MS, HEARTBEAT_KEY, lastActivity } from '../store/index.js';
+import { pidAlive } from './process.js';
+import type { Heartbeat, QueueDepths, Store } from '../store/index.js';
 
 /** Queue counts wait this long at most: a heartbeat must not hang on a Redis outage. */
 const QUEUE_COUNT_TIMEOUT_MS = 2000;

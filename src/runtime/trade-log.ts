@@ -1,6 +1,6 @@
-import type { AccountSnapshot, Clock, Logger, TradingDate } from './domain/index.js';
-import { FRESH_LOG_HALT_KIND, markTradeLogChecked, noteTradeLogBirth } from './store/index.js';
-import type { Store } from './store/index.js';
+import type { AccountSnapshot, Clock, Logger, TradingDate } from '../domain/index.js';
+import { FRESH_LOG_HALT_KIND, markTradeLogChecked, noteTradeLogBirth } from '../store/index.js';
+import type { Store } from '../store/index.js';
 
 /**
  * The daemon's start-up look at a new trade log (issue 9 item 3). Created before the first

@@ -1,7 +1,7 @@
-import { AppError, createShiftedClock, epochMs, kstDateOf, kstInstant, systemClock } from './domain/index.js';
-import type { Clock, EpochMs } from './domain/index.js';
-import type { Env } from './config/index.js';
-import type { TradingCalendar } from './market/index.js';
+import { AppError, createShiftedClock, epochMs, kstDateOf, kstInstant, systemClock } from '../domain/index.js';
+import type { Clock, EpochMs } from '../domain/index.js';
+import type { Env } from '../config/index.js';
+import type { TradingCalendar } from '../market/index.js';
 
 /**
  * The daemon's clock. Live and paper: the system clock. Sim mode: the simulator's clock,

@@ -1,9 +1,9 @@
-import type { MarketConfig } from './config/index.js';
-import { readConfigFile } from './config/files.js';
-import { AppError, isAppError, ppm, tradingDate } from './domain/index.js';
-import type { TradingDate } from './domain/index.js';
-import { createCalendar, parseCalendarData } from './market/index.js';
-import type { FeeRates, SessionTimes, TradingCalendar } from './market/index.js';
+import type { MarketConfig } from '../config/index.js';
+import { readConfigFile } from '../config/index.js';
+import { AppError, isAppError, ppm, tradingDate } from '../domain/index.js';
+import type { TradingDate } from '../domain/index.js';
+import { createCalendar, parseCalendarData } from '../market/index.js';
+import type { FeeRates, SessionTimes, TradingCalendar } from '../market/index.js';
 
 /** The market rules the config describes, in market/'s terms (shared by the daemon and the CLI). */
 export function sessionTimesOf(s: MarketConfig['sessions']): SessionTimes {

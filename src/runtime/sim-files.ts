@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { Config } from './config/index.js';
-import type { KeyValueRepo } from './domain/index.js';
-import { pidAlive } from './runtime/index.js';
-import { createFileJournal } from './sim/index.js';
-import type { JournalEntry, SimJournal } from './sim/index.js';
+import type { Config } from '../config/index.js';
+import type { KeyValueRepo } from '../domain/index.js';
+import { pidAlive } from './process.js';
+import { createFileJournal } from '../sim/index.js';
+import type { JournalEntry, SimJournal } from '../sim/index.js';
 
 /**
  * Sim-mode plumbing shared by the daemon and the CLI: where the simulator's journal lives, how

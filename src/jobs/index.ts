@@ -1,0 +1,13 @@
+export { createOrderDesk } from './order-desk.js';
+export type { OrderDesk, OrderDeskDeps } from './order-desk.js';
+export { runEnqueueExits, runScanJob } from './scan.js';
+export type { EnqueueSignal, ScanJobDeps, SignalRequest } from './scan.js';
+export { evaluateDepsOf, runSignalJob } from './signal.js';
+export type { SignalJobDeps, SignalJobInput } from './signal.js';
+export { runOrderJob } from './orders.js';
+export type { OrderJobDeps, OrderRequest } from './orders.js';
+export { runFlatten } from './exits.js';
+export type { FlattenJobDeps } from './exits.js';
+export { runFillsPoll } from './fills.js';
+export { runAfterClose } from './after-close.js';
+export type { AfterCloseDeps } from './after-close.js';

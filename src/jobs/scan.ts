@@ -1,0 +1,78 @@
+import { kstDateOf } from '../domain/index.js';
+import type { Clock, EpochMs, Logger, MarketData, PositionRepo, ScanRepo, ScanSettings, StockCode } from '../domain/index.js';
+import { flattenAt } from '../market/index.js';
+import type { TradingCalendar } from '../market/index.js';
+import { runScan } from '../scan/index.js';
+
+/** What a signal job carries (queues/ validates it on the way through Redis). */
+export interface SignalRequest {
+  kind: 'entry' | 'exit';
+  symbol: string;
+  name: string;
+  tradingDate: string;
+  scanSnapshotIds: number[];
+  candidate: Record<string, unknown> | null;
+  enqueuedAt: number;
+}
+
+/** Enqueues one signal job; a repeated id within its slot is a no-op (BullMQ job id). */
+export type EnqueueSignal = (id: string, request: SignalRequest) => Promise<unknown>;
+
+export interface ScanJobDeps {
+  /** quotes and daily data: the trading client */
+  market: MarketData;
+  /** where rankings come from: the trading client, or live read-only keys in paper mode */
+  rankings: MarketData;
+  /** the trading client is KIS paper (which has no rankings, docs/kis-wire.md §6.5–6.6) */
+  paper: boolean;
+  scans: ScanRepo;
+  positions: PositionRepo;
+  calendar: () => TradingCalendar;
+  clock: Clock;
+  log: Logger;
+  settings: ScanSettings;
+  enqueueSignal: EnqueueSignal;
+}
+
+/** One exit evaluation per position, keyed by the minute slot so a repeat within it is a no-op. */
+export async function runEnqueueExits(deps: Pick<ScanJobDeps, 'positions' | 'enqueueSignal'>, input: { at: EpochMs }): Promise<number> {
+  const date = kstDateOf(input.at);
+  const slot = Math.floor(input.at / 60_000);
+  const held = deps.positions.list();
+  for (const p of held) {
+    await deps.enqueueSignal(`s.exit.${date}.${p.symbol}.${slot}`, {
+      kind: 'exit', symbol: p.symbol, name: '', tradingDate: date, scanSnapshotIds: [], candidate: null, enqueuedAt: input.at,
+    });
+  }
+  return held.length;
+}
+
+/**
+ * The scheduled scan: rankings (or the watch list) → candidates → one entry evaluation each, then
+ * the exit evaluations of what is held. From the flatten time on, and in a 'workers' process,
+ * nothing: entries then would be sold again within the minute.
+ */
+export async function runScanJob(deps: ScanJobDeps, input: { at: EpochMs }): Promise<{ candidates: StockCode[] } | null> {
+  const { settings, at } = { settings: deps.settings, at: input.at };
+  const flatten = flattenAt(kstDateOf(at), deps.calendar(), settings.exitBeforeCloseMinutes);
+  if (!settings.scans || (flatten !== null && at >= flatten)) return null;
+  const held = deps.positions.list().map((p) => p.symbol);
+  const paperWatchlist = deps.paper && (settings.paperRankingSource === 'watchlist' || deps.rankings === deps.market);
+  // Rankings through the ranking client; watch-list quotes through the trading one.
+  const market: MarketData = { ...deps.market, ranking: (q, o) => deps.rankings.ranking(q, o) };
+  const result = await runScan({ market, scans: deps.scans, clock: deps.clock, log: deps.log.child({ job: 'scan' }) }, {
+    source: paperWatchlist ? 'watchlist' : 'rankings', kinds: settings.kinds, marketCode: settings.marketCode,
+    watchlist: settings.watchlist, held,
+    filter: { ...settings.filter, exclude: [...settings.filter.exclude], excludeNamePatterns: [...settings.filter.excludeNamePatterns], excludeKinds: { ...settings.filter.excludeKinds } },
+  });
+  const date = kstDateOf(at);
+  const slot = Math.floor(at / 60_000);
+  for (const c of result.candidates) {
+    await deps.enqueueSignal(`s.entry.${date}.${c.symbol}.${slot}`, {
+      kind: 'entry', symbol: c.symbol, name: c.name, tradingDate: date, scanSnapshotIds: result.snapshotIds,
+      candidate: { ...c }, enqueuedAt: at,
+    });
+  }
+  await runEnqueueExits(deps, { at });
+  return { candidates: result.candidates.map((c) => c.symbol) };
+}

@@ -1,0 +1,51 @@
+import { stockCode } from '../domain/index.js';
+import type {
+  Broker, Clock, DecisionRepo, FillRepo, KeyValueRepo, Logger, MarketData, OrderIntent, OrderRepo, PositionRepo,
+  SignalSettings, BarRepo,
+} from '../domain/index.js';
+import type { TradingCalendar } from '../market/index.js';
+import { runEvaluateEntry, runEvaluateExit } from '../signals/index.js';
+import type { EvaluateDeps, EvaluateResult } from '../signals/index.js';
+
+export interface SignalJobDeps {
+  market: MarketData;
+  broker: Broker;
+  bars: BarRepo;
+  decisions: DecisionRepo;
+  positions: PositionRepo;
+  orders: OrderRepo;
+  fills: FillRepo;
+  risk: KeyValueRepo;
+  calendar: () => TradingCalendar;
+  clock: Clock;
+  log: Logger;
+  configHash: string;
+  settings: SignalSettings;
+  /** hands an intent to the order worker (the one process that sends orders) */
+  enqueueOrder: (intent: OrderIntent) => Promise<void>;
+}
+
+export interface SignalJobInput {
+  kind: 'entry' | 'exit';
+  symbol: string;
+  candidate: Record<string, unknown> | null;
+  scanSnapshotIds: number[];
+}
+
+/** What signals/ evaluates over: the ports, and the settings slice config/ produced. */
+export function evaluateDepsOf(deps: Omit<SignalJobDeps, 'enqueueOrder'>): EvaluateDeps {
+  const { settings, calendar, log, ...ports } = deps;
+  return { ...ports, ...settings, calendar: calendar(), log: log.child({ job: 'signal' }) };
+}
+
+/** One signal job: evaluate the entry or the exit of a symbol, record the decision, enqueue its intent. */
+export async function runSignalJob(deps: SignalJobDeps, input: SignalJobInput): Promise<EvaluateResult | null> {
+  const { enqueueOrder, ...rest } = deps;
+  const evaluate = evaluateDepsOf(rest);
+  const symbol = stockCode(input.symbol);
+  const result = input.kind === 'entry'
+    ? await runEvaluateEntry(evaluate, { symbol, candidate: input.candidate, scanSnapshotIds: input.scanSnapshotIds })
+    : await runEvaluateExit(evaluate, { symbol });
+  if (result?.intent) await enqueueOrder(result.intent);
+  return result;
+}

@@ -1,0 +1,135 @@
+import { isBrokenInvariant, RISK_KEYS } from '../domain/index.js';
+import type { AppError, Clock, EpochMs, Halt, Logger, MarketData, Notifier, OrderIntent } from '../domain/index.js';
+import { jobSettings } from '../config/index.js';
+import type { Config } from '../config/index.js';
+import {
+  createOrderDesk, runAfterClose, runEnqueueExits, runFillsPoll, runFlatten, runOrderJob, runScanJob, runSignalJob,
+} from '../jobs/index.js';
+import type { EnqueueSignal } from '../jobs/index.js';
+import type { KisClient } from '../kis/index.js';
+import type { FeeRates, TradingCalendar } from '../market/index.js';
+import type { ReconcileSummary } from '../orders/index.js';
+import type { OrderJob, Producers, SignalJob } from '../queues/index.js';
+import type { JobName } from '../schedule.js';
+import type { Store } from '../store/index.js';
+
+/**
+ * The jobs of src/jobs/ wired to the real adapters, the queues and the schedule: each entry point
+ * passes through one job boundary, where a broken invariant stops the daemon.
+ */
+export interface JobContext {
+  config: Config;
+  configHash: string;
+  store: Store;
+  kis: KisClient;
+  producers: Producers;
+  clock: Clock;
+  calendar: () => TradingCalendar;
+  fees: FeeRates;
+  log: Logger;
+  /** false while another process may hold the account (instance lock lost): no orders then */
+  ownsAccount: () => boolean;
+  hooks: { afterSubmitting?: () => void };
+  /** before the pre-open reconcile (the holiday sync) */
+  onPreOpen?: () => Promise<void>;
+  /** where rankings come from: the trading client, or live read-only keys in paper mode */
+  rankings: MarketData;
+  /** a broken invariant reached the job boundary: the daemon must stop (docs/architecture.md §5) */
+  onFatal: (err: AppError) => void;
+  /** halts, fills, rejections, unknown outcomes, reconcile anomalies */
+  notifier: Notifier;
+}
+
+export interface Jobs {
+  runScheduled(job: JobName, at: EpochMs): Promise<void>;
+  processSignal(job: SignalJob, jobId: string): Promise<void>;
+  processOrder(job: OrderJob, jobId: string): Promise<void>;
+  reconcile(reason: string): Promise<ReconcileSummary>;
+  haltEntries(reason: string, details?: Record<string, unknown>): void;
+  /** no more follow-up reconciles; resolves when the submit/reconcile in progress has finished */
+  close(): Promise<void>;
+}
+
+export function createJobs(ctx: JobContext): Jobs {
+  const { config, store, kis, producers, clock, log } = ctx;
+  const settings = jobSettings(config);
+
+  // The job boundary: a broken invariant (STORE_INVARIANT, ORDER_INVALID_TRANSITION, SIM_INVARIANT)
+  // stops the daemon instead of ending as one failed job (docs/architecture.md §5). Every entry
+  // point below, and the follow-up reconciles, pass through here.
+  const boundary = <T>(run: Promise<T>): Promise<T> => run.catch((err: unknown) => {
+    if (isBrokenInvariant(err)) ctx.onFatal(err);
+    throw err;
+  });
+
+  const desk = createOrderDesk({
+    orders: store.orders, fills: store.fills, positions: store.positions, risk: store.risk,
+    corporateActions: store.corporateActions, bars: store.bars, transaction: (fn) => store.transaction(fn),
+    broker: kis.broker, market: kis.market, clock, calendar: ctx.calendar, fees: ctx.fees, log,
+    settings: settings.orders, hooks: ctx.hooks, notifier: ctx.notifier,
+  }, boundary);
+
+  const enqueueSignal: EnqueueSignal = (id, request) => producers.signals.add(id, request);
+  const enqueueOrder = async (intent: OrderIntent): Promise<void> => {
+    const added = await producers.orders.add(intent.intentKey, { ...intent, decidedAt: clock.now() });
+    log.info({ intentKey: intent.intentKey, symbol: intent.symbol, side: intent.side, qty: intent.qty, price: intent.price, added }, 'order intent enqueued');
+  };
+
+  const haltEntries = (reason: string, details: Record<string, unknown> = {}): void => {
+    const halt: Halt = { reason, details, at: clock.now() };
+    store.risk.set(RISK_KEYS.halt, halt, clock.now());
+    ctx.notifier.notify({ kind: 'halt', message: 'new entries halted until `kis-trader resume`', details: { reason, details } });
+  };
+
+  const scanDeps = {
+    market: kis.market, rankings: ctx.rankings, paper: kis.env === 'paper', scans: store.scans, positions: store.positions,
+    calendar: ctx.calendar, clock, log, settings: settings.scan, enqueueSignal,
+  };
+
+  const runScheduled = async (job: JobName, at: EpochMs): Promise<void> => {
+    switch (job) {
+      case 'pre-open':
+        await kis.tokens.get('reconcile');
+        await ctx.onPreOpen?.();
+        await desk.reconcile('pre-open');
+        return;
+      case 'scan':
+        await runScanJob(scanDeps, { at });
+        return;
+      case 'exits':
+        await runEnqueueExits(scanDeps, { at });
+        return;
+      case 'flatten':
+        await runFlatten({
+          positions: store.positions, orders: store.orders, broker: kis.broker, risk: store.risk, clock, log, desk,
+          ownsAccount: ctx.ownsAccount, enqueueSignal,
+        }, { at });
+        return;
+      case 'fills':
+        await runFillsPoll({ orders: store.orders, desk });
+        return;
+      case 'reconcile':
+        await desk.reconcile('periodic');
+        return;
+      case 'after-close':
+        await runAfterClose({
+          orders: store.orders, fills: store.fills, positions: store.positions, decisions: store.decisions, bars: store.bars,
+          kv: store.kv, market: kis.market, clock, log, desk,
+        }, { at });
+        return;
+    }
+  };
+
+  return {
+    runScheduled: (job, at) => boundary(runScheduled(job, at)),
+    processSignal: (job) => boundary(runSignalJob({
+      market: kis.market, broker: kis.broker, bars: store.bars, decisions: store.decisions, positions: store.positions,
+      orders: store.orders, fills: store.fills, risk: store.risk, calendar: ctx.calendar, clock, log,
+      configHash: ctx.configHash, settings: settings.signals, enqueueOrder,
+    }, job).then(() => undefined)),
+    processOrder: (job) => boundary(runOrderJob({ desk, ownsAccount: ctx.ownsAccount }, job).then(() => undefined)),
+    reconcile: (reason) => desk.reconcile(reason),
+    haltEntries,
+    close: () => desk.close(),
+  };
+}

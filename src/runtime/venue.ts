@@ -1,0 +1,68 @@
+import type { Config, Secrets } from '../config/index.js';
+import { AppError } from '../domain/index.js';
+import type { Clock, DistributedLock, KisEnv, Logger, RateBudget, TokenStore } from '../domain/index.js';
+import { tokenStoreKey } from '../kis/index.js';
+import type { KisClientOptions, KisTlsOptions } from '../kis/index.js';
+import { SIM_DEFAULT_CREDENTIALS } from '../sim/index.js';
+import { sealTokenStore } from '../store/index.js';
+import type { Store } from '../store/index.js';
+
+/**
+ * Where this config trades, the one answer the daemon (app.ts) and the CLI (cli/compose.ts) share:
+ * the simulator (in-process or external: the caller starts or finds it, so `baseUrl` is null
+ * here), KIS paper or KIS live, with the credentials, the rate and the paper host's certificate
+ * options that go with it.
+ */
+export interface Venue {
+  mode: Config['mode'];
+  kisEnv: KisEnv;
+  credentials: { appKey: string; appSecret: string; account: string };
+  /** KIS's host; null in sim mode (the simulator's URL is known once it runs) */
+  baseUrl: string | null;
+  /** the paper host's certificate quirk (docs/kis-wire.md §2), null when verified normally */
+  tls: KisTlsOptions | null;
+  ratePerSec: number;
+  /** the Redis key of the account's shared call budget: one per app key, whoever calls */
+  budgetKey: string;
+}
+
+export function chooseVenue(config: Config, secrets: Secrets | null): Venue {
+  let kisEnv: KisEnv;
+  let credentials: Venue['credentials'];
+  if (config.mode === 'sim') {
+    kisEnv = config.sim.env;
+    credentials = SIM_DEFAULT_CREDENTIALS;
+  } else {
+    if (!secrets) throw new AppError('CONFIG_SECRET_MISSING', `${config.mode} mode needs KIS_APP_KEY, KIS_APP_SECRET and KIS_ACCOUNT`);
+    kisEnv = config.mode;
+    credentials = { appKey: secrets.appKey, appSecret: secrets.appSecret, account: `${secrets.account.number}-${secrets.account.product}` };
+  }
+  const { paperTls } = config.kis;
+  return {
+    mode: config.mode, kisEnv, credentials,
+    baseUrl: config.mode === 'sim' ? null : config.kis.baseUrl ?? (kisEnv === 'live' ? config.kis.liveBaseUrl : config.kis.paperBaseUrl),
+    tls: config.mode === 'paper' && paperTls.mode !== 'verify' ? {
+      mode: paperTls.mode,
+      ...(paperTls.serverName ? { serverName: paperTls.serverName } : {}),
+      ...(paperTls.fingerprint256 ? { fingerprint256: paperTls.fingerprint256 } : {}),
+    } : null,
+    ratePerSec: kisEnv === 'live' ? config.kis.rate.liveCallsPerSec : config.kis.rate.paperCallsPerSec,
+    budgetKey: `${config.redis.prefix}:budget:${tokenStoreKey(kisEnv, credentials.appKey)}`,
+  };
+}
+
+/**
+ * The trading client's options for a venue. The token is kept encrypted under a key from the app
+ * secret (store/tokens.ts): daemon and CLI read and write the same sealed row.
+ */
+export function venueClientOptions(config: Config, venue: Venue, opts: {
+  baseUrl: string; store: Pick<Store, 'tokens'>; rateBudget: RateBudget; lock: DistributedLock; clock: Clock; log: Logger;
+}): KisClientOptions & { tokenStore: TokenStore } {
+  return {
+    env: venue.kisEnv, baseUrl: opts.baseUrl, ...venue.credentials, timeouts: { ...config.kis.timeouts },
+    ...(venue.tls === null ? {} : { tls: venue.tls }),
+    rateBudget: opts.rateBudget, tokenStore: sealTokenStore(opts.store.tokens, venue.credentials.appSecret),
+    lock: opts.lock, clock: opts.clock, log: opts.log,
+    marketDivCode: config.kis.marketDivCode, tokenRefreshLeadMs: config.kis.tokenRefreshLeadMinutes * 60_000,
+  };
+}

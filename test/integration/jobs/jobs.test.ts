@@ -1,0 +1,156 @@
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { kstDateOf, shares, silentLogger } from '../../../src/domain/index.js';
+import type { Notice, OrderIntent, ScanSettings, SignalSettings } from '../../../src/domain/index.js';
+import { defaultConfig, jobSettings } from '../../../src/config/index.js';
+import { createOrderDesk, runFillsPoll, runOrderJob, runScanJob, runSignalJob } from '../../../src/jobs/index.js';
+import type { OrderDesk, OrderRequest, SignalRequest } from '../../../src/jobs/index.js';
+import { DEFAULT_FEE_RATES } from '../../../src/market/index.js';
+import { calendar } from '../kis/sim-harness.js';
+import { limitBuy, SAMSUNG, startOrdersHarness } from '../orders/orders-harness.js';
+import type { OrdersHarness } from '../orders/orders-harness.js';
+
+/**
+ * The use cases of src/jobs/ called directly, as the daemon's runtime/jobs.ts calls them: the real
+ * KIS client over HTTP to the real simulator, a temp SQLite trade log, real Redis (token lock and
+ * rate budget); the queues replaced by what the job hands them.
+ */
+let redis: Redis;
+beforeAll(() => { redis = new Redis(inject('redisUrl')); });
+afterAll(async () => { await redis.quit(); });
+let h: OrdersHarness | null = null;
+afterEach(async () => { await h?.close(); h = null; });
+
+const settings = jobSettings(defaultConfig());
+
+function scanSettings(over: Partial<ScanSettings> = {}): ScanSettings {
+  // Wide enough that the simulator's rankings give candidates.
+  return { ...settings.scan, filter: { ...settings.scan.filter, minTradedValue: 0 as ScanSettings['filter']['minTradedValue'] }, ...over };
+}
+
+function scanDeps(harness: OrdersHarness, enqueued: [string, SignalRequest][], over: Partial<ScanSettings> = {}) {
+  return {
+    market: harness.client.market, rankings: harness.client.market, paper: false, scans: harness.store.scans,
+    positions: harness.store.positions, calendar: () => calendar, clock: harness.clock, log: silentLogger,
+    settings: scanSettings(over),
+    enqueueSignal: (id: string, r: SignalRequest) => { enqueued.push([id, r]); return Promise.resolve(); },
+  };
+}
+
+function deskOf(harness: OrdersHarness, notices: Notice[] = []): OrderDesk {
+  const { store, client, clock } = harness;
+  return createOrderDesk({
+    orders: store.orders, fills: store.fills, positions: store.positions, risk: store.risk, corporateActions: store.corporateActions,
+    bars: store.bars, transaction: (fn) => store.transaction(fn), broker: client.broker, market: client.market, clock,
+    calendar: () => calendar, fees: DEFAULT_FEE_RATES, log: silentLogger, settings: settings.orders,
+    notifier: { notify: (n) => { notices.push(n); } },
+  });
+}
+
+function request(intent: OrderIntent): OrderRequest {
+  return { ...intent, decidedAt: null };
+}
+
+describe('runScanJob', () => {
+  it('enqueues one entry evaluation per candidate, keyed by date, symbol and minute slot', async () => {
+    h = await startOrdersHarness(redis);
+    const enqueued: [string, SignalRequest][] = [];
+    const at = h.clock.now();
+    const r = await runScanJob(scanDeps(h, enqueued), { at });
+    expect(r?.candidates.length).toBeGreaterThan(0);
+    const date = kstDateOf(at);
+    const slot = Math.floor(at / 60_000);
+    expect(enqueued.map(([id]) => id)).toEqual(r!.candidates.map((s) => `s.entry.${date}.${s}.${slot}`));
+    expect(enqueued[0]![1]).toMatchObject({ kind: 'entry', tradingDate: date, candidate: { symbol: r!.candidates[0] } });
+    expect(enqueued[0]![1].scanSnapshotIds.length).toBeGreaterThan(0);
+  }, 30_000);
+
+  it('scans nothing in a process that does not scan (daemon.role "workers")', async () => {
+    h = await startOrdersHarness(redis);
+    const enqueued: [string, SignalRequest][] = [];
+    expect(await runScanJob(scanDeps(h, enqueued, { scans: false }), { at: h.clock.now() })).toBeNull();
+    expect(enqueued).toEqual([]);
+  }, 30_000);
+});
+
+describe('runSignalJob', () => {
+  it('records the entry decision and hands its intent to the order queue', async () => {
+    h = await startOrdersHarness(redis);
+    const permissive: SignalSettings = {
+      ...settings.signals,
+      strategy: { ...settings.signals.strategy, lookbackDays: 5, minChangeBp: -3000, maxChangeBp: 3000, minVolumeRatioPct: 0, requireAboveMa: false },
+    };
+    const sent: OrderIntent[] = [];
+    const { store, client, clock } = h;
+    const r = await runSignalJob({
+      market: client.market, broker: client.broker, bars: store.bars, decisions: store.decisions, positions: store.positions,
+      orders: store.orders, fills: store.fills, risk: store.risk, calendar: () => calendar, clock, log: silentLogger,
+      configHash: 'cfg-test', settings: permissive, enqueueOrder: (i) => { sent.push(i); return Promise.resolve(); },
+    }, { kind: 'entry', symbol: SAMSUNG, candidate: null, scanSnapshotIds: [] });
+    expect(r?.intent).not.toBeNull();
+    expect(sent).toEqual([r!.intent]);
+    expect(sent[0]).toMatchObject({ symbol: SAMSUNG, side: 'buy', configHash: 'cfg-test' });
+    expect(store.decisions.forDate(kstDateOf(clock.now())).map((d) => d.outcome)).toEqual(['order']);
+  }, 30_000);
+});
+
+describe('runOrderJob over the order desk', () => {
+  it('sends an intent once, even when its job runs twice', async () => {
+    h = await startOrdersHarness(redis);
+    const desk = deskOf(h);
+    // A resting buy at the lower limit: accepted, never filled.
+    const intent = limitBuy(h, 'i.jobs-test.buy', (await h.client.market.quote(SAMSUNG)).lowerLimit);
+    h.store.orders.insertIntent(intent, h.clock.now());
+    const first = await runOrderJob({ desk, ownsAccount: () => true }, request(intent));
+    const second = await runOrderJob({ desk, ownsAccount: () => true }, request(intent));
+    await desk.close();
+    expect(first.outcome).toBe('accepted');
+    expect(second.outcome).toBe('duplicate');
+    expect(h.sim.exchange.ordersReceived).toBe(1);
+    expect(h.store.orders.byIntentKey(intent.intentKey)).toMatchObject({ status: 'accepted', qty: shares(1) });
+  }, 30_000);
+
+  it('tells the notifier of a rejection and of a fill', async () => {
+    h = await startOrdersHarness(redis);
+    const notices: Notice[] = [];
+    const desk = deskOf(h, notices);
+    const q = await h.client.market.quote(SAMSUNG);
+    // Below the lower limit: the exchange refuses it.
+    const refused = limitBuy(h, 'i.jobs-test.refused', q.lowerLimit - 1_000);
+    h.store.orders.insertIntent(refused, h.clock.now());
+    expect((await runOrderJob({ desk, ownsAccount: () => true }, request(refused))).outcome).toBe('rejected');
+    expect(notices.map((n) => n.kind)).toEqual(['reject']);
+    expect(notices[0]!.details).toMatchObject({ intentKey: refused.intentKey });
+    // At the upper limit: filled at once, and the reconcile that records it says so.
+    const filled = limitBuy(h, 'i.jobs-test.filled', q.upperLimit);
+    h.store.orders.insertIntent(filled, h.clock.now());
+    expect((await runOrderJob({ desk, ownsAccount: () => true }, request(filled))).outcome).toBe('accepted');
+    await desk.reconcile('test');
+    await desk.close();
+    expect(notices.map((n) => n.kind)).toEqual(['reject', 'fill']);
+  }, 30_000);
+
+  it('sends nothing while the account lock is not held', async () => {
+    h = await startOrdersHarness(redis);
+    const desk = deskOf(h);
+    const intent = limitBuy(h, 'i.jobs-test.nolock', 1);
+    h.store.orders.insertIntent(intent, h.clock.now());
+    await expect(runOrderJob({ desk, ownsAccount: () => false }, request(intent))).rejects.toThrow(/instance lock/);
+    await desk.close();
+    expect(h.sim.exchange.ordersReceived).toBe(0);
+    expect(h.store.orders.byIntentKey(intent.intentKey)?.status).toBe('pending');
+  }, 30_000);
+});
+
+describe('runFillsPoll', () => {
+  it('reconciles only while an order of ours may still change at the broker', async () => {
+    h = await startOrdersHarness(redis);
+    const desk = deskOf(h);
+    expect(await runFillsPoll({ orders: h.store.orders, desk })).toBe(false);
+    const intent = limitBuy(h, 'i.jobs-test.poll', (await h.client.market.quote(SAMSUNG)).lowerLimit);
+    h.store.orders.insertIntent(intent, h.clock.now());
+    await desk.submit(intent, null);
+    expect(await runFillsPoll({ orders: h.store.orders, desk })).toBe(true);
+    await desk.close();
+  }, 30_000);
+});
