@@ -1,29 +1,16 @@
 import { stockCode } from '../domain/index.js';
-import type {
-  Broker, Clock, DecisionRepo, FillRepo, KeyValueRepo, Logger, MarketData, OrderIntent, OrderRepo, PositionRepo,
-  SignalSettings, BarRepo,
-} from '../domain/index.js';
+import type { OrderIntent, SignalSettings } from '../domain/index.js';
 import type { TradingCalendar } from '../market/index.js';
 import { runEvaluateEntry, runEvaluateExit } from '../signals/index.js';
 import type { EvaluateDeps, EvaluateResult } from '../signals/index.js';
 
-export interface SignalJobDeps {
-  market: MarketData;
-  broker: Broker;
-  bars: BarRepo;
-  decisions: DecisionRepo;
-  positions: PositionRepo;
-  orders: OrderRepo;
-  fills: FillRepo;
-  risk: KeyValueRepo;
+/** The ports signals/ evaluates over (its EvaluateDeps less the settings, which come as one slice). */
+export type SignalJobDeps = Omit<EvaluateDeps, keyof SignalSettings | 'calendar'> & {
   calendar: () => TradingCalendar;
-  clock: Clock;
-  log: Logger;
-  configHash: string;
   settings: SignalSettings;
   /** hands an intent to the order worker (the one process that sends orders) */
   enqueueOrder: (intent: OrderIntent) => Promise<void>;
-}
+};
 
 export interface SignalJobInput {
   kind: 'entry' | 'exit';
