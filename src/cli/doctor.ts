@@ -70,36 +70,31 @@ function problemsOf(err: unknown): string[] {
  */
 function checkConfig(io: DoctorIo, r: Report): LoadedConfig | null {
   const env = io.env;
-  {
-    try {
-      // loaded as a read command: a live config without the confirmation is valid here
-      const loaded = io.load(env);
-      const unconfirmed = loaded.config.mode === 'live' && env[LIVE_CONFIRM_VAR] !== LIVE_CONFIRM_VALUE;
-      const mode = loaded.config.mode;
-      r.ok('config', `valid (mode ${mode}, hash ${loaded.hash}; ${loaded.sources.length} sources)`);
-      if (mode === 'sim') r.ok('secrets', 'not needed in sim mode (the simulator\'s built-in keys)');
-      else if (loaded.secrets !== null) r.ok('secrets', `KIS_APP_KEY, KIS_APP_SECRET and KIS_ACCOUNT set for ${mode}`);
-      else {
-        const missing = ['KIS_APP_KEY', 'KIS_APP_SECRET', 'KIS_ACCOUNT'].filter((k) => !env[k]?.trim());
-        r.fail('secrets', `${missing.join(', ')} missing for ${mode}: put them in .env or the environment (config/.env.example)`);
-        return null;
-      }
-      // Not a failure: the doctor sends no order, and asking for the confirmation here would
-      // teach operators to export it for good, which removes the protection.
-      if (unconfirmed) r.ok('live-confirm', `not set, not needed here (no orders); start the daemon with ${LIVE_CONFIRM_VAR}=${LIVE_CONFIRM_VALUE}`);
-      return loaded;
-    } catch (err) {
-      const code = isAppError(err) ? err.code : '';
-      const problems = problemsOf(err);
-      if (code === 'CONFIG_SECRET_MISSING') {
-        r.ok('config', 'valid');
-        r.fail('secrets', `${problems.join('; ')}: put them in .env or the environment (config/.env.example)`);
-      } else {
-        r.fail('config', `${problems.join('; ')}: fix it (kis-trader config check lists every problem)`);
-      }
-      return null;
-    }
+  let loaded: LoadedConfig;
+  try {
+    // loaded as a read command: a live config without the confirmation, or without keys, loads here
+    loaded = io.load(env);
+  } catch (err) {
+    r.fail('config', `${problemsOf(err).join('; ')}: fix it (kis-trader config check lists every problem)`);
+    return null;
   }
+  const mode = loaded.config.mode;
+  r.ok('config', `valid (mode ${mode}, hash ${loaded.hash}; ${loaded.sources.length} sources)`);
+  if (mode === 'sim') {
+    r.ok('secrets', 'not needed in sim mode (the simulator\'s built-in keys)');
+  } else if (loaded.secrets === null) {
+    const missing = ['KIS_APP_KEY', 'KIS_APP_SECRET', 'KIS_ACCOUNT'].filter((k) => !env[k]?.trim());
+    r.fail('secrets', `${missing.join(', ')} missing for ${mode}: put them in .env or the environment (config/.env.example)`);
+    return null;
+  } else {
+    r.ok('secrets', `KIS_APP_KEY, KIS_APP_SECRET and KIS_ACCOUNT set for ${mode}`);
+  }
+  // Not a failure: the doctor sends no order, and asking for the confirmation here would
+  // teach operators to export it for good, which removes the protection.
+  if (mode === 'live' && env[LIVE_CONFIRM_VAR] !== LIVE_CONFIRM_VALUE) {
+    r.ok('live-confirm', `not set, not needed here (no orders); start the daemon with ${LIVE_CONFIRM_VAR}=${LIVE_CONFIRM_VALUE}`);
+  }
+  return loaded;
 }
 
 function checkCalendar(io: DoctorIo, r: Report, loaded: LoadedConfig): { calendar: TradingCalendar; today: TradingDate } | null {
