@@ -1,9 +1,9 @@
 export { Sma, Ema, Atr, Rsi, AverageVolume, smaOf, emaOf, atrOf, rsiOf, averageVolumeOf } from './indicators.js';
-export {
-  BollingerBands, Macd, RateOfChange, VolumeRatio, HighLow, Gap,
-  bollingerOf, macdOf, rateOfChangeOf, volumeRatioOf, highLowOf, gapOf,
-} from './indicators.js';
-export type { HlcBar, HlBar, OcBar, BollingerValue, MacdValue, HighLowValue } from './indicators.js';
+export { BollingerBands, Macd, bollingerOf, macdOf } from './indicators-bands.js';
+export { RateOfChange, VolumeRatio, HighLow, Gap, rateOfChangeOf, volumeRatioOf, highLowOf, gapOf } from './indicators-change.js';
+export type { HlcBar } from './indicators.js';
+export type { BollingerValue, MacdValue } from './indicators-bands.js';
+export type { HlBar, OcBar, HighLowValue } from './indicators-change.js';
 export { REGULAR_SESSION, DEFAULT_MIN_SESSION_FRACTION_PCT, projectDayVolume } from './volume.js';
 export type { SessionWindow, VolumeProjection } from './volume.js';
 export { STRATEGY_NAME, INDICATOR_PERIOD, changeBp, evaluateEntry, evaluateExit } from './strategy.js';
