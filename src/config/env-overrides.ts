@@ -27,12 +27,20 @@ function normalise(key: string): string {
   return key.toLowerCase().replace(/_/g, '');
 }
 
-/** Maps each SCREAMING_SNAKE segment onto the schema's key at that level (so PAPER_TLS → paperTls). */
+/**
+ * Maps each SCREAMING_SNAKE segment onto the schema's key at that level (so PAPER_TLS → paperTls).
+ * Below a record of sections the segment is an id, whose dashes an environment variable name
+ * cannot hold: STRATEGIES__MOMENTUM_VOLUME → strategies.momentum-volume (ids have no underscores).
+ */
 function resolvePath(root: z.ZodType, segments: string[]): string[] {
   const path: string[] = [];
   for (const segment of segments) {
-    const known = nodeAt(root, path).keys;
-    const match = known.find((k) => normalise(k) === normalise(segment));
+    const node = nodeAt(root, path);
+    if (node.kind === 'sections') {
+      path.push(segment.toLowerCase().replace(/_/g, '-'));
+      continue;
+    }
+    const match = node.keys.find((k) => normalise(k) === normalise(segment));
     path.push(match ?? camelCase(segment));
   }
   return path;

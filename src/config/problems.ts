@@ -89,9 +89,17 @@ function line(path: Path, reason: string, originOf: OriginOf | undefined): strin
   return `${formatPath(path)}: ${reason}${origin === undefined ? '' : ` (${origin})`}`;
 }
 
+/** Top-level sections that were replaced, and what a config that still has them should say instead. */
+const REPLACED_SECTIONS: Readonly<Record<string, string>> = {
+  strategy: 'replaced by strategies (one entry per strategy: strategies.<id>.use, .params, .exits; see the README, '
+    + '"Strategies"); strategy.exitBeforeCloseMinutes is now schedule.flattenBeforeCloseMinutes',
+};
+
 function unrecognized(issue: z.core.$ZodIssueUnrecognizedKeys, root: z.ZodType, originOf: OriginOf | undefined): string[] {
   const known = nodeAt(root, keyPath(issue.path)).keys;
   return issue.keys.map((key) => {
+    const replaced = issue.path.length === 0 ? REPLACED_SECTIONS[key] : undefined;
+    if (replaced !== undefined) return line([key], `unrecognized key: ${replaced}`, originOf);
     const near = closestMatch(key, known);
     const hint = near === null ? '' : ` (did you mean ${near}?)`;
     return line([...issue.path, key], `unrecognized key${hint}`, originOf);

@@ -6,7 +6,11 @@ import type { z } from 'zod';
  * config schema uses are unwrapped.
  */
 
-export type LeafKind = 'string' | 'enum' | 'boolean' | 'number' | 'object' | 'array' | 'unknown';
+/**
+ * 'sections': a record whose values are objects, keyed by ids (`strategies.<id>`);
+ * 'record': a record of plain values, keyed by names (`strategies.<id>.params`).
+ */
+export type LeafKind = 'string' | 'enum' | 'boolean' | 'number' | 'object' | 'array' | 'sections' | 'record' | 'unknown';
 
 export interface SchemaNode {
   kind: LeafKind;
@@ -20,6 +24,7 @@ interface Def {
   innerType?: z.ZodType;
   shape?: Record<string, z.ZodType>;
   element?: z.ZodType;
+  valueType?: z.ZodType;
 }
 
 function defOf(schema: z.ZodType): Def {
@@ -42,6 +47,7 @@ function child(schema: z.ZodType, key: string | number): z.ZodType | undefined {
   const def = defOf(unwrap(schema).core);
   if (def.type === 'object' && typeof key === 'string') return def.shape?.[key];
   if (def.type === 'array') return def.element;
+  if (def.type === 'record' && typeof key === 'string') return def.valueType;
   return undefined;
 }
 
@@ -71,6 +77,10 @@ export function describeNode(schema: z.ZodType | undefined): SchemaNode {
       return { kind: 'array', nullable, keys: [] };
     case 'object':
       return { kind: 'object', nullable, keys: Object.keys(def.shape ?? {}) };
+    case 'record': {
+      const value = def.valueType === undefined ? undefined : defOf(unwrap(def.valueType).core).type;
+      return { kind: value === 'object' ? 'sections' : 'record', nullable, keys: [] };
+    }
     default:
       return { kind: 'unknown', nullable, keys: [] };
   }

@@ -1,5 +1,8 @@
 import { epochMs, krw, shares, stockCode, tradingDate, kstInstant } from '../../src/domain/index.js';
 import type { OrderRecord, QuoteStatus, VenueOrder } from '../../src/domain/index.js';
+import { configSchema, strategySlices } from '../../src/config/index.js';
+import { BUILT_IN_STRATEGIES, bindStrategy } from '../../src/signals/index.js';
+import type { StrategyInstance } from '../../src/signals/index.js';
 
 export const DAY = tradingDate('20260312');
 export const at = (hhmmss: string) => kstInstant(DAY, hhmmss);
@@ -66,3 +69,24 @@ export function quoteStatus(p: Partial<QuoteStatus> = {}): QuoteStatus {
     shortTermOverheated: false, liquidationTrading: false, vi: false, ...p,
   };
 }
+
+/**
+ * A built-in strategy bound as the daemon binds it (config → slice → its own params schema), with
+ * `params` and `exits` written as in the config file (percents): strategies.<id> = { use, params, exits, ... }.
+ */
+export function strategyInstance(
+  opts: { id?: string; use?: string; params?: Record<string, unknown>; exits?: Record<string, unknown>; entry?: Record<string, unknown> } = {},
+): StrategyInstance {
+  const id = opts.id ?? 'momentum-volume';
+  const config = configSchema.parse({
+    strategies: { [id]: { use: opts.use ?? 'momentum-volume', params: opts.params ?? {}, exits: opts.exits ?? {}, ...opts.entry } },
+  });
+  const slice = strategySlices(config)[0]!;
+  const strategy = BUILT_IN_STRATEGIES.get(slice.use)!;
+  return bindStrategy(slice, strategy, strategy.params.parse(slice.params));
+}
+
+/** momentum-volume that enters on anything quoted below its upper limit (for order-path tests). */
+export const permissiveMomentum = (exits: Record<string, unknown> = {}): StrategyInstance => strategyInstance({
+  params: { lookbackDays: 5, minChangePct: -30, maxChangePct: 30, minVolumeRatio: 0, requireAboveMa: false }, exits,
+});

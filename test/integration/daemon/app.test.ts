@@ -13,7 +13,7 @@ import type { DaemonEnv, SimHarness } from '../../helpers/daemon.js';
 
 /** The daemon in-process against the simulator over HTTP, real Redis and a temp SQLite file. */
 const DATE = tradingDate('20261126');
-const QUIET = { KIS_TRADER__STRATEGY__MIN_CHANGE_PCT: '29', KIS_TRADER__STRATEGY__MAX_CHANGE_PCT: '30' };
+const QUIET = { KIS_TRADER__STRATEGIES__MOMENTUM_VOLUME__PARAMS__MIN_CHANGE_PCT: '29', KIS_TRADER__STRATEGIES__MOMENTUM_VOLUME__PARAMS__MAX_CHANGE_PCT: '30' };
 const cleanups: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();

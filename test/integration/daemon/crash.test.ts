@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 // Keep the daemon's own strategy quiet: only the orders these tests enqueue are placed.
-const QUIET = { KIS_TRADER__STRATEGY__MIN_CHANGE_PCT: '29', KIS_TRADER__STRATEGY__MAX_CHANGE_PCT: '30', KIS_TRADER__ORDERS__UNKNOWN_GRACE_SECONDS: '10' };
+const QUIET = { KIS_TRADER__STRATEGIES__MOMENTUM_VOLUME__PARAMS__MIN_CHANGE_PCT: '29', KIS_TRADER__STRATEGIES__MOMENTUM_VOLUME__PARAMS__MAX_CHANGE_PCT: '30', KIS_TRADER__ORDERS__UNKNOWN_GRACE_SECONDS: '10' };
 
 async function setup(variant: SimVariantName, faults: string[] = []): Promise<{ h: SimHarness; d: DaemonEnv; redis: Redis }> {
   const h = await startSharedSim({ date: DATE, hhmmss: '103000', faults, variant });

@@ -22,8 +22,8 @@ const DATE = tradingDate('20261126');
 const ACCOUNT = SIM_DEFAULT_CREDENTIALS.account;
 const BASE = {
   // no entries of the daemon's own: only the orders the tests place
-  KIS_TRADER__STRATEGY__MIN_CHANGE_PCT: '29', KIS_TRADER__STRATEGY__MAX_CHANGE_PCT: '30',
-  KIS_TRADER__STRATEGY__STOP_LOSS_PCT: '0.1',
+  KIS_TRADER__STRATEGIES__MOMENTUM_VOLUME__PARAMS__MIN_CHANGE_PCT: '29', KIS_TRADER__STRATEGIES__MOMENTUM_VOLUME__PARAMS__MAX_CHANGE_PCT: '30',
+  KIS_TRADER__STRATEGIES__MOMENTUM_VOLUME__EXITS__STOP_LOSS_PCT: '0.1',
   // the worst case of the issue: an unfilled entry is kept until the close
   KIS_TRADER__ORDERS__CANCEL_UNFILLED_AFTER_MINUTES: '0',
 };
@@ -69,7 +69,7 @@ const order = (o: Partial<OrderJob> & Pick<OrderJob, 'intentKey' | 'symbol' | 's
 });
 
 const exitSignal = (p: Producers, symbol: string, at: number) => p.signals.add(`s.exit.test.${symbol}.${at}`, {
-  kind: 'exit', symbol, name: '', tradingDate: DATE, scanSnapshotIds: [], candidate: null, enqueuedAt: at,
+  kind: 'exit', strategy: null, symbol, name: '', tradingDate: DATE, scanSnapshotIds: [], candidate: null, enqueuedAt: at,
 });
 
 const exitDecisions = (app: App, symbol: string) =>
@@ -134,7 +134,7 @@ describe('exits always go out', () => {
   it('flattens every position exitBeforeCloseMinutes before the closing auction, and buys nothing after', async () => {
     // 15 minutes before the 15:20 closing auction is 15:05:00, 30 s after the start
     const { app, h, d, producers } = await startApp({
-      hhmmss: '150430', env: { KIS_TRADER__STRATEGY__STOP_LOSS_PCT: '3', KIS_TRADER__STRATEGY__EXIT_BEFORE_CLOSE_MINUTES: '15' },
+      hhmmss: '150430', env: { KIS_TRADER__STRATEGIES__MOMENTUM_VOLUME__EXITS__STOP_LOSS_PCT: '3', KIS_TRADER__SCHEDULE__FLATTEN_BEFORE_CLOSE_MINUTES: '15' },
     });
     const flattenAt = kstInstant(DATE, '150500');
     const symbols = h.sim.market.symbols().slice(10, 12).map((s) => s.code);

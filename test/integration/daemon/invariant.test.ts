@@ -19,7 +19,7 @@ afterEach(async () => {
 describe('a broken invariant at the job boundary', () => {
   it('stops the daemon non-zero with a fatal log line, and nothing is sent', async () => {
     const h = await startSharedSim({ date: DATE, hhmmss: '103000' });
-    const d = daemonEnv(h, inject('redisUrl'), { KIS_TRADER__STRATEGY__MIN_CHANGE_PCT: '29', KIS_TRADER__STRATEGY__MAX_CHANGE_PCT: '30' });
+    const d = daemonEnv(h, inject('redisUrl'), { KIS_TRADER__STRATEGIES__MOMENTUM_VOLUME__PARAMS__MIN_CHANGE_PCT: '29', KIS_TRADER__STRATEGIES__MOMENTUM_VOLUME__PARAMS__MAX_CHANGE_PCT: '30' });
     const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
     cleanups.push(() => h.stop(), () => d.cleanup(), async () => { await redis.quit(); });
     const p = spawnDaemon({ ...d.env, KIS_TRADER_CRASHPOINT: 'invalid-transition' });

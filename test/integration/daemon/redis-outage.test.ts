@@ -54,7 +54,7 @@ describe('Redis lost while running', () => {
     let redis = await redisServer(port, dir);
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => { redis.kill('SIGKILL'); });
     const h = await startSharedSim({ date: DATE, hhmmss: '103000' });
-    const d = daemonEnv(h, url, { KIS_TRADER__STRATEGY__MIN_CHANGE_PCT: '29', KIS_TRADER__STRATEGY__MAX_CHANGE_PCT: '30' });
+    const d = daemonEnv(h, url, { KIS_TRADER__STRATEGIES__MOMENTUM_VOLUME__PARAMS__MIN_CHANGE_PCT: '29', KIS_TRADER__STRATEGIES__MOMENTUM_VOLUME__PARAMS__MAX_CHANGE_PCT: '30' });
     cleanups.push(() => h.stop(), () => d.cleanup());
     const app = createApp({ loaded: loadConfig({ dir: join(ROOT, 'config'), env: d.env }), env: d.env, cwd: ROOT, log: silentLogger });
     await app.start();

@@ -43,8 +43,8 @@ describe('secrets and files at rest', () => {
       KIS_APP_KEY: APP_KEY, KIS_APP_SECRET: APP_SECRET, KIS_ACCOUNT: ACCOUNT,
       KIS_TRADER__DATA_DIR: dataDir, KIS_TRADER__STORE__PATH: dbPath, KIS_TRADER__LOG__LEVEL: 'debug',
       // an eager strategy, so the run goes through orders and fills too
-      KIS_TRADER__STRATEGY__MIN_CHANGE_PCT: '-30', KIS_TRADER__STRATEGY__MAX_CHANGE_PCT: '30',
-      KIS_TRADER__STRATEGY__MIN_VOLUME_RATIO: '0.01', KIS_TRADER__STRATEGY__REQUIRE_ABOVE_MA: 'false',
+      KIS_TRADER__STRATEGIES__MOMENTUM_VOLUME__PARAMS__MIN_CHANGE_PCT: '-30', KIS_TRADER__STRATEGIES__MOMENTUM_VOLUME__PARAMS__MAX_CHANGE_PCT: '30',
+      KIS_TRADER__STRATEGIES__MOMENTUM_VOLUME__PARAMS__MIN_VOLUME_RATIO: '0.01', KIS_TRADER__STRATEGIES__MOMENTUM_VOLUME__PARAMS__REQUIRE_ABOVE_MA: 'false',
     };
     delete env['KIS_TRADER_SIM_URL'];
     // its own private redis-server under data/redis, whose AOF must be owner-only too

@@ -17,7 +17,7 @@ import { daemonEnv, ROOT, spawnDaemon, startSharedSim, waitFor } from '../../hel
  * daemon writes into its trade log, its age and whether its process is alive.
  */
 const DATE = tradingDate('20261126');
-const QUIET = { KIS_TRADER__STRATEGY__MIN_CHANGE_PCT: '29', KIS_TRADER__STRATEGY__MAX_CHANGE_PCT: '30' };
+const QUIET = { KIS_TRADER__STRATEGIES__MOMENTUM_VOLUME__PARAMS__MIN_CHANGE_PCT: '29', KIS_TRADER__STRATEGIES__MOMENTUM_VOLUME__PARAMS__MAX_CHANGE_PCT: '30' };
 const cleanups: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();

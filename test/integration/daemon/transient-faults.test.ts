@@ -29,8 +29,8 @@ describe('an EGW00201 storm on order-cash', () => {
     // A permissive strategy so that the storm meets many entries; at 60× the rate budget (real
     // time, slowed by every EGW00201) makes queues long in sim time, hence the generous age limit.
     const d = daemonEnv(h, inject('redisUrl'), {
-      KIS_TRADER__SCAN__TOP_N: '10', KIS_TRADER__STRATEGY__MIN_CHANGE_PCT: '-30', KIS_TRADER__STRATEGY__MAX_CHANGE_PCT: '30',
-      KIS_TRADER__STRATEGY__MIN_VOLUME_RATIO: '0.01', KIS_TRADER__STRATEGY__REQUIRE_ABOVE_MA: 'false',
+      KIS_TRADER__SCAN__TOP_N: '10', KIS_TRADER__STRATEGIES__MOMENTUM_VOLUME__PARAMS__MIN_CHANGE_PCT: '-30', KIS_TRADER__STRATEGIES__MOMENTUM_VOLUME__PARAMS__MAX_CHANGE_PCT: '30',
+      KIS_TRADER__STRATEGIES__MOMENTUM_VOLUME__PARAMS__MIN_VOLUME_RATIO: '0.01', KIS_TRADER__STRATEGIES__MOMENTUM_VOLUME__PARAMS__REQUIRE_ABOVE_MA: 'false',
       KIS_TRADER__ORDERS__MAX_INTENT_AGE_SECONDS: '1800',
     });
     cleanups.push(() => h.stop(), () => d.cleanup());

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { kstDateOf, shares, silentLogger } from '../../../src/domain/index.js';
-import type { Notice, OrderIntent, ScanSettings, SignalSettings } from '../../../src/domain/index.js';
+import type { Notice, OrderIntent, ScanSettings } from '../../../src/domain/index.js';
 import { defaultConfig, jobSettings } from '../../../src/config/index.js';
 import { createOrderDesk, runFillsPoll, runOrderJob, runScanJob, runSignalJob } from '../../../src/jobs/index.js';
 import type { OrderDesk, OrderRequest, SignalRequest } from '../../../src/jobs/index.js';
@@ -9,6 +9,7 @@ import { DEFAULT_FEE_RATES } from '../../../src/market/index.js';
 import { calendar } from '../kis/sim-harness.js';
 import { limitBuy, SAMSUNG, startOrdersHarness } from '../orders/orders-harness.js';
 import type { OrdersHarness } from '../orders/orders-harness.js';
+import { permissiveMomentum, strategyInstance } from '../../helpers/builders.js';
 
 /**
  * The use cases of src/jobs/ called directly, as the daemon's runtime/jobs.ts calls them: the real
@@ -28,8 +29,9 @@ function scanSettings(over: Partial<ScanSettings> = {}): ScanSettings {
   return { ...settings.scan, filter: { ...settings.scan.filter, minTradedValue: 0 as ScanSettings['filter']['minTradedValue'] }, ...over };
 }
 
-function scanDeps(harness: OrdersHarness, enqueued: [string, SignalRequest][], over: Partial<ScanSettings> = {}) {
+function scanDeps(harness: OrdersHarness, enqueued: [string, SignalRequest][], over: Partial<ScanSettings> = {}, strategies = [strategyInstance()]) {
   return {
+    strategies,
     market: harness.client.market, rankings: harness.client.market, paper: false, scans: harness.store.scans,
     positions: harness.store.positions, calendar: () => calendar, clock: harness.clock, log: silentLogger,
     settings: scanSettings(over),
@@ -60,9 +62,27 @@ describe('runScanJob', () => {
     expect(r?.candidates.length).toBeGreaterThan(0);
     const date = kstDateOf(at);
     const slot = Math.floor(at / 60_000);
-    expect(enqueued.map(([id]) => id)).toEqual(r!.candidates.map((s) => `s.entry.${date}.${s}.${slot}`));
-    expect(enqueued[0]![1]).toMatchObject({ kind: 'entry', tradingDate: date, candidate: { symbol: r!.candidates[0] } });
+    expect(enqueued.map(([id]) => id)).toEqual(r!.candidates.map((s) => `s.entry.${date}.momentum-volume.${s}.${slot}`));
+    expect(enqueued[0]![1]).toMatchObject({ kind: 'entry', strategy: 'momentum-volume', tradingDate: date, candidate: { symbol: r!.candidates[0] } });
     expect(enqueued[0]![1].scanSnapshotIds.length).toBeGreaterThan(0);
+  }, 30_000);
+
+  it('hands each candidate to every strategy whose universe admits it', async () => {
+    h = await startOrdersHarness(redis);
+    const enqueued: [string, SignalRequest][] = [];
+    const wide = strategyInstance({ id: 'wide' });
+    const top3 = strategyInstance({ id: 'top3', entry: { universe: { maxRank: 3 } } });
+    const r = await runScanJob(scanDeps(h, enqueued, {}, [wide, top3]), { at: h.clock.now() });
+    const candidates = r!.candidates;
+    const byStrategy = (id: string) => enqueued.filter(([, q]) => q.strategy === id).map(([, q]) => q.symbol);
+    expect(byStrategy('wide')).toEqual(candidates);
+    const ranked = enqueued.filter(([, q]) => q.strategy === 'wide').filter(([, q]) => {
+      const ranks = Object.values((q.candidate as { ranks: Record<string, number | null> }).ranks).filter((x): x is number => x !== null);
+      return Math.min(...ranks) <= 3;
+    }).map(([, q]) => q.symbol);
+    expect(ranked.length).toBeGreaterThan(0);
+    expect(ranked.length).toBeLessThan(candidates.length);
+    expect(byStrategy('top3')).toEqual(ranked);
   }, 30_000);
 
   it('scans nothing in a process that does not scan (daemon.role "workers")', async () => {
@@ -76,17 +96,14 @@ describe('runScanJob', () => {
 describe('runSignalJob', () => {
   it('records the entry decision and hands its intent to the order queue', async () => {
     h = await startOrdersHarness(redis);
-    const permissive: SignalSettings = {
-      ...settings.signals,
-      strategy: { ...settings.signals.strategy, lookbackDays: 5, minChangeBp: -3000, maxChangeBp: 3000, minVolumeRatioPct: 0, requireAboveMa: false },
-    };
     const sent: OrderIntent[] = [];
     const { store, client, clock } = h;
     const r = await runSignalJob({
       market: client.market, broker: client.broker, bars: store.bars, decisions: store.decisions, positions: store.positions,
       orders: store.orders, fills: store.fills, risk: store.risk, calendar: () => calendar, clock, log: silentLogger,
-      configHash: 'cfg-test', settings: permissive, enqueueOrder: (i) => { sent.push(i); return Promise.resolve(); },
-    }, { kind: 'entry', symbol: SAMSUNG, candidate: null, scanSnapshotIds: [] });
+      configHash: 'cfg-test', settings: settings.signals, strategies: [permissiveMomentum()],
+      enqueueOrder: (i) => { sent.push(i); return Promise.resolve(); },
+    }, { kind: 'entry', strategy: 'momentum-volume', symbol: SAMSUNG, candidate: null, scanSnapshotIds: [] });
     expect(r?.intent).not.toBeNull();
     expect(sent).toEqual([r!.intent]);
     expect(sent[0]).toMatchObject({ symbol: SAMSUNG, side: 'buy', configHash: 'cfg-test' });

@@ -14,6 +14,7 @@ import { createCountingBudget, createLocalLock, createMemoryTokenStore } from '.
 import { createTempStore } from '../../helpers/temp-store.js';
 import type { TempStore } from '../../helpers/temp-store.js';
 import { calendar, createJumpClock, startSim } from './sim-harness.js';
+import { permissiveMomentum } from '../../helpers/builders.js';
 
 /**
  * Issue 8 §4 end to end over HTTP: the real client asks the simulator's volume ranking to leave
@@ -62,15 +63,12 @@ describe('the ranking exclusion flags, client against the simulator', () => {
 });
 
 describe('a designated name reached anyway is never bought', () => {
-  const strategy = {
-    // permissive on purpose: the strategy would enter almost anything, so only the guard can refuse
-    lookbackDays: 5, minChangeBp: -3_000, maxChangeBp: 3_000, minVolumeRatioPct: 0, requireAboveMa: false,
-    takeProfitBp: 500, stopLossBp: 300, maxHoldDays: 5,
-  };
+  // permissive on purpose: the strategy would enter almost anything, so only the guard can refuse
+  const strategies = [permissiveMomentum()];
   const deps = (): EvaluateDeps => ({
     market: client.market, broker: client.broker, bars: temp.store.bars, decisions: temp.store.decisions, positions: temp.store.positions,
     orders: temp.store.orders, fills: temp.store.fills, risk: temp.store.risk, calendar, clock, log: silentLogger, configHash: 'test',
-    strategy, limits: { maxPositions: 50, maxOrdersPerDay: 200, maxDailyLossBp: 300, cooldownMinutes: 0, maxOrderValue: krw(5_000_000), minCashReserve: krw(0) },
+    strategies, limits: { maxPositions: 50, maxOrdersPerDay: 200, maxDailyLossBp: 300, cooldownMinutes: 0, maxOrderValue: krw(5_000_000), minCashReserve: krw(0) },
     maxPositionBp: 100, commissionPpm: 141, entryType: 'limit', exitType: 'limit', limitOffsetTicks: 1,
   });
   const filter: UniverseFilter = {
@@ -78,7 +76,7 @@ describe('a designated name reached anyway is never bought', () => {
   };
 
   async function evaluate(symbol: StockCode) {
-    const r = await runEvaluateEntry(deps(), { symbol, candidate: null, scanSnapshotIds: [] });
+    const r = await runEvaluateEntry(deps(), { strategy: null, symbol, candidate: null, scanSnapshotIds: [] });
     const d = temp.store.decisions.forDate(kstDateOf(clock.now())).find((x) => x.id === r.decisionId)!;
     return { intent: r.intent, decision: d, failed: d.guards.filter((g) => !g.ok).map((g) => g.guard) };
   }

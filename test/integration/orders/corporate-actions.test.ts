@@ -7,7 +7,8 @@ import type { KisClient } from '../../../src/kis/index.js';
 import { DEFAULT_FEE_RATES } from '../../../src/market/index.js';
 import { runReconcile } from '../../../src/orders/index.js';
 import type { ReconcileDeps } from '../../../src/orders/index.js';
-import { evaluateExit } from '../../../src/signals/index.js';
+import { decideExit } from '../../../src/signals/index.js';
+import { strategyInstance } from '../../helpers/builders.js';
 import type { Simulator } from '../../../src/sim/index.js';
 import type { Store } from '../../../src/store/index.js';
 import { createMemoryTokenStore } from '../../helpers/kis-fakes.js';
@@ -67,7 +68,6 @@ async function buy(store: Store, client: KisClient, clock: JumpClock, symbol: St
   store.orders.transition(intent.id, 'submitting', 'accepted', { venueOrderId: ack.venueOrderId, branch: ack.branch }, 'accepted', {}, clock.now());
 }
 
-const PARAMS = { lookbackDays: 20, minChangeBp: 0, maxChangeBp: 3000, minVolumeRatioPct: 0, requireAboveMa: false, takeProfitBp: 5_000, stopLossBp: 300, maxHoldDays: 10 };
 
 describe('a split of a held name (issue 8 §5 corporate actions)', () => {
   it('reconcile records a 1:5 split, holds 5N at a fifth of the average, halts nothing, and no stop-loss follows', async () => {
@@ -109,16 +109,18 @@ describe('a split of a held name (issue 8 §5 corporate actions)', () => {
 
     // the exit rule on the adjusted position: no −80 % stop-loss, and any sell would be the whole 5N
     const quote = await client.market.quote(HYNIX);
-    const exit = evaluateExit({
-      position: { symbol: HYNIX, qty: after.qty, avgPrice: after.avgPrice, openedDate: D1 }, quote, bars: adjusted, today: EX_DATE,
-      tradingDaysHeld: 1, params: PARAMS,
+    const strategy = strategyInstance();
+    const snapshot = { symbol: HYNIX, today: EX_DATE, quote, bars: adjusted, session: { openSecond: 0, closeSecond: 86_400 }, scan: null };
+    const exit = decideExit({
+      snapshot, position: { qty: after.qty, avgPrice: after.avgPrice, openedDate: D1, daysHeld: 1 },
+      policy: strategy.exits, previous: null, flattenDue: false, strategy,
     });
     expect(exit.rule).not.toBe('stop-loss');
     expect(exit.values.qty).toBe(5 * N);
     // the unadjusted book would have been sold as a loss: what the adjustment prevents
-    const stale = evaluateExit({
-      position: { symbol: HYNIX, qty: before.qty, avgPrice: krw(before.avgPrice), openedDate: D1 }, quote, bars: adjusted, today: EX_DATE,
-      tradingDaysHeld: 1, params: PARAMS,
+    const stale = decideExit({
+      snapshot, position: { qty: before.qty, avgPrice: krw(before.avgPrice), openedDate: D1, daysHeld: 1 },
+      policy: strategy.exits, previous: null, flattenDue: false, strategy,
     });
     expect(stale.rule).toBe('stop-loss');
   });

@@ -7,6 +7,7 @@ import type { EvaluateDeps, EvaluateResult } from '../../../src/signals/index.js
 import { calendar } from '../kis/sim-harness.js';
 import { GRACE_MS, limitBuy, SAMSUNG, startOrdersHarness } from './orders-harness.js';
 import type { OrdersHarness } from './orders-harness.js';
+import { permissiveMomentum } from '../../helpers/builders.js';
 
 /**
  * Issue 8 §2–3: an entry refused transiently (EGW00201 on the order POST, a 5xx that never reached
@@ -26,10 +27,7 @@ function evaluateDeps(harness: OrdersHarness, over: Partial<EvaluateDeps['limits
     market: client.market, broker: client.broker, bars: store.bars, decisions: store.decisions, positions: store.positions,
     orders: store.orders, fills: store.fills, risk: store.risk, calendar, clock, log: silentLogger, configHash: 'test',
     // Permissive: every quoted symbol not at its upper limit is an entry.
-    strategy: {
-      lookbackDays: 5, minChangeBp: -3000, maxChangeBp: 3000, minVolumeRatioPct: 0, requireAboveMa: false,
-      takeProfitBp: 500, stopLossBp: 300, maxHoldDays: 5,
-    },
+    strategies: [permissiveMomentum()],
     limits: {
       maxPositions: 5, maxOrdersPerDay: 20, maxDailyLossBp: 300, cooldownMinutes: 0, maxOrderValue: krw(5_000_000), minCashReserve: krw(0),
       ...over,
@@ -40,7 +38,7 @@ function evaluateDeps(harness: OrdersHarness, over: Partial<EvaluateDeps['limits
 
 /** One scan's worth for `symbol`: evaluate, and send the intent if there is one, as the daemon does. */
 async function round(harness: OrdersHarness, deps: EvaluateDeps, symbol: StockCode = SAMSUNG): Promise<EvaluateResult & { outcome: string | null }> {
-  const r = await runEvaluateEntry(deps, { symbol, candidate: null, scanSnapshotIds: [] });
+  const r = await runEvaluateEntry(deps, { strategy: null, symbol, candidate: null, scanSnapshotIds: [] });
   if (!r.intent) return { ...r, outcome: null };
   return { ...r, outcome: (await harness.submit(r.intent)).outcome };
 }
@@ -178,7 +176,7 @@ describe('risk.maxOrdersPerDay', () => {
       const o = outcomes[i]!;
       h!.store.orders.transition(order.id, 'pending', o.status, { rejectCode: o.rejectCode }, 'test', {}, at);
     });
-    const r = await runEvaluateEntry(evaluateDeps(h, { maxOrdersPerDay: 1 }), { symbol: SAMSUNG, candidate: null, scanSnapshotIds: [] });
+    const r = await runEvaluateEntry(evaluateDeps(h, { maxOrdersPerDay: 1 }), { strategy: null, symbol: SAMSUNG, candidate: null, scanSnapshotIds: [] });
     expect(r.intent).not.toBeNull();
   }, 30_000);
 });

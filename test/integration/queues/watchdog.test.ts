@@ -46,7 +46,7 @@ describe('the worker watchdog', () => {
     // jobs keep arriving as the worker starts, as the first scan's do
     let n = 0;
     const add = (): Promise<boolean> => producers.signals.add(`s.${n++}`, {
-      kind: 'exit', symbol: '005930', name: '', tradingDate: '20261207', scanSnapshotIds: [], candidate: null, enqueuedAt: 0,
+      kind: 'exit', strategy: null, symbol: '005930', name: '', tradingDate: '20261207', scanSnapshotIds: [], candidate: null, enqueuedAt: 0,
     }).catch(() => false);
     const adder = setInterval(() => { void add(); }, 20);
     cleanups.push(() => clearInterval(adder));

@@ -6,7 +6,7 @@ import type { EvaluateDeps } from '../../../src/signals/index.js';
 import type { Store } from '../../../src/store/index.js';
 import { repoCalendar } from '../../helpers/daemon.js';
 import { createTempStore } from '../../helpers/temp-store.js';
-import { quoteStatus } from '../../helpers/builders.js';
+import { quoteStatus, strategyInstance } from '../../helpers/builders.js';
 
 /**
  * runEvaluateExit on a real SQLite trade log, with the quote given by a stand-in MarketData:
@@ -27,7 +27,7 @@ function quote(symbol: StockCode, price: number, t: EpochMs, halted = false): Qu
 
 const unused = (what: string) => () => Promise.reject(new Error(`${what} is not used by an exit evaluation`));
 
-function setup(opts: { hhmmss: string; price: number; halted?: boolean; exitBeforeCloseMinutes?: number }) {
+function setup(opts: { hhmmss: string; price: number; halted?: boolean; flattenBeforeCloseMinutes?: number }) {
   const t = createTempStore();
   t.clock.set(at(opts.hhmmss));
   const store = t.store;
@@ -43,11 +43,8 @@ function setup(opts: { hhmmss: string; price: number; halted?: boolean; exitBefo
   const deps: EvaluateDeps = {
     market, broker, bars: store.bars, decisions: store.decisions, positions: store.positions, orders: store.orders, fills: store.fills,
     risk: store.risk, calendar, clock: t.clock, log: silentLogger, configHash: 'cfg',
-    strategy: {
-      lookbackDays: 20, minChangeBp: 200, maxChangeBp: 1500, minVolumeRatioPct: 200, requireAboveMa: true,
-      takeProfitBp: 500, stopLossBp: 300, maxHoldDays: 5,
-    },
-    ...(opts.exitBeforeCloseMinutes === undefined ? {} : { exitBeforeCloseMinutes: opts.exitBeforeCloseMinutes }),
+    strategies: [strategyInstance()],
+    ...(opts.flattenBeforeCloseMinutes === undefined ? {} : { flattenBeforeCloseMinutes: opts.flattenBeforeCloseMinutes }),
     limits: { maxPositions: 5, maxOrdersPerDay: 20, maxDailyLossBp: 300, cooldownMinutes: 120, maxOrderValue: krw(5_000_000), minCashReserve: krw(0) },
     maxPositionBp: 1000, commissionPpm: 141, entryType: 'limit', exitType: 'market', limitOffsetTicks: 1,
   };
@@ -122,11 +119,11 @@ describe('runEvaluateExit', () => {
   });
 
   it('flattens every position from N minutes before the closing auction on, whatever the entry guards say', async () => {
-    const before = setup({ hhmmss: '150459', price: 70_500, exitBeforeCloseMinutes: 15 });
+    const before = setup({ hhmmss: '150459', price: 70_500, flattenBeforeCloseMinutes: 15 });
     working(before.store, { symbol: A, side: 'buy', qty: 10, filled: 10, price: 70_000 });
     expect((await runEvaluateExit(before.deps, { symbol: A }))?.intent).toBeNull();
 
-    const { store, deps } = setup({ hhmmss: '150500', price: 70_500, exitBeforeCloseMinutes: 15 });
+    const { store, deps } = setup({ hhmmss: '150500', price: 70_500, flattenBeforeCloseMinutes: 15 });
     working(store, { symbol: A, side: 'buy', qty: 10, filled: 10, price: 70_000 });
     store.risk.set(RISK_KEYS.halt, { reason: 'daily loss', details: {}, at: at('140000') }, at('140000'));
     const result = await runEvaluateExit(deps, { symbol: A });
@@ -137,8 +134,8 @@ describe('runEvaluateExit', () => {
     expect(decision?.inputs.flattenAt).toBe(at('150500'));
   });
 
-  it('keeps positions overnight with exitBeforeCloseMinutes 0', async () => {
-    const { store, deps } = setup({ hhmmss: '151900', price: 70_500, exitBeforeCloseMinutes: 0 });
+  it('keeps positions overnight with flattenBeforeCloseMinutes 0', async () => {
+    const { store, deps } = setup({ hhmmss: '151900', price: 70_500, flattenBeforeCloseMinutes: 0 });
     working(store, { symbol: A, side: 'buy', qty: 10, filled: 10, price: 70_000 });
     const result = await runEvaluateExit(deps, { symbol: A });
     expect(result?.intent).toBeNull();

@@ -22,6 +22,21 @@ describe('KIS_TRADER__SECTION__KEY overrides', () => {
     });
   });
 
+  it('writes a strategy id with underscores for its dashes, and its params in camelCase', () => {
+    const layer = overrides({
+      KIS_TRADER__STRATEGIES__MOMENTUM_VOLUME__PARAMS__MIN_CHANGE_PCT: '2.5',
+      KIS_TRADER__STRATEGIES__MOMENTUM_VOLUME__EXITS__TRAIL_ATR_MULTIPLE: '2',
+      KIS_TRADER__STRATEGIES__GAP2__ENABLED: 'false',
+    });
+    expect(layer.problems).toEqual([]);
+    expect(layer.value).toEqual({
+      strategies: {
+        'momentum-volume': { params: { minChangePct: 2.5 }, exits: { trailAtrMultiple: 2 } },
+        gap2: { enabled: false },
+      },
+    });
+  });
+
   it('ignores variables without the double-underscore prefix', () => {
     expect(overrides({ KIS_TRADER_MODE: 'paper', KIS_APP_KEY: 'x', PATH: '/bin' }).value).toEqual({});
   });

@@ -43,7 +43,7 @@ describe('configHash', () => {
     const base = loadWith({}).hash;
     expect(loadWith({ 'default.json': { risk: { maxPositions: 4 } } }).hash).not.toBe(base);
     expect(loadWith({ 'default.json': { scan: { exclude: ['005930'] } } }).hash).not.toBe(base);
-    expect(loadWith({ 'default.json': { strategy: { takeProfitPct: 5.5 } } }).hash).not.toBe(base);
+    expect(loadWith({ 'default.json': { risk: { maxPositionPct: 9.5 } } }).hash).not.toBe(base);
   });
 
   it('equals the hash of the defaults when nothing is overridden', () => {

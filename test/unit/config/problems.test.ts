@@ -38,7 +38,10 @@ describe('invalid values are reported as path: reason', () => {
 
   it('catches a misspelt section too', () => {
     const r = rejection({ 'default.json': { strategie: {} } });
-    expect(r.problems[0]).toMatch(/^strategie: unrecognized key \(did you mean strategy\?\)/);
+    expect(r.problems[0]).toMatch(/^strategie: unrecognized key \(did you mean strategies\?\)/);
+    // the section of the single-strategy config before issue 10 points to its successor
+    const old = rejection({ 'default.json': { strategy: { minChangePct: 2 } } });
+    expect(old.problems[0]).toMatch(/^strategy: unrecognized key: replaced by strategies .*schedule\.flattenBeforeCloseMinutes/);
   });
 
   it('names the expected and the received type', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { basisPoints, defaultConfig, jobSettings } from '../../../src/config/index.js';
+import { defaultConfig, jobSettings } from '../../../src/config/index.js';
+import { basisPoints } from '../../../src/domain/index.js';
 
 describe('job settings from the config', () => {
   it('turns percents into basis points once, rounding binary noise to the nearest point', () => {
@@ -12,7 +13,9 @@ describe('job settings from the config', () => {
   it('gives each job its slice in the units it works in', () => {
     const config = defaultConfig();
     const s = jobSettings(config);
-    expect(s.signals.strategy.minChangeBp).toBe(basisPoints(config.strategy.minChangePct));
+    const [momentum] = s.strategies;
+    expect(momentum).toMatchObject({ id: 'momentum-volume', use: 'momentum-volume', budgetBp: 10_000, maxPositions: 5 });
+    expect(momentum!.exits.stopLossBp).toBe(basisPoints(config.strategies['momentum-volume']!.exits.stopLossPct));
     expect(s.signals.limits.maxDailyLossBp).toBe(basisPoints(config.risk.maxDailyLossPct));
     expect(s.signals.maxPositionBp).toBe(basisPoints(config.risk.maxPositionPct));
     expect(s.orders).toEqual({

@@ -40,7 +40,7 @@ describe('dueJobs', () => {
 describe('dueJobs: the flatten before the close', () => {
   const flat = scheduleTable({
     scanEveryMinutes: 5, exitCheckEveryMinutes: 5, reconcileEveryMinutes: 5, fillPollSeconds: 10, preOpenAt: '08:40', afterCloseAt: '15:45',
-    exitBeforeCloseMinutes: 15,
+    flattenBeforeCloseMinutes: 15,
   });
   it('is due once, N minutes before the closing auction starts (15:20)', () => {
     expect(dueJobs(t('150459'), t('150500'), flat, calendar)).toContain('flatten');

@@ -6,6 +6,7 @@ import { runEvaluateEntry } from '../../../src/signals/index.js';
 import type { EvaluateDeps } from '../../../src/signals/index.js';
 import { createTempStore } from '../../helpers/temp-store.js';
 import { MIDDAY, SYM, bars, quote } from './builders.js';
+import { strategyInstance } from '../../helpers/builders.js';
 
 const calendar = loadCalendar('config/krx-calendar.json');
 
@@ -28,11 +29,11 @@ function setup(book: OrderBook, entryType: OrderType = 'limit', offsetTicks = 1)
   const deps: EvaluateDeps = {
     market, broker, bars: t.store.bars, decisions: { insert: (d) => decisions.push(d) }, positions: t.store.positions,
     orders: t.store.orders, fills: t.store.fills, risk: t.store.risk, calendar, clock: t.clock, log: silentLogger, configHash: 'h',
-    strategy: { lookbackDays: 5, minChangeBp: 200, maxChangeBp: 1500, minVolumeRatioPct: 200, requireAboveMa: true, takeProfitBp: 500, stopLossBp: 300, maxHoldDays: 5 },
+    strategies: [strategyInstance({ params: { lookbackDays: 5 } })],
     limits: { maxPositions: 5, maxOrdersPerDay: 20, maxDailyLossBp: 300, cooldownMinutes: 120, maxOrderValue: krw(5_000_000), minCashReserve: krw(0) },
     maxPositionBp: 1000, commissionPpm: 141, entryType, exitType: 'limit', limitOffsetTicks: offsetTicks,
   };
-  const run = () => runEvaluateEntry(deps, { symbol: SYM, candidate: null, scanSnapshotIds: [] });
+  const run = () => runEvaluateEntry(deps, { strategy: null, symbol: SYM, candidate: null, scanSnapshotIds: [] });
   const priceInputs = () => decisions.at(-1)?.inputs.price as { limit: number; reference: number; source: string; clampedTo: string | null };
   return { run, priceInputs, bookCalls };
 }

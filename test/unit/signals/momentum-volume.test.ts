@@ -1,27 +1,28 @@
 import { describe, it, expect } from 'vitest';
-import { krw, kstInstant, shares, stockCode, tradingDate } from '../../../src/domain/index.js';
+import { krw, kstDateOf, kstInstant, shares, stockCode, tradingDate } from '../../../src/domain/index.js';
 import type { DailyBar, Quote } from '../../../src/domain/index.js';
-import { evaluateEntry, projectDayVolume } from '../../../src/signals/index.js';
-import type { EntryRule, StrategyParams } from '../../../src/signals/index.js';
+import { decideEntry, projectDayVolume, REGULAR_SESSION } from '../../../src/signals/index.js';
+import { strategyInstance } from '../../helpers/builders.js';
 import { SYM, TODAY, bars, quote } from './builders.js';
 
-const params: StrategyParams = {
-  lookbackDays: 5,
-  minChangeBp: 200,
-  maxChangeBp: 1500,
-  minVolumeRatioPct: 200,
-  requireAboveMa: true,
-  takeProfitBp: 500,
-  stopLossBp: 300,
-  maxHoldDays: 5,
-};
+/** momentum-volume's params as the config file writes them (the defaults but a 5-day lookback) */
+type Params = Record<string, unknown>;
+const params: Params = { lookbackDays: 5 };
+
+/** the entry decision the signal job makes: the shared checks, then momentum-volume with these params */
+function evaluateEntry(input: { symbol: typeof SYM; quote: Quote; bars: DailyBar[]; params: Params }) {
+  const strategy = strategyInstance({ params: input.params });
+  return decideEntry({
+    symbol: input.symbol, today: kstDateOf(input.quote.at), quote: input.quote, bars: input.bars, session: REGULAR_SESSION, scan: null, position: null,
+  }, strategy);
+}
 
 // Five flat days: MA 10,000, average volume 100,000. The default quote is +500 bp at 12:15 with
 // 150,000 shares traded: half the session, so 300,000 projected = 300 % of the average.
 const flat = bars([10_000, 10_000, 10_000, 10_000, 10_000]);
 
-describe('evaluateEntry: every rule path', () => {
-  const cases: { name: string; q?: Partial<Quote>; b?: DailyBar[]; p?: Partial<StrategyParams>; rule: EntryRule }[] = [
+describe('momentum-volume entry: every rule path', () => {
+  const cases: { name: string; q?: Partial<Quote>; b?: DailyBar[]; p?: Params; rule: string }[] = [
     { name: 'all rules pass', rule: 'momentum-volume' },
     { name: 'zero price is no price, not a −100 % move', q: { price: krw(0) }, rule: 'no-price' },
     { name: 'trading halt', q: { halted: true }, rule: 'halted' },
@@ -29,7 +30,7 @@ describe('evaluateEntry: every rule path', () => {
     { name: 'no volume in the whole window', b: bars([10_000, 10_000, 10_000, 10_000, 10_000], 0), rule: 'insufficient-history' },
     { name: 'change below the minimum', q: { price: krw(10_100) }, rule: 'change-below-min' },
     { name: 'change above the maximum', q: { price: krw(11_600) }, rule: 'change-above-max' },
-    { name: 'at the upper limit', q: { price: krw(13_000) }, p: { maxChangeBp: 3000 }, rule: 'at-upper-limit' },
+    { name: 'at the upper limit', q: { price: krw(13_000) }, p: { maxChangePct: 30 }, rule: 'at-upper-limit' },
     { name: 'volume ratio below the minimum', q: { volume: shares(90_000) }, rule: 'volume-ratio-below-min' },
     { name: 'price below the moving average', b: bars([12_000, 12_000, 12_000, 11_000, 10_000]), rule: 'below-ma' },
     {
@@ -45,7 +46,7 @@ describe('evaluateEntry: every rule path', () => {
   });
 });
 
-describe('evaluateEntry: values', () => {
+describe('momentum-volume entry: values', () => {
   it('reports what it computed from', () => {
     const { values } = evaluateEntry({ symbol: SYM, quote: quote(), bars: flat, params });
     expect(values).toMatchObject({
