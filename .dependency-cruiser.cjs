@@ -8,7 +8,7 @@ const layers = [
   { from: 'domain', src: [], pkgs: [], core: false },
   { from: 'config', src: ['domain'], pkgs: ['zod'], core: true },
   { from: 'market', src: ['domain'], pkgs: [], core: false },
-  { from: 'signals', src: ['domain', 'market'], pkgs: [], core: false },
+  { from: 'signals', src: ['domain', 'market'], pkgs: ['zod'], core: false },
   { from: 'orders', src: ['domain', 'market'], pkgs: [], core: false },
   { from: 'scan', src: ['domain', 'market'], pkgs: [], core: false },
   { from: 'kis', src: ['domain', 'market'], pkgs: ['undici', 'zod'], core: true },

@@ -3,6 +3,7 @@ import { chmodSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AppError, describeError, epochMs, isAppError, kstDateOf, systemClock } from './domain/index.js';
 import type { Clock, KisEnv, Logger, Notifier } from './domain/index.js';
+import { strategySlices } from './config/index.js';
 import type { Env, LoadedConfig } from './config/index.js';
 import { createKisClient, tokenStoreKey } from './kis/index.js';
 import type { KisClient } from './kis/index.js';
@@ -19,7 +20,7 @@ import type { Simulator } from './sim/index.js';
 import { openStore, sealTokenStore } from './store/index.js';
 import type { Store } from './store/index.js';
 import {
-  chooseVenue, createHeartbeat, createJobs, createLogNotifier, feeRatesOf, freshTradeLogGuard, lastSimTime, loadCalendar, openSimJournal, pingRedis,
+  chooseVenue, createHeartbeat, createJobs, resolveStrategies, createLogNotifier, feeRatesOf, freshTradeLogGuard, lastSimTime, loadCalendar, openSimJournal, pingRedis,
   planClock, removeSimEndpoint, requireCalendarCovers, SIM_CLOCK_KEY, startEmbeddedRedis, withCalendarFile,
   venueClientOptions, writeSimEndpoint,
 } from './runtime/index.js';
@@ -178,6 +179,8 @@ export function createApp(opts: AppOptions): App {
     // clock to see it): refuse to start, exit 78, rather than record every sell's tax as unknown.
     const taxGap = taxTableGap(fees.taxTable, kstDateOf(clock.now()));
     if (taxGap !== null) throw new AppError('CONFIG_INVALID', `market.taxTable: ${taxGap}`);
+    // Every strategy found and its params valid (exit 78 otherwise), before anything is touched.
+    const strategies = await resolveStrategies(strategySlices(config), opts.cwd);
     // Before Redis, the simulator or anything a running daemon owns is touched.
     const other = heartbeat.claim();
     if (other) {
@@ -299,7 +302,7 @@ export function createApp(opts: AppOptions): App {
     // Only the instance that holds the account (the lock above) writes the heartbeat `status` reads.
     heartbeat.start(() => producers);
     jobs = createJobs({
-      config, configHash: hash, store, kis, producers, clock, calendar: () => calendar, fees, log,
+      config, configHash: hash, strategies, store, kis, producers, clock, calendar: () => calendar, fees, log,
       ownsAccount: () => ownsAccount, hooks: opts.hooks ?? {}, onPreOpen: syncHolidays,
       rankings: (rankingClient ?? kis).market, onFatal, notifier,
     });
@@ -324,7 +327,7 @@ export function createApp(opts: AppOptions): App {
     });
 
     scheduler = createScheduler({
-      config: { ...config.schedule, exitBeforeCloseMinutes: config.strategy.exitBeforeCloseMinutes },
+      config: config.schedule,
       calendar: () => calendar, clock, log, run: (job, t) => jobs!.runScheduled(job, t),
     });
     scheduler.start();

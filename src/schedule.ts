@@ -25,8 +25,8 @@ export interface ScheduleConfig {
   /** 'HH:MM' KST */
   preOpenAt: string;
   afterCloseAt: string;
-  /** strategy.exitBeforeCloseMinutes: flatten this long before the closing auction; 0 (default) never */
-  exitBeforeCloseMinutes?: number;
+  /** schedule.flattenBeforeCloseMinutes: flatten this long before the closing auction; 0 (default) never */
+  flattenBeforeCloseMinutes?: number;
 }
 
 interface Entry {
@@ -42,7 +42,7 @@ interface Entry {
 const TRADING: readonly SessionPhase[] = ['opening-auction', 'regular', 'closing-auction'];
 
 export function scheduleTable(cfg: ScheduleConfig): Entry[] {
-  const flattenMinutes = cfg.exitBeforeCloseMinutes ?? 0;
+  const flattenMinutes = cfg.flattenBeforeCloseMinutes ?? 0;
   return [
     { job: 'pre-open', atSecondOfDay: parseClockTime(cfg.preOpenAt), phases: ['closed', 'pre-market', 'opening-auction', 'regular'] },
     { job: 'scan', everyMs: cfg.scanEveryMinutes * 60_000, phases: ['regular'] },

@@ -55,9 +55,6 @@ export function crossCheck(config: Config): string[] {
   if (config.scan.minPrice > config.scan.maxPrice) {
     out.push(`scan.minPrice: must not exceed scan.maxPrice (${config.scan.maxPrice})`);
   }
-  if (config.strategy.minChangePct >= config.strategy.maxChangePct) {
-    out.push(`strategy.minChangePct: must be below strategy.maxChangePct (${config.strategy.maxChangePct})`);
-  }
   checkSessions(config, out);
   const taxTable = config.market.taxTable;
   for (let i = 1; i < taxTable.length; i++) {

@@ -5,7 +5,7 @@ export type { ReloadResult } from './reload.js';
 export { configSchema, defaultConfig } from './schema.js';
 export type {
   Config, ConfigMode, KisConfig, RedisConfig, ScheduleConfig, MarketConfig, SessionsConfig, ScanConfig,
-  StrategyConfig, RiskConfig, OrdersConfig, StoreConfig, LogConfig, SimConfig, DaemonConfig,
+  StrategiesConfig, RiskConfig, OrdersConfig, StoreConfig, LogConfig, SimConfig, DaemonConfig,
 } from './schema.js';
 export { configHash, canonicalJson } from './hash.js';
 export { redactConfig } from './redact.js';
@@ -14,5 +14,6 @@ export { secretValues, SECRET_ENV_VARS, LIVE_CONFIRM_VAR, LIVE_CONFIRM_VALUE } f
 export type { Secrets, Env } from './secrets.js';
 export { ENV_PREFIX } from './env-overrides.js';
 export { readConfigFile } from './files.js';
-export { basisPoints, jobSettings } from './settings.js';
+export { formatIssues } from './problems.js';
+export { jobSettings, strategySlices } from './settings.js';
 

@@ -9,6 +9,8 @@ export const scheduleSchema = z.strictObject({
   preOpenAt: clockTime('08:40'),
   afterCloseAt: clockTime('15:45'),
   fillPollSeconds: z.int().min(1).max(300).default(10),
+  /** sell every position from this many minutes before the closing auction, and enter nothing after; 0 holds overnight */
+  flattenBeforeCloseMinutes: minutes(0, 0, 60),
 });
 
 /**

@@ -76,26 +76,6 @@ export const scanSchema = z.strictObject({
   excludeNamePatterns: z.array(namePattern).default([...DEFAULT_EXCLUDE_NAME_PATTERNS]),
 });
 
-/** Percents may carry decimals here; the strategy converts them to bp with explicit rounding. */
-export const strategySchema = z.strictObject({
-  name: z.enum(['momentum-volume']).default('momentum-volume'),
-  lookbackDays: z.int().min(5).max(100).default(20),
-  /** KRX daily limits are ±30 % (docs/kis-wire.md §11.2), so changes outside that never happen */
-  minChangePct: percent(2, -30, 30),
-  maxChangePct: percent(15, -30, 30),
-  /** today's volume vs the lookback average */
-  minVolumeRatio: z.number().positive().max(100).default(2),
-  requireAboveMa: z.boolean().default(true),
-  takeProfitPct: percent(5, 0.1, 100),
-  stopLossPct: percent(3, 0.1, 30),
-  maxHoldDays: z.int().min(1).max(60).default(5),
-  /**
-   * sell every position from this many minutes before the closing auction starts, and scan for
-   * no new entries after that; 0 keeps positions overnight
-   */
-  exitBeforeCloseMinutes: minutes(0, 0, 60),
-});
-
 /**
  * Every limit has an allowed range and values outside it are errors, so a typo can tighten the
  * risk but never remove it. The daily-loss halt blocks entries only, never exits.

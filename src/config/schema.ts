@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { clockTime, won } from './fields.js';
 import { kisSchema, redisSchema } from './schema-kis.js';
 import { marketSchema, scheduleSchema } from './schema-market.js';
-import { ordersSchema, riskSchema, scanSchema, strategySchema } from './schema-trading.js';
+import { strategiesSchema } from './schema-strategies.js';
+import { ordersSchema, riskSchema, scanSchema } from './schema-trading.js';
 
 /**
  * The single home of every config default. `.prefault({})` (not `.default`) makes a missing
@@ -60,7 +61,7 @@ export const configSchema = z.strictObject({
   schedule: scheduleSchema.prefault({}),
   market: marketSchema.prefault({}),
   scan: scanSchema.prefault({}),
-  strategy: strategySchema.prefault({}),
+  strategies: strategiesSchema,
   risk: riskSchema.prefault({}),
   orders: ordersSchema.prefault({}),
   store: storeSchema.prefault({}),
@@ -81,7 +82,7 @@ export type ScheduleConfig = Config['schedule'];
 export type MarketConfig = Config['market'];
 export type SessionsConfig = MarketConfig['sessions'];
 export type ScanConfig = Config['scan'];
-export type StrategyConfig = Config['strategy'];
+export type StrategiesConfig = Config['strategies'];
 export type RiskConfig = Config['risk'];
 export type OrdersConfig = Config['orders'];
 export type StoreConfig = Config['store'];

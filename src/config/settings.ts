@@ -1,29 +1,38 @@
-import { krw, stockCode } from '../domain/index.js';
-import type { JobSettings } from '../domain/index.js';
+import { basisPoints, krw, stockCode } from '../domain/index.js';
+import type { JobSettings, StrategySlice } from '../domain/index.js';
 import type { Config } from './schema.js';
 
 /** The settings slices of src/jobs/ (domain/settings.ts), produced once from the validated config. */
 
-/**
- * Percent → basis points (1 % = 100 bp), rounded to the nearest basis point, halves toward +∞
- * (Math.round: 0.125 % is 13 bp, -0.125 % is -12 bp). For the percents users write the rounding
- * only absorbs binary noise (0.29 × 100 = 28.999…); a percent finer than 0.01 loses its remainder.
- */
-export function basisPoints(pct: number): number {
-  return Math.round(pct * 100);
+const orNull = <T, U>(v: T | null, f: (v: T) => U): U | null => (v === null ? null : f(v));
+
+/** The enabled strategies, in the order the config lists them; params stay as written (their schema parses them). */
+export function strategySlices(config: Config): StrategySlice[] {
+  return Object.entries(config.strategies).filter(([, s]) => s.enabled).map(([id, s]) => ({
+    id, use: s.use, module: s.module, params: s.params,
+    universe: {
+      minPrice: orNull(s.universe.minPrice, krw), maxPrice: orNull(s.universe.maxPrice, krw),
+      minTradedValue: orNull(s.universe.minTradedValue, krw), maxRank: s.universe.maxRank,
+      symbols: s.universe.symbols.map(stockCode), exclude: s.universe.exclude.map(stockCode),
+    },
+    budgetBp: basisPoints(s.budgetPct),
+    maxPositions: s.maxPositions,
+    exits: {
+      stopLossBp: basisPoints(s.exits.stopLossPct), takeProfitBp: orNull(s.exits.takeProfitPct, basisPoints),
+      breakEvenAfterBp: orNull(s.exits.breakEvenAfterPct, basisPoints), trailAtrMultiple: s.exits.trailAtrMultiple,
+      atrPeriod: s.exits.atrPeriod, maxHoldDays: s.exits.maxHoldDays,
+    },
+  }));
 }
 
+
 export function jobSettings(config: Config): JobSettings {
-  const { strategy, risk, orders, scan } = config;
+  const { risk, orders, scan } = config;
+  const flattenBeforeCloseMinutes = config.schedule.flattenBeforeCloseMinutes;
   return {
+    strategies: strategySlices(config),
     signals: {
-      strategy: {
-        lookbackDays: strategy.lookbackDays, minChangeBp: basisPoints(strategy.minChangePct),
-        maxChangeBp: basisPoints(strategy.maxChangePct), minVolumeRatioPct: basisPoints(strategy.minVolumeRatio),
-        requireAboveMa: strategy.requireAboveMa, takeProfitBp: basisPoints(strategy.takeProfitPct),
-        stopLossBp: basisPoints(strategy.stopLossPct), maxHoldDays: strategy.maxHoldDays,
-      },
-      exitBeforeCloseMinutes: strategy.exitBeforeCloseMinutes,
+      flattenBeforeCloseMinutes,
       limits: {
         maxPositions: risk.maxPositions, maxOrdersPerDay: risk.maxOrdersPerDay,
         maxDailyLossBp: basisPoints(risk.maxDailyLossPct), cooldownMinutes: risk.reentryCooldownMinutes,
@@ -41,7 +50,7 @@ export function jobSettings(config: Config): JobSettings {
         topN: scan.topN, exclude: scan.exclude.map(stockCode), excludeNamePatterns: [...scan.excludeNamePatterns],
         excludeKinds: { ...scan.excludeKinds },
       },
-      exitBeforeCloseMinutes: strategy.exitBeforeCloseMinutes,
+      flattenBeforeCloseMinutes,
       scans: config.daemon.role === 'all',
     },
     orders: {

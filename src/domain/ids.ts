@@ -12,6 +12,12 @@ export function makeIntentKey(parts: { strategy: string; symbol: StockCode; side
   return ['i', clean(parts.strategy), parts.symbol, parts.side, parts.date, clean(parts.signal)].join('.');
 }
 
+/** The strategy a daemon intent key names (its second part); null for a key of another shape. */
+export function strategyOfIntentKey(key: string): string | null {
+  const parts = key.split('.');
+  return parts[0] === 'i' && parts.length >= 3 && parts[1] ? parts[1] : null;
+}
+
 /** A fill at the venue is identified by its order and the cumulative filled quantity it reached. */
 export function makeFillKey(date: TradingDate, venueOrderId: string, cumulativeQty: number): string {
   return `${date}.${venueOrderId}.${cumulativeQty}`;

@@ -1,7 +1,7 @@
 export { AppError, isAppError, describeError, INVARIANT_CODES, isBrokenInvariant } from './errors.js';
 export { stripControlChars } from './text.js';
 export type { ErrorCode, AppErrorOptions } from './errors.js';
-export { krw, shares, ppm, applyPpm, notional } from './money.js';
+export { krw, shares, ppm, applyPpm, notional, basisPoints } from './money.js';
 export type { Krw, Shares, Ppm, Rounding } from './money.js';
 export {
   epochMs, tradingDate, parseIsoOrCompactDate, kstParts, kstDateOf, kstInstant, parseClockTime, addDays,
@@ -20,7 +20,7 @@ export {
 } from './order-status.js';
 export type { OrderStatus, OrderOrigin, OrderIntent, OrderRecord, FillRecord, Position } from './order.js';
 export {
-  makeIntentKey, makeFillKey, canonicalOrderNumber, sameOrderNumber, ORDER_NUMBER_WIDTH, BRANCH_NUMBER_WIDTH,
+  makeIntentKey, strategyOfIntentKey, makeFillKey, canonicalOrderNumber, sameOrderNumber, ORDER_NUMBER_WIDTH, BRANCH_NUMBER_WIDTH,
 } from './ids.js';
 export type {
   CallOptions, RankingQuery, MarketData, Broker, RateBudget, DistributedLock, StoredToken, TokenStore, JobQueue,
@@ -40,4 +40,6 @@ export { computePositions } from './positions.js';
 export type { ShareAdjustment } from './positions.js';
 export { KRX_SELL_TAX_TABLE } from './tax-table.js';
 export type { TaxTableRow } from './tax-table.js';
-export type { JobSettings, OrderSettings, ScanSettings, SignalSettings } from './settings.js';
+export type {
+  ExitPolicy, JobSettings, OrderSettings, ScanSettings, SignalSettings, StrategySlice, StrategyUniverse,
+} from './settings.js';

@@ -55,3 +55,12 @@ export function applyPpm(amount: Krw, rate: Ppm, rounding: Rounding): Krw {
 export function notional(price: Krw, qty: Shares): Krw {
   return krw(price * qty);
 }
+
+/**
+ * Percent → basis points (1 % = 100 bp), rounded to the nearest basis point, halves toward +∞
+ * (Math.round: 0.125 % is 13 bp, -0.125 % is -12 bp). For the percents users write the rounding
+ * only absorbs binary noise (0.29 × 100 = 28.999…); a percent finer than 0.01 loses its remainder.
+ */
+export function basisPoints(pct: number): number {
+  return Math.round(pct * 100);
+}

@@ -8,11 +8,8 @@ import type { OrderType, RankingExclusions, RankingKind, StockCode } from './typ
  */
 
 export interface SignalSettings {
-  strategy: {
-    lookbackDays: number; minChangeBp: number; maxChangeBp: number; minVolumeRatioPct: number;
-    requireAboveMa: boolean; takeProfitBp: number; stopLossBp: number; maxHoldDays: number;
-  };
-  exitBeforeCloseMinutes: number;
+  /** schedule.flattenBeforeCloseMinutes: from this long before the closing auction every position is sold; 0 never */
+  flattenBeforeCloseMinutes: number;
   limits: {
     maxPositions: number; maxOrdersPerDay: number; maxDailyLossBp: number; cooldownMinutes: number;
     maxOrderValue: Krw; minCashReserve: Krw;
@@ -34,8 +31,8 @@ export interface ScanSettings {
     minPrice: Krw; maxPrice: Krw; minTradedValue: Krw; topN: number; exclude: StockCode[];
     excludeNamePatterns: string[]; excludeKinds: RankingExclusions;
   };
-  /** no new entries from this long before the closing auction (strategy.exitBeforeCloseMinutes) */
-  exitBeforeCloseMinutes: number;
+  /** no new entries from this long before the closing auction (schedule.flattenBeforeCloseMinutes) */
+  flattenBeforeCloseMinutes: number;
   /** only role 'all' scans: a 'workers' process evaluates what others enqueue */
   scans: boolean;
 }
@@ -48,6 +45,50 @@ export interface OrderSettings {
 
 export interface JobSettings {
   signals: SignalSettings;
+  /** the enabled strategies, in the order the config lists them */
+  strategies: StrategySlice[];
   scan: ScanSettings;
   orders: OrderSettings;
+}
+
+/**
+ * The protective exits of one strategy's positions (signals/decide-exit.ts), in basis points; null
+ * turns a rule off. The hard stop cannot be turned off.
+ */
+export interface ExitPolicy {
+  stopLossBp: number;
+  takeProfitBp: number | null;
+  /** once the peak since entry is this far above the average price, the stop moves up to it */
+  breakEvenAfterBp: number | null;
+  /** sell when the price falls this many ATRs below the peak since entry */
+  trailAtrMultiple: number | null;
+  atrPeriod: number;
+  /** sell after this many trading days held */
+  maxHoldDays: number | null;
+}
+
+/** Which scan candidates a strategy evaluates; null or empty means no limit. */
+export interface StrategyUniverse {
+  minPrice: Krw | null;
+  maxPrice: Krw | null;
+  minTradedValue: Krw | null;
+  /** the best ranking position a candidate must reach (1 = top) */
+  maxRank: number | null;
+  /** only these codes, when not empty */
+  symbols: readonly StockCode[];
+  exclude: readonly StockCode[];
+}
+
+/** One entry of `strategies` in the config, enabled, with its params still as the file wrote them. */
+export interface StrategySlice {
+  id: string;
+  use: string;
+  /** the file a 'module' strategy is loaded from, as written (relative to the installation) */
+  module: string | null;
+  params: Readonly<Record<string, unknown>>;
+  universe: StrategyUniverse;
+  /** share of account value its positions and working buys may take */
+  budgetBp: number;
+  maxPositions: number;
+  exits: ExitPolicy;
 }

@@ -153,8 +153,10 @@ export const RISK_KEYS = {
   account: 'account',
   /** equity at the first reconcile of a trading day */
   dayStartEquity: (date: TradingDate): string => `day-start-equity.${date}`,
-  /** { [symbol]: epochMs } of the latest stop-loss exit per symbol, for the re-entry cooldown */
+  /** { [symbol]: epochMs } of the latest exit at a loss per symbol, for the re-entry cooldown */
   losingExits: 'losing-exits',
+  /** the exit machine's state of the position in a symbol (signals/evaluate-job.ts PositionExitRecord) */
+  exitState: (symbol: StockCode): string => `exit-state.${symbol}`,
 } as const;
 
 export interface Halt {

@@ -1,12 +1,13 @@
 import { kstDateOf } from '../domain/index.js';
-import type { Clock, EpochMs, Logger, MarketData, PositionRepo, ScanRepo, ScanSettings, StockCode } from '../domain/index.js';
+import type { Clock, EpochMs, Logger, MarketData, PositionRepo, ScanRepo, ScanSettings, StockCode, StrategyUniverse } from '../domain/index.js';
 import { flattenAt } from '../market/index.js';
 import type { TradingCalendar } from '../market/index.js';
-import { runScan } from '../scan/index.js';
+import { admits, runScan } from '../scan/index.js';
 
 /** What a signal job carries (queues/ validates it on the way through Redis). */
 export interface SignalRequest {
   kind: 'entry' | 'exit';
+  strategy: string | null;
   symbol: string;
   name: string;
   tradingDate: string;
@@ -31,6 +32,8 @@ export interface ScanJobDeps {
   clock: Clock;
   log: Logger;
   settings: ScanSettings;
+  /** the enabled strategies: each candidate is evaluated by every one whose universe admits it */
+  strategies: readonly { id: string; universe: StrategyUniverse }[];
   enqueueSignal: EnqueueSignal;
 }
 
@@ -41,7 +44,7 @@ export async function runEnqueueExits(deps: Pick<ScanJobDeps, 'positions' | 'enq
   const held = deps.positions.list();
   for (const p of held) {
     await deps.enqueueSignal(`s.exit.${date}.${p.symbol}.${slot}`, {
-      kind: 'exit', symbol: p.symbol, name: '', tradingDate: date, scanSnapshotIds: [], candidate: null, enqueuedAt: input.at,
+      kind: 'exit', strategy: null, symbol: p.symbol, name: '', tradingDate: date, scanSnapshotIds: [], candidate: null, enqueuedAt: input.at,
     });
   }
   return held.length;
@@ -54,7 +57,7 @@ export async function runEnqueueExits(deps: Pick<ScanJobDeps, 'positions' | 'enq
  */
 export async function runScanJob(deps: ScanJobDeps, input: { at: EpochMs }): Promise<{ candidates: StockCode[] } | null> {
   const { settings, at } = { settings: deps.settings, at: input.at };
-  const flatten = flattenAt(kstDateOf(at), deps.calendar(), settings.exitBeforeCloseMinutes);
+  const flatten = flattenAt(kstDateOf(at), deps.calendar(), settings.flattenBeforeCloseMinutes);
   if (!settings.scans || (flatten !== null && at >= flatten)) return null;
   const held = deps.positions.list().map((p) => p.symbol);
   const paperWatchlist = deps.paper && (settings.paperRankingSource === 'watchlist' || deps.rankings === deps.market);
@@ -68,10 +71,12 @@ export async function runScanJob(deps: ScanJobDeps, input: { at: EpochMs }): Pro
   const date = kstDateOf(at);
   const slot = Math.floor(at / 60_000);
   for (const c of result.candidates) {
-    await deps.enqueueSignal(`s.entry.${date}.${c.symbol}.${slot}`, {
-      kind: 'entry', symbol: c.symbol, name: c.name, tradingDate: date, scanSnapshotIds: result.snapshotIds,
-      candidate: { ...c }, enqueuedAt: at,
-    });
+    for (const s of deps.strategies.filter((st) => admits(st.universe, c))) {
+      await deps.enqueueSignal(`s.entry.${date}.${s.id}.${c.symbol}.${slot}`, {
+        kind: 'entry', strategy: s.id, symbol: c.symbol, name: c.name, tradingDate: date, scanSnapshotIds: result.snapshotIds,
+        candidate: { ...c }, enqueuedAt: at,
+      });
+    }
   }
   await runEnqueueExits(deps, { at });
   return { candidates: result.candidates.map((c) => c.symbol) };

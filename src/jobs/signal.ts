@@ -2,18 +2,22 @@ import { stockCode } from '../domain/index.js';
 import type { OrderIntent, SignalSettings } from '../domain/index.js';
 import type { TradingCalendar } from '../market/index.js';
 import { runEvaluateEntry, runEvaluateExit } from '../signals/index.js';
-import type { EvaluateDeps, EvaluateResult } from '../signals/index.js';
+import type { EvaluateDeps, EvaluateResult, StrategyInstance } from '../signals/index.js';
 
 /** The ports signals/ evaluates over (its EvaluateDeps less the settings, which come as one slice). */
-export type SignalJobDeps = Omit<EvaluateDeps, keyof SignalSettings | 'calendar'> & {
+export type SignalJobDeps = Omit<EvaluateDeps, keyof SignalSettings | 'calendar' | 'strategies'> & {
   calendar: () => TradingCalendar;
   settings: SignalSettings;
+  /** the enabled strategies (runtime/strategies.ts) */
+  strategies: readonly StrategyInstance[];
   /** hands an intent to the order worker (the one process that sends orders) */
   enqueueOrder: (intent: OrderIntent) => Promise<void>;
 };
 
 export interface SignalJobInput {
   kind: 'entry' | 'exit';
+  /** the strategy an entry is evaluated for; exits use the strategy that opened the position */
+  strategy: string | null;
   symbol: string;
   candidate: Record<string, unknown> | null;
   scanSnapshotIds: number[];
@@ -31,7 +35,7 @@ export async function runSignalJob(deps: SignalJobDeps, input: SignalJobInput): 
   const evaluate = evaluateDepsOf(rest);
   const symbol = stockCode(input.symbol);
   const result = input.kind === 'entry'
-    ? await runEvaluateEntry(evaluate, { symbol, candidate: input.candidate, scanSnapshotIds: input.scanSnapshotIds })
+    ? await runEvaluateEntry(evaluate, { strategy: input.strategy, symbol, candidate: input.candidate, scanSnapshotIds: input.scanSnapshotIds })
     : await runEvaluateExit(evaluate, { symbol });
   if (result?.intent) await enqueueOrder(result.intent);
   return result;

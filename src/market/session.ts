@@ -73,7 +73,7 @@ export function isOrderTypeAllowed(phase: SessionPhase, type: OrderType): boolea
 }
 
 /**
- * When positions are flattened on trading day `d` (strategy.exitBeforeCloseMinutes): `minutes`
+ * When positions are flattened on trading day `d` (schedule.flattenBeforeCloseMinutes): `minutes`
  * before the closing auction starts, so the exits trade in continuous trading rather than
  * depending on one auction price. Null when `minutes` is 0 (positions are kept overnight) or `d`
  * is not a trading day.

@@ -9,6 +9,8 @@ const date = z.string().regex(/^\d{8}$/);
 
 export const signalJobSchema = z.strictObject({
   kind: z.enum(['entry', 'exit']),
+  /** the strategy id an entry is evaluated for (config `strategies.<id>`); null: the first one */
+  strategy: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/).nullable().default(null),
   symbol: code,
   name: z.string().default(''),
   tradingDate: date,

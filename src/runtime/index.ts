@@ -18,3 +18,4 @@ export type { JobContext, Jobs } from './jobs.js';
 export { chooseVenue, venueClientOptions } from './venue.js';
 export type { Venue } from './venue.js';
 export { createLogNotifier } from './notifier.js';
+export { resolveStrategies } from './strategies.js';

@@ -9,6 +9,7 @@ import type { EnqueueSignal } from '../jobs/index.js';
 import type { KisClient } from '../kis/index.js';
 import type { FeeRates, TradingCalendar } from '../market/index.js';
 import type { ReconcileSummary } from '../orders/index.js';
+import type { StrategyInstance } from '../signals/index.js';
 import type { OrderJob, Producers, SignalJob } from '../queues/index.js';
 import type { JobName } from '../schedule.js';
 import type { Store } from '../store/index.js';
@@ -20,6 +21,8 @@ import type { Store } from '../store/index.js';
 export interface JobContext {
   config: Config;
   configHash: string;
+  /** the config's enabled strategies, resolved (runtime/strategies.ts) */
+  strategies: readonly StrategyInstance[];
   store: Store;
   kis: KisClient;
   producers: Producers;
@@ -83,7 +86,7 @@ export function createJobs(ctx: JobContext): Jobs {
 
   const scanDeps = {
     market: kis.market, rankings: ctx.rankings, paper: kis.env === 'paper', scans: store.scans, positions: store.positions,
-    calendar: ctx.calendar, clock, log, settings: settings.scan, enqueueSignal,
+    calendar: ctx.calendar, clock, log, settings: settings.scan, strategies: ctx.strategies, enqueueSignal,
   };
 
   const runScheduled = async (job: JobName, at: EpochMs): Promise<void> => {
@@ -125,7 +128,7 @@ export function createJobs(ctx: JobContext): Jobs {
     processSignal: (job) => boundary(runSignalJob({
       market: kis.market, broker: kis.broker, bars: store.bars, decisions: store.decisions, positions: store.positions,
       orders: store.orders, fills: store.fills, risk: store.risk, calendar: ctx.calendar, clock, log,
-      configHash: ctx.configHash, settings: settings.signals, enqueueOrder,
+      configHash: ctx.configHash, settings: settings.signals, strategies: ctx.strategies, enqueueOrder,
     }, job).then(() => undefined)),
     processOrder: (job) => boundary(runOrderJob({ desk, ownsAccount: ctx.ownsAccount }, job).then(() => undefined)),
     reconcile: (reason) => desk.reconcile(reason),

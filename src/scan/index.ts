@@ -4,3 +4,4 @@ export { compileNamePatterns, matchNamePattern } from './name-patterns.js';
 export type { NamePattern } from './name-patterns.js';
 export { runScan } from './scan-job.js';
 export type { ScanDeps, ScanInput, ScanResult } from './scan-job.js';
+export { admits } from './strategy-universe.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { basisPoints, defaultConfig, jobSettings } from '../../../src/config/index.js';
+import { defaultConfig, jobSettings } from '../../../src/config/index.js';
+import { basisPoints } from '../../../src/domain/index.js';
 
 describe('job settings from the config', () => {
   it('turns percents into basis points once, rounding binary noise to the nearest point', () => {

@@ -1,0 +1,70 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { AppError, describeError } from '../domain/index.js';
+import type { StrategySlice } from '../domain/index.js';
+import { formatIssues } from '../config/index.js';
+import { BUILT_IN_STRATEGIES, bindStrategy } from '../signals/index.js';
+import type { Strategy, StrategyInstance } from '../signals/index.js';
+
+/**
+ * Turns the config's strategy slices into runnable strategies: finds each (built-in, or a module
+ * file), parses its params with its own schema, binds them. Every problem of every strategy is
+ * reported at once, as `strategies.<id>.…` lines, in a CONFIG_INVALID error (exit 78 at start,
+ * the old config kept on a reload). The daemon, `config check` and the backtester go through here.
+ */
+export async function resolveStrategies(slices: readonly StrategySlice[], root: string): Promise<StrategyInstance[]> {
+  const problems: string[] = [];
+  const out: StrategyInstance[] = [];
+  for (const slice of slices) {
+    const at = `strategies.${slice.id}`;
+    const found = slice.use === 'module' ? await loadModule(slice.module ?? '', root, `${at}.module`) : builtIn(slice.use, `${at}.use`);
+    if (typeof found === 'string') {
+      problems.push(found);
+      continue;
+    }
+    const parsed = found.params.safeParse(slice.params);
+    if (!parsed.success) {
+      problems.push(...formatIssues(parsed.error.issues, slice.params, found.params).map((line) => `${at}.params.${line}`));
+      continue;
+    }
+    out.push(bindStrategy(slice, found, parsed.data));
+  }
+  if (problems.length > 0) {
+    throw new AppError('CONFIG_INVALID', `invalid strategies:\n  ${problems.join('\n  ')}`, { details: { problems } });
+  }
+  return out;
+}
+
+function builtIn(use: string, at: string): Strategy | string {
+  const found = BUILT_IN_STRATEGIES.get(use);
+  if (found) return found as Strategy;
+  return `${at}: unknown strategy ${JSON.stringify(use)}; expected one of ${[...BUILT_IN_STRATEGIES.keys(), 'module'].map((n) => JSON.stringify(n)).join(', ')}`;
+}
+
+/** A module strategy: its default export or its export named `strategy`, checked for the shape of a Strategy. */
+async function loadModule(file: string, root: string, at: string): Promise<Strategy | string> {
+  const path = isAbsolute(file) ? file : resolve(root, file);
+  if (!existsSync(path)) return `${at}: no such file ${path}`;
+  let exported: Record<string, unknown>;
+  try {
+    exported = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (err) {
+    return `${at}: ${path} does not load: ${describeError(err)}`;
+  }
+  const candidate = (exported.default ?? exported.strategy) as Partial<Strategy> | undefined;
+  const missing = shapeProblems(candidate);
+  if (missing.length > 0) return `${at}: ${path} must export (default or as \`strategy\`) a Strategy: ${missing.join('; ')}`;
+  return candidate as Strategy;
+}
+
+function shapeProblems(s: Partial<Strategy> | undefined): string[] {
+  if (s === null || typeof s !== 'object') return ['it exports no object'];
+  const out: string[] = [];
+  if (typeof s.name !== 'string' || s.name === '') out.push('`name` must be a non-empty string');
+  if (typeof s.params?.safeParse !== 'function') out.push('`params` must be a zod schema');
+  if (typeof s.barsNeeded !== 'function') out.push('`barsNeeded(params)` must be a function');
+  if (typeof s.entry !== 'function') out.push('`entry(snapshot, params)` must be a function');
+  if (s.exit !== undefined && typeof s.exit !== 'function') out.push('`exit`, when given, must be a function');
+  return out;
+}

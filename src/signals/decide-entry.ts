@@ -1,0 +1,49 @@
+import type { DailyBar, Quote, StockCode, TradingDate } from '../domain/index.js';
+import { AppError } from '../domain/index.js';
+import { atrOf, rsiOf } from './indicators.js';
+import type { Snapshot, SignalValues, StrategyInstance } from './strategies/index.js';
+
+/** ATR and RSI are reported with every decision for review, whichever strategy decides. */
+export const INDICATOR_PERIOD = 14;
+
+export interface EntryDecision {
+  action: 'enter' | 'none';
+  /** the rule that decided: the first failing one, or the strategy's own when it fired */
+  rule: string;
+  values: SignalValues;
+}
+
+export function checkSymbols(symbol: StockCode, quote: Quote, bars: readonly DailyBar[]): void {
+  const wrong = quote.symbol !== symbol ? quote.symbol : bars.find((b) => b.symbol !== symbol)?.symbol;
+  if (wrong !== undefined) {
+    throw new AppError('SIGNALS_INVALID_INPUT', `data for ${wrong} passed to an evaluation of ${symbol}`, { details: { symbol, wrong } });
+  }
+}
+
+/** Completed bars before the trading day, oldest first (callers may pass them unsorted). */
+export function completedBars(bars: readonly DailyBar[], today: TradingDate): DailyBar[] {
+  return bars.filter((b) => b.date < today).sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+}
+
+export function reviewIndicators(bars: readonly DailyBar[]): SignalValues {
+  return { atr: atrOf(bars, INDICATOR_PERIOD), rsi: rsiOf(bars.map((b) => b.close), INDICATOR_PERIOD) };
+}
+
+/**
+ * The entry decision, pure (docs/architecture.md §2): what every strategy shares (a usable price,
+ * no trading halt), then the strategy. The daemon's signal job and the backtester both call this.
+ */
+export function decideEntry(snapshot: Snapshot, strategy: StrategyInstance): EntryDecision {
+  const { symbol, quote, today } = snapshot;
+  checkSymbols(symbol, quote, snapshot.bars);
+  const bars = completedBars(snapshot.bars, today);
+  const common: SignalValues = {
+    strategy: strategy.id, use: strategy.use, today, price: quote.price, basePrice: quote.basePrice, volume: quote.volume,
+    upperLimit: quote.upperLimit, halted: quote.halted, ...reviewIndicators(bars), barsAvailable: bars.length,
+  };
+  // A zero or negative price is a missing quote, never a −100 % move (the Ouroboros bug).
+  if (quote.price <= 0) return { action: 'none', rule: 'no-price', values: common };
+  if (quote.halted) return { action: 'none', rule: 'halted', values: common };
+  const signal = strategy.entry({ ...snapshot, bars });
+  return { action: signal.fire ? 'enter' : 'none', rule: signal.rule, values: { ...common, ...signal.values } };
+}

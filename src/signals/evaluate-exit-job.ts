@@ -1,0 +1,102 @@
+import { kstDateOf, makeIntentKey, OPEN_STATUSES, RISK_KEYS, shares } from '../domain/index.js';
+import type { DailyBar, Krw, StockCode, TradingDate } from '../domain/index.js';
+import { flattenAt, sessionPhase } from '../market/index.js';
+import { decideExit } from './decide-exit.js';
+import type { ExitState } from './decide-exit.js';
+import { barsFor, barsWanted, describeSignal, quoteInputs, recordDecision } from './evaluate-job.js';
+import type { EvaluateDeps, EvaluateResult } from './evaluate-job.js';
+import { positionOrigins, tradingDaysBetween } from './position-origins.js';
+import { checkExit } from './risk.js';
+import { limitPriceFor } from './pricing.js';
+import type { StrategyInstance } from './strategies/index.js';
+
+/** The exit machine's state as kept in risk_state (RISK_KEYS.exitState), tied to the position it belongs to. */
+export interface PositionExitRecord extends ExitState {
+  openingOrderId: number;
+  strategy: string | null;
+}
+
+/**
+ * Bars only add indicator values and the ATR trail: a failed fetch (KIS down, rate limited) must
+ * not stop a stop-loss (issue 8 §3), so the exit goes on with the cached bars.
+ */
+async function exitBars(deps: EvaluateDeps, symbol: StockCode, today: TradingDate, want: number): Promise<{ bars: DailyBar[]; error: string | null }> {
+  try {
+    return { bars: await barsFor(deps, symbol, today, want), error: null };
+  } catch (err) {
+    const error = err instanceof Error ? err.message : String(err);
+    deps.log.warn({ symbol, err: error }, 'daily bars unavailable: evaluating the exit on the quote and the cached bars');
+    return { bars: deps.bars.range(symbol, want, deps.calendar.previousTradingDay(today)), error };
+  }
+}
+
+/**
+ * The strategy whose exits protect a position: the one whose order opened it. A position whose
+ * strategy the config no longer has (renamed, removed, or opened before strategies had ids) is
+ * protected by the first strategy's exits: a position is never left without a stop.
+ */
+function exitStrategy(strategies: readonly StrategyInstance[], id: string | null): { own: StrategyInstance | null; policyOf: StrategyInstance } {
+  const own = strategies.find((s) => s.id === id) ?? null;
+  return { own, policyOf: own ?? strategies[0]! };
+}
+
+export async function runEvaluateExit(deps: EvaluateDeps, input: { symbol: StockCode }): Promise<EvaluateResult | null> {
+  const { symbol } = input;
+  const position = deps.positions.get(symbol);
+  if (!position || position.qty <= 0) return null;
+  const now = deps.clock.now();
+  const today = kstDateOf(now);
+  const origin = positionOrigins(deps.orders, deps.fills).get(symbol) ?? null;
+  const { own, policyOf } = exitStrategy(deps.strategies, origin?.strategy ?? null);
+  const quote = await deps.market.quote(symbol, { lane: 'signal' });
+  const { bars, error: barsError } = await exitBars(deps, symbol, today, barsWanted(policyOf));
+  const opened = origin?.openedDate ?? today;
+  const held = tradingDaysBetween(deps.calendar, opened, today);
+  const flatten = flattenAt(today, deps.calendar, deps.flattenBeforeCloseMinutes ?? 0);
+  const stored = deps.risk.get<PositionExitRecord>(RISK_KEYS.exitState(symbol));
+  const previous = stored !== null && origin !== null && stored.openingOrderId === origin.openingOrderId ? stored : null;
+  const decision = decideExit({
+    snapshot: { symbol, today, quote, bars, session: { openSecond: 0, closeSecond: 86_400 }, scan: null },
+    position: { qty: position.qty, avgPrice: position.avgPrice, openedDate: opened, daysHeld: held },
+    policy: policyOf.exits, previous, flattenDue: flatten !== null && now >= flatten, strategy: own,
+  });
+  if (origin !== null) {
+    const record: PositionExitRecord = { ...decision.state, openingOrderId: origin.openingOrderId, strategy: origin.strategy };
+    deps.risk.set(RISK_KEYS.exitState(symbol), record, now);
+  }
+  const strategyId = origin?.strategy ?? policyOf.id;
+  const base = { at: now, tradingDate: today, symbol, kind: 'exit' as const, strategy: strategyId };
+  const inputs: Record<string, unknown> = {
+    quote: quoteInputs(quote), values: decision.values, position, openedDate: opened, tradingDaysHeld: held, flattenAt: flatten,
+    exitPolicyOf: policyOf.id, ...(barsError === null ? {} : { barsError }),
+  };
+  if (decision.action !== 'exit') {
+    return { decisionId: recordDecision(deps, { ...base, inputs, rule: decision.rule, guards: [], outcome: 'no-trade', intentKey: null }), intent: null };
+  }
+  // Only our own sell still open is a duplicate; our entry is cancelled by the order path first.
+  const openSells = deps.orders.withStatus(OPEN_STATUSES).filter((o) => o.origin === 'daemon' && o.side === 'sell');
+  const verdict = checkExit({
+    symbol, orderType: deps.exitType, phase: sessionPhase(now, deps.calendar), openSellSymbols: openSells.map((o) => o.symbol),
+    tradingHalted: quote.halted,
+  });
+  if (!verdict.ok) {
+    return { decisionId: recordDecision(deps, { ...base, inputs, rule: decision.rule, guards: verdict.checks, outcome: 'blocked', intentKey: null }), intent: null };
+  }
+  // Each exit attempt of the day gets its own key: one that ended unfilled may be followed by another.
+  const attempt = deps.orders.forDate(today).filter((o) => o.symbol === symbol && o.side === 'sell' && o.origin === 'daemon').length;
+  const intentKey = makeIntentKey({ strategy: strategyId, symbol, side: 'sell', date: today, signal: `exit-${attempt}` });
+  const price = deps.exitType === 'market' ? (0 as Krw) : limitPriceFor({ side: 'sell', quote, offsetTicks: deps.limitOffsetTicks }).price;
+  const decisionId = recordDecision(deps, { ...base, inputs, rule: decision.rule, guards: verdict.checks, outcome: 'order', intentKey });
+  // A sell below the average price starts the symbol's re-entry cooldown (risk.ts cooldownGuard).
+  if (quote.price < position.avgPrice) {
+    const exits = deps.risk.get<Record<string, number>>(RISK_KEYS.losingExits) ?? {};
+    deps.risk.set(RISK_KEYS.losingExits, { ...exits, [symbol]: now }, now);
+  }
+  return {
+    decisionId,
+    intent: {
+      intentKey, symbol, side: 'sell', type: deps.exitType, qty: shares(position.qty), price,
+      tradingDate: today, decisionId, configHash: deps.configHash, reason: describeSignal(decision.rule, decision.values),
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { strategyOfIntentKey } from '../domain/index.js';
+import type { Krw, OrderRecord, Position, StockCode } from '../domain/index.js';
+import type { GuardResult } from './risk.js';
+import type { PositionOrigin } from './position-origins.js';
+import type { StrategyInstance } from './strategies/index.js';
+
+export interface StrategyExposure {
+  /** symbols this strategy holds or is buying */
+  positions: number;
+  /** cost of its positions plus the remaining value of its working buys */
+  value: Krw;
+  /** what is left of its budget (share of equity); never below 0 */
+  budgetLeft: Krw;
+}
+
+/**
+ * What one strategy has taken of the account: its positions (by the strategy of the order that
+ * opened them) and its working buys (by their intent key), against its budget of the equity.
+ */
+export function strategyExposure(input: {
+  strategy: StrategyInstance; equity: Krw; positions: readonly Position[]; origins: ReadonlyMap<StockCode, PositionOrigin>;
+  /** the daemon's working orders */
+  open: readonly OrderRecord[];
+}): StrategyExposure {
+  const { strategy } = input;
+  const held = input.positions.filter((p) => p.qty > 0 && input.origins.get(p.symbol)?.strategy === strategy.id);
+  const buys = input.open.filter((o) => o.origin === 'daemon' && o.side === 'buy' && strategyOfIntentKey(o.intentKey) === strategy.id);
+  const symbols = new Set([...held.map((p) => p.symbol), ...buys.map((o) => o.symbol)]);
+  const value = held.reduce((sum, p) => sum + p.cost, 0) + buys.reduce((sum, o) => sum + (o.qty - o.filledQty) * o.price, 0);
+  const budget = Math.floor((input.equity * strategy.budgetBp) / 10_000);
+  return { positions: symbols.size, value: value as Krw, budgetLeft: Math.max(0, budget - value) as Krw };
+}
+
+/** The strategy's own caps, beside the account-wide guards of risk.ts. */
+export function strategyGuards(strategy: StrategyInstance, exposure: StrategyExposure, orderValue: Krw): GuardResult[] {
+  const context = { strategy: strategy.id, ...exposure, maxPositions: strategy.maxPositions, budgetBp: strategy.budgetBp, orderValue };
+  const positionsOk = exposure.positions < strategy.maxPositions;
+  const budgetOk = orderValue <= exposure.budgetLeft && exposure.budgetLeft > 0;
+  return [
+    positionsOk
+      ? { guard: 'strategy-max-positions', ok: true, context }
+      : { guard: 'strategy-max-positions', ok: false, reason: `${exposure.positions} of ${strategy.maxPositions} positions of ${strategy.id} taken`, context },
+    budgetOk
+      ? { guard: 'strategy-budget', ok: true, context }
+      : { guard: 'strategy-budget', ok: false, reason: `${strategy.id} has ${exposure.budgetLeft} won of its budget left`, context },
+  ];
+}
