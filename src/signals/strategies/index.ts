@@ -1,3 +1,4 @@
+import { breakoutAtr } from './breakout-atr.js';
 import { momentumVolume } from './momentum-volume.js';
 import { rsi2MeanReversion } from './rsi2-mean-reversion.js';
 import type { StrategySlice } from '../../domain/index.js';
@@ -14,6 +15,7 @@ export { changeBp, referencePrice } from './change.js';
 export const BUILT_IN_STRATEGIES: ReadonlyMap<string, Strategy<any>> = new Map<string, Strategy<any>>([
   [momentumVolume.name, momentumVolume],
   [rsi2MeanReversion.name, rsi2MeanReversion],
+  [breakoutAtr.name, breakoutAtr],
 ]);
 
 /** Binds a strategy to params its own schema produced; the jobs and the backtester call the result. */
