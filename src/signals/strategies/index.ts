@@ -1,4 +1,5 @@
 import { breakoutAtr } from './breakout-atr.js';
+import { gapAndGo } from './gap-and-go.js';
 import { momentumVolume } from './momentum-volume.js';
 import { rsi2MeanReversion } from './rsi2-mean-reversion.js';
 import type { StrategySlice } from '../../domain/index.js';
@@ -16,6 +17,7 @@ export const BUILT_IN_STRATEGIES: ReadonlyMap<string, Strategy<any>> = new Map<s
   [momentumVolume.name, momentumVolume],
   [rsi2MeanReversion.name, rsi2MeanReversion],
   [breakoutAtr.name, breakoutAtr],
+  [gapAndGo.name, gapAndGo],
 ]);
 
 /** Binds a strategy to params its own schema produced; the jobs and the backtester call the result. */
