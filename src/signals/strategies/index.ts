@@ -1,4 +1,7 @@
+import { breakoutAtr } from './breakout-atr.js';
+import { gapAndGo } from './gap-and-go.js';
 import { momentumVolume } from './momentum-volume.js';
+import { rsi2MeanReversion } from './rsi2-mean-reversion.js';
 import type { StrategySlice } from '../../domain/index.js';
 import type { Strategy, StrategyInstance } from './types.js';
 
@@ -12,6 +15,9 @@ export { changeBp, referencePrice } from './change.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const BUILT_IN_STRATEGIES: ReadonlyMap<string, Strategy<any>> = new Map<string, Strategy<any>>([
   [momentumVolume.name, momentumVolume],
+  [rsi2MeanReversion.name, rsi2MeanReversion],
+  [breakoutAtr.name, breakoutAtr],
+  [gapAndGo.name, gapAndGo],
 ]);
 
 /** Binds a strategy to params its own schema produced; the jobs and the backtester call the result. */
