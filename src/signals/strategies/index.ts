@@ -1,4 +1,5 @@
 import { momentumVolume } from './momentum-volume.js';
+import { rules } from './rules.js';
 import type { StrategySlice } from '../../domain/index.js';
 import type { Strategy, StrategyInstance } from './types.js';
 
@@ -12,6 +13,7 @@ export { changeBp, referencePrice } from './change.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const BUILT_IN_STRATEGIES: ReadonlyMap<string, Strategy<any>> = new Map<string, Strategy<any>>([
   [momentumVolume.name, momentumVolume],
+  [rules.name, rules],
 ]);
 
 /** Binds a strategy to params its own schema produced; the jobs and the backtester call the result. */
