@@ -38,4 +38,6 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
     },
   },
+  // Example strategies are plain JavaScript outside the TypeScript project: linted without type information.
+  { files: ['examples/**/*.js'], ...tseslint.configs.disableTypeChecked },
 );

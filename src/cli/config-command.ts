@@ -1,7 +1,8 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { canonicalJson, defaultConfig, loadConfig, redactConfig, type LoadedConfig } from '../config/index.js';
-import { AppError } from '../domain/index.js';
+import { canonicalJson, defaultConfig, loadConfig, redactConfig, strategySlices, type LoadedConfig } from '../config/index.js';
+import { AppError, isAppError } from '../domain/index.js';
+import { resolveStrategies } from '../runtime/index.js';
 
 export interface ConfigCommandIo {
   env: NodeJS.ProcessEnv;
@@ -38,6 +39,19 @@ function load(io: ConfigCommandIo, options: CommonOptions): LoadedConfig {
       for (const problem of problems) io.err(problem);
       return io.exit(EXIT_CONFIG);
     }
+    throw err;
+  }
+}
+
+/**
+ * The strategies as the daemon would resolve them (built-in or module, params through their own
+ * schema), against the installation `cwd` names; module paths are relative to it, as at start.
+ */
+async function checkStrategies(loaded: LoadedConfig, root: string): Promise<Awaited<ReturnType<typeof resolveStrategies>> | string[]> {
+  try {
+    return await resolveStrategies(strategySlices(loaded.config), root);
+  } catch (err) {
+    if (isAppError(err, 'CONFIG_INVALID') && Array.isArray(err.details['problems'])) return err.details['problems'] as string[];
     throw err;
   }
 }
@@ -83,12 +97,13 @@ export function registerConfigCommands(program: Command, io: ConfigCommandIo): v
 
   config
     .command('check')
-    .description(`validate config/*.json and the environment; exit ${EXIT_CONFIG} listing every problem`)
+    .description(`validate config/*.json, the environment and the strategies; exit ${EXIT_CONFIG} listing every problem`)
     .option('--dir <dir>', 'config directory')
     .option('--mode <mode>', 'sim | paper | live (default: KIS_TRADER_MODE, then the mode key)')
-    .action((options: CommonOptions) => {
+    .action(async (options: CommonOptions) => {
       const loaded = load(io, options);
-      const problems = io.checkFiles?.(loaded) ?? [];
+      const strategies = await checkStrategies(loaded, io.cwd);
+      const problems = [...(io.checkFiles?.(loaded) ?? []), ...strategies.filter((s) => typeof s === 'string')];
       if (problems.length > 0) {
         io.err(`config rejected (CONFIG_INVALID), ${problems.length} problem${problems.length === 1 ? '' : 's'}:`);
         for (const problem of problems) io.err(problem);
@@ -96,6 +111,8 @@ export function registerConfigCommands(program: Command, io: ConfigCommandIo): v
       }
       io.out(`config OK (mode ${loaded.config.mode}, hash ${loaded.hash})`);
       printSources(io, loaded);
+      io.out('strategies:');
+      for (const s of strategies) if (typeof s !== 'string') io.out(`  ${s.id}: ${s.use}, reads ${s.barsNeeded} completed daily bars`);
     });
 
   config

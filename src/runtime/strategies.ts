@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
 import { AppError, describeError } from '../domain/index.js';
 import type { StrategySlice } from '../domain/index.js';
 import { formatIssues } from '../config/index.js';
@@ -23,9 +24,9 @@ export async function resolveStrategies(slices: readonly StrategySlice[], root: 
       problems.push(found);
       continue;
     }
-    const parsed = found.params.safeParse(slice.params);
-    if (!parsed.success) {
-      problems.push(...formatIssues(parsed.error.issues, slice.params, found.params).map((line) => `${at}.params.${line}`));
+    const parsed = parseParams(found, slice.params);
+    if (Array.isArray(parsed)) {
+      problems.push(...parsed.map((line) => `${at}.params${line.startsWith('(root)') ? line.slice('(root)'.length) : `.${line}`}`));
       continue;
     }
     out.push(bindStrategy(slice, found, parsed.data));
@@ -36,13 +37,35 @@ export async function resolveStrategies(slices: readonly StrategySlice[], root: 
   return out;
 }
 
+/**
+ * The strategy's own schema over the params, problems as `key: reason` lines. A module's `params`
+ * need only have zod's safeParse: its issues are told the plain way when they are not zod's, and a
+ * check that throws is a problem, not a crash of `config check`.
+ */
+function parseParams(strategy: Strategy, params: unknown): { data: unknown } | string[] {
+  try {
+    const parsed = strategy.params.safeParse(params);
+    if (parsed.success) return { data: parsed.data };
+    try {
+      return formatIssues(parsed.error.issues, params, strategy.params);
+    } catch {
+      return parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`);
+    }
+  } catch (err) {
+    return [`(root): the strategy's params check threw: ${describeError(err)}`];
+  }
+}
+
 function builtIn(use: string, at: string): Strategy | string {
   const found = BUILT_IN_STRATEGIES.get(use);
   if (found) return found as Strategy;
   return `${at}: unknown strategy ${JSON.stringify(use)}; expected one of ${[...BUILT_IN_STRATEGIES.keys(), 'module'].map((n) => JSON.stringify(n)).join(', ')}`;
 }
 
-/** A module strategy: its default export or its export named `strategy`, checked for the shape of a Strategy. */
+/**
+ * A module strategy: its default export or its export named `strategy` (a Strategy, or a function
+ * of `{ z }` returning one), checked for the shape of a Strategy.
+ */
 async function loadModule(file: string, root: string, at: string): Promise<Strategy | string> {
   const path = isAbsolute(file) ? file : resolve(root, file);
   if (!existsSync(path)) return `${at}: no such file ${path}`;
@@ -52,11 +75,22 @@ async function loadModule(file: string, root: string, at: string): Promise<Strat
   } catch (err) {
     return `${at}: ${path} does not load: ${describeError(err)}`;
   }
-  const candidate = (exported.default ?? exported.strategy) as Partial<Strategy> | undefined;
+  let candidate = (exported.default ?? exported.strategy) as Partial<Strategy> | StrategyFactory | undefined;
+  // A module outside the installation cannot `import 'zod'` (no node_modules above it): it may
+  // export a function instead, given the zod kis-trader uses, that returns the strategy.
+  if (typeof candidate === 'function') {
+    try {
+      candidate = await candidate({ z });
+    } catch (err) {
+      return `${at}: ${path}: its exported function threw: ${describeError(err)}`;
+    }
+  }
   const missing = shapeProblems(candidate);
   if (missing.length > 0) return `${at}: ${path} must export (default or as \`strategy\`) a Strategy: ${missing.join('; ')}`;
   return candidate as Strategy;
 }
+
+type StrategyFactory = (deps: { z: typeof z }) => Partial<Strategy> | Promise<Partial<Strategy>>;
 
 function shapeProblems(s: Partial<Strategy> | undefined): string[] {
   if (s === null || typeof s !== 'object') return ['it exports no object'];

@@ -2,6 +2,7 @@ import { breakoutAtr } from './breakout-atr.js';
 import { gapAndGo } from './gap-and-go.js';
 import { momentumVolume } from './momentum-volume.js';
 import { rsi2MeanReversion } from './rsi2-mean-reversion.js';
+import { rules } from './rules.js';
 import type { StrategySlice } from '../../domain/index.js';
 import type { Strategy, StrategyInstance } from './types.js';
 
@@ -18,6 +19,7 @@ export const BUILT_IN_STRATEGIES: ReadonlyMap<string, Strategy<any>> = new Map<s
   [rsi2MeanReversion.name, rsi2MeanReversion],
   [breakoutAtr.name, breakoutAtr],
   [gapAndGo.name, gapAndGo],
+  [rules.name, rules],
 ]);
 
 /** Binds a strategy to params its own schema produced; the jobs and the backtester call the result. */
