@@ -3,7 +3,7 @@ import { chmodSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AppError, describeError, epochMs, isAppError, kstDateOf, systemClock } from './domain/index.js';
 import type { Clock, KisEnv, Logger, Notifier } from './domain/index.js';
-import type { Env, LoadedConfig } from './config/index.js';
+import type { Env, LoadedConfig, LoadOptions } from './config/index.js';
 import { createKisClient, tokenStoreKey } from './kis/index.js';
 import type { KisClient } from './kis/index.js';
 import { taxTableGap } from './market/index.js';
@@ -19,11 +19,11 @@ import type { Simulator } from './sim/index.js';
 import { openStore, sealTokenStore } from './store/index.js';
 import type { Store } from './store/index.js';
 import {
-  chooseVenue, createHeartbeat, createJobs, createLogNotifier, feeRatesOf, freshTradeLogGuard, lastSimTime, loadCalendar, openSimJournal, pingRedis,
+  chooseVenue, createHeartbeat, createJobs, createLiveConfig, createLogNotifier, feeRatesOf, freshTradeLogGuard, lastSimTime, loadCalendar, openSimJournal, pingRedis,
   planClock, removeSimEndpoint, requireCalendarCovers, SIM_CLOCK_KEY, startEmbeddedRedis, withCalendarFile,
   venueClientOptions, writeSimEndpoint,
 } from './runtime/index.js';
-import type { EmbeddedRedis, Jobs } from './runtime/index.js';
+import type { EmbeddedRedis, Jobs, ReloadRecord, WatchTarget } from './runtime/index.js';
 
 /**
  * The composition root (docs/architecture.md §2): config → store → Redis → KIS client (or the simulator)
@@ -38,6 +38,11 @@ export interface AppOptions {
   log: Logger;
   hooks?: { afterSubmitting?: () => void };
   /**
+   * How `loaded` was loaded, for reloads while running (runtime/live-config.ts), and the files
+   * whose change triggers one. Without it the config stays as started.
+   */
+  reload?: { options: () => LoadOptions; watch: readonly WatchTarget[] };
+  /**
    * The daemon cannot go on and must exit non-zero so pm2 restarts it (an external Redis gone for
    * longer than redis.maxOutageSeconds, a broken invariant at the job boundary). main.ts exits;
    * without it the error is only logged. Called once.
@@ -50,6 +55,8 @@ export interface App {
   /** graceful: schedule off, in-flight order finished, workers (orders last), Redis, store */
   stop(): Promise<void>;
   haltEntries(reason: string, details?: Record<string, unknown>): void;
+  /** re-reads the config (SIGHUP); null when it cannot now (starting, stopping, no `reload` option) */
+  reloadConfig(trigger: string): ReloadRecord | null;
   readonly clock: Clock;
   readonly store: Store;
 }
@@ -164,6 +171,9 @@ export function createApp(opts: AppOptions): App {
   let jobs: Jobs | null = null;
   let stopping = false;
   const heartbeat = createHeartbeat({ store, mode: config.mode, clock, log });
+  // Restart-only keys are read from `config` above and below; the rest through live.current() (config/reload.ts).
+  const live = createLiveConfig({ loaded: opts.loaded, options: () => opts.reload!.options(), kv: store.kv, clock, log });
+  let claimed = false;
   const notifier = createLogNotifier(log);
   let fatal: AppError | null = null;
   const onFatal = (err: AppError): void => {
@@ -184,6 +194,8 @@ export function createApp(opts: AppOptions): App {
       throw new AppError('APP_ALREADY_RUNNING',
         `another kis-trader (pid ${other.pid} on ${other.host}, mode ${other.mode}) runs on the trade log ${store.path}: stop it first; two daemons would trade one account twice`);
     }
+    claimed = true;
+    live.publish();
     const url = opts.env.REDIS_URL ?? config.redis.url ?? null;
     if (url === null) {
       if (!config.redis.embedded.enabled) throw new AppError('REDIS_UNAVAILABLE', 'no Redis: set REDIS_URL or redis.url, or enable redis.embedded');
@@ -274,7 +286,8 @@ export function createApp(opts: AppOptions): App {
 
     // KIS paper has no rankings (docs/kis-wire.md §6.5–6.6): with "live-readonly", a second client on the
     // live service, with its own keys, token and budget, is used for the rankings and nothing else.
-    if (config.mode === 'paper' && config.kis.paperRankingSource === 'live-readonly' && secrets?.ranking) {
+    // Made whenever the keys are there, so kis.paperRankingSource can change while running.
+    if (config.mode === 'paper' && secrets?.ranking) {
       const liveKey = tokenStoreKey('live', secrets.ranking.appKey);
       rankingClient = createKisClient({
         env: 'live', baseUrl: config.kis.liveBaseUrl, appKey: secrets.ranking.appKey, appSecret: secrets.ranking.appSecret,
@@ -299,7 +312,7 @@ export function createApp(opts: AppOptions): App {
     // Only the instance that holds the account (the lock above) writes the heartbeat `status` reads.
     heartbeat.start(() => producers);
     jobs = createJobs({
-      config, configHash: hash, store, kis, producers, clock, calendar: () => calendar, fees, log,
+      current: () => live.current(), store, kis, producers, clock, calendar: () => calendar, fees, log,
       ownsAccount: () => ownsAccount, hooks: opts.hooks ?? {}, onPreOpen: syncHolidays,
       rankings: (rankingClient ?? kis).market, onFatal, notifier,
     });
@@ -324,10 +337,11 @@ export function createApp(opts: AppOptions): App {
     });
 
     scheduler = createScheduler({
-      config: { ...config.schedule, exitBeforeCloseMinutes: config.strategy.exitBeforeCloseMinutes },
+      config: () => ({ ...config.schedule, exitBeforeCloseMinutes: live.current().config.strategy.exitBeforeCloseMinutes }),
       calendar: () => calendar, clock, log, run: (job, t) => jobs!.runScheduled(job, t),
     });
     scheduler.start();
+    if (opts.reload) live.watch(opts.reload.watch);
     // The current slot's scan now, not at the next boundary: a daemon started mid-session trades at once.
     void jobs.runScheduled('scan', clock.now()).catch((err: unknown) => log.error({ err: describeError(err) }, 'first scan failed'));
     heartbeat.beat();
@@ -336,6 +350,7 @@ export function createApp(opts: AppOptions): App {
 
   async function stop(): Promise<void> {
     stopping = true;
+    live.close();
     if (scheduler) notifier.notify({ kind: 'stop', message: 'kis-trader stopping', details: { mode: config.mode } });
     // The runs in progress (a reconcile, a scan) finish before their connections close.
     await scheduler?.stop();
@@ -365,6 +380,11 @@ export function createApp(opts: AppOptions): App {
   return {
     start, stop,
     haltEntries: (reason, details) => jobs?.haltEntries(reason, details),
+    reloadConfig(trigger) {
+      if (opts.reload && claimed && !stopping) return live.reload(trigger);
+      log.warn({ trigger }, opts.reload ? 'config not reloaded: the daemon is starting or stopping' : 'config not reloaded: started without reload options');
+      return null;
+    },
     clock, store,
   };
 }

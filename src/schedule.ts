@@ -90,14 +90,16 @@ export interface Scheduler {
 }
 
 export function createScheduler(opts: {
-  config: ScheduleConfig;
+  /** a function is read at every tick: strategy.exitBeforeCloseMinutes may change with a config reload */
+  config: ScheduleConfig | (() => ScheduleConfig);
   /** read at every tick: the broker's holiday list may replace the calendar while running */
   calendar: () => TradingCalendar;
   clock: Clock;
   log: Logger;
   run: (job: JobName, at: EpochMs) => Promise<void>;
 }): Scheduler {
-  const table = scheduleTable(opts.config);
+  const given = opts.config;
+  const configNow = typeof given === 'function' ? given : () => given;
   let prev = opts.clock.now();
   let cron: Cron | null = null;
   const running = new Set<JobName>();
@@ -123,7 +125,7 @@ export function createScheduler(opts: {
     const now = opts.clock.now();
     let jobs: JobName[];
     try {
-      jobs = dueJobs(prev, now, table, opts.calendar());
+      jobs = dueJobs(prev, now, scheduleTable(configNow()), opts.calendar());
     } catch (err) {
       opts.log.error({ err: err instanceof Error ? err.message : String(err) }, 'schedule cannot tell the session phase');
       jobs = [];

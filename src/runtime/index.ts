@@ -18,3 +18,5 @@ export type { JobContext, Jobs } from './jobs.js';
 export { chooseVenue, venueClientOptions } from './venue.js';
 export type { Venue } from './venue.js';
 export { createLogNotifier } from './notifier.js';
+export { CONFIG_IN_FORCE_KEY, CONFIG_LAST_RELOAD_KEY, createLiveConfig } from './live-config.js';
+export type { ConfigInForce, LiveConfig, ReloadRecord, ReloadStatus, WatchTarget } from './live-config.js';
