@@ -7,6 +7,7 @@ import { registerConfigCommands, EXIT_CONFIG } from './config-command.js';
 import { cliClock, configFileProblems, connectKis, loadCliConfig, openCliStore, tradeLogSource } from './compose.js';
 import { registerDoctorCommand } from './doctor.js';
 import { registerKisCommands } from './kis-commands.js';
+import { registerReloadCommand } from './reload-command.js';
 import { registerSimCommand } from './sim-command.js';
 import { registerTradeLogCommands } from './trade-log-commands.js';
 
@@ -47,6 +48,14 @@ registerConfigCommands(program, {
 registerTradeLogCommands(program, {
   out, err, exit,
   get clock() { return cliClock(loaded(), process.env, cwd); },
+  get source() { return tradeLogSource(loaded(), cwd); },
+  withStore(fn) {
+    const store = openCliStore(loaded(), cwd, undefined, { mustExist: true });
+    try { return fn(store); } finally { store.close(); }
+  },
+});
+registerReloadCommand(program, {
+  out, err, exit,
   get source() { return tradeLogSource(loaded(), cwd); },
   withStore(fn) {
     const store = openCliStore(loaded(), cwd, undefined, { mustExist: true });
