@@ -54,11 +54,14 @@ registerTradeLogCommands(program, {
     try { return fn(store); } finally { store.close(); }
   },
 });
+// Read once: `reload` polls the trade log, and the files may change again meanwhile.
+let reloadView: ReturnType<typeof loaded> | null = null;
+const loadedOnce = (): ReturnType<typeof loaded> => (reloadView ??= loaded());
 registerReloadCommand(program, {
   out, err, exit,
-  get source() { return tradeLogSource(loaded(), cwd); },
+  get source() { return tradeLogSource(loadedOnce(), cwd); },
   withStore(fn) {
-    const store = openCliStore(loaded(), cwd, undefined, { mustExist: true });
+    const store = openCliStore(loadedOnce(), cwd, undefined, { mustExist: true });
     try { return fn(store); } finally { store.close(); }
   },
 });
