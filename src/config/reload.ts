@@ -29,7 +29,7 @@ export function needsRestart(path: string): boolean {
 /**
  * The leaf paths where `a` and `b` differ, sorted ("scan.topN", "strategy.minChangePct"). Arrays
  * are values: a changed list is reported by its own path. A key present on one side only is
- * reported at the deepest path that exists on both.
+ * reported by its own path, not by the leaves below it (a new section is one entry).
  */
 export function changedKeys(a: unknown, b: unknown, path = ''): string[] {
   if (isPlainObject(a) && isPlainObject(b)) {
