@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { AppError, describeError, epochMs, isAppError, kstDateOf, systemClock } from './domain/index.js';
 import type { Clock, KisEnv, Logger, Notifier } from './domain/index.js';
 import { strategySlices } from './config/index.js';
-import type { Env, LoadedConfig } from './config/index.js';
+import type { Env, LoadedConfig, LoadOptions } from './config/index.js';
 import { createKisClient, tokenStoreKey } from './kis/index.js';
 import type { KisClient } from './kis/index.js';
 import { taxTableGap } from './market/index.js';
@@ -20,11 +20,12 @@ import type { Simulator } from './sim/index.js';
 import { openStore, sealTokenStore } from './store/index.js';
 import type { Store } from './store/index.js';
 import {
-  chooseVenue, createHeartbeat, createJobs, resolveStrategies, createLogNotifier, feeRatesOf, freshTradeLogGuard, lastSimTime, loadCalendar, openSimJournal, pingRedis,
+  chooseVenue, createHeartbeat, createJobs, createLiveConfig, createLogNotifier, feeRatesOf, freshTradeLogGuard, lastSimTime, loadCalendar,
+  openSimJournal, pingRedis, resolveStrategies,
   planClock, removeSimEndpoint, requireCalendarCovers, SIM_CLOCK_KEY, startEmbeddedRedis, withCalendarFile,
   venueClientOptions, writeSimEndpoint,
 } from './runtime/index.js';
-import type { EmbeddedRedis, Jobs } from './runtime/index.js';
+import type { EmbeddedRedis, Jobs, LiveConfig, ReloadRecord, WatchTarget } from './runtime/index.js';
 
 /**
  * The composition root (docs/architecture.md §2): config → store → Redis → KIS client (or the simulator)
@@ -39,6 +40,11 @@ export interface AppOptions {
   log: Logger;
   hooks?: { afterSubmitting?: () => void };
   /**
+   * How `loaded` was loaded, for reloads while running (runtime/live-config.ts), and the files
+   * whose change triggers one. Without it the config stays as started.
+   */
+  reload?: { options: () => LoadOptions; watch: readonly WatchTarget[] };
+  /**
    * The daemon cannot go on and must exit non-zero so pm2 restarts it (an external Redis gone for
    * longer than redis.maxOutageSeconds, a broken invariant at the job boundary). main.ts exits;
    * without it the error is only logged. Called once.
@@ -51,6 +57,8 @@ export interface App {
   /** graceful: schedule off, in-flight order finished, workers (orders last), Redis, store */
   stop(): Promise<void>;
   haltEntries(reason: string, details?: Record<string, unknown>): void;
+  /** re-reads the config (SIGHUP); null when it cannot now (starting, stopping, no `reload` option) */
+  reloadConfig(trigger: string): Promise<ReloadRecord> | null;
   readonly clock: Clock;
   readonly store: Store;
 }
@@ -165,6 +173,9 @@ export function createApp(opts: AppOptions): App {
   let jobs: Jobs | null = null;
   let stopping = false;
   const heartbeat = createHeartbeat({ store, mode: config.mode, clock, log });
+  // Restart-only keys are read from `config` above and below; the rest through live.current() (config/reload.ts).
+  let live: LiveConfig | null = null;
+  let claimed = false;
   const notifier = createLogNotifier(log);
   let fatal: AppError | null = null;
   const onFatal = (err: AppError): void => {
@@ -180,13 +191,17 @@ export function createApp(opts: AppOptions): App {
     const taxGap = taxTableGap(fees.taxTable, kstDateOf(clock.now()));
     if (taxGap !== null) throw new AppError('CONFIG_INVALID', `market.taxTable: ${taxGap}`);
     // Every strategy found and its params valid (exit 78 otherwise), before anything is touched.
-    const strategies = await resolveStrategies(strategySlices(config), opts.cwd);
+    const resolve = (l: LoadedConfig) => resolveStrategies(strategySlices(l.config), opts.cwd);
+    const strategies = await resolve(opts.loaded);
+    live = createLiveConfig({ loaded: { ...opts.loaded, strategies }, resolve, options: () => opts.reload!.options(), kv: store.kv, clock, log });
     // Before Redis, the simulator or anything a running daemon owns is touched.
     const other = heartbeat.claim();
     if (other) {
       throw new AppError('APP_ALREADY_RUNNING',
         `another kis-trader (pid ${other.pid} on ${other.host}, mode ${other.mode}) runs on the trade log ${store.path}: stop it first; two daemons would trade one account twice`);
     }
+    claimed = true;
+    live.publish();
     const url = opts.env.REDIS_URL ?? config.redis.url ?? null;
     if (url === null) {
       if (!config.redis.embedded.enabled) throw new AppError('REDIS_UNAVAILABLE', 'no Redis: set REDIS_URL or redis.url, or enable redis.embedded');
@@ -277,7 +292,8 @@ export function createApp(opts: AppOptions): App {
 
     // KIS paper has no rankings (docs/kis-wire.md §6.5–6.6): with "live-readonly", a second client on the
     // live service, with its own keys, token and budget, is used for the rankings and nothing else.
-    if (config.mode === 'paper' && config.kis.paperRankingSource === 'live-readonly' && secrets?.ranking) {
+    // Made whenever the keys are there, so kis.paperRankingSource can change while running.
+    if (config.mode === 'paper' && secrets?.ranking) {
       const liveKey = tokenStoreKey('live', secrets.ranking.appKey);
       rankingClient = createKisClient({
         env: 'live', baseUrl: config.kis.liveBaseUrl, appKey: secrets.ranking.appKey, appSecret: secrets.ranking.appSecret,
@@ -302,7 +318,7 @@ export function createApp(opts: AppOptions): App {
     // Only the instance that holds the account (the lock above) writes the heartbeat `status` reads.
     heartbeat.start(() => producers);
     jobs = createJobs({
-      config, configHash: hash, strategies, store, kis, producers, clock, calendar: () => calendar, fees, log,
+      current: () => live!.current(), store, kis, producers, clock, calendar: () => calendar, fees, log,
       ownsAccount: () => ownsAccount, hooks: opts.hooks ?? {}, onPreOpen: syncHolidays,
       rankings: (rankingClient ?? kis).market, onFatal, notifier,
     });
@@ -331,6 +347,7 @@ export function createApp(opts: AppOptions): App {
       calendar: () => calendar, clock, log, run: (job, t) => jobs!.runScheduled(job, t),
     });
     scheduler.start();
+    if (opts.reload) live.watch(opts.reload.watch);
     // The current slot's scan now, not at the next boundary: a daemon started mid-session trades at once.
     void jobs.runScheduled('scan', clock.now()).catch((err: unknown) => log.error({ err: describeError(err) }, 'first scan failed'));
     heartbeat.beat();
@@ -339,6 +356,7 @@ export function createApp(opts: AppOptions): App {
 
   async function stop(): Promise<void> {
     stopping = true;
+    live?.close();
     if (scheduler) notifier.notify({ kind: 'stop', message: 'kis-trader stopping', details: { mode: config.mode } });
     // The runs in progress (a reconcile, a scan) finish before their connections close.
     await scheduler?.stop();
@@ -368,6 +386,11 @@ export function createApp(opts: AppOptions): App {
   return {
     start, stop,
     haltEntries: (reason, details) => jobs?.haltEntries(reason, details),
+    reloadConfig(trigger) {
+      if (opts.reload && live && claimed && !stopping) return live.reload(trigger);
+      log.warn({ trigger }, opts.reload ? 'config not reloaded: the daemon is starting or stopping' : 'config not reloaded: started without reload options');
+      return null;
+    },
     clock, store,
   };
 }

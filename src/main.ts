@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { createApp } from './app.js';
-import type { App } from './app.js';
+import type { App, AppOptions } from './app.js';
 import { loadConfig, secretValues } from './config/index.js';
-import type { LoadedConfig } from './config/index.js';
+import type { Env, LoadedConfig } from './config/index.js';
 import { describeError, isAppError } from './domain/index.js';
 import { createLogger, registerSecrets } from './log.js';
 import { envFileVars, resolveHome } from './runtime/index.js';
@@ -20,10 +20,14 @@ const CONFIG_CODES = ['CONFIG_INVALID', 'CONFIG_UNREADABLE', 'CONFIG_SECRET_MISS
 // the trade log, the sim journal, Redis' AOF (issue 9 item 12).
 process.umask(0o077);
 
-function load(home: Home): LoadedConfig {
+function argvMode(): string | undefined {
   const { values } = parseArgs({ options: { mode: { type: 'string' }, 'config-dir': { type: 'string' } }, strict: false });
+  return typeof values.mode === 'string' ? values.mode : undefined;
+}
+
+function load(home: Home): LoadedConfig {
   try {
-    return loadConfig({ dir: home.configDir, env: process.env, argvMode: typeof values.mode === 'string' ? values.mode : undefined });
+    return loadConfig({ dir: home.configDir, env: process.env, argvMode: argvMode() });
   } catch (err) {
     if (isAppError(err) && CONFIG_CODES.includes(err.code)) {
       const problems = Array.isArray(err.details.problems) ? (err.details.problems as string[]) : [err.message];
@@ -34,16 +38,31 @@ function load(home: Home): LoadedConfig {
   }
 }
 
-/** The installation this process runs (runtime/home.ts), with its `.env` read: the real environment wins. */
-function findHome(): Home {
+/**
+ * The installation this process runs (runtime/home.ts), with its `.env` read: the real environment
+ * wins. `realEnv` is the environment before `.env`, so a reload reads the file again.
+ */
+function findHome(): { home: Home; realEnv: Env } {
   const { values } = parseArgs({ options: { 'config-dir': { type: 'string' } }, strict: false });
   const home = resolveHome({ env: process.env, cwd: process.cwd(), configDirArg: typeof values['config-dir'] === 'string' ? values['config-dir'] : undefined });
+  const realEnv: Env = { ...process.env };
   Object.assign(process.env, envFileVars(home.root, process.env).vars);
-  return home;
+  return { home, realEnv };
+}
+
+/** What a reload re-reads: the options the daemon loaded with, `.env` read again; and the files to watch. */
+function reloadFrom(home: Home, realEnv: Env, mode: string): NonNullable<AppOptions['reload']> {
+  return {
+    options: () => ({ dir: home.configDir, env: { ...realEnv, ...envFileVars(home.root, realEnv).vars }, argvMode: argvMode() }),
+    watch: [
+      { dir: home.configDir, names: ['default.json', `${mode}.json`, 'local.json'] },
+      { dir: home.root, names: ['.env'] },
+    ],
+  };
 }
 
 async function main(): Promise<void> {
-  const home = findHome();
+  const { home, realEnv } = findHome();
   const loaded = load(home);
   registerSecrets(secretValues(loaded.secrets));
   const log = createLogger(loaded.config.log);
@@ -74,6 +93,17 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  // `kis-trader reload` sends it; without a handler it would end the process.
+  process.on('SIGHUP', () => {
+    log.info({ signal: 'SIGHUP' }, 'SIGHUP: reloading config');
+    if (!app) {
+      log.warn({ signal: 'SIGHUP' }, 'config not reloaded: the daemon is starting');
+      return;
+    }
+    void app.reloadConfig('SIGHUP')?.catch((err: unknown) => {
+      log.error({ err: describeError(err) }, 'config reload failed: the config in force stays');
+    });
+  });
   // A rejected promise nobody awaited is a bug, but not one worth a crash loop: stop entries, keep exits and reconciliation.
   process.on('unhandledRejection', (reason) => {
     log.error({ err: describeError(reason) }, 'unhandled rejection: new entries halted');
@@ -86,7 +116,7 @@ async function main(): Promise<void> {
 
   try {
     app = createApp({
-      loaded, env: process.env, cwd: home.root, log,
+      loaded, env: process.env, cwd: home.root, log, reload: reloadFrom(home, realEnv, loaded.config.mode),
       onFatal: (err) => {
         log.fatal({ err: describeError(err), code: err.code }, err.message);
         // Workers cannot close without Redis (docs/stack.md §1.9): give the stop a few seconds, then go.

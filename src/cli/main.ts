@@ -7,6 +7,7 @@ import { registerConfigCommands, EXIT_CONFIG } from './config-command.js';
 import { cliClock, configFileProblems, connectKis, loadCliConfig, openCliStore, tradeLogSource } from './compose.js';
 import { registerDoctorCommand } from './doctor.js';
 import { registerKisCommands } from './kis-commands.js';
+import { registerReloadCommand } from './reload-command.js';
 import { registerSimCommand } from './sim-command.js';
 import { registerTradeLogCommands } from './trade-log-commands.js';
 
@@ -50,6 +51,17 @@ registerTradeLogCommands(program, {
   get source() { return tradeLogSource(loaded(), cwd); },
   withStore(fn) {
     const store = openCliStore(loaded(), cwd, undefined, { mustExist: true });
+    try { return fn(store); } finally { store.close(); }
+  },
+});
+// Read once: `reload` polls the trade log, and the files may change again meanwhile.
+let reloadView: ReturnType<typeof loaded> | null = null;
+const loadedOnce = (): ReturnType<typeof loaded> => (reloadView ??= loaded());
+registerReloadCommand(program, {
+  out, err, exit,
+  get source() { return tradeLogSource(loadedOnce(), cwd); },
+  withStore(fn) {
+    const store = openCliStore(loadedOnce(), cwd, undefined, { mustExist: true });
     try { return fn(store); } finally { store.close(); }
   },
 });

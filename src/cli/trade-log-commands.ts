@@ -6,6 +6,7 @@ import type { AccountSnapshot, Clock, EpochMs, Halt, TradingDate } from '../doma
 import { adoptIntoTradeLog, daemonState, FRESH_LOG_HALT_KIND } from '../store/index.js';
 import type { QueueDepths, Store } from '../store/index.js';
 import { pidAlive } from '../runtime/index.js';
+import { describeReload, reloadState } from './reload-command.js';
 
 /**
  * Read-only views of the trade log for operators (the full review CLI comes later), plus
@@ -180,6 +181,9 @@ export function registerTradeLogCommands(program: Command, io: TradeLogIo): void
           io.out(`daemon: running (pid ${hb.pid} on ${hb.host}, mode ${hb.mode}, since ${formatKst(epochMs(hb.since))}, heartbeat ${ago(d.ageMs)})`);
           io.out(`last scan: ${at(hb.lastScan)}; last reconcile: ${at(hb.lastReconcile)}`);
           io.out(`queues: ${queueLine(hb.queues)}`);
+          const config = reloadState(s, hb.pid);
+          if (config.inForce) io.out(`config: hash ${config.inForce.hash}, in force since ${formatKst(epochMs(config.inForce.since))}`);
+          if (config.last) io.out(`last config reload: ${formatKst(epochMs(config.last.at))} (${config.last.trigger}): ${describeReload(config.last)[0] ?? ''}`);
         } else {
           io.out(`daemon: not running (${d.why}${d.ageMs === null ? '' : `; last heartbeat ${ago(d.ageMs)}`})`);
         }

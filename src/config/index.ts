@@ -1,6 +1,6 @@
 export { loadConfig } from './load.js';
 export type { LoadOptions, LoadedConfig } from './load.js';
-export { reloadConfig } from './reload.js';
+export { changedKeys, needsRestart, reloadConfig, RESTART_PREFIXES, HOT_EXCEPTIONS, SECRETS_KEY } from './reload.js';
 export type { ReloadResult } from './reload.js';
 export { configSchema, defaultConfig } from './schema.js';
 export type {

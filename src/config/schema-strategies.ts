@@ -35,8 +35,11 @@ const universeSchema = z.strictObject({
 });
 
 export const strategyEntrySchema = z.strictObject({
-  /** a built-in strategy's name, "rules" (params hold the rules) or "module" (see `module`) */
-  use: z.string().min(1),
+  /**
+   * a built-in strategy's name, "rules" (params hold the rules) or "module" (see `module`); null:
+   * the built-in the id names, so `strategies: { "gap-and-go": {} }` runs gap-and-go
+   */
+  use: z.string().min(1).nullable().default(null),
   /** the JavaScript file a "module" strategy is loaded from, relative to the installation */
   module: z.string().min(1).nullable().default(null),
   enabled: z.boolean().default(true),

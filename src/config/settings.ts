@@ -9,7 +9,7 @@ const orNull = <T, U>(v: T | null, f: (v: T) => U): U | null => (v === null ? nu
 /** The enabled strategies, in the order the config lists them; params stay as written (their schema parses them). */
 export function strategySlices(config: Config): StrategySlice[] {
   return Object.entries(config.strategies).filter(([, s]) => s.enabled).map(([id, s]) => ({
-    id, use: s.use, module: s.module, params: s.params,
+    id, use: s.use ?? id, module: s.module, params: s.params,
     universe: {
       minPrice: orNull(s.universe.minPrice, krw), maxPrice: orNull(s.universe.maxPrice, krw),
       minTradedValue: orNull(s.universe.minTradedValue, krw), maxRank: s.universe.maxRank,

@@ -28,7 +28,8 @@ export interface OrderDeskDeps {
   calendar: () => TradingCalendar;
   fees: FeeRates;
   log: Logger;
-  settings: OrderSettings;
+  /** read at the start of each reconcile and submit: a config reload applies to the next one */
+  settings: () => OrderSettings;
   hooks?: { afterSubmitting?: () => void };
   /** fills, rejections, unknown outcomes and reconcile anomalies are told here */
   notifier?: Notifier;
@@ -63,12 +64,13 @@ function createMutex(): <T>(fn: () => Promise<T>) => Promise<T> {
  * outside any job, so they pass through it too.
  */
 export function createOrderDesk(deps: OrderDeskDeps, guard: <T>(run: Promise<T>) => Promise<T> = (r) => r): OrderDesk {
-  const { orders, broker, clock, log, settings } = deps;
+  const { orders, broker, clock, log } = deps;
   const serial = createMutex();
   let reconcileSoon: ReturnType<typeof setTimeout> | null = null;
   let closed = false;
 
   const reconcile = (reason: string): Promise<ReconcileSummary> => guard(serial(async () => {
+    const settings = deps.settings();
     const summary = await runReconcile({
       orders, fills: deps.fills, positions: deps.positions, kv: deps.risk, broker, clock,
       calendar: deps.calendar(), fees: deps.fees, log: log.child({ job: 'reconcile' }), graceMs: settings.unknownGraceMs,
@@ -99,13 +101,13 @@ export function createOrderDesk(deps: OrderDeskDeps, guard: <T>(run: Promise<T>)
     reconcileSoon = setTimeout(() => {
       reconcileSoon = null;
       void reconcile(`${reason} (after grace)`).catch((err: unknown) => log.error({ err: describeError(err) }, 'reconcile failed'));
-    }, settings.unknownGraceMs + 1000);
+    }, deps.settings().unknownGraceMs + 1000);
   };
 
   async function submitLocked(intent: OrderIntent, decidedAt: EpochMs | null = null): Promise<SubmitResult> {
     const result = await runSubmitOrder({
       orders, broker, clock, calendar: deps.calendar(), log: log.child({ job: 'order' }),
-      maxIntentAgeMs: settings.maxIntentAgeMs, requestReconcile: scheduleReconcile,
+      maxIntentAgeMs: deps.settings().maxIntentAgeMs, requestReconcile: scheduleReconcile,
       ...(deps.hooks?.afterSubmitting ? { afterSubmitting: deps.hooks.afterSubmitting } : {}),
       // An exit first takes the daemon's own entry in the symbol off (issue 8 §3), under this mutex.
       beforeSell: async (o) => {

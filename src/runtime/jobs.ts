@@ -1,5 +1,5 @@
 import { isBrokenInvariant, RISK_KEYS } from '../domain/index.js';
-import type { AppError, Clock, EpochMs, Halt, Logger, MarketData, Notifier, OrderIntent } from '../domain/index.js';
+import type { AppError, Clock, EpochMs, Halt, JobSettings, Logger, MarketData, Notifier, OrderIntent } from '../domain/index.js';
 import { jobSettings } from '../config/index.js';
 import type { Config } from '../config/index.js';
 import {
@@ -19,10 +19,12 @@ import type { Store } from '../store/index.js';
  * passes through one job boundary, where a broken invariant stops the daemon.
  */
 export interface JobContext {
-  config: Config;
-  configHash: string;
-  /** the config's enabled strategies, resolved (runtime/strategies.ts) */
-  strategies: readonly StrategyInstance[];
+  /**
+   * The config in force, its hash and its strategies (runtime/live-config.ts), read at the start of
+   * each job: a reload applies from the next job on, and a job in progress finishes on the config it
+   * started with.
+   */
+  current: () => { config: Config; hash: string; strategies: readonly StrategyInstance[] };
   store: Store;
   kis: KisClient;
   producers: Producers;
@@ -54,8 +56,14 @@ export interface Jobs {
 }
 
 export function createJobs(ctx: JobContext): Jobs {
-  const { config, store, kis, producers, clock, log } = ctx;
-  const settings = jobSettings(config);
+  const { store, kis, producers, clock, log } = ctx;
+  // Derived once per config hash, not once per job.
+  let memo: { hash: string; settings: JobSettings } | null = null;
+  const inForce = (): { hash: string; settings: JobSettings; strategies: readonly StrategyInstance[] } => {
+    const { config, hash, strategies } = ctx.current();
+    if (memo?.hash !== hash) memo = { hash, settings: jobSettings(config) };
+    return { ...memo, strategies };
+  };
 
   // The job boundary: a broken invariant (STORE_INVARIANT, ORDER_INVALID_TRANSITION, SIM_INVARIANT)
   // stops the daemon instead of ending as one failed job (docs/architecture.md §5). Every entry
@@ -69,7 +77,7 @@ export function createJobs(ctx: JobContext): Jobs {
     orders: store.orders, fills: store.fills, positions: store.positions, risk: store.risk,
     corporateActions: store.corporateActions, bars: store.bars, transaction: (fn) => store.transaction(fn),
     broker: kis.broker, market: kis.market, clock, calendar: ctx.calendar, fees: ctx.fees, log,
-    settings: settings.orders, hooks: ctx.hooks, notifier: ctx.notifier,
+    settings: () => inForce().settings.orders, hooks: ctx.hooks, notifier: ctx.notifier,
   }, boundary);
 
   const enqueueSignal: EnqueueSignal = (id, request) => producers.signals.add(id, request);
@@ -84,12 +92,13 @@ export function createJobs(ctx: JobContext): Jobs {
     ctx.notifier.notify({ kind: 'halt', message: 'new entries halted until `kis-trader resume`', details: { reason, details } });
   };
 
-  const scanDeps = {
+  const scanDeps = (settings: JobSettings) => ({
     market: kis.market, rankings: ctx.rankings, paper: kis.env === 'paper', scans: store.scans, positions: store.positions,
-    calendar: ctx.calendar, clock, log, settings: settings.scan, strategies: ctx.strategies, enqueueSignal,
-  };
+    calendar: ctx.calendar, clock, log, settings: settings.scan, strategies: inForce().strategies, enqueueSignal,
+  });
 
   const runScheduled = async (job: JobName, at: EpochMs): Promise<void> => {
+    const { settings } = inForce();
     switch (job) {
       case 'pre-open':
         await kis.tokens.get('reconcile');
@@ -97,10 +106,10 @@ export function createJobs(ctx: JobContext): Jobs {
         await desk.reconcile('pre-open');
         return;
       case 'scan':
-        await runScanJob(scanDeps, { at });
+        await runScanJob(scanDeps(settings), { at });
         return;
       case 'exits':
-        await runEnqueueExits(scanDeps, { at });
+        await runEnqueueExits(scanDeps(settings), { at });
         return;
       case 'flatten':
         await runFlatten({
@@ -125,11 +134,14 @@ export function createJobs(ctx: JobContext): Jobs {
 
   return {
     runScheduled: (job, at) => boundary(runScheduled(job, at)),
-    processSignal: (job) => boundary(runSignalJob({
-      market: kis.market, broker: kis.broker, bars: store.bars, decisions: store.decisions, positions: store.positions,
-      orders: store.orders, fills: store.fills, risk: store.risk, calendar: ctx.calendar, clock, log,
-      configHash: ctx.configHash, settings: settings.signals, strategies: ctx.strategies, enqueueOrder,
-    }, job).then(() => undefined)),
+    processSignal: (job) => {
+      const { hash, settings, strategies } = inForce();
+      return boundary(runSignalJob({
+        market: kis.market, broker: kis.broker, bars: store.bars, decisions: store.decisions, positions: store.positions,
+        orders: store.orders, fills: store.fills, risk: store.risk, calendar: ctx.calendar, clock, log,
+        configHash: hash, settings: settings.signals, strategies, enqueueOrder,
+      }, job).then(() => undefined));
+    },
     processOrder: (job) => boundary(runOrderJob({ desk, ownsAccount: ctx.ownsAccount }, job).then(() => undefined)),
     reconcile: (reason) => desk.reconcile(reason),
     haltEntries,

@@ -3,7 +3,7 @@ import { basisPoints, kstParts } from '../../domain/index.js';
 import { averageVolumeOf } from '../indicators.js';
 import { DEFAULT_MIN_SESSION_FRACTION_PCT, projectDayVolume } from '../volume.js';
 import { changeBp, referencePrice } from './change.js';
-import { days, pct } from './params.js';
+import { days, pct, whenFieldsValid } from './params.js';
 import type { SignalValues, Strategy } from './types.js';
 
 const params = z.strictObject({
@@ -22,7 +22,7 @@ const params = z.strictObject({
   /** floor of the session share used to project today's volume (signals/volume.ts) */
   minSessionFractionPct: z.int().min(1).max(100).default(DEFAULT_MIN_SESSION_FRACTION_PCT),
 }).refine((p) => p.minGapPct < p.maxGapPct, {
-  path: ['minGapPct'], error: 'must be below maxGapPct',
+  path: ['minGapPct'], error: 'must be below maxGapPct', ...whenFieldsValid,
 }).transform((p) => ({
   minGapBp: basisPoints(p.minGapPct),
   maxGapBp: basisPoints(p.maxGapPct),

@@ -3,7 +3,7 @@ import { basisPoints } from '../../domain/index.js';
 import { averageVolumeOf, smaOf } from '../indicators.js';
 import { DEFAULT_MIN_SESSION_FRACTION_PCT, projectDayVolume } from '../volume.js';
 import { changeBp, referencePrice } from './change.js';
-import { changePct, days } from './params.js';
+import { changePct, days, whenFieldsValid } from './params.js';
 import type { Strategy } from './types.js';
 
 const params = z.strictObject({
@@ -18,7 +18,7 @@ const params = z.strictObject({
   /** floor of the session share used to project today's volume (signals/volume.ts) */
   minSessionFractionPct: z.int().min(1).max(100).default(DEFAULT_MIN_SESSION_FRACTION_PCT),
 }).refine((p) => p.minChangePct < p.maxChangePct, {
-  path: ['minChangePct'], error: 'must be below maxChangePct',
+  path: ['minChangePct'], error: 'must be below maxChangePct', ...whenFieldsValid,
 }).transform((p) => ({
   lookbackDays: p.lookbackDays,
   minChangeBp: basisPoints(p.minChangePct),

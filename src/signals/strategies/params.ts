@@ -14,3 +14,6 @@ export function days(defaultValue: number, min: number, max: number) {
 
 /** KRX daily limits are ±30 % (docs/kis-wire.md §11.2): a change outside that never happens. */
 export const changePct = (defaultValue: number) => pct(defaultValue, -30, 30);
+
+/** For a refinement across fields: run it only when each field is valid, so a bad value gets one problem, not two. */
+export const whenFieldsValid = { when: (payload: { issues: readonly unknown[] }): boolean => payload.issues.length === 0 };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DailyBar, Quote } from '../../domain/index.js';
 import { rsiOf, smaOf } from '../indicators.js';
-import { days } from './params.js';
+import { days, whenFieldsValid } from './params.js';
 import type { SignalValues, Strategy } from './types.js';
 
 /**
@@ -26,7 +26,7 @@ const params = z.strictObject({
   /** …or the price above the average of this many completed closes */
   exitSmaDays: days(5, 2, 50),
 }).refine((p) => p.entryRsiBelow < p.exitRsiAbove, {
-  path: ['entryRsiBelow'], error: 'must be below exitRsiAbove',
+  path: ['entryRsiBelow'], error: 'must be below exitRsiAbove', ...whenFieldsValid,
 });
 
 export type Rsi2MeanReversionParams = z.output<typeof params>;

@@ -44,7 +44,7 @@ function deskOf(harness: OrdersHarness, notices: Notice[] = []): OrderDesk {
   return createOrderDesk({
     orders: store.orders, fills: store.fills, positions: store.positions, risk: store.risk, corporateActions: store.corporateActions,
     bars: store.bars, transaction: (fn) => store.transaction(fn), broker: client.broker, market: client.market, clock,
-    calendar: () => calendar, fees: DEFAULT_FEE_RATES, log: silentLogger, settings: settings.orders,
+    calendar: () => calendar, fees: DEFAULT_FEE_RATES, log: silentLogger, settings: () => settings.orders,
     notifier: { notify: (n) => { notices.push(n); } },
   });
 }
