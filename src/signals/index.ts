@@ -26,3 +26,5 @@ export { runEvaluateEntry, barsFor } from './evaluate-job.js';
 export type { EvaluateDeps, EvaluateResult, EntryInput } from './evaluate-job.js';
 export { runEvaluateExit } from './evaluate-exit-job.js';
 export type { PositionExitRecord } from './evaluate-exit-job.js';
+export { strategyExposure, strategyGuards } from './strategy-risk.js';
+export type { StrategyExposure } from './strategy-risk.js';

@@ -5,6 +5,7 @@ import { runEvaluateExit } from '../../../src/signals/index.js';
 import type { EvaluateDeps } from '../../../src/signals/index.js';
 import type { Store } from '../../../src/store/index.js';
 import { repoCalendar } from '../../helpers/daemon.js';
+import Database from 'better-sqlite3';
 import { createTempStore } from '../../helpers/temp-store.js';
 import { quoteStatus, strategyInstance } from '../../helpers/builders.js';
 
@@ -53,9 +54,9 @@ function setup(opts: { hhmmss: string; price: number; halted?: boolean; flattenB
 
 let seq = 0;
 /** an order of ours (or adopted as external) working at the broker, with `filled` of it filled */
-function working(store: Store, o: { symbol: StockCode; side: Side; qty: number; filled: number; price: number; external?: boolean }): OrderRecord {
+function working(store: Store, o: { symbol: StockCode; side: Side; qty: number; filled: number; price: number; external?: boolean; strategy?: string }): OrderRecord {
   seq += 1;
-  const key = `i.test.${o.symbol}.${o.side}.${seq}`;
+  const key = `i.${o.strategy ?? 'test'}.${o.symbol}.${o.side}.${seq}`;
   const venueOrderId = String(seq).padStart(10, '0');
   const intent = {
     intentKey: key, symbol: o.symbol, side: o.side, type: 'limit' as const, qty: shares(o.qty), price: krw(o.price),
@@ -140,5 +141,61 @@ describe('runEvaluateExit', () => {
     const result = await runEvaluateExit(deps, { symbol: A });
     expect(result?.intent).toBeNull();
     expect(store.decisions.forDate(DATE).find((d) => d.id === result?.decisionId)?.rule).toBe('hold');
+  });
+});
+
+describe('runEvaluateExit: the exit machine of the strategy that opened the position', () => {
+  const priced = (deps: EvaluateDeps, price: number): EvaluateDeps => ({
+    ...deps, market: { ...deps.market, quote: (s) => Promise.resolve(quote(s, price, deps.clock.now())) },
+  });
+
+  it('keeps its state in the trade log: a peak seen once arms the break-even lock for later evaluations', async () => {
+    const { store, deps } = setup({ hhmmss: '100000', price: 71_500 });
+    working(store, { symbol: A, side: 'buy', qty: 10, filled: 10, price: 70_000, strategy: 'momentum-volume' });
+    const lock = { ...deps, strategies: [strategyInstance({ exits: { breakEvenAfterPct: 2, takeProfitPct: null } })] };
+    // +2.14 %: nothing to sell yet, but the lock is armed and remembered
+    const up = await runEvaluateExit(priced(lock, 71_500), { symbol: A });
+    expect(up?.intent).toBeNull();
+    expect(store.risk.get(RISK_KEYS.exitState(A))).toMatchObject({ peakPrice: 71_500, breakEvenArmed: true, strategy: 'momentum-volume' });
+    // back at the average price: a later evaluation (a new job, the same trade log) sells
+    const back = await runEvaluateExit(priced(lock, 70_000), { symbol: A });
+    expect(back?.intent?.side).toBe('sell');
+    expect(store.decisions.forDate(DATE).find((d) => d.id === back?.decisionId)?.rule).toBe('break-even');
+    // without the remembered state the same price is a hold: the state is what decided
+    store.risk.delete(RISK_KEYS.exitState(A));
+    expect((await runEvaluateExit(priced(lock, 70_000), { symbol: A }))?.intent).toBeNull();
+  });
+
+  it('uses the exits of the strategy whose order opened the position, and records that strategy', async () => {
+    const { store, deps } = setup({ hhmmss: '100000', price: 66_500 });
+    working(store, { symbol: A, side: 'buy', qty: 10, filled: 10, price: 70_000, strategy: 'wide' });
+    const tight = strategyInstance({ id: 'tight', exits: { stopLossPct: 3 } });
+    const wide = strategyInstance({ id: 'wide', exits: { stopLossPct: 10 } });
+    // −5 %: inside wide's 10 % stop, beyond tight's 3 %
+    const r = await runEvaluateExit({ ...deps, strategies: [tight, wide] }, { symbol: A });
+    const decision = store.decisions.forDate(DATE).find((d) => d.id === r?.decisionId);
+    expect(decision).toMatchObject({ strategy: 'wide', rule: 'hold', outcome: 'no-trade' });
+    expect((decision?.inputs as { exitPolicyOf: string }).exitPolicyOf).toBe('wide');
+    // its strategy gone from the config: still protected, by the first strategy's exits
+    const orphan = await runEvaluateExit({ ...deps, strategies: [tight] }, { symbol: A });
+    expect(orphan?.intent?.intentKey).toMatch(/^i\.wide\.005930\.sell\./);
+    expect(store.decisions.forDate(DATE).find((d) => d.id === orphan?.decisionId)).toMatchObject({ strategy: 'wide', rule: 'stop-loss' });
+  });
+
+  it('shows the strategy of each order in the orders.strategy column (migration 0003)', () => {
+    const t = createTempStore();
+    working(t.store, { symbol: A, side: 'buy', qty: 10, filled: 0, price: 70_000, strategy: 'gap-go' });
+    t.store.orders.insertExternal({
+      venueOrderId: '0000099999', branch: '06010', symbol: A, side: 'sell', type: 'limit', qty: shares(1), price: krw(70_000), tradingDate: DATE,
+      status: 'accepted',
+    }, at('090000'));
+    const db = new Database(t.path, { readonly: true });
+    try {
+      expect(db.prepare('SELECT origin, strategy FROM orders ORDER BY id').all()).toEqual([
+        { origin: 'daemon', strategy: 'gap-go' }, { origin: 'external', strategy: null },
+      ]);
+    } finally {
+      db.close();
+    }
   });
 });
