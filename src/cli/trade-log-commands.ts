@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
-import { epochMs, formatKst, kstDateOf, OPEN_STATUSES, RISK_KEYS, tradingDate } from '../domain/index.js';
+import { epochMs, formatKst, kstDateOf, OPEN_STATUSES, positionOrigins, RISK_KEYS, strategyOfIntentKey, tradingDate } from '../domain/index.js';
 import type { AccountSnapshot, Clock, EpochMs, Halt, TradingDate } from '../domain/index.js';
 import { adoptIntoTradeLog, daemonState, FRESH_LOG_HALT_KIND } from '../store/index.js';
 import type { QueueDepths, Store } from '../store/index.js';
@@ -52,9 +52,9 @@ export function registerTradeLogCommands(program: Command, io: TradeLogIo): void
         const rows = s.orders.forDate(date);
         if (opts.json) return io.out(JSON.stringify(rows, null, 2));
         io.out(`orders on ${date}: ${rows.length} (${io.source})`);
-        io.out(table(['id', 'created', 'origin', 'symbol', 'side', 'type', 'qty', 'price', 'status', 'filled', 'venue id', 'reason / reject'],
-          rows.map((o) => [o.id, time(o.createdAt), o.origin, o.symbol, o.side, o.type, o.qty, won(o.price), o.status, o.filledQty,
-            o.venueOrderId ?? '', o.rejectMessage ?? o.reason])));
+        io.out(table(['id', 'created', 'origin', 'strategy', 'symbol', 'side', 'type', 'qty', 'price', 'status', 'filled', 'venue id', 'reason / reject'],
+          rows.map((o) => [o.id, time(o.createdAt), o.origin, o.origin === 'daemon' ? strategyOfIntentKey(o.intentKey) ?? '' : '', o.symbol, o.side,
+            o.type, o.qty, won(o.price), o.status, o.filledQty, o.venueOrderId ?? '', o.rejectMessage ?? o.reason])));
       });
     });
 
@@ -82,24 +82,27 @@ export function registerTradeLogCommands(program: Command, io: TradeLogIo): void
         const rows = opts.all ? s.positions.all() : s.positions.list();
         if (opts.json) return io.out(JSON.stringify(rows, null, 2));
         io.out(`positions: ${rows.length} (${io.source})`);
-        io.out(table(['symbol', 'qty', 'avg price', 'cost', 'realised P&L'],
-          rows.map((p) => [p.symbol, p.qty, won(p.avgPrice), won(p.cost), won(p.realizedPnl)])));
+        // the strategy whose order opened the position (its exits protect it); none for one held outside the daemon
+        const origins = positionOrigins(s.orders, s.fills);
+        io.out(table(['symbol', 'strategy', 'qty', 'avg price', 'cost', 'realised P&L'],
+          rows.map((p) => [p.symbol, origins.get(p.symbol)?.strategy ?? '', p.qty, won(p.avgPrice), won(p.cost), won(p.realizedPnl)])));
       });
     });
 
   program.command('decisions')
-    .description('every strategy evaluation of a trading day, trade or not, with the guard verdicts')
+    .description('every strategy evaluation of a trading day, trade or not, with the guard verdicts and the config hash in force')
     .option('--date <YYYYMMDD>', 'trading date')
+    .option('--strategy <id>', 'only the decisions of this strategy (strategies.<id>)')
     .option('--json', 'print JSON')
-    .action((opts: { date?: string; json?: boolean }) => {
+    .action((opts: { date?: string; strategy?: string; json?: boolean }) => {
       const date = dateOption(opts.date, io.clock);
       io.withStore((s) => {
-        const rows = s.decisions.forDate(date);
+        const rows = s.decisions.forDate(date).filter((d) => opts.strategy === undefined || d.strategy === opts.strategy);
         if (opts.json) return io.out(JSON.stringify(rows, null, 2));
-        io.out(`decisions on ${date}: ${rows.length} (${io.source})`);
-        io.out(table(['id', 'time', 'symbol', 'kind', 'rule', 'outcome', 'failed guards', 'intent'],
-          rows.map((d) => [d.id, time(d.at), d.symbol, d.kind, d.rule, d.outcome,
-            d.guards.filter((g) => !g.ok).map((g) => g.guard).join(','), d.intentKey ?? ''])));
+        io.out(`decisions on ${date}${opts.strategy === undefined ? '' : ` of ${opts.strategy}`}: ${rows.length} (${io.source})`);
+        io.out(table(['id', 'time', 'strategy', 'symbol', 'kind', 'rule', 'outcome', 'failed guards', 'intent', 'config'],
+          rows.map((d) => [d.id, time(d.at), d.strategy, d.symbol, d.kind, d.rule, d.outcome,
+            d.guards.filter((g) => !g.ok).map((g) => g.guard).join(','), d.intentKey ?? '', d.configHash])));
       });
     });
 

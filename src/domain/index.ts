@@ -43,3 +43,5 @@ export type { TaxTableRow } from './tax-table.js';
 export type {
   ExitPolicy, JobSettings, OrderSettings, ScanSettings, SignalSettings, StrategySlice, StrategyUniverse,
 } from './settings.js';
+export { positionOrigins } from './position-origins.js';
+export type { PositionOrigin } from './position-origins.js';

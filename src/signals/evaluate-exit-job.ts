@@ -1,11 +1,11 @@
-import { kstDateOf, makeIntentKey, OPEN_STATUSES, RISK_KEYS, shares } from '../domain/index.js';
+import { kstDateOf, makeIntentKey, OPEN_STATUSES, positionOrigins, RISK_KEYS, shares } from '../domain/index.js';
 import type { DailyBar, Krw, StockCode, TradingDate } from '../domain/index.js';
 import { flattenAt, sessionPhase } from '../market/index.js';
 import { decideExit } from './decide-exit.js';
 import type { ExitState } from './decide-exit.js';
 import { barsFor, barsWanted, describeSignal, quoteInputs, recordDecision } from './evaluate-job.js';
 import type { EvaluateDeps, EvaluateResult } from './evaluate-job.js';
-import { positionOrigins, tradingDaysBetween } from './position-origins.js';
+import { tradingDaysBetween } from './trading-days.js';
 import { checkExit } from './risk.js';
 import { limitPriceFor } from './pricing.js';
 import type { StrategyInstance } from './strategies/index.js';

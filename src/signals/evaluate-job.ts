@@ -1,4 +1,4 @@
-import { kstDateOf, makeIntentKey, OPEN_STATUSES, ppm, RISK_KEYS } from '../domain/index.js';
+import { kstDateOf, makeIntentKey, OPEN_STATUSES, positionOrigins, ppm, RISK_KEYS } from '../domain/index.js';
 import type {
   AccountSnapshot, BarRepo, Broker, Clock, DailyBar, DecisionInput, DecisionRepo, EpochMs, FillRepo, GuardVerdict, Halt,
   KeyValueRepo, Krw, Logger, MarketData, OrderIntent, OrderRepo, OrderType, PositionRepo, Quote, StockCode, TradingDate,
@@ -9,7 +9,6 @@ import type { RiskLimits } from './risk.js';
 import { checkEntry } from './risk.js';
 import { countsAsOrderToday, nextEntryAttempt } from './entry-attempt.js';
 import { decideEntry, INDICATOR_PERIOD } from './decide-entry.js';
-import { positionOrigins } from './position-origins.js';
 import { limitPriceFor } from './pricing.js';
 import { sizeEntry } from './sizing.js';
 import { strategyExposure, strategyGuards } from './strategy-risk.js';

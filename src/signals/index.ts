@@ -14,8 +14,6 @@ export { INDICATOR_PERIOD, decideEntry } from './decide-entry.js';
 export type { EntryDecision } from './decide-entry.js';
 export { decideExit } from './decide-exit.js';
 export type { ExitDecision, ExitInput, ExitRule, ExitState } from './decide-exit.js';
-export { positionOrigins } from './position-origins.js';
-export type { PositionOrigin } from './position-origins.js';
 export { checkEntry, checkExit } from './risk.js';
 export type { GuardResult, RiskVerdict, RiskLimits, EntryRiskContext, ExitRiskContext } from './risk.js';
 export { sizeEntry } from './sizing.js';

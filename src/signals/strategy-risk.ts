@@ -1,7 +1,6 @@
 import { strategyOfIntentKey } from '../domain/index.js';
-import type { Krw, OrderRecord, Position, StockCode } from '../domain/index.js';
+import type { Krw, OrderRecord, Position, PositionOrigin, StockCode } from '../domain/index.js';
 import type { GuardResult } from './risk.js';
-import type { PositionOrigin } from './position-origins.js';
 import type { StrategyInstance } from './strategies/index.js';
 
 export interface StrategyExposure {

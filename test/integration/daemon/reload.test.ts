@@ -102,6 +102,12 @@ describe('reloading the config of a running daemon', () => {
     expect(r.out).toMatch(new RegExp(`config reloaded: hash ${third}|config unchanged: hash ${third} is in force`));
     expect(r.code).toBe(0);
     expect((await waitFor(() => decisions().find((x) => x.config_hash === third), 60_000, 'a decision on the third config')).config_hash).toBe(third);
+    // what the operator sees: `kis-trader decisions` names the strategy and the config hash of each
+    const listed = await cli(['decisions', '--strategy', 'momentum-volume'], d.env);
+    expect(listed.code).toBe(0);
+    expect(listed.out).toMatch(/decisions on \d{8} of momentum-volume: \d+/);
+    expect(listed.out).toContain(third);
+    expect(listed.out).toContain(first);
 
     const status = await cli(['status'], d.env);
     expect(status.out).toContain(`config: hash ${third}, in force since`);

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { krw, shares, stockCode } from '../../../src/domain/index.js';
-import type { Krw, Position } from '../../../src/domain/index.js';
-import { positionOrigins, strategyExposure, strategyGuards } from '../../../src/signals/index.js';
-import type { PositionOrigin } from '../../../src/signals/index.js';
+import { krw, positionOrigins, shares, stockCode } from '../../../src/domain/index.js';
+import type { Krw, Position, PositionOrigin } from '../../../src/domain/index.js';
+import { strategyExposure, strategyGuards } from '../../../src/signals/index.js';
 import { DAY, localOrder, strategyInstance } from '../../helpers/builders.js';
 
 const A = stockCode('005930');

@@ -1,6 +1,7 @@
-import { strategyOfIntentKey } from '../domain/index.js';
-import type { FillRepo, OrderRepo, StockCode, TradingDate } from '../domain/index.js';
-import type { TradingCalendar } from '../market/index.js';
+import { strategyOfIntentKey } from './ids.js';
+import type { StockCode } from './types.js';
+import type { FillRepo, OrderRepo } from './store-ports.js';
+import type { TradingDate } from './time.js';
 
 /** How the daemon's current position in a symbol began: the buy fill that took it from flat. */
 export interface PositionOrigin {
@@ -34,10 +35,4 @@ export function positionOrigins(orders: Pick<OrderRepo, 'byId'>, fills: Pick<Fil
     if (after === 0) origins.delete(f.symbol);
   }
   return origins;
-}
-
-export function tradingDaysBetween(calendar: TradingCalendar, from: TradingDate, to: TradingDate): number {
-  let n = 0;
-  for (let d = from; d < to && n < 400; d = calendar.nextTradingDay(d)) n++;
-  return n;
 }
