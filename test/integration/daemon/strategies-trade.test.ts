@@ -196,7 +196,7 @@ describe('every strategy trades the simulator, side by side in one daemon', () =
     const trades = await waitFor(() => {
       const found = CASES.map((c) => tradeOf(app, c.id));
       return found.every((t) => t !== undefined) ? found : undefined;
-    }, 150_000, `a filled entry and an exit decision of every strategy; so far: ${CASES.map((c) => c.id).join(', ')}`)
+    }, 150_000, 'a filled entry and an exit decision of every strategy')
       .catch((err: unknown) => {
         const missing = CASES.filter((c) => tradeOf(app, c.id) === undefined).map((c) => c.id);
         const rules = readRows<{ strategy: string; rule: string; n: number }>(d.dbPath,
@@ -236,7 +236,8 @@ describe('every strategy trades the simulator, side by side in one daemon', () =
       }
     }
     // The caps were reached, not merely not exceeded: some strategy was refused for its positions,
-    // and the rules strategy's buys fit its 3 % budget together.
+    // and the rules strategy's buys fit its 3 % budget together, after which its budget sized a
+    // further entry to nothing (refused as min-qty: what is left of the budget buys no share).
     expect(entries.some((x) => x.outcome === 'blocked' && x.guards.some((g) => g.guard === 'strategy-max-positions' && !g.ok))).toBe(true);
     const mine = entries.filter((x) => x.strategy === 'mine' && x.outcome === 'order');
     const equity = (mine[0]!.inputs.sizing as { equity: number }).equity;
@@ -246,5 +247,7 @@ describe('every strategy trades the simulator, side by side in one daemon', () =
     expect(sells.filter((o) => o.strategy === 'mine')).toEqual([]);
     expect(mineValue).toBeLessThanOrEqual(equity * 0.03);
     expect(mineValue).toBeGreaterThan(equity * 0.01);
+    expect(entries.some((x) => x.strategy === 'mine' && x.outcome === 'blocked'
+      && (x.inputs.sizing as { qty: number; limitedBy: string } | undefined)?.limitedBy === 'order-value')).toBe(true);
   }, 200_000);
 });
