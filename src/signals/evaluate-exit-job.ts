@@ -3,7 +3,7 @@ import type { DailyBar, Krw, StockCode, TradingDate } from '../domain/index.js';
 import { flattenAt, sessionPhase } from '../market/index.js';
 import { decideExit } from './decide-exit.js';
 import type { ExitState } from './decide-exit.js';
-import { barsFor, barsWanted, describeSignal, quoteInputs, recordDecision } from './evaluate-job.js';
+import { barsFor, barsWanted, describeSignal, quoteInputs, recordDecision, sessionWindowOf } from './evaluate-job.js';
 import type { EvaluateDeps, EvaluateResult } from './evaluate-job.js';
 import { tradingDaysBetween } from './trading-days.js';
 import { checkExit } from './risk.js';
@@ -56,7 +56,7 @@ export async function runEvaluateExit(deps: EvaluateDeps, input: { symbol: Stock
   const stored = deps.risk.get<PositionExitRecord>(RISK_KEYS.exitState(symbol));
   const previous = stored !== null && origin !== null && stored.openingOrderId === origin.openingOrderId ? stored : null;
   const decision = decideExit({
-    snapshot: { symbol, today, quote, bars, session: { openSecond: 0, closeSecond: 86_400 }, scan: null },
+    snapshot: { symbol, today, quote, bars, session: sessionWindowOf(deps.calendar, today), scan: null },
     position: { qty: position.qty, avgPrice: position.avgPrice, openedDate: opened, daysHeld: held },
     policy: policyOf.exits, previous, flattenDue: flatten !== null && now >= flatten, strategy: own,
   });

@@ -13,6 +13,7 @@ import { limitPriceFor } from './pricing.js';
 import { sizeEntry } from './sizing.js';
 import { strategyExposure, strategyGuards } from './strategy-risk.js';
 import type { ScanFields, SignalValues, StrategyInstance } from './strategies/index.js';
+import type { SessionWindow } from './volume.js';
 
 /**
  * The signal worker's job: one symbol, one evaluation, one `decisions` row whatever the
@@ -96,6 +97,12 @@ export function scanFieldsOf(candidate: Record<string, unknown> | null): ScanFie
   };
 }
 
+/** When volume accrues today (a late-opening day included): the session every strategy's snapshot carries. */
+export function sessionWindowOf(calendar: TradingCalendar, today: TradingDate): SessionWindow {
+  const secs = toSessionSeconds(calendar.sessionTimesFor(today));
+  return { openSecond: secs.open, closeSecond: secs.close };
+}
+
 export interface EntryInput {
   /** the strategy's id; null (a job queued before strategies had ids) means the first one */
   strategy: string | null;
@@ -117,9 +124,8 @@ export async function runEvaluateEntry(deps: EvaluateDeps, input: EntryInput): P
   }
   const bars = await barsFor(deps, symbol, today, barsWanted(strategy));
   const quote = await deps.market.quote(symbol, { lane: 'signal' });
-  const secs = toSessionSeconds(deps.calendar.sessionTimesFor(today));
   const signal = decideEntry({
-    symbol, today, quote, bars, session: { openSecond: secs.open, closeSecond: secs.close }, scan: scanFieldsOf(input.candidate), position: null,
+    symbol, today, quote, bars, session: sessionWindowOf(deps.calendar, today), scan: scanFieldsOf(input.candidate), position: null,
   }, strategy);
   const inputs: Record<string, unknown> = { quote: quoteInputs(quote), values: signal.values, candidate: input.candidate, scanSnapshotIds: input.scanSnapshotIds, barsUsed: bars.length };
   if (signal.action !== 'enter') {

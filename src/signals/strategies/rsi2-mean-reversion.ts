@@ -76,6 +76,10 @@ export const rsi2MeanReversion: Strategy<Rsi2MeanReversionParams> = {
     // Below its trend an oversold stock is more often falling than pausing.
     if (!(quote.price > ind.trendSma)) return no('below-trend');
     if (!(ind.signalRsi < p.entryRsiBelow)) return no('rsi-not-oversold');
+    // Its own exit sells above the exit average: bought there, it would be sold at the next exit
+    // check, paying the spread, fees and tax for nothing. An RSI(2) below 10 is below that average
+    // in practice; a looser entryRsiBelow (30 or more) after a spike and fade is not.
+    if (ind.exitSma !== null && quote.price > ind.exitSma) return no('above-exit-sma');
     return { fire: true, rule: 'rsi2-mean-reversion', values };
   },
   exit({ quote, bars }, p) {

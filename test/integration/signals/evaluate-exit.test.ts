@@ -142,6 +142,21 @@ describe('runEvaluateExit', () => {
     expect(result?.intent).toBeNull();
     expect(store.decisions.forDate(DATE).find((d) => d.id === result?.decisionId)?.rule).toBe('hold');
   });
+
+  it("gives a strategy's own exit today's session, as an entry gets it", async () => {
+    const { store, deps } = setup({ hhmmss: '100000', price: 70_500 });
+    working(store, { symbol: A, side: 'buy', qty: 10, filled: 10, price: 70_000 });
+    // the position was opened by strategy `test` (its intent key), whose exit reports what it read
+    const probe = strategyInstance({ id: 'test' });
+    deps.strategies = [{
+      ...probe,
+      exit: (s) => ({ fire: false, rule: 'probe', values: { openSecond: s.session.openSecond, closeSecond: s.session.closeSecond } }),
+    }];
+    const result = await runEvaluateExit(deps, { symbol: A });
+    const decision = store.decisions.forDate(DATE).find((d) => d.id === result?.decisionId);
+    // 09:00 and 15:30 KST on a regular day (config/krx-calendar.json)
+    expect(decision?.inputs.values).toMatchObject({ strategyExitRule: 'probe', openSecond: 9 * 3600, closeSecond: 15.5 * 3600 });
+  });
 });
 
 describe('runEvaluateExit: the exit machine of the strategy that opened the position', () => {

@@ -17,6 +17,11 @@ const uptrend = (volume: number) => bars(Array.from({ length: 100 }, (_, i) => 5
 // 2,000,000 shares a day at 9,000–9,950: an average traded value of 18,950,000,000 over 20 days.
 const liquid = uptrend(2_000_000);
 
+// The uptrend up to 9,700, flat three days, a spike to 11,000 and back to 10,600: at 10,300 today
+// RSI(2) is about 39.5 (the spike's gain decays, the last two changes are losses), yet the price is
+// above the 5-day average of 10,140 that the strategy's own exit sells above.
+const spikeAndFade = bars([...Array.from({ length: 95 }, (_, i) => 5_000 + 50 * i), 9_700, 9_700, 9_700, 11_000, 10_600], 2_000_000);
+
 function entry(q: Partial<Quote>, b: DailyBar[] = liquid, p = defaults) {
   return rsi2MeanReversion.entry(snapshot({ quote: q, bars: b }), p);
 }
@@ -38,6 +43,8 @@ describe('rsi2-mean-reversion entry: every rule path', () => {
     // a drop of 350: gain 25, loss 175, RSI 12.5
     { name: 'RSI 12.5 is not below 10', q: { price: krw(9_600) }, rule: 'rsi-not-oversold' },
     { name: 'RSI 12.5 is below a threshold of 13', q: { price: krw(9_600) }, p: { entryRsiBelow: 13 }, rule: 'rsi2-mean-reversion' },
+    { name: 'oversold by a loose threshold but above the exit average', q: { price: krw(10_300) }, b: spikeAndFade, p: { entryRsiBelow: 40 }, rule: 'above-exit-sma' },
+    { name: 'the same below the exit average', q: { price: krw(10_100) }, b: spikeAndFade, p: { entryRsiBelow: 40 }, rule: 'rsi2-mean-reversion' },
     { name: 'a lower liquidity floor admits the thin stock', q: { price: krw(9_000) }, b: uptrend(500_000), p: { minAvgTradedValue: 4_000_000_000 }, rule: 'rsi2-mean-reversion' },
   ];
 
@@ -45,6 +52,18 @@ describe('rsi2-mean-reversion entry: every rule path', () => {
     const signal = entry(q, b, params(p));
     expect(signal.rule).toBe(rule);
     expect(signal.fire).toBe(rule === 'rsi2-mean-reversion');
+  });
+});
+
+describe('rsi2-mean-reversion entry and its own exit', () => {
+  it('never buys what its own exit would sell at the next check', () => {
+    // without the above-exit-sma rule this entry fires, and the exit sells it (sma-exit) a minute later
+    const p = params({ entryRsiBelow: 40 });
+    const q = { price: krw(10_300) };
+    expect(entry(q, spikeAndFade, p).values).toMatchObject({ exitSma: 10_140 });
+    expect(entry(q, spikeAndFade, p).values.signalRsi).toBeLessThan(40);
+    expect(exit(q, spikeAndFade, p)).toMatchObject({ fire: true, rule: 'sma-exit' });
+    expect(entry(q, spikeAndFade, p).fire).toBe(false);
   });
 });
 
