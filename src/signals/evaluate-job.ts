@@ -163,7 +163,7 @@ export async function runEvaluateEntry(deps: EvaluateDeps, input: EntryInput): P
   });
   inputs.sizing = { ...sized, unitPrice, cash: power.cash, equity };
   inputs.price = { limit: priced.price, reference: priced.reference, source: priced.referenceSource, clampedTo: priced.clampedTo };
-  const guards: GuardVerdict[] = [...verdict.checks, ...strategyGuards(strategy, exposure, sized.value)];
+  const guards: GuardVerdict[] = [...verdict.checks, ...strategyGuards(strategy, exposure, sized.value, unitPrice)];
   if (!guards.every((g) => g.ok)) {
     return { decisionId: recordDecision(deps, { ...base, inputs, rule: signal.rule, guards, outcome: 'blocked', intentKey: null }), intent: null };
   }

@@ -30,17 +30,22 @@ export function strategyExposure(input: {
   return { positions: symbols.size, value: value as Krw, budgetLeft: Math.max(0, budget - value) as Krw };
 }
 
-/** The strategy's own caps, beside the account-wide guards of risk.ts. */
-export function strategyGuards(strategy: StrategyInstance, exposure: StrategyExposure, orderValue: Krw): GuardResult[] {
-  const context = { strategy: strategy.id, ...exposure, maxPositions: strategy.maxPositions, budgetBp: strategy.budgetBp, orderValue };
+/**
+ * The strategy's own caps, beside the account-wide guards of risk.ts. A budget with less left than
+ * one share at `unitPrice` is spent: said so here, not left to the account-wide `min-qty` guard.
+ */
+export function strategyGuards(strategy: StrategyInstance, exposure: StrategyExposure, orderValue: Krw, unitPrice: Krw): GuardResult[] {
+  const context = { strategy: strategy.id, ...exposure, maxPositions: strategy.maxPositions, budgetBp: strategy.budgetBp, orderValue, unitPrice };
   const positionsOk = exposure.positions < strategy.maxPositions;
-  const budgetOk = orderValue <= exposure.budgetLeft && exposure.budgetLeft > 0;
+  const budgetReason = exposure.budgetLeft < unitPrice
+    ? `${strategy.id} has ${exposure.budgetLeft} won of its budget left, less than one share at ${unitPrice}`
+    : orderValue > exposure.budgetLeft ? `${strategy.id} has ${exposure.budgetLeft} won of its budget left, the order needs ${orderValue}` : null;
   return [
     positionsOk
       ? { guard: 'strategy-max-positions', ok: true, context }
       : { guard: 'strategy-max-positions', ok: false, reason: `${exposure.positions} of ${strategy.maxPositions} positions of ${strategy.id} taken`, context },
-    budgetOk
+    budgetReason === null
       ? { guard: 'strategy-budget', ok: true, context }
-      : { guard: 'strategy-budget', ok: false, reason: `${strategy.id} has ${exposure.budgetLeft} won of its budget left`, context },
+      : { guard: 'strategy-budget', ok: false, reason: budgetReason, context },
   ];
 }

@@ -237,7 +237,7 @@ describe('every strategy trades the simulator, side by side in one daemon', () =
     }
     // The caps were reached, not merely not exceeded: some strategy was refused for its positions,
     // and the rules strategy's buys fit its 3 % budget together, after which its budget sized a
-    // further entry to nothing (refused as min-qty: what is left of the budget buys no share).
+    // further entry to nothing and strategy-budget refused it (what is left buys no share).
     expect(entries.some((x) => x.outcome === 'blocked' && x.guards.some((g) => g.guard === 'strategy-max-positions' && !g.ok))).toBe(true);
     const mine = entries.filter((x) => x.strategy === 'mine' && x.outcome === 'order');
     const equity = (mine[0]!.inputs.sizing as { equity: number }).equity;
@@ -248,6 +248,7 @@ describe('every strategy trades the simulator, side by side in one daemon', () =
     expect(mineValue).toBeLessThanOrEqual(equity * 0.03);
     expect(mineValue).toBeGreaterThan(equity * 0.01);
     expect(entries.some((x) => x.strategy === 'mine' && x.outcome === 'blocked'
-      && (x.inputs.sizing as { qty: number; limitedBy: string } | undefined)?.limitedBy === 'order-value')).toBe(true);
+      && (x.inputs.sizing as { qty: number; limitedBy: string } | undefined)?.limitedBy === 'order-value'
+      && x.guards.some((g) => g.guard === 'strategy-budget' && !g.ok))).toBe(true);
   }, 200_000);
 });

@@ -28,14 +28,23 @@ describe('strategyExposure: what one strategy has taken of the account', () => {
   });
 
   it('refuses an entry over its budget or its max positions, and says which', () => {
-    const fits = strategyGuards(alpha, { positions: 1, value: krw(1_000_000), budgetLeft: krw(2_000_000) }, krw(2_000_000));
+    const price = krw(50_000);
+    const fits = strategyGuards(alpha, { positions: 1, value: krw(1_000_000), budgetLeft: krw(2_000_000) }, krw(2_000_000), price);
     expect(fits.every((g) => g.ok)).toBe(true);
-    const over = strategyGuards(alpha, { positions: 1, value: krw(1_000_000), budgetLeft: krw(2_000_000) }, krw(2_000_001));
+    const over = strategyGuards(alpha, { positions: 1, value: krw(1_000_000), budgetLeft: krw(2_000_000) }, krw(2_000_001), price);
     expect(over.filter((g) => !g.ok).map((g) => g.guard)).toEqual(['strategy-budget']);
-    const spent = strategyGuards(alpha, { positions: 1, value: krw(3_000_000), budgetLeft: 0 as Krw }, 0 as Krw);
-    expect(spent.filter((g) => !g.ok).map((g) => g.guard)).toEqual(['strategy-budget']);
-    const full = strategyGuards(alpha, { positions: 2, value: krw(1_000_000), budgetLeft: krw(2_000_000) }, krw(100_000));
+    const full = strategyGuards(alpha, { positions: 2, value: krw(1_000_000), budgetLeft: krw(2_000_000) }, krw(100_000), price);
     expect(full.filter((g) => !g.ok).map((g) => [g.guard, g.reason])).toEqual([['strategy-max-positions', '2 of 2 positions of alpha taken']]);
+  });
+
+  it('calls a budget with less left than one share spent, whatever the sizing made of it', () => {
+    // 4,550 won left and a 2,030-won stock: two shares would fit, one share of a 50,000-won one would not
+    const crumbs = { positions: 1, value: krw(2_995_450), budgetLeft: krw(4_550) };
+    expect(strategyGuards(alpha, crumbs, krw(4_060), krw(2_030)).every((g) => g.ok)).toBe(true);
+    const spent = strategyGuards(alpha, crumbs, krw(0), krw(50_000));
+    expect(spent.filter((g) => !g.ok).map((g) => [g.guard, g.reason])).toEqual([
+      ['strategy-budget', 'alpha has 4550 won of its budget left, less than one share at 50000'],
+    ]);
   });
 });
 
