@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { krw, positionOrigins, shares, stockCode } from '../../../src/domain/index.js';
-import type { Krw, Position, PositionOrigin } from '../../../src/domain/index.js';
+import type { Position, PositionOrigin } from '../../../src/domain/index.js';
 import { strategyExposure, strategyGuards } from '../../../src/signals/index.js';
 import { DAY, localOrder, strategyInstance } from '../../helpers/builders.js';
 
