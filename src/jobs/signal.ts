@@ -51,8 +51,8 @@ export type BookJobDeps = Omit<SignalJobDeps, 'enqueueOrder' | 'positions' | 'or
 export interface BookJobResult {
   /** null: an exit for a position the book no longer has (no decision, as runSignalJob) */
   decision: DecisionInput | null;
-  /** its decisionId is null: the owner sets it when it records the decision */
-  intent: OrderIntent | null;
+  /** without a decision id: the owner gives it when it records the decision */
+  intent: Omit<OrderIntent, 'decisionId'> | null;
   riskWrites: RiskWrite[];
 }
 
@@ -65,9 +65,10 @@ export async function runBookSignalJob(deps: BookJobDeps, input: SignalJobInput,
   const ports = bookPorts(book);
   const result = await evaluate(evaluateDepsOf({ ...deps, ...ports }), input);
   const decisions = ports.recorded();
+  const { decisionId: _placeholder, ...intent } = result?.intent ?? { decisionId: null };
   return {
     decision: result === null ? null : decisions.at(-1) ?? null,
-    intent: result?.intent ? { ...result.intent, decisionId: null } : null,
+    intent: result?.intent ? intent as Omit<OrderIntent, 'decisionId'> : null,
     riskWrites: ports.riskWrites(),
   };
 }

@@ -1,16 +1,16 @@
-import { isBrokenInvariant, RISK_KEYS } from '../domain/index.js';
+import { isBrokenInvariant, kstDateOf, RISK_KEYS, stockCode } from '../domain/index.js';
 import type { AppError, Clock, EpochMs, Halt, JobSettings, Logger, MarketData, Notifier, OrderIntent } from '../domain/index.js';
 import { jobSettings } from '../config/index.js';
 import type { Config } from '../config/index.js';
 import {
-  createOrderDesk, runAfterClose, runEnqueueExits, runFillsPoll, runFlatten, runOrderJob, runScanJob, runSignalJob,
+  bookOf, createOrderDesk, recordedKey, runAfterClose, runEnqueueExits, runFillsPoll, runFlatten, runOrderJob, runRecordDecision, runScanJob, runSignalJob,
 } from '../jobs/index.js';
 import type { EnqueueSignal } from '../jobs/index.js';
 import type { KisClient } from '../kis/index.js';
 import type { FeeRates, TradingCalendar } from '../market/index.js';
 import type { ReconcileSummary } from '../orders/index.js';
 import type { StrategyInstance } from '../signals/index.js';
-import type { OrderJob, Producers, SignalJob } from '../queues/index.js';
+import type { DecisionJob, OrderJob, Producers, SignalJob } from '../queues/index.js';
 import type { JobName } from '../schedule.js';
 import type { Store } from '../store/index.js';
 
@@ -49,6 +49,8 @@ export interface Jobs {
   runScheduled(job: JobName, at: EpochMs): Promise<void>;
   processSignal(job: SignalJob, jobId: string): Promise<void>;
   processOrder(job: OrderJob, jobId: string): Promise<void>;
+  /** records what a `workers` process decided (jobs/record-decision.ts) */
+  processDecision(job: DecisionJob, jobId: string): Promise<void>;
   reconcile(reason: string): Promise<ReconcileSummary>;
   haltEntries(reason: string, details?: Record<string, unknown>): void;
   /** no more follow-up reconciles; resolves when the submit/reconcile in progress has finished */
@@ -80,9 +82,14 @@ export function createJobs(ctx: JobContext): Jobs {
     settings: () => inForce().settings.orders, hooks: ctx.hooks, notifier: ctx.notifier,
   }, boundary);
 
-  const enqueueSignal: EnqueueSignal = (id, request) => producers.signals.add(id, request);
-  const enqueueOrder = async (intent: OrderIntent): Promise<void> => {
-    const added = await producers.orders.add(intent.intentKey, { ...intent, decidedAt: clock.now() });
+  // Each job carries the book its evaluation reads, so a `workers` process can take it (jobs/signal-book.ts).
+  const enqueueSignal: EnqueueSignal = (id, request) => {
+    const now = clock.now();
+    const book = bookOf(store, stockCode(request.symbol), kstDateOf(now), now);
+    return producers.signals.add(id, { ...request, book, configHash: inForce().hash });
+  };
+  const enqueueOrder = async (intent: OrderIntent, decidedAt: number = clock.now()): Promise<void> => {
+    const added = await producers.orders.add(intent.intentKey, { ...intent, decidedAt });
     log.info({ intentKey: intent.intentKey, symbol: intent.symbol, side: intent.side, qty: intent.qty, price: intent.price, added }, 'order intent enqueued');
   };
 
@@ -134,17 +141,28 @@ export function createJobs(ctx: JobContext): Jobs {
 
   return {
     runScheduled: (job, at) => boundary(runScheduled(job, at)),
-    processSignal: (job) => {
-      const { hash, settings, strategies } = inForce();
-      return boundary(runSignalJob({
-        market: kis.market, broker: kis.broker, bars: store.bars, decisions: store.decisions, positions: store.positions,
-        orders: store.orders, fills: store.fills, risk: store.risk, calendar: ctx.calendar, clock, log,
-        configHash: hash, settings: settings.signals, strategies, enqueueOrder,
-      }, job).then(() => undefined));
-    },
+    processSignal: (job, jobId) => boundary(processSignal(job, jobId)),
+    processDecision: (job) => boundary(runRecordDecision({
+      decisions: store.decisions, risk: store.risk, kv: store.kv, transaction: (fn) => store.transaction(fn), clock, log,
+      enqueueOrder: (intent, decidedAt) => enqueueOrder(intent, decidedAt),
+      evaluateHere: () => (job.outcome === 'deferred' ? processSignal(job.signal, job.signalJobId) : Promise.resolve()),
+    }, job).then(() => undefined)),
     processOrder: (job) => boundary(runOrderJob({ desk, ownsAccount: ctx.ownsAccount }, job).then(() => undefined)),
     reconcile: (reason) => desk.reconcile(reason),
     haltEntries,
     close: () => desk.close(),
   };
+
+  async function processSignal(job: SignalJob, jobId: string): Promise<void> {
+    // A `workers` process evaluated it already and died before BullMQ heard (a stalled job run again here).
+    if (store.kv.get<number>(recordedKey(jobId)) !== null) return;
+    const { hash, settings, strategies } = inForce();
+    // Who evaluated, beside the decisions `workers` processes send (record-decision.ts).
+    const decisions = { insert: (d: Parameters<Store['decisions']['insert']>[0]) => store.decisions.insert({ ...d, inputs: { ...d.inputs, evaluatedBy: 'owner', signalJobId: jobId } }) };
+    await runSignalJob({
+      market: kis.market, broker: kis.broker, bars: store.bars, decisions, positions: store.positions,
+      orders: store.orders, fills: store.fills, risk: store.risk, calendar: ctx.calendar, clock, log,
+      configHash: hash, settings: settings.signals, strategies, enqueueOrder: (intent) => enqueueOrder(intent),
+    }, job);
+  }
 }
