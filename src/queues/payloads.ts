@@ -47,9 +47,11 @@ export const signalJobSchema = z.strictObject({
   scanSnapshotIds: z.array(z.number().int()).default([]),
   candidate: z.record(z.string(), z.unknown()).nullable().default(null),
   enqueuedAt: z.number().int(),
-  /** the owner's trade log as the evaluation reads it, and its config hash; absent on jobs of older versions */
+  /** the owner's trade log as the evaluation reads it; absent on jobs of older versions */
   book: signalBookSchema.optional(),
+  /** the owner's config in force (recorded with the decision) and the hash of its evaluation part (runtime/evaluation-hash.ts) */
   configHash: z.string().optional(),
+  evaluationHash: z.string().optional(),
 });
 export type SignalJob = z.infer<typeof signalJobSchema>;
 

@@ -12,6 +12,7 @@ import type { ReconcileSummary } from '../orders/index.js';
 import type { StrategyInstance } from '../signals/index.js';
 import type { DecisionJob, OrderJob, Producers, SignalJob } from '../queues/index.js';
 import type { JobName } from '../schedule.js';
+import { evaluationHash } from './evaluation-hash.js';
 import type { Store } from '../store/index.js';
 
 /**
@@ -60,10 +61,10 @@ export interface Jobs {
 export function createJobs(ctx: JobContext): Jobs {
   const { store, kis, producers, clock, log } = ctx;
   // Derived once per config hash, not once per job.
-  let memo: { hash: string; settings: JobSettings } | null = null;
-  const inForce = (): { hash: string; settings: JobSettings; strategies: readonly StrategyInstance[] } => {
+  let memo: { hash: string; settings: JobSettings; evaluationHash: string } | null = null;
+  const inForce = (): { hash: string; settings: JobSettings; evaluationHash: string; strategies: readonly StrategyInstance[] } => {
     const { config, hash, strategies } = ctx.current();
-    if (memo?.hash !== hash) memo = { hash, settings: jobSettings(config) };
+    if (memo?.hash !== hash) memo = { hash, settings: jobSettings(config), evaluationHash: evaluationHash(config) };
     return { ...memo, strategies };
   };
 
@@ -86,7 +87,8 @@ export function createJobs(ctx: JobContext): Jobs {
   const enqueueSignal: EnqueueSignal = (id, request) => {
     const now = clock.now();
     const book = bookOf(store, stockCode(request.symbol), kstDateOf(now), now);
-    return producers.signals.add(id, { ...request, book, configHash: inForce().hash });
+    const { hash, evaluationHash: evaluation } = inForce();
+    return producers.signals.add(id, { ...request, book, configHash: hash, evaluationHash: evaluation });
   };
   const enqueueOrder = async (intent: OrderIntent, decidedAt: number = clock.now()): Promise<void> => {
     const added = await producers.orders.add(intent.intentKey, { ...intent, decidedAt });

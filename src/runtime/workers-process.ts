@@ -14,6 +14,7 @@ import type { DecisionJob, Producers, SignalJob, WorkerHandle } from '../queues/
 import { createRedisLock, createRedisRateBudget } from '../redis/index.js';
 import { planClock } from './clock.js';
 import { loadCalendar, requireCalendarCovers } from './market.js';
+import { evaluationHash } from './evaluation-hash.js';
 import { connectRedis } from './redis-connection.js';
 import { resolveStrategies } from './strategies.js';
 import { memoryTokenStore, mirrorTokensToRedis } from './token-mirror.js';
@@ -89,6 +90,7 @@ export function createWorkersProcess(opts: WorkersProcessOptions): WorkersProces
     const out = createProducers(connection, prefix, log);
     producers = out;
     const settings = jobSettings(config).signals;
+    const evaluation = evaluationHash(config);
     const bars = memoryBars();
 
     const send = async (result: DecisionJob): Promise<void> => {
@@ -99,19 +101,21 @@ export function createWorkersProcess(opts: WorkersProcessOptions): WorkersProces
     const processSignal = async (job: SignalJob, jobId: string): Promise<void> => {
       const defer = (reason: string) => send({ outcome: 'deferred', signalJobId: jobId, evaluatedBy, reason, signal: job });
       if (job.book === undefined) return defer('the job carries no book (enqueued by an older daemon)');
-      if (job.configHash !== hash) {
-        log.warn({ signalJobId: jobId, owner: job.configHash, here: hash }, 'config differs from the owner\'s: the owner evaluates this job; start this process on the same config files');
-        return defer(`config ${hash} here, ${job.configHash ?? 'none'} at the owner`);
+      if (job.evaluationHash !== evaluation || job.configHash === undefined) {
+        log.warn({ signalJobId: jobId, owner: job.evaluationHash, here: evaluation }, 'strategies or signal settings differ from the owner\'s: the owner evaluates this job; start this process on the same config files');
+        return defer(`evaluation config ${evaluation} here, ${job.evaluationHash ?? 'none'} at the owner`);
       }
       await tokens.pull(client.tokens.storeKey);
       const r = await runBookSignalJob({
-        market: client.market, broker: client.broker, bars, calendar: () => calendar, clock, log, configHash: hash, settings, strategies,
+        market: client.market, broker: client.broker, bars, calendar: () => calendar, clock, log,
+        // the owner's config in force: the decision is recorded under it, as the owner's own are
+        configHash: job.configHash, settings, strategies,
       }, job, job.book as SignalBook);
       await send({ outcome: 'evaluated', signalJobId: jobId, evaluatedBy, decision: r.decision, intent: r.intent, riskWrites: r.riskWrites });
     };
     worker = createSignalWorker(connection, prefix, config.daemon.signalConcurrency, processSignal, log, { name: `workers ${evaluatedBy}` });
     worker.run();
-    log.info({ mode: config.mode, configHash: hash, evaluatedBy, strategies: strategies.map((s) => s.id) }, 'kis-trader workers ready: evaluating signal jobs for the owner');
+    log.info({ mode: config.mode, configHash: hash, evaluationHash: evaluation, evaluatedBy, strategies: strategies.map((s) => s.id) }, 'kis-trader workers ready: evaluating signal jobs for the owner');
   }
 
   async function stop(): Promise<void> {
