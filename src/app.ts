@@ -316,7 +316,7 @@ export function createApp(opts: AppOptions): App {
     freshLog.after(first.account, kstDateOf(clock.now()), (reason, details) => jobs!.haltEntries(reason, details));
 
     // The owner evaluates signal jobs too, records what `workers` processes decided, and alone sends orders.
-    const signalWorker = createSignalWorker(redis, prefix, config.daemon.signalConcurrency, (j, id) => jobs!.processSignal(j, id), log, { name: `owner ${process.pid}` });
+    const signalWorker = createSignalWorker(redis, prefix, config.daemon.signalConcurrency, (j, id) => jobs!.processSignal(j, id), log, { name: `owner-${process.pid}` });
     const decisionWorker = createDecisionWorker(redis, prefix, (j, id) => jobs!.processDecision(j, id), log);
     const orderWorker = createOrderWorker(redis, prefix, (j, id) => jobs!.processOrder(j, id), log);
     workers = [signalWorker, decisionWorker, orderWorker];

@@ -72,7 +72,7 @@ function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
 
 export function createSignalWorker(connection: Redis, prefix: string, concurrency: number, process: (job: SignalJob, jobId: string) => Promise<void>, log: Logger, opts: { name?: string } = {}): WorkerHandle {
   return handle(
-    // The name shows in getWorkers() (Producers.signalConsumers): who is consuming.
+    // The name shows in getWorkers() (Producers.signalConsumers): who is consuming. Redis refuses a client name with spaces.
     (processor) => new Worker(SIGNALS_QUEUE, processor, { connection, prefix, concurrency, autorun: false, ...(opts.name ? { name: opts.name } : {}) }),
     (job) => process(parse(signalJobSchema, job), job.id ?? ''),
     log,

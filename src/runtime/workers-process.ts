@@ -113,7 +113,7 @@ export function createWorkersProcess(opts: WorkersProcessOptions): WorkersProces
       }, job, job.book as SignalBook);
       await send({ outcome: 'evaluated', signalJobId: jobId, evaluatedBy, decision: r.decision, intent: r.intent, riskWrites: r.riskWrites });
     };
-    worker = createSignalWorker(connection, prefix, config.daemon.signalConcurrency, processSignal, log, { name: `workers ${evaluatedBy}` });
+    worker = createSignalWorker(connection, prefix, config.daemon.signalConcurrency, processSignal, log, { name: `workers-${evaluatedBy.replace(/[^A-Za-z0-9._:-]/g, '_')}` });
     worker.run();
     log.info({ mode: config.mode, configHash: hash, evaluationHash: evaluation, evaluatedBy, strategies: strategies.map((s) => s.id) }, 'kis-trader workers ready: evaluating signal jobs for the owner');
   }

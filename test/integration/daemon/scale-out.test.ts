@@ -52,6 +52,10 @@ describe('a workers process beside the owner', () => {
     const placedFromWorkers = () => count(d.dbPath,
       `SELECT count(*) n FROM orders o JOIN decisions d ON d.id = o.decision_id WHERE o.venue_order_id IS NOT NULL AND json_extract(d.inputs, '$.evaluatedBy') = '${by}'`);
     await waitFor(() => (placedFromWorkers() > 0 ? true : undefined), 150_000, 'an order decided by the workers process and placed by the owner');
+    // `kis-trader status` counts the processes consuming signal jobs (the owner's heartbeat, every 15 s).
+    const consumers = () => readRows<{ value: string }>(d.dbPath, `SELECT value FROM kv WHERE key = 'daemon-heartbeat'`)
+      .map((r) => (JSON.parse(r.value) as { queues: { signalConsumers?: number } | null }).queues?.signalConsumers)[0];
+    await waitFor(() => (consumers() === 2 ? true : undefined), 60_000, 'the heartbeat to count two signal consumers');
     // Let what is in flight settle: both stop, the owner last (it records what the workers sent).
     await stop(workers);
     await stop(owner);
