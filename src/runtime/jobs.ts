@@ -145,7 +145,7 @@ export function createJobs(ctx: JobContext): Jobs {
     runScheduled: (job, at) => boundary(runScheduled(job, at)),
     processSignal: (job, jobId) => boundary(processSignal(job, jobId)),
     processDecision: (job) => boundary(runRecordDecision({
-      decisions: store.decisions, risk: store.risk, kv: store.kv, transaction: (fn) => store.transaction(fn), clock, log,
+      decisions: store.decisions, positions: store.positions, orders: store.orders, risk: store.risk, kv: store.kv, transaction: (fn) => store.transaction(fn), clock, log,
       enqueueOrder: (intent, decidedAt) => enqueueOrder(intent, decidedAt),
       evaluateHere: () => (job.outcome === 'deferred' ? processSignal(job.signal, job.signalJobId) : Promise.resolve()),
     }, job).then(() => undefined)),

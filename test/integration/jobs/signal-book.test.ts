@@ -132,7 +132,7 @@ describe('recording a worker\'s decision', () => {
     const { t, store, result } = await evaluatedResult(60_000);
     const enqueued: { intent: OrderIntent; decidedAt: number }[] = [];
     const deps = {
-      decisions: store.decisions, risk: store.risk, kv: store.kv, transaction: <T>(fn: () => T) => store.transaction(fn), clock: t.clock, log: silentLogger,
+      decisions: store.decisions, positions: store.positions, orders: store.orders, risk: store.risk, kv: store.kv, transaction: <T>(fn: () => T) => store.transaction(fn), clock: t.clock, log: silentLogger,
       enqueueOrder: (intent: OrderIntent, decidedAt: number) => { enqueued.push({ intent, decidedAt }); return Promise.resolve(); },
       evaluateHere: () => Promise.reject(new Error('not deferred')),
     };
@@ -143,7 +143,7 @@ describe('recording a worker\'s decision', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]!.inputs).toMatchObject({ evaluatedBy: 'host-b:42', signalJobId: 's.exit.20260312.005930.600' });
     expect(rows[0]!.outcome).toBe('order');
-    expect(store.kv.get(recordedKey('s.exit.20260312.005930.600'))).toBe(first);
+    expect(store.kv.get(recordedKey('s.exit.20260312.005930.600'))).toEqual({ decisionId: first, ordered: true });
     expect(enqueued.map((e) => e.intent.decisionId)).toEqual([first, first]);
     expect(enqueued[0]!.intent.intentKey).toBe(rows[0]!.intentKey);
     expect(enqueued[0]!.decidedAt).toBe(rows[0]!.at);
@@ -151,11 +151,31 @@ describe('recording a worker\'s decision', () => {
     expect(Object.keys(store.risk.get<Record<string, number>>(RISK_KEYS.losingExits) ?? {}).sort()).toEqual([B, '035720', A].sort());
   });
 
+  it('blocks an intent the trade log refutes by now: a sell of a position sold since the book was taken', async () => {
+    const { t, store, result } = await evaluatedResult(60_000);
+    expect(result.outcome === 'evaluated' && result.intent?.side).toBe('sell');
+    filled(store, { symbol: A, side: 'sell', qty: 10, price: 61_000 });
+    const enqueued: OrderIntent[] = [];
+    const deps = {
+      decisions: store.decisions, positions: store.positions, orders: store.orders, risk: store.risk, kv: store.kv,
+      transaction: <T>(fn: () => T) => store.transaction(fn), clock: t.clock, log: silentLogger,
+      enqueueOrder: (intent: OrderIntent) => { enqueued.push(intent); return Promise.resolve(); },
+      evaluateHere: () => Promise.reject(new Error('not deferred')),
+    };
+    await runRecordDecision(deps, result);
+    await runRecordDecision(deps, result);
+    const rows = store.decisions.forDate(DATE);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ outcome: 'blocked', intentKey: null });
+    expect(rows[0]!.guards.filter((g) => !g.ok).map((g) => g.guard)).toEqual(['owner-recheck']);
+    expect(enqueued).toEqual([]);
+  });
+
   it('evaluates a deferred job here once', async () => {
     const t = createTempStore();
     let evaluations = 0;
     const deps = {
-      decisions: t.store.decisions, risk: t.store.risk, kv: t.store.kv, transaction: <T>(fn: () => T) => t.store.transaction(fn), clock: t.clock, log: silentLogger,
+      decisions: t.store.decisions, positions: t.store.positions, orders: t.store.orders, risk: t.store.risk, kv: t.store.kv, transaction: <T>(fn: () => T) => t.store.transaction(fn), clock: t.clock, log: silentLogger,
       enqueueOrder: () => Promise.resolve(),
       evaluateHere: () => { evaluations++; return Promise.resolve(); },
     };
