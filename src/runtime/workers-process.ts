@@ -9,7 +9,7 @@ import { memoryBars, runBookSignalJob } from '../jobs/index.js';
 import type { SignalBook } from '../jobs/index.js';
 import { createKisClient } from '../kis/index.js';
 import type { KisClient } from '../kis/index.js';
-import { createProducers, createSignalWorker } from '../queues/index.js';
+import { createProducers, createSignalWorker, startWorkerWatchdog } from '../queues/index.js';
 import type { DecisionJob, Producers, SignalJob, WorkerHandle } from '../queues/index.js';
 import { createRedisLock, createRedisRateBudget } from '../redis/index.js';
 import { planClock } from './clock.js';
@@ -66,6 +66,7 @@ export function createWorkersProcess(opts: WorkersProcessOptions): WorkersProces
   let kis: KisClient | null = null;
   let producers: Producers | null = null;
   let worker: WorkerHandle | null = null;
+  let watchdog: { stop(): void } | null = null;
 
   async function start(): Promise<void> {
     const missing = workersRequirements(opts.loaded, opts.env);
@@ -115,10 +116,16 @@ export function createWorkersProcess(opts: WorkersProcessOptions): WorkersProces
     };
     worker = createSignalWorker(connection, prefix, config.daemon.signalConcurrency, processSignal, log, { name: `workers-${evaluatedBy.replace(/[^A-Za-z0-9._:-]/g, '_')}` });
     worker.run();
+    const handle = worker;
+    watchdog = startWorkerWatchdog({
+      workers: [{ name: 'signals', handle, waiting: async () => (await out.counts()).signals.waiting ?? 0 }],
+      redisReady: () => connection.status === 'ready', log, stallMs: config.daemon.workerStallSeconds * 1000,
+    });
     log.info({ mode: config.mode, configHash: hash, evaluationHash: evaluation, evaluatedBy, strategies: strategies.map((s) => s.id) }, 'kis-trader workers ready: evaluating signal jobs for the owner');
   }
 
   async function stop(): Promise<void> {
+    watchdog?.stop();
     await worker?.close().catch((err: unknown) => log.warn({ err: describeError(err) }, 'worker close failed'));
     await producers?.close();
     await kis?.close().catch(() => undefined);
