@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { epochMs, kstInstant, krw, makeFillKey, RISK_KEYS, shares, silentLogger, stockCode, tradingDate } from '../../../src/domain/index.js';
+import { epochMs, kstInstant, krw, makeFillKey, positionOrigins, RISK_KEYS, shares, silentLogger, stockCode, tradingDate } from '../../../src/domain/index.js';
 import type { Broker, EpochMs, MarketData, OrderIntent, OrderRecord, Quote, Side, StockCode } from '../../../src/domain/index.js';
 import { jobSettings } from '../../../src/config/index.js';
 import { configSchema } from '../../../src/config/schema.js';
 import { bookOf, bookPorts, memoryBars, recordedKey, runBookSignalJob, runRecordDecision, runSignalJob } from '../../../src/jobs/index.js';
 import type { DecisionResult, SignalJobInput } from '../../../src/jobs/index.js';
-import { positionOrigins } from '../../../src/signals/index.js';
 import { decisionJobSchema, signalJobSchema } from '../../../src/queues/index.js';
 import type { Store } from '../../../src/store/index.js';
 import { repoCalendar } from '../../helpers/daemon.js';
