@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tradingDate } from '../../../src/domain/index.js';
-import { daemonEnv, readRows, spawnDaemon, startSharedSim, waitFor } from '../../helpers/daemon.js';
+import { daemonEnv, readRows, spawnDaemon, startSharedSim, waitFor, waitForAsync } from '../../helpers/daemon.js';
 import type { DaemonProcess } from '../../helpers/daemon.js';
 
 /**
@@ -81,6 +83,38 @@ describe('a workers process beside the owner', () => {
     // The workers process opened no SQLite file and never claimed the account.
     expect(readdirSync(workersDir).filter((f) => f.includes('sqlite'))).toEqual([]);
     expect(workers.lines.some((l) => typeof l.msg === 'string' && /order intent enqueued|instance lock/.test(l.msg))).toBe(false);
+  }, 300_000);
+
+  it('hands every job back to the owner when its risk limits differ, and the owner evaluates each once', async () => {
+    const h = await startSharedSim({ date: DATE, hhmmss: '093000', speed: 100 });
+    const d = daemonEnv(h, inject('redisUrl'), { KIS_TRADER__SCAN__TOP_N: '8', KIS_TRADER__DAEMON__SIGNAL_CONCURRENCY: '1' });
+    const workersDir = mkdtempSync(join(tmpdir(), 'kis-workers-'));
+    const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
+    const results = new Queue('decisions', { connection: redis, prefix: d.prefix });
+    cleanups.push(() => h.stop(), () => d.cleanup(), () => rmSync(workersDir, { recursive: true, force: true }), () => redis.quit(), () => results.close());
+    const owner = spawnDaemon(d.env);
+    cleanups.push(() => stop(owner));
+    await owner.waitForLog((l) => l.msg === 'kis-trader ready', 60_000);
+    const workers = spawnDaemon({
+      ...d.env, KIS_TRADER__DAEMON__ROLE: 'workers', KIS_TRADER__DAEMON__SIGNAL_CONCURRENCY: '2', KIS_TRADER__RISK__MAX_POSITIONS: '2',
+      KIS_TRADER__DATA_DIR: workersDir, KIS_TRADER__STORE__PATH: join(workersDir, 'trade.sqlite'),
+    });
+    cleanups.push(() => stop(workers));
+    await workers.waitForLog((l) => typeof l.msg === 'string' && l.msg.startsWith('kis-trader workers ready'), 60_000);
+    const deferred = async () => (await results.getJobs(['completed'])).filter((j) => (j.data as { outcome: string }).outcome === 'deferred');
+    const handedBack = await waitForAsync(async () => {
+      const ids = (await deferred()).map((j) => j.id!);
+      return ids.length >= 3 ? ids : undefined;
+    }, 120_000, 'jobs handed back to the owner');
+    await stop(workers);
+    await stop(owner);
+    const evaluators = readRows<{ by: string }>(d.dbPath, `SELECT DISTINCT json_extract(inputs, '$.evaluatedBy') by FROM decisions`).map((r) => r.by);
+    expect(evaluators).toEqual(['owner']);
+    const jobs = readRows<{ job: string; n: number }>(d.dbPath, `SELECT json_extract(inputs, '$.signalJobId') job, count(*) n FROM decisions GROUP BY job`);
+    expect(jobs.filter((j) => j.n > 1)).toEqual([]);
+    // every job handed back was evaluated by the owner (an exit of a position gone leaves no row, as on the owner)
+    const decided = new Set(jobs.map((j) => j.job));
+    expect(handedBack.filter((id) => id.startsWith('s.entry.') && !decided.has(id))).toEqual([]);
   }, 300_000);
 
   it('refuses to start without the owner\'s Redis, saying why (exit 78)', async () => {
