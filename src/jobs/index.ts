@@ -13,5 +13,5 @@ export { runAfterClose } from './after-close.js';
 export type { AfterCloseDeps } from './after-close.js';
 export { bookOf, bookPorts, memoryBars } from './signal-book.js';
 export type { BookPorts, BookSource, RiskWrite, SignalBook } from './signal-book.js';
-export { recordedKey, runRecordDecision } from './record-decision.js';
+export { pruneRecordedMarkers, recordedKey, runRecordDecision } from './record-decision.js';
 export type { DecisionResult, RecordDecisionDeps } from './record-decision.js';

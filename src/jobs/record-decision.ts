@@ -128,3 +128,13 @@ export async function runRecordDecision(deps: RecordDecisionDeps, result: Decisi
   }
   return recorded.decisionId;
 }
+
+/** A signal job is not run again after its day: its marker can go (after the close). */
+const MARKER_KEEP_MS = 2 * 86_400_000;
+
+/** Drops the markers of results recorded more than two days ago; returns how many. */
+export function pruneRecordedMarkers(kv: { list(): { key: string; updatedAt: number }[]; delete(key: string): void }, now: number): number {
+  const old = kv.list().filter((e) => e.key.startsWith(recordedKey('')) && e.updatedAt < now - MARKER_KEEP_MS);
+  for (const e of old) kv.delete(e.key);
+  return old.length;
+}

@@ -3,7 +3,7 @@ import type { AppError, Clock, EpochMs, Halt, JobSettings, Logger, MarketData, N
 import { jobSettings } from '../config/index.js';
 import type { Config } from '../config/index.js';
 import {
-  bookOf, createOrderDesk, recordedKey, runAfterClose, runEnqueueExits, runFillsPoll, runFlatten, runOrderJob, runRecordDecision, runScanJob, runSignalJob,
+  bookOf, createOrderDesk, pruneRecordedMarkers, recordedKey, runAfterClose, runEnqueueExits, runFillsPoll, runFlatten, runOrderJob, runRecordDecision, runScanJob, runSignalJob,
 } from '../jobs/index.js';
 import type { EnqueueSignal } from '../jobs/index.js';
 import type { KisClient } from '../kis/index.js';
@@ -137,6 +137,7 @@ export function createJobs(ctx: JobContext): Jobs {
           orders: store.orders, fills: store.fills, positions: store.positions, decisions: store.decisions, bars: store.bars,
           kv: store.kv, market: kis.market, clock, log, desk,
         }, { at });
+        pruneRecordedMarkers(store.kv, clock.now());
         return;
     }
   };

@@ -3,7 +3,7 @@ import { epochMs, kstInstant, krw, makeFillKey, positionOrigins, RISK_KEYS, shar
 import type { Broker, EpochMs, MarketData, OrderIntent, OrderRecord, Quote, Side, StockCode } from '../../../src/domain/index.js';
 import { jobSettings } from '../../../src/config/index.js';
 import { configSchema } from '../../../src/config/schema.js';
-import { bookOf, bookPorts, memoryBars, recordedKey, runBookSignalJob, runRecordDecision, runSignalJob } from '../../../src/jobs/index.js';
+import { bookOf, bookPorts, memoryBars, pruneRecordedMarkers, recordedKey, runBookSignalJob, runRecordDecision, runSignalJob } from '../../../src/jobs/index.js';
 import type { DecisionResult, SignalJobInput } from '../../../src/jobs/index.js';
 import { decisionJobSchema, signalJobSchema } from '../../../src/queues/index.js';
 import type { Store } from '../../../src/store/index.js';
@@ -182,5 +182,16 @@ describe('recording a worker\'s decision', () => {
     await runRecordDecision(deps, deferred);
     await runRecordDecision(deps, deferred);
     expect(evaluations).toBe(1);
+  });
+
+  it('forgets its markers two days after, keeping the recent ones and every other key', () => {
+    const t = createTempStore();
+    t.store.kv.set(recordedKey('s.old'), { decisionId: 1, ordered: false }, at('100000'));
+    t.store.kv.set('something-else', 1, at('100000'));
+    t.store.kv.set(recordedKey('s.new'), { decisionId: 2, ordered: false }, epochMs(at('100000') + 2 * 86_400_000));
+    expect(pruneRecordedMarkers(t.store.kv, epochMs(at('100000') + 2 * 86_400_000 + 1))).toBe(1);
+    expect(t.store.kv.get(recordedKey('s.old'))).toBeNull();
+    expect(t.store.kv.get(recordedKey('s.new'))).not.toBeNull();
+    expect(t.store.kv.get('something-else')).toBe(1);
   });
 });
