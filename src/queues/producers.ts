@@ -37,6 +37,8 @@ export interface Producers {
   orders: JobQueue<OrderJob>;
   decisions: JobQueue<DecisionJob>;
   counts(): Promise<{ signals: Record<string, number>; orders: Record<string, number>; decisions: Record<string, number> }>;
+  /** a `workers` process sent the result of this signal job (evaluated or handed back) */
+  resultSent(signalJobId: string): Promise<boolean>;
   /** processes with a worker on the signals queue now (BullMQ CLIENT LIST): the owner and its `workers` */
   signalConsumers(): Promise<number>;
   close(): Promise<void>;
@@ -62,6 +64,9 @@ export function createProducers(connection: Redis, prefix: string, log: Logger):
         orders: await orders.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed'),
         decisions: await decisions.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed'),
       };
+    },
+    async resultSent(signalJobId) {
+      return (await decisions.getJob(signalJobId)) !== undefined;
     },
     async signalConsumers() {
       return (await signals.getWorkers()).length;

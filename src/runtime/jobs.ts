@@ -148,7 +148,7 @@ export function createJobs(ctx: JobContext): Jobs {
     processDecision: (job) => boundary(runRecordDecision({
       decisions: store.decisions, positions: store.positions, orders: store.orders, risk: store.risk, kv: store.kv, transaction: (fn) => store.transaction(fn), clock, log,
       enqueueOrder: (intent, decidedAt) => enqueueOrder(intent, decidedAt),
-      evaluateHere: () => (job.outcome === 'deferred' ? processSignal(job.signal, job.signalJobId) : Promise.resolve()),
+      evaluateHere: () => (job.outcome === 'deferred' ? processSignal(job.signal, job.signalJobId, { handedBack: true }) : Promise.resolve()),
     }, job).then(() => undefined)),
     processOrder: (job) => boundary(runOrderJob({ desk, ownsAccount: ctx.ownsAccount }, job).then(() => undefined)),
     reconcile: (reason) => desk.reconcile(reason),
@@ -156,9 +156,14 @@ export function createJobs(ctx: JobContext): Jobs {
     close: () => desk.close(),
   };
 
-  async function processSignal(job: SignalJob, jobId: string): Promise<void> {
-    // A `workers` process evaluated it already and died before BullMQ heard (a stalled job run again here).
+  async function processSignal(job: SignalJob, jobId: string, opts: { handedBack?: boolean } = {}): Promise<void> {
+    // A `workers` process evaluated it already and died before BullMQ heard (a stalled job run again
+    // here): its result is recorded, or on the way.
     if (store.kv.get<number>(recordedKey(jobId)) !== null) return;
+    if (!opts.handedBack && await producers.resultSent(jobId)) {
+      log.info({ signalJobId: jobId }, 'signal job already evaluated by a workers process: not evaluated again');
+      return;
+    }
     const { hash, settings, strategies } = inForce();
     // Who evaluated, beside the decisions `workers` processes send (record-decision.ts).
     const decisions = { insert: (d: Parameters<Store['decisions']['insert']>[0]) => store.decisions.insert({ ...d, inputs: { ...d.inputs, evaluatedBy: 'owner', signalJobId: jobId } }) };
