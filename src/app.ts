@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { chmodSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AppError, describeError, epochMs, isAppError, kstDateOf, systemClock } from './domain/index.js';
@@ -9,7 +9,7 @@ import { createKisClient, tokenStoreKey } from './kis/index.js';
 import type { KisClient } from './kis/index.js';
 import { taxTableGap } from './market/index.js';
 import type { TradingCalendar } from './market/index.js';
-import { createOrderWorker, createProducers, createSignalWorker, startWorkerWatchdog } from './queues/index.js';
+import { createDecisionWorker, createOrderWorker, createProducers, createSignalWorker, startWorkerWatchdog } from './queues/index.js';
 import type { Producers, WorkerHandle } from './queues/index.js';
 import { acquireInstanceLock, createRedisLock, createRedisRateBudget } from './redis/index.js';
 import type { InstanceLock } from './redis/index.js';
@@ -20,7 +20,7 @@ import type { Simulator } from './sim/index.js';
 import { openStore, sealTokenStore } from './store/index.js';
 import type { Store } from './store/index.js';
 import {
-  chooseVenue, createHeartbeat, createJobs, createLiveConfig, createLogNotifier, feeRatesOf, freshTradeLogGuard, lastSimTime, loadCalendar,
+  chooseVenue, connectRedis, createHeartbeat, createJobs, mirrorTokensToRedis, createLiveConfig, createLogNotifier, feeRatesOf, freshTradeLogGuard, lastSimTime, loadCalendar,
   openSimJournal, pingRedis, resolveStrategies,
   planClock, removeSimEndpoint, requireCalendarCovers, SIM_CLOCK_KEY, startEmbeddedRedis, withCalendarFile,
   venueClientOptions, writeSimEndpoint,
@@ -105,23 +105,6 @@ export function watchRedis(redis: Redis, log: Logger, opts: {
   return { close: () => clearInterval(timer) };
 }
 
-export async function connectRedis(url: string): Promise<Redis> {
-  // Workers need maxRetriesPerRequest: null (docs/stack.md §1.8); BullMQ duplicates this connection for them.
-  const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true, connectTimeout: 3000 });
-  // the outage watcher is attached by the caller; until then connection errors surface below
-  redis.on('error', () => undefined);
-  try {
-    await Promise.race([
-      redis.connect().then(() => redis.ping()),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 5 s')), 5000)),
-    ]);
-  } catch (err) {
-    redis.disconnect();
-    throw new AppError('REDIS_UNAVAILABLE', `Redis at ${url.replace(/\/\/[^@]*@/, '//')} does not answer (${describeError(err)}): start it, or unset REDIS_URL to let the daemon run its own`, { cause: err });
-  }
-  return redis;
-}
-
 export function createApp(opts: AppOptions): App {
   const { config, secrets, hash } = opts.loaded;
   const log = opts.log;
@@ -186,6 +169,7 @@ export function createApp(opts: AppOptions): App {
   };
 
   async function start(): Promise<void> {
+    if (config.daemon.role !== 'all') throw new AppError('CONFIG_INVALID', 'daemon.role "workers" runs as a workers process (runtime/workers-process.ts), not as the daemon');
     // A tax table that starts after today has no rate for today's sales (config check has no
     // clock to see it): refuse to start, exit 78, rather than record every sell's tax as unknown.
     const taxGap = taxTableGap(fees.taxTable, kstDateOf(clock.now()));
@@ -285,8 +269,9 @@ export function createApp(opts: AppOptions): App {
       log.info({ env, baseUrl, rankings: env === 'paper' ? config.kis.paperRankingSource : 'kis' }, `${config.mode} mode`);
     }
 
+    // The token goes to Redis too, so `workers` processes use it instead of issuing their own (runtime/token-mirror.ts).
     kis = createKisClient(venueClientOptions(config, venue, {
-      baseUrl, store, clock, log, lock: createRedisLock(redis, { prefix: config.redis.prefix }),
+      baseUrl, store: { tokens: mirrorTokensToRedis(store.tokens, redis, prefix, log) }, clock, log, lock: createRedisLock(redis, { prefix: config.redis.prefix }),
       rateBudget: createRedisRateBudget(redis, { key: venue.budgetKey, ratePerSec: venue.ratePerSec }),
     }));
 
@@ -330,14 +315,18 @@ export function createApp(opts: AppOptions): App {
     const first = await jobs.reconcile('startup');
     freshLog.after(first.account, kstDateOf(clock.now()), (reason, details) => jobs!.haltEntries(reason, details));
 
-    workers = [createSignalWorker(redis, prefix, config.daemon.signalConcurrency, (j, id) => jobs!.processSignal(j, id), log)];
-    if (config.daemon.role === 'all') workers.push(createOrderWorker(redis, prefix, (j, id) => jobs!.processOrder(j, id), log));
+    // The owner evaluates signal jobs too, records what `workers` processes decided, and alone sends orders.
+    const signalWorker = createSignalWorker(redis, prefix, config.daemon.signalConcurrency, (j, id) => jobs!.processSignal(j, id), log, { name: `owner-${process.pid}` });
+    const decisionWorker = createDecisionWorker(redis, prefix, (j, id) => jobs!.processDecision(j, id), log);
+    const orderWorker = createOrderWorker(redis, prefix, (j, id) => jobs!.processOrder(j, id), log);
+    workers = [signalWorker, decisionWorker, orderWorker];
     for (const w of workers) w.run();
     const queueCounts = () => producers!.counts();
     watchdog = startWorkerWatchdog({
       workers: [
-        { name: 'signals', handle: workers[0]!, waiting: async () => (await queueCounts()).signals.waiting ?? 0 },
-        ...(workers[1] ? [{ name: 'orders', handle: workers[1], waiting: async () => (await queueCounts()).orders.waiting ?? 0 }] : []),
+        { name: 'signals', handle: signalWorker, waiting: async () => (await queueCounts()).signals.waiting ?? 0 },
+        { name: 'decisions', handle: decisionWorker, waiting: async () => (await queueCounts()).decisions.waiting ?? 0 },
+        { name: 'orders', handle: orderWorker, waiting: async () => (await queueCounts()).orders.waiting ?? 0 },
       ],
       redisReady: () => redis?.status === 'ready', log, stallMs: config.daemon.workerStallSeconds * 1000,
     });

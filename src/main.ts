@@ -5,8 +5,8 @@ import { loadConfig, secretValues } from './config/index.js';
 import type { Env, LoadedConfig } from './config/index.js';
 import { describeError, isAppError } from './domain/index.js';
 import { createLogger, registerSecrets } from './log.js';
-import { envFileVars, resolveHome } from './runtime/index.js';
-import type { Home } from './runtime/index.js';
+import { createWorkersProcess, envFileVars, resolveHome, workersRequirements } from './runtime/index.js';
+import type { Home, WorkersProcess } from './runtime/index.js';
 
 /**
  * The process shell: load config (exit 78 on any problem, before connecting anywhere), start the
@@ -69,6 +69,8 @@ async function main(): Promise<void> {
   // Crash points for the crash tests (test/integration/daemon-crash.test.ts): a real SIGKILL at a chosen step.
   const crashpoint = process.env.KIS_TRADER_CRASHPOINT;
   let app: App | null = null;
+  // daemon.role "workers": evaluates signal jobs for the daemon that owns the account (runtime/workers-process.ts).
+  let workers: WorkersProcess | null = null;
 
   let stopping = false;
   const shutdown = (signal: string): void => {
@@ -83,7 +85,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, loaded.config.daemon.shutdownDeadlineMs);
     deadline.unref();
-    (app ? app.stop() : Promise.resolve()).then(() => {
+    (app ? app.stop() : workers ? workers.stop() : Promise.resolve()).then(() => {
       log.info({}, 'stopped');
       process.exit(0);
     }, (err: unknown) => {
@@ -96,6 +98,10 @@ async function main(): Promise<void> {
   // `kis-trader reload` sends it; without a handler it would end the process.
   process.on('SIGHUP', () => {
     log.info({ signal: 'SIGHUP' }, 'SIGHUP: reloading config');
+    if (workers) {
+      log.warn({ signal: 'SIGHUP' }, 'a workers process does not reload its config: restart it on the owner\'s files (jobs of another config go to the owner meanwhile)');
+      return;
+    }
     if (!app) {
       log.warn({ signal: 'SIGHUP' }, 'config not reloaded: the daemon is starting');
       return;
@@ -113,6 +119,24 @@ async function main(): Promise<void> {
     log.fatal({ err: describeError(err), stack: err.stack }, 'uncaught exception: exiting (a restart reconciles with the broker)');
     process.exit(1);
   });
+
+  if (loaded.config.daemon.role === 'workers') {
+    const missing = workersRequirements(loaded, process.env);
+    if (missing !== null) {
+      process.stderr.write(`kis-trader: config rejected (CONFIG_INVALID):\n  ${missing}\n`);
+      process.exit(EXIT_CONFIG);
+    }
+    try {
+      workers = createWorkersProcess({ loaded, env: process.env, cwd: home.root, log });
+      await workers.start();
+    } catch (err) {
+      log.fatal({ err: describeError(err), code: isAppError(err) ? err.code : undefined }, `cannot start: ${describeError(err)}`);
+      await workers?.stop().catch(() => undefined);
+      process.exit(isAppError(err) && CONFIG_CODES.includes(err.code) ? EXIT_CONFIG : 1);
+    }
+    process.send?.('ready');
+    return;
+  }
 
   try {
     app = createApp({

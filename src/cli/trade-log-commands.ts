@@ -35,7 +35,9 @@ const won = (n: number): string => n.toLocaleString('en-US');
 
 const ago = (ms: number): string => (ms < 120_000 ? `${Math.round(ms / 1000)} s ago` : ms < 7_200_000 ? `${Math.round(ms / 60_000)} min ago` : `${(ms / 3_600_000).toFixed(1)} h ago`);
 const depth = (counts: Record<string, number>): string => `${counts['waiting'] ?? 0} waiting, ${counts['active'] ?? 0} active, ${counts['delayed'] ?? 0} delayed, ${counts['failed'] ?? 0} failed`;
-const queueLine = (q: QueueDepths | null): string => (q ? `signals ${depth(q.signals)}; orders ${depth(q.orders)}` : 'unknown (Redis did not answer)');
+const queueLine = (q: QueueDepths | null): string => (q
+  ? `signals ${depth(q.signals)}; orders ${depth(q.orders)}${q.decisions ? `; decisions ${depth(q.decisions)}` : ''}${q.signalConsumers === undefined ? '' : `; signal workers: ${q.signalConsumers} process(es), this daemon and its workers`}`
+  : 'unknown (Redis did not answer)');
 
 function dateOption(value: string | undefined, clock: Clock): TradingDate {
   return value ? tradingDate(value) : kstDateOf(clock.now());

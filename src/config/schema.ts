@@ -47,6 +47,10 @@ export const simSchema = z.strictObject({
 export const daemonSchema = z.strictObject({
   /** must stay under pm2's kill_timeout of 20 s (docs/stack.md §8) */
   shutdownDeadlineMs: z.int().min(1_000).max(19_000).default(15_000),
+  /**
+   * 'all': the daemon that owns the account (trade log, schedule, orders). 'workers': evaluates
+   * signal jobs for it from another process, through its Redis (runtime/workers-process.ts, README "Scale out").
+   */
   role: z.enum(['all', 'workers']).default('all'),
   signalConcurrency: z.int().min(1).max(16).default(2),
   /** a worker that starts no job this long while its jobs wait (and Redis answers) is restarted (queues/watchdog.ts) */

@@ -1,11 +1,13 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { JobQueue, Logger } from '../domain/index.js';
-import type { OrderJob, SignalJob } from './payloads.js';
+import type { DecisionJob, OrderJob, SignalJob } from './payloads.js';
 import { throttled } from './throttle.js';
 
 export const SIGNALS_QUEUE = 'signals';
 export const ORDERS_QUEUE = 'orders';
+/** results of signal jobs evaluated by `workers` processes, recorded by the owner (docs/architecture.md §2) */
+export const DECISIONS_QUEUE = 'decisions';
 
 /** Finished jobs stay long enough that a replayed jobId inside the same day is still refused (docs/stack.md §1.3). */
 const KEEP_COMPLETED = { age: 7 * 86_400, count: 10_000 };
@@ -33,14 +35,20 @@ function producer<T>(queue: Queue, attempts: number): JobQueue<T> {
 export interface Producers {
   signals: JobQueue<SignalJob>;
   orders: JobQueue<OrderJob>;
-  counts(): Promise<{ signals: Record<string, number>; orders: Record<string, number> }>;
+  decisions: JobQueue<DecisionJob>;
+  counts(): Promise<{ signals: Record<string, number>; orders: Record<string, number>; decisions: Record<string, number> }>;
+  /** a `workers` process sent the result of this signal job (evaluated or handed back) */
+  resultSent(signalJobId: string): Promise<boolean>;
+  /** processes with a worker on the signals queue now (BullMQ CLIENT LIST): the owner and its `workers` */
+  signalConsumers(): Promise<number>;
   close(): Promise<void>;
 }
 
 export function createProducers(connection: Redis, prefix: string, log: Logger): Producers {
   const signals = new Queue(SIGNALS_QUEUE, { connection, prefix });
   const orders = new Queue(ORDERS_QUEUE, { connection, prefix });
-  for (const q of [signals, orders]) {
+  const decisions = new Queue(DECISIONS_QUEUE, { connection, prefix });
+  for (const q of [signals, orders, decisions]) {
     const warn = throttled(30_000, (msg) => log.warn({ queue: q.name, err: msg }, 'queue connection error'));
     q.on('error', (err) => warn(err.message));
   }
@@ -48,14 +56,23 @@ export function createProducers(connection: Redis, prefix: string, log: Logger):
     // Signals are idempotent reads: retried. Orders: one attempt, ever (docs/stack.md §1.2).
     signals: producer<SignalJob>(signals, 3),
     orders: producer<OrderJob>(orders, 1),
+    // Recording is idempotent (jobs/record-decision.ts): retried.
+    decisions: producer<DecisionJob>(decisions, 5),
     async counts() {
       return {
         signals: await signals.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed'),
         orders: await orders.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed'),
+        decisions: await decisions.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed'),
       };
     },
+    async resultSent(signalJobId) {
+      return (await decisions.getJob(signalJobId)) !== undefined;
+    },
+    async signalConsumers() {
+      return (await signals.getWorkers()).length;
+    },
     async close() {
-      await Promise.allSettled([signals.close(), orders.close()]);
+      await Promise.allSettled([signals.close(), orders.close(), decisions.close()]);
     },
   };
 }

@@ -2,9 +2,9 @@ import { UnrecoverableError, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../domain/index.js';
-import { orderJobSchema, signalJobSchema } from './payloads.js';
-import type { OrderJob, SignalJob } from './payloads.js';
-import { ORDERS_QUEUE, SIGNALS_QUEUE } from './producers.js';
+import { decisionJobSchema, orderJobSchema, signalJobSchema } from './payloads.js';
+import type { DecisionJob, OrderJob, SignalJob } from './payloads.js';
+import { DECISIONS_QUEUE, ORDERS_QUEUE, SIGNALS_QUEUE } from './producers.js';
 import { throttled } from './throttle.js';
 
 export interface WorkerHandle {
@@ -70,9 +70,10 @@ function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
   return r.data;
 }
 
-export function createSignalWorker(connection: Redis, prefix: string, concurrency: number, process: (job: SignalJob, jobId: string) => Promise<void>, log: Logger): WorkerHandle {
+export function createSignalWorker(connection: Redis, prefix: string, concurrency: number, process: (job: SignalJob, jobId: string) => Promise<void>, log: Logger, opts: { name?: string } = {}): WorkerHandle {
   return handle(
-    (processor) => new Worker(SIGNALS_QUEUE, processor, { connection, prefix, concurrency, autorun: false }),
+    // The name shows in getWorkers() (Producers.signalConsumers): who is consuming. Redis refuses a client name with spaces.
+    (processor) => new Worker(SIGNALS_QUEUE, processor, { connection, prefix, concurrency, autorun: false, ...(opts.name ? { name: opts.name } : {}) }),
     (job) => process(parse(signalJobSchema, job), job.id ?? ''),
     log,
   );
@@ -96,6 +97,15 @@ export function createOrderWorker(connection: Redis, prefix: string, process: (j
       autorun: false,
     }),
     (job) => process(parse(orderJobSchema, job), job.id ?? ''),
+    log,
+  );
+}
+
+/** The owner's worker on the results of `workers` processes: one at a time, in SQLite order. */
+export function createDecisionWorker(connection: Redis, prefix: string, process: (job: DecisionJob, jobId: string) => Promise<void>, log: Logger): WorkerHandle {
+  return handle(
+    (processor) => new Worker(DECISIONS_QUEUE, processor, { connection, prefix, concurrency: 1, autorun: false }),
+    (job) => process(parse(decisionJobSchema, job), job.id ?? ''),
     log,
   );
 }

@@ -45,7 +45,7 @@ export function createHeartbeat(opts: { store: Store; mode: string; clock: Clock
     if (producers) {
       let timeout: ReturnType<typeof setTimeout> | undefined;
       queues = await Promise.race([
-        producers.counts(),
+        Promise.all([producers.counts(), producers.signalConsumers()]).then(([counts, signalConsumers]) => ({ ...counts, signalConsumers })),
         new Promise<null>((r) => { timeout = setTimeout(() => r(null), QUEUE_COUNT_TIMEOUT_MS); }),
       ]).catch(() => null).finally(() => clearTimeout(timeout));
     }

@@ -1,17 +1,18 @@
-import { isBrokenInvariant, RISK_KEYS } from '../domain/index.js';
+import { isBrokenInvariant, kstDateOf, RISK_KEYS, stockCode } from '../domain/index.js';
 import type { AppError, Clock, EpochMs, Halt, JobSettings, Logger, MarketData, Notifier, OrderIntent } from '../domain/index.js';
 import { jobSettings } from '../config/index.js';
 import type { Config } from '../config/index.js';
 import {
-  createOrderDesk, runAfterClose, runEnqueueExits, runFillsPoll, runFlatten, runOrderJob, runScanJob, runSignalJob,
+  bookOf, createOrderDesk, pruneRecordedMarkers, recordedKey, runAfterClose, runEnqueueExits, runFillsPoll, runFlatten, runOrderJob, runRecordDecision, runScanJob, runSignalJob,
 } from '../jobs/index.js';
 import type { EnqueueSignal } from '../jobs/index.js';
 import type { KisClient } from '../kis/index.js';
 import type { FeeRates, TradingCalendar } from '../market/index.js';
 import type { ReconcileSummary } from '../orders/index.js';
 import type { StrategyInstance } from '../signals/index.js';
-import type { OrderJob, Producers, SignalJob } from '../queues/index.js';
+import type { DecisionJob, OrderJob, Producers, SignalJob } from '../queues/index.js';
 import type { JobName } from '../schedule.js';
+import { evaluationHash } from './evaluation-hash.js';
 import type { Store } from '../store/index.js';
 
 /**
@@ -49,6 +50,8 @@ export interface Jobs {
   runScheduled(job: JobName, at: EpochMs): Promise<void>;
   processSignal(job: SignalJob, jobId: string): Promise<void>;
   processOrder(job: OrderJob, jobId: string): Promise<void>;
+  /** records what a `workers` process decided (jobs/record-decision.ts) */
+  processDecision(job: DecisionJob, jobId: string): Promise<void>;
   reconcile(reason: string): Promise<ReconcileSummary>;
   haltEntries(reason: string, details?: Record<string, unknown>): void;
   /** no more follow-up reconciles; resolves when the submit/reconcile in progress has finished */
@@ -58,10 +61,10 @@ export interface Jobs {
 export function createJobs(ctx: JobContext): Jobs {
   const { store, kis, producers, clock, log } = ctx;
   // Derived once per config hash, not once per job.
-  let memo: { hash: string; settings: JobSettings } | null = null;
-  const inForce = (): { hash: string; settings: JobSettings; strategies: readonly StrategyInstance[] } => {
+  let memo: { hash: string; settings: JobSettings; evaluationHash: string } | null = null;
+  const inForce = (): { hash: string; settings: JobSettings; evaluationHash: string; strategies: readonly StrategyInstance[] } => {
     const { config, hash, strategies } = ctx.current();
-    if (memo?.hash !== hash) memo = { hash, settings: jobSettings(config) };
+    if (memo?.hash !== hash) memo = { hash, settings: jobSettings(config), evaluationHash: evaluationHash(config) };
     return { ...memo, strategies };
   };
 
@@ -80,9 +83,15 @@ export function createJobs(ctx: JobContext): Jobs {
     settings: () => inForce().settings.orders, hooks: ctx.hooks, notifier: ctx.notifier,
   }, boundary);
 
-  const enqueueSignal: EnqueueSignal = (id, request) => producers.signals.add(id, request);
-  const enqueueOrder = async (intent: OrderIntent): Promise<void> => {
-    const added = await producers.orders.add(intent.intentKey, { ...intent, decidedAt: clock.now() });
+  // Each job carries the book its evaluation reads, so a `workers` process can take it (jobs/signal-book.ts).
+  const enqueueSignal: EnqueueSignal = (id, request) => {
+    const now = clock.now();
+    const book = bookOf(store, stockCode(request.symbol), kstDateOf(now), now);
+    const { hash, evaluationHash: evaluation } = inForce();
+    return producers.signals.add(id, { ...request, book, configHash: hash, evaluationHash: evaluation });
+  };
+  const enqueueOrder = async (intent: OrderIntent, decidedAt: number = clock.now()): Promise<void> => {
+    const added = await producers.orders.add(intent.intentKey, { ...intent, decidedAt });
     log.info({ intentKey: intent.intentKey, symbol: intent.symbol, side: intent.side, qty: intent.qty, price: intent.price, added }, 'order intent enqueued');
   };
 
@@ -128,23 +137,40 @@ export function createJobs(ctx: JobContext): Jobs {
           orders: store.orders, fills: store.fills, positions: store.positions, decisions: store.decisions, bars: store.bars,
           kv: store.kv, market: kis.market, clock, log, desk,
         }, { at });
+        pruneRecordedMarkers(store.kv, clock.now());
         return;
     }
   };
 
   return {
     runScheduled: (job, at) => boundary(runScheduled(job, at)),
-    processSignal: (job) => {
-      const { hash, settings, strategies } = inForce();
-      return boundary(runSignalJob({
-        market: kis.market, broker: kis.broker, bars: store.bars, decisions: store.decisions, positions: store.positions,
-        orders: store.orders, fills: store.fills, risk: store.risk, calendar: ctx.calendar, clock, log,
-        configHash: hash, settings: settings.signals, strategies, enqueueOrder,
-      }, job).then(() => undefined));
-    },
+    processSignal: (job, jobId) => boundary(processSignal(job, jobId)),
+    processDecision: (job) => boundary(runRecordDecision({
+      decisions: store.decisions, positions: store.positions, orders: store.orders, risk: store.risk, kv: store.kv, transaction: (fn) => store.transaction(fn), clock, log,
+      enqueueOrder: (intent, decidedAt) => enqueueOrder(intent, decidedAt),
+      evaluateHere: () => (job.outcome === 'deferred' ? processSignal(job.signal, job.signalJobId, { handedBack: true }) : Promise.resolve()),
+    }, job).then(() => undefined)),
     processOrder: (job) => boundary(runOrderJob({ desk, ownsAccount: ctx.ownsAccount }, job).then(() => undefined)),
     reconcile: (reason) => desk.reconcile(reason),
     haltEntries,
     close: () => desk.close(),
   };
+
+  async function processSignal(job: SignalJob, jobId: string, opts: { handedBack?: boolean } = {}): Promise<void> {
+    // A `workers` process evaluated it already and died before BullMQ heard (a stalled job run again
+    // here): its result is recorded, or on the way.
+    if (store.kv.get<number>(recordedKey(jobId)) !== null) return;
+    if (!opts.handedBack && await producers.resultSent(jobId)) {
+      log.info({ signalJobId: jobId }, 'signal job already evaluated by a workers process: not evaluated again');
+      return;
+    }
+    const { hash, settings, strategies } = inForce();
+    // Who evaluated, beside the decisions `workers` processes send (record-decision.ts).
+    const decisions = { insert: (d: Parameters<Store['decisions']['insert']>[0]) => store.decisions.insert({ ...d, inputs: { ...d.inputs, evaluatedBy: 'owner', signalJobId: jobId } }) };
+    await runSignalJob({
+      market: kis.market, broker: kis.broker, bars: store.bars, decisions, positions: store.positions,
+      orders: store.orders, fills: store.fills, risk: store.risk, calendar: ctx.calendar, clock, log,
+      configHash: hash, settings: settings.signals, strategies, enqueueOrder: (intent) => enqueueOrder(intent),
+    }, job);
+  }
 }

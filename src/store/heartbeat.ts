@@ -16,6 +16,10 @@ export const HEARTBEAT_STALE_MS = 4 * HEARTBEAT_INTERVAL_MS;
 export interface QueueDepths {
   signals: Record<string, number>;
   orders: Record<string, number>;
+  /** results from `workers` processes (absent in heartbeats of older versions) */
+  decisions?: Record<string, number>;
+  /** processes consuming signal jobs: the daemon and its `workers` processes */
+  signalConsumers?: number;
 }
 
 export interface Heartbeat {
