@@ -13,15 +13,24 @@ export const DECISIONS_QUEUE = 'decisions';
 const KEEP_COMPLETED = { age: 7 * 86_400, count: 10_000 };
 const KEEP_FAILED = { age: 30 * 86_400, count: 10_000 };
 
-function producer<T>(queue: Queue, attempts: number): JobQueue<T> {
+/**
+ * BullMQ takes a job without a priority (the wait list) before any job with one, and those by
+ * priority, each list in the order added. Exits go without one, entries with 1: an exit queued
+ * behind a scan's worth of entries runs next (protective exits are never held back).
+ */
+const ENTRY_PRIORITY = 1;
+
+function producer<T>(queue: Queue, attempts: number, priorityOf: (payload: T) => number | undefined = () => undefined): JobQueue<T> {
   return {
     async add(jobId: string, payload: T): Promise<boolean> {
       // queue.add with an existing id is ignored but returns a Job holding *our* data, so it
       // cannot tell us whether it added (docs/stack.md §1.3): ask first. A race between the two
       // calls is harmless — the add itself stays idempotent.
       if (await queue.getJob(jobId)) return false;
+      const priority = priorityOf(payload);
       await queue.add(queue.name, payload, {
         jobId,
+        ...(priority === undefined ? {} : { priority }),
         attempts,
         ...(attempts > 1 ? { backoff: { type: 'exponential', delay: 1000, jitter: 0.5 } } : {}),
         removeOnComplete: KEEP_COMPLETED,
@@ -44,6 +53,12 @@ export interface Producers {
   close(): Promise<void>;
 }
 
+/** A job waits whichever list holds it: the wait list or, with a priority, the prioritized set. */
+async function depth(queue: Queue): Promise<Record<string, number>> {
+  const { prioritized, ...counts } = await queue.getJobCounts('waiting', 'prioritized', 'active', 'completed', 'failed', 'delayed');
+  return { ...counts, waiting: (counts['waiting'] ?? 0) + (prioritized ?? 0) };
+}
+
 export function createProducers(connection: Redis, prefix: string, log: Logger): Producers {
   const signals = new Queue(SIGNALS_QUEUE, { connection, prefix });
   const orders = new Queue(ORDERS_QUEUE, { connection, prefix });
@@ -54,16 +69,12 @@ export function createProducers(connection: Redis, prefix: string, log: Logger):
   }
   return {
     // Signals are idempotent reads: retried. Orders: one attempt, ever (docs/stack.md §1.2).
-    signals: producer<SignalJob>(signals, 3),
+    signals: producer<SignalJob>(signals, 3, (job) => (job.kind === 'entry' ? ENTRY_PRIORITY : undefined)),
     orders: producer<OrderJob>(orders, 1),
     // Recording is idempotent (jobs/record-decision.ts): retried.
     decisions: producer<DecisionJob>(decisions, 5),
     async counts() {
-      return {
-        signals: await signals.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed'),
-        orders: await orders.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed'),
-        decisions: await decisions.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed'),
-      };
+      return { signals: await depth(signals), orders: await depth(orders), decisions: await depth(decisions) };
     },
     async resultSent(signalJobId) {
       return (await decisions.getJob(signalJobId)) !== undefined;
