@@ -136,6 +136,10 @@ export function formatIssues(
       case 'not_multiple_of':
         reason = `must be a multiple of ${bound(issue.divisor)}`;
         break;
+      case 'invalid_key':
+        // a record's key (a strategy id): say what a key must look like, not zod's "Invalid key in record"
+        reason = `is not a valid name: ${issue.issues[0]?.message ?? issue.message}`;
+        break;
       default:
         reason = withGot(issue.message, value);
     }

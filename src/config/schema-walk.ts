@@ -25,6 +25,8 @@ interface Def {
   shape?: Record<string, z.ZodType>;
   element?: z.ZodType;
   valueType?: z.ZodType;
+  /** a pipe (`.transform()`): the schema its input is checked against */
+  in?: z.ZodType;
 }
 
 function defOf(schema: z.ZodType): Def {
@@ -36,9 +38,10 @@ const WRAPPERS = new Set(['default', 'prefault', 'optional', 'nullable', 'readon
 function unwrap(schema: z.ZodType): { core: z.ZodType; nullable: boolean } {
   let current = schema;
   let nullable = false;
-  for (let def = defOf(current); WRAPPERS.has(def.type) && def.innerType; def = defOf(current)) {
+  // A strategy's params schema is a pipe (`.transform()` to basis points): its keys are its input's.
+  for (let def = defOf(current); (WRAPPERS.has(def.type) && def.innerType) || (def.type === 'pipe' && def.in); def = defOf(current)) {
     if (def.type === 'nullable') nullable = true;
-    current = def.innerType;
+    current = (def.type === 'pipe' ? def.in : def.innerType)!;
   }
   return { core: current, nullable };
 }

@@ -73,7 +73,10 @@ async function loadModule(file: string, root: string, at: string): Promise<Strat
   try {
     exported = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (err) {
-    return `${at}: ${path} does not load: ${describeError(err)}`;
+    const text = describeError(err);
+    // A file outside the installation has no node_modules above it (docs/strategies.md, module strategies).
+    const hint = /Cannot find (module|package) 'zod'/.test(text) ? '; a module outside the installation cannot import zod: export `({ z }) => strategy` instead' : '';
+    return `${at}: ${path} does not load: ${text}${hint}`;
   }
   let candidate = (exported.default ?? exported.strategy) as Partial<Strategy> | StrategyFactory | undefined;
   // A module outside the installation cannot `import 'zod'` (no node_modules above it): it may

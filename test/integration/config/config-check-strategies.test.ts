@@ -53,6 +53,19 @@ async function check(root: string) {
 const goodRules = { entry: { name: 'dip', all: [{ left: 'rsi(2)', op: '<', right: 10 }, { left: 'price', op: '>', right: 'sma(50)' }] } };
 
 describe('kis-trader config check: strategies', () => {
+  it('suggests the param a typo meant, for built-ins whose params are converted (a zod pipe)', async () => {
+    const r = await check(project({ 'momentum-volume': { params: { minChangPct: 3 } }, gaps: { use: 'gap-and-go', params: { minGapPtc: 1 } } }));
+    expect(r.code).toBe(EXIT_CONFIG);
+    expect(r.errLines.join('\n')).toContain('strategies.momentum-volume.params.minChangPct: unrecognized key (did you mean minChangePct?)');
+    expect(r.errLines.join('\n')).toContain('strategies.gaps.params.minGapPtc: unrecognized key (did you mean minGapPct?)');
+  });
+
+  it('says what a strategy id may contain', async () => {
+    const r = await check(project({ My_Strat: { use: 'gap-and-go' } }));
+    expect(r.code).toBe(EXIT_CONFIG);
+    expect(r.errLines.join('\n')).toMatch(/strategies\.My_Strat: is not a valid name: a strategy id is 1–32 lower-case letters, digits and dashes/);
+  });
+
   it('names a bad rules param with its path, and exits 78', async () => {
     const root = project({ dip: { use: 'rules', params: { entry: { all: [{ left: 'price', op: '>', right: 'smaa(50)' }] } } } });
     const r = await check(root);

@@ -102,6 +102,7 @@ resolveStrategies([${JSON.stringify(slice('x', './needs-zod.js'))}], ${JSON.stri
 `);
     const out = execFileSync(process.execPath, ['--import', 'tsx', join(dir, 'probe.ts')], { cwd: INSTALL, encoding: 'utf8' });
     expect(out).toMatch(new RegExp(`^strategies\\.x\\.module: ${join(dir, 'needs-zod.js')} does not load: Cannot find (module|package) 'zod'`));
+    expect(out).toContain('a module outside the installation cannot import zod: export `({ z }) => strategy` instead');
   });
 
   it('every strategy at once, each under its own id', async () => {
