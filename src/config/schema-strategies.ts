@@ -29,7 +29,7 @@ const universeSchema = z.strictObject({
   minTradedValue: z.int().min(0).nullable().default(null),
   /** only candidates ranked this high or better in some ranking (1 = top); watch-list candidates have no rank */
   maxRank: z.int().min(1).max(30).nullable().default(null),
-  /** only these codes; empty: every candidate of the scan */
+  /** only these codes, each evaluated every scan whether ranked or not (jobs/scan.ts); empty: every candidate of the scan */
   symbols: z.array(stockCodeField).default([]),
   exclude: z.array(stockCodeField).default([]),
 });

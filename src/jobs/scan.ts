@@ -51,7 +51,8 @@ export async function runEnqueueExits(deps: Pick<ScanJobDeps, 'positions' | 'enq
 }
 
 /**
- * The scheduled scan: rankings (or the watch list) → candidates → one entry evaluation each, then
+ * The scheduled scan: rankings (or the watch list) → candidates → one entry evaluation each per
+ * strategy that takes it, and each strategy's own list (universe.symbols) → one evaluation each; then
  * the exit evaluations of what is held. From the flatten time on, and in a 'workers' process,
  * nothing: entries then would be sold again within the minute.
  */
@@ -75,6 +76,18 @@ export async function runScanJob(deps: ScanJobDeps, input: { at: EpochMs }): Pro
       await deps.enqueueSignal(`s.entry.${date}.${s.id}.${c.symbol}.${slot}`, {
         kind: 'entry', strategy: s.id, symbol: c.symbol, name: c.name, tradingDate: date, scanSnapshotIds: result.snapshotIds,
         candidate: { ...c }, enqueuedAt: at,
+      });
+    }
+  }
+  // A strategy's own list (universe.symbols) is evaluated every scan, ranked or not: the rankings
+  // list today's gainers and most traded, not the large caps a mean-reversion strategy watches.
+  // Without a ranking row there is no candidate (scan fields are null for the strategy).
+  const ranked = new Set(result.candidates.map((c) => c.symbol));
+  for (const s of deps.strategies) {
+    for (const symbol of s.universe.symbols) {
+      if (ranked.has(symbol) || held.includes(symbol) || s.universe.exclude.includes(symbol) || settings.filter.exclude.includes(symbol)) continue;
+      await deps.enqueueSignal(`s.entry.${date}.${s.id}.${symbol}.${slot}`, {
+        kind: 'entry', strategy: s.id, symbol, name: '', tradingDate: date, scanSnapshotIds: result.snapshotIds, candidate: null, enqueuedAt: at,
       });
     }
   }

@@ -85,6 +85,23 @@ describe('runScanJob', () => {
     expect(byStrategy('top3')).toEqual(ranked);
   }, 30_000);
 
+  it('evaluates the own list of a strategy every scan, ranked or not, and only for that strategy', async () => {
+    h = await startOrdersHarness(redis);
+    const enqueued: [string, SignalRequest][] = [];
+    // 000020 and 000040 are not among the ranked candidates here; 000040 is excluded by the strategy itself
+    const listed = strategyInstance({ id: 'listed', entry: { universe: { symbols: ['005930', '000020', '000040'], exclude: ['000040'] } } });
+    const r = await runScanJob(scanDeps(h, enqueued, {}, [strategyInstance({ id: 'wide' }), listed]), { at: h.clock.now() });
+    expect(r!.candidates).not.toContain('000020');
+    const mine = enqueued.filter(([, q]) => q.strategy === 'listed');
+    // once each, whether 005930 came through the rankings or the list
+    expect(mine.map(([, q]) => q.symbol).sort()).toEqual(['000020', '005930']);
+    const unranked = mine.find(([, q]) => q.symbol === '000020')!;
+    expect(unranked[1]).toMatchObject({ kind: 'entry', candidate: null });
+    expect(unranked[0]).toMatch(/^s\.entry\.\d{8}\.listed\.000020\.\d+$/);
+    // the other strategy sees only ranked candidates
+    expect(enqueued.filter(([, q]) => q.strategy === 'wide').map(([, q]) => q.symbol)).toEqual(r!.candidates);
+  }, 30_000);
+
   it('scans nothing in a process that does not scan (daemon.role "workers")', async () => {
     h = await startOrdersHarness(redis);
     const enqueued: [string, SignalRequest][] = [];
