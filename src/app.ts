@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { chmodSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AppError, describeError, epochMs, isAppError, kstDateOf, systemClock } from './domain/index.js';
-import type { Clock, KisEnv, Logger, Notifier } from './domain/index.js';
+import type { Clock, KisEnv, Logger } from './domain/index.js';
 import { strategySlices } from './config/index.js';
 import type { Env, LoadedConfig, LoadOptions } from './config/index.js';
 import { createKisClient, tokenStoreKey } from './kis/index.js';
@@ -20,7 +20,7 @@ import type { Simulator } from './sim/index.js';
 import { openStore, sealTokenStore } from './store/index.js';
 import type { Store } from './store/index.js';
 import {
-  chooseVenue, connectRedis, createHeartbeat, createJobs, mirrorTokensToRedis, createLiveConfig, createLogNotifier, feeRatesOf, freshTradeLogGuard, lastSimTime, loadCalendar,
+  chooseVenue, connectRedis, watchRedis, createHeartbeat, createJobs, mirrorTokensToRedis, createLiveConfig, createLogNotifier, feeRatesOf, freshTradeLogGuard, lastSimTime, loadCalendar,
   openSimJournal, pingRedis, resolveStrategies,
   planClock, removeSimEndpoint, requireCalendarCovers, SIM_CLOCK_KEY, startEmbeddedRedis, withCalendarFile,
   venueClientOptions, writeSimEndpoint,
@@ -61,48 +61,6 @@ export interface App {
   reloadConfig(trigger: string): Promise<ReloadRecord> | null;
   readonly clock: Clock;
   readonly store: Store;
-}
-
-/**
- * One warning per outage, not one per reconnect attempt, and a line when it comes back. While it
- * is away no job runs, exits included, so the positions held are named at level error; after
- * `maxOutageMs` the daemon acts (`onLongOutage`) rather than sit "online" doing nothing.
- */
-export function watchRedis(redis: Redis, log: Logger, opts: {
-  maxOutageMs?: number; positions?: () => string[]; onLongOutage?: (downMs: number) => Promise<void> | void; notifier?: Notifier;
-} = {}): { close(): void } {
-  const notifier = opts.notifier ?? createLogNotifier(log);
-  let downSince: number | null = null;
-  let acting = false;
-  const held = () => opts.positions?.() ?? [];
-  redis.on('error', (err: Error) => {
-    if (downSince !== null) return;
-    downSince = Date.now();
-    notifier.notify({ kind: 'redis-lost', message: 'redis connection lost: jobs pause until it returns', details: { err: err.message } });
-    const positions = held();
-    if (positions.length > 0) log.error({ positions }, `redis lost: no exit can run while it is away; positions held: ${positions.join(', ')}`);
-  });
-  redis.on('ready', () => {
-    if (downSince === null) return;
-    downSince = null;
-    log.info({}, 'redis connection back: jobs resume');
-  });
-  const timer = setInterval(() => {
-    if (downSince === null || acting || opts.maxOutageMs === undefined || !opts.onLongOutage) return;
-    const downMs = Date.now() - downSince;
-    if (downMs < opts.maxOutageMs) return;
-    acting = true;
-    log.error({ downMs, positions: held() }, `redis unreachable for ${Math.round(downMs / 1000)} s: acting (positions held: ${held().join(', ') || 'none'})`);
-    void Promise.resolve(opts.onLongOutage(downMs))
-      .catch((err: unknown) => log.error({ err: describeError(err) }, 'could not recover from the redis outage'))
-      .finally(() => {
-        acting = false;
-        // measure the next wait from now: a restart that did not help is tried again after another full window
-        if (downSince !== null) downSince = Date.now();
-      });
-  }, 1000);
-  timer.unref();
-  return { close: () => clearInterval(timer) };
 }
 
 export function createApp(opts: AppOptions): App {

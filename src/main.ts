@@ -127,7 +127,16 @@ async function main(): Promise<void> {
       process.exit(EXIT_CONFIG);
     }
     try {
-      workers = createWorkersProcess({ loaded, env: process.env, cwd: home.root, log });
+      workers = createWorkersProcess({
+        loaded, env: process.env, cwd: home.root, log,
+        onFatal: (err) => {
+          log.fatal({ err: describeError(err), code: err.code }, err.message);
+          // Workers cannot close without Redis (docs/stack.md §1.9): give the stop a few seconds, then go.
+          const bail = setTimeout(() => process.exit(1), 5000);
+          bail.unref();
+          void workers?.stop().catch(() => undefined).finally(() => process.exit(1));
+        },
+      });
       await workers.start();
     } catch (err) {
       log.fatal({ err: describeError(err), code: isAppError(err) ? err.code : undefined }, `cannot start: ${describeError(err)}`);

@@ -21,7 +21,7 @@ export { createLogNotifier } from './notifier.js';
 export { resolveStrategies } from './strategies.js';
 export { CONFIG_IN_FORCE_KEY, CONFIG_LAST_RELOAD_KEY, createLiveConfig } from './live-config.js';
 export type { ConfigInForce, InForce, LiveConfig, ReloadRecord, ReloadStatus, WatchTarget } from './live-config.js';
-export { connectRedis } from './redis-connection.js';
+export { connectRedis, watchRedis } from './redis-connection.js';
 export { memoryTokenStore, mirrorTokensToRedis } from './token-mirror.js';
 export type { MirroredTokenStore } from './token-mirror.js';
 export { createWorkersProcess, workersRequirements } from './workers-process.js';

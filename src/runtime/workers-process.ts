@@ -15,7 +15,7 @@ import { createRedisLock, createRedisRateBudget } from '../redis/index.js';
 import { planClock } from './clock.js';
 import { loadCalendar, requireCalendarCovers } from './market.js';
 import { evaluationHash } from './evaluation-hash.js';
-import { connectRedis } from './redis-connection.js';
+import { connectRedis, watchRedis } from './redis-connection.js';
 import { resolveStrategies } from './strategies.js';
 import { memoryTokenStore, mirrorTokensToRedis } from './token-mirror.js';
 import { chooseVenue, venueClientOptions } from './venue.js';
@@ -34,6 +34,11 @@ export interface WorkersProcessOptions {
   /** relative paths in the config (calendar, strategy modules) resolve against this */
   cwd: string;
   log: Logger;
+  /**
+   * The process cannot go on and must exit non-zero so pm2 restarts it: the owner's Redis gone for
+   * longer than redis.maxOutageSeconds. main.ts exits; without it the error is only logged.
+   */
+  onFatal?: (err: AppError) => void;
 }
 
 export interface WorkersProcess {
@@ -67,6 +72,9 @@ export function createWorkersProcess(opts: WorkersProcessOptions): WorkersProces
   let producers: Producers | null = null;
   let worker: WorkerHandle | null = null;
   let watchdog: { stop(): void } | null = null;
+  let redisWatch: { close(): void } | null = null;
+  // one warning per owner config this process does not match, not one per job
+  const mismatchWarned = new Set<string>();
 
   async function start(): Promise<void> {
     const missing = workersRequirements(opts.loaded, opts.env);
@@ -78,7 +86,16 @@ export function createWorkersProcess(opts: WorkersProcessOptions): WorkersProces
     requireCalendarCovers(calendar, kstDateOf(clock.now()), calendarPath);
     redis = await connectRedis(opts.env.REDIS_URL ?? config.redis.url ?? '');
     const connection = redis;
-    connection.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
+    // Without the owner's Redis there are no jobs: after redis.maxOutageSeconds exit, and let the
+    // process manager start it again, rather than sit "online" reconnecting for ever.
+    redisWatch = watchRedis(connection, log, {
+      maxOutageMs: config.redis.maxOutageSeconds * 1000,
+      onLongOutage: (downMs) => {
+        const err = new AppError('REDIS_UNAVAILABLE', `the owner's Redis unreachable for ${Math.round(downMs / 1000)} s: exiting so the process manager restarts this workers process`);
+        if (opts.onFatal) opts.onFatal(err);
+        else log.fatal({ err: err.message, code: err.code }, err.message);
+      },
+    });
     const prefix = config.redis.prefix;
     const venue = chooseVenue(config, secrets);
     const baseUrl = config.mode === 'sim' ? opts.env.KIS_TRADER_SIM_URL ?? '' : venue.baseUrl ?? '';
@@ -103,7 +120,13 @@ export function createWorkersProcess(opts: WorkersProcessOptions): WorkersProces
       const defer = (reason: string) => send({ outcome: 'deferred', signalJobId: jobId, evaluatedBy, reason, signal: job });
       if (job.book === undefined) return defer('the job carries no book (enqueued by an older daemon)');
       if (job.evaluationHash !== evaluation || job.configHash === undefined) {
-        log.warn({ signalJobId: jobId, owner: job.evaluationHash, here: evaluation }, 'strategies or signal settings differ from the owner\'s: the owner evaluates this job; start this process on the same config files');
+        const owner = job.evaluationHash ?? 'none';
+        if (!mismatchWarned.has(owner)) {
+          mismatchWarned.add(owner);
+          log.warn({ signalJobId: jobId, owner, here: evaluation },
+            'strategies or signal settings here differ from the owner\'s: the owner evaluates these jobs. A workers process reads its config '
+            + 'once: after the owner\'s config changed (a reload), restart this process on the same files');
+        }
         return defer(`evaluation config ${evaluation} here, ${job.evaluationHash ?? 'none'} at the owner`);
       }
       await tokens.pull(client.tokens.storeKey);
@@ -126,6 +149,7 @@ export function createWorkersProcess(opts: WorkersProcessOptions): WorkersProces
 
   async function stop(): Promise<void> {
     watchdog?.stop();
+    redisWatch?.close();
     await worker?.close().catch((err: unknown) => log.warn({ err: describeError(err) }, 'worker close failed'));
     await producers?.close();
     await kis?.close().catch(() => undefined);

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -5,6 +6,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tradingDate } from '../../../src/domain/index.js';
+import { freePort, pingRedis } from '../../../src/runtime/index.js';
 import { daemonEnv, readRows, spawnDaemon, startSharedSim, waitFor, waitForAsync } from '../../helpers/daemon.js';
 import type { DaemonProcess } from '../../helpers/daemon.js';
 
@@ -116,6 +118,28 @@ describe('a workers process beside the owner', () => {
     const decided = new Set(jobs.map((j) => j.job));
     expect(handedBack.filter((id) => id.startsWith('s.entry.') && !decided.has(id))).toEqual([]);
   }, 300_000);
+
+  it('exits non-zero when the owner\'s Redis stays away longer than redis.maxOutageSeconds', async () => {
+    const h = await startSharedSim({ date: DATE, hhmmss: '093000' });
+    const d = daemonEnv(h, inject('redisUrl'));
+    const dir = mkdtempSync(join(tmpdir(), 'kis-workers-redis-'));
+    const port = await freePort();
+    const redisServer = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''], { stdio: 'ignore' });
+    cleanups.push(() => h.stop(), () => d.cleanup(), () => { redisServer.kill('SIGKILL'); rmSync(dir, { recursive: true, force: true }); });
+    const url = `redis://127.0.0.1:${port}`;
+    await waitForAsync(async () => ((await pingRedis(url)) ? true : undefined), 10_000, 'redis-server');
+    const workers = spawnDaemon({
+      ...d.env, REDIS_URL: url, KIS_TRADER__DAEMON__ROLE: 'workers', KIS_TRADER__REDIS__MAX_OUTAGE_SECONDS: '5',
+      KIS_TRADER__DATA_DIR: dir, KIS_TRADER__STORE__PATH: join(dir, 'trade.sqlite'),
+    });
+    cleanups.push(() => stop(workers));
+    await workers.waitForLog((l) => typeof l.msg === 'string' && l.msg.startsWith('kis-trader workers ready'), 60_000);
+    redisServer.kill('SIGKILL');
+    // before the fix it reconnected for ever: this wait timed out
+    const exit = await workers.exited;
+    expect(exit.code).toBe(1);
+    await workers.waitForLog((l) => typeof l.msg === 'string' && l.msg.startsWith('the owner\'s Redis unreachable for'), 5_000);
+  }, 90_000);
 
   it('refuses to start without the owner\'s Redis, saying why (exit 78)', async () => {
     const h = await startSharedSim({ date: DATE, hhmmss: '093000' });
