@@ -70,7 +70,7 @@ export function openCliStore(loaded: LoadedConfig, cwd: string, clock: Clock = s
   const path = resolve(cwd, loaded.config.store.path);
   if (opts.mustExist && !existsSync(path)) {
     throw new AppError('CLI_NO_TRADE_LOG',
-      `no trade log at ${path} (mode ${loaded.config.mode}): the daemon has not run with this config yet, or this is not the installation you meant (--config-dir, KIS_TRADER_HOME)`);
+      `no trade log at ${path} (mode ${loaded.config.mode}): the daemon has not run with this config yet, or this is not the installation you meant (--config-dir, KIS_TRADER_HOME); a running daemon keeps the mode and store.path it started with until it restarts`);
   }
   return openStore({ path, synchronous: loaded.config.store.synchronous, clock });
 }

@@ -102,6 +102,10 @@ export function registerTradeLogCommands(program: Command, io: TradeLogIo): void
         const rows = s.decisions.forDate(date).filter((d) => opts.strategy === undefined || d.strategy === opts.strategy);
         if (opts.json) return io.out(JSON.stringify(rows, null, 2));
         io.out(`decisions on ${date}${opts.strategy === undefined ? '' : ` of ${opts.strategy}`}: ${rows.length} (${io.source})`);
+        if (rows.length === 0 && opts.strategy !== undefined) {
+          const seen = [...new Set(s.decisions.forDate(date).map((d) => d.strategy))].sort();
+          io.out(`strategies with decisions that day: ${seen.join(', ') || 'none'}`);
+        }
         io.out(table(['id', 'time', 'strategy', 'symbol', 'kind', 'rule', 'outcome', 'failed guards', 'intent', 'config'],
           rows.map((d) => [d.id, time(d.at), d.strategy, d.symbol, d.kind, d.rule, d.outcome,
             d.guards.filter((g) => !g.ok).map((g) => g.guard).join(','), d.intentKey ?? '', d.configHash])));

@@ -76,6 +76,14 @@ describe('the CLI from any directory', () => {
     expect(r.out).toContain(`decisions on ${DAY}: 2 (sim · ${join(h, 'data', 'sim.sqlite')})`);
   }, 30_000);
 
+  it('a strategy without decisions that day: says which strategies had some', async () => {
+    const h = home({ decisions: 2 });
+    const r = await cli(['decisions', '--date', DAY, '--strategy', 'nope'], tempDir('kis-cwd-'), { KIS_TRADER_HOME: h });
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`decisions on ${DAY} of nope: 0`);
+    expect(r.out).toContain('strategies with decisions that day: test');
+  }, 30_000);
+
   it('a read command with no trade log says so and creates nothing, in the current directory or anywhere', async () => {
     const h = home();
     const elsewhere = tempDir('kis-cwd-');
