@@ -17,9 +17,11 @@ import type { EpochMs, OrderRecord } from '../domain/index.js';
  *    after the latest one has passed and fewer than MAX_ENTRY_ATTEMPTS were made; otherwise no
  *    order now (a 'blocked' decision with the guard 'entry-retry').
  * 3. Any attempt is open (pending, submitting, unknown, accepted, partial) or ended any other way
- *    (filled, cancelled, expired, or a definitive rejection by the broker) → its key again, which the order
- *    worker refuses as a duplicate: an unknown outcome is never retried (reconcile decides), two
- *    attempts are never live at once, and a definitive rejection ends the day's entry.
+ *    (filled, cancelled, expired, or a definitive rejection by the broker) → no order now (a
+ *    'blocked' decision with the guard 'entry-made-today' naming that attempt): an unknown outcome
+ *    is never retried (reconcile decides), two attempts are never live at once, and an entry that
+ *    was placed or refused for good ends the day's entry. (Recording its key again as an 'order'
+ *    would claim an order the worker then refuses as a duplicate.)
  * Two evaluations racing compute the same next key from the same rows, so the UNIQUE intent key
  * still lets only one of them through.
  */
@@ -31,7 +33,8 @@ export const ENTRY_RETRY_MAX_MS = 600_000;
 export type EntryAttempt =
   /** `after`: how the earlier attempts ended (intent key and reject code), for the decision row */
   | { ok: true; signal: string; attempt: number; after?: Array<{ intentKey: string; status: string; rejectCode: string | null }> }
-  | { ok: false; reason: string; context: Record<string, unknown> };
+  /** `guard`: 'entry-retry' (not placed: wait or no more attempts) or 'entry-made-today' (rule 3) */
+  | { ok: false; guard: 'entry-retry' | 'entry-made-today'; reason: string; context: Record<string, unknown> };
 
 /**
  * Proven never placed: 'failed' (a transient refusal before the order system, or absent at the
@@ -72,21 +75,26 @@ export function nextEntryAttempt(input: {
     .sort((a, b) => a.n - b.n);
   const latest = family.at(-1);
   if (!latest) return { ok: true, signal: input.baseSignal, attempt: 1 };
-  if (family.some((x) => !neverPlaced(x.o))) {
+  const holder = family.find((x) => !neverPlaced(x.o));
+  if (holder) {
     // Rule 3: the attempt that was placed, is open or was refused for good keeps the day's entry.
-    const holder = family.find((x) => !neverPlaced(x.o)) ?? latest;
-    return { ok: true, signal: attemptSignal(input.baseSignal, holder.n), attempt: holder.n };
+    const { intentKey, status } = holder.o;
+    return {
+      ok: false, guard: 'entry-made-today',
+      reason: `today's entry ${intentKey} is ${status}: one entry per strategy, symbol and day`,
+      context: { intentKey, status, attempt: holder.n },
+    };
   }
   if (latest.n >= MAX_ENTRY_ATTEMPTS) {
     return {
-      ok: false, reason: `${latest.n} attempts of today's entry were not placed: no more today`,
+      ok: false, guard: 'entry-retry', reason: `${latest.n} attempts of today's entry were not placed: no more today`,
       context: { attempts: latest.n, max: MAX_ENTRY_ATTEMPTS },
     };
   }
   const dueAt = latest.o.updatedAt + entryRetryBackoffMs(latest.n);
   if (input.now < dueAt) {
     return {
-      ok: false, reason: `attempt ${latest.n} was not placed (${latest.o.rejectCode ?? 'absent'}): next attempt after a backoff`,
+      ok: false, guard: 'entry-retry', reason: `attempt ${latest.n} was not placed (${latest.o.rejectCode ?? 'absent'}): next attempt after a backoff`,
       context: { attempts: latest.n, lastRejectCode: latest.o.rejectCode, dueAt },
     };
   }

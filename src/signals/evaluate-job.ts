@@ -172,7 +172,7 @@ export async function runEvaluateEntry(deps: EvaluateDeps, input: EntryInput): P
   const baseKey = makeIntentKey({ strategy: strategy.id, symbol, side: 'buy', date: today, signal: 'entry' });
   const attempt = nextEntryAttempt({ baseKey, baseSignal: 'entry', orders: deps.orders.forDate(today), now });
   if (!attempt.ok) {
-    const retry: GuardVerdict = { guard: 'entry-retry', ok: false, reason: attempt.reason, context: attempt.context };
+    const retry: GuardVerdict = { guard: attempt.guard, ok: false, reason: attempt.reason, context: attempt.context };
     const decisionId = recordDecision(deps, { ...base, inputs, rule: signal.rule, guards: [...guards, retry], outcome: 'blocked', intentKey: null });
     return { decisionId, intent: null };
   }

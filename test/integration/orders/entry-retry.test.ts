@@ -180,3 +180,30 @@ describe('risk.maxOrdersPerDay', () => {
     expect(r.intent).not.toBeNull();
   }, 30_000);
 });
+
+describe('after the day\'s entry ended without a position (cancelled unfilled by policy, expired, refused for good)', () => {
+  it('a later evaluation is recorded as blocked, not as an order that is never sent', async () => {
+    h = await startOrdersHarness(redis);
+    const today = kstDateOf(h.clock.now());
+    const at = h.clock.now();
+    // today's entry, accepted and then cancelled unfilled (orders.cancelUnfilledAfterMinutes)
+    const key = `i.momentum-volume.${SAMSUNG}.buy.${today}.entry`;
+    const { order } = h.store.orders.insertIntent({
+      intentKey: key, symbol: SAMSUNG, side: 'buy', type: 'limit', qty: shares(1), price: krw(10_000),
+      tradingDate: today, decisionId: null, configHash: 'test', reason: 'test',
+    }, at);
+    h.store.orders.transition(order.id, 'pending', 'submitting', {}, 'submit', {}, at);
+    h.store.orders.transition(order.id, 'submitting', 'accepted', { venueOrderId: '0000012345', branch: '06010' }, 'accepted', {}, at);
+    h.store.orders.transition(order.id, 'accepted', 'cancelled', {}, 'cancel-unfilled', {}, at);
+
+    const r = await runEvaluateEntry(evaluateDeps(h), { strategy: null, symbol: SAMSUNG, candidate: null, scanSnapshotIds: [] });
+    expect(r.intent).toBeNull();
+    const decision = h.store.decisions.forDate(today).find((d) => d.id === r.decisionId)!;
+    // before the fix: outcome 'order' with the cancelled order's key, which the order worker then refused as a duplicate
+    expect(decision).toMatchObject({ outcome: 'blocked', intentKey: null });
+    const failed = decision.guards.filter((g) => !g.ok);
+    expect(failed.map((g) => g.guard)).toEqual(['entry-made-today']);
+    expect(failed[0]!.reason).toContain(key);
+    expect(failed[0]!.reason).toContain('cancelled');
+  }, 30_000);
+});

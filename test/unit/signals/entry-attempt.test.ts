@@ -22,7 +22,7 @@ describe('nextEntryAttempt', () => {
 
   it('follows an attempt proven never placed with the next key, after the backoff', () => {
     const failed = [attempt(1, 'failed', { rejectCode: 'EGW00201' })];
-    expect(next(failed, T0 + ENTRY_RETRY_BASE_MS - 1)).toMatchObject({ ok: false, context: { attempts: 1, lastRejectCode: 'EGW00201' } });
+    expect(next(failed, T0 + ENTRY_RETRY_BASE_MS - 1)).toMatchObject({ ok: false, guard: 'entry-retry', context: { attempts: 1, lastRejectCode: 'EGW00201' } });
     expect(next(failed, T0 + ENTRY_RETRY_BASE_MS)).toEqual({
       ok: true, signal: 'entry-2', attempt: 2, after: [{ intentKey: BASE, status: 'failed', rejectCode: 'EGW00201' }],
     });
@@ -34,8 +34,11 @@ describe('nextEntryAttempt', () => {
   it('never starts a new attempt while one is open or unknown, nor after one was placed or refused for good', () => {
     for (const status of ['pending', 'submitting', 'unknown', 'accepted', 'partial', 'filled', 'cancelled', 'expired', 'rejected'] as const) {
       // every builder order has a submit time: 'rejected' here is the broker's definitive answer
-      expect(next([attempt(1, 'failed'), attempt(2, status)])).toEqual({ ok: true, signal: 'entry-2', attempt: 2 });
-      expect(next([attempt(1, status)])).toEqual({ ok: true, signal: 'entry', attempt: 1 });
+      // no order now, recorded as blocked by the attempt that holds the day's entry (not as an order the worker refuses)
+      expect(next([attempt(1, 'failed'), attempt(2, status)])).toMatchObject({
+        ok: false, guard: 'entry-made-today', context: { intentKey: `${BASE}-2`, status, attempt: 2 },
+      });
+      expect(next([attempt(1, status)])).toMatchObject({ ok: false, guard: 'entry-made-today', context: { intentKey: BASE, status, attempt: 1 } });
     }
   });
 
@@ -43,7 +46,7 @@ describe('nextEntryAttempt', () => {
     const local = attempt(1, 'rejected', { rejectCode: 'LOCAL_STALE', submittedAt: null, venueOrderId: null });
     expect(next([local])).toMatchObject({ ok: true, signal: 'entry-2', attempt: 2 });
     // A rejection by the broker went through 'submitting' and has a submit time: definitive.
-    expect(next([attempt(1, 'rejected', { rejectCode: 'APBK0952', submittedAt: T0 })])).toEqual({ ok: true, signal: 'entry', attempt: 1 });
+    expect(next([attempt(1, 'rejected', { rejectCode: 'APBK0952', submittedAt: T0 })])).toMatchObject({ ok: false, guard: 'entry-made-today' });
   });
 
   it('stops after MAX_ENTRY_ATTEMPTS attempts that were not placed', () => {
