@@ -23,15 +23,19 @@ export interface TradeLogIo {
   readonly source: string;
 }
 
+/** No rule between rows: a day's decisions fit a screen (cli-table3 draws one by default). */
+const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
+
 function table(head: string[], rows: (string | number)[][]): string {
-  const t = new Table({ head, style: { head: [], border: [] } });
+  const t = new Table({ head, chars: COMPACT, style: { head: [], border: [] } });
   for (const r of rows) t.push(r.map(String));
-  return t.toString();
+  // the one rule kept: under the heading, drawn like the top border
+  const [top = '', heading = '', ...rest] = t.toString().split('\n');
+  return [top, heading, top.replace('┌', '├').replaceAll('┬', '┼').replace('┐', '┤'), ...rest].join('\n');
 }
 
 const time = (t: EpochMs | null): string => (t === null ? '' : formatKst(t).slice(11, 19));
 const won = (n: number): string => n.toLocaleString('en-US');
-
 
 const ago = (ms: number): string => (ms < 120_000 ? `${Math.round(ms / 1000)} s ago` : ms < 7_200_000 ? `${Math.round(ms / 60_000)} min ago` : `${(ms / 3_600_000).toFixed(1)} h ago`);
 const depth = (counts: Record<string, number>): string => `${counts['waiting'] ?? 0} waiting, ${counts['active'] ?? 0} active, ${counts['delayed'] ?? 0} delayed, ${counts['failed'] ?? 0} failed`;

@@ -74,6 +74,11 @@ describe('the CLI from any directory', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toContain(`decisions on ${DAY}: 2 (sim · ${join(h, 'data', 'sim.sqlite')})`);
+    // compact: a rule under the heading, none between the two rows
+    const lines = r.out.trimEnd().split('\n');
+    expect(lines.filter((l) => l.startsWith('├'))).toHaveLength(1);
+    expect(lines.at(-1)).toMatch(/^└/);
+    expect(lines.filter((l) => l.startsWith('│'))).toHaveLength(3);
   }, 30_000);
 
   it('a strategy without decisions that day: says which strategies had some', async () => {
