@@ -111,7 +111,8 @@ export function registerTradeLogCommands(program: Command, io: TradeLogIo): void
           io.out(`strategies with decisions that day: ${seen.join(', ') || 'none'}`);
         }
         io.out(table(['id', 'time', 'strategy', 'symbol', 'kind', 'rule', 'outcome', 'failed guards', 'intent', 'config'],
-          rows.map((d) => [d.id, time(d.at), d.strategy, d.symbol, d.kind, d.rule, d.outcome,
+          rows.map((d) => [d.id, time(d.at), d.strategy, d.symbol, d.kind,
+            typeof d.inputs['detail'] === 'string' ? `${d.rule}: ${d.inputs['detail']}` : d.rule, d.outcome,
             d.guards.filter((g) => !g.ok).map((g) => g.guard).join(','), d.intentKey ?? '', d.configHash])));
       });
     });

@@ -11,6 +11,8 @@ export interface EntryDecision {
   /** the rule that decided: the first failing one, or the strategy's own when it fired */
   rule: string;
   values: SignalValues;
+  /** the comparison that decided, when the strategy words it ("change 1.20 % < 2.00 %") */
+  detail: string | null;
 }
 
 export function checkSymbols(symbol: StockCode, quote: Quote, bars: readonly DailyBar[]): void {
@@ -42,8 +44,8 @@ export function decideEntry(snapshot: Snapshot, strategy: StrategyInstance): Ent
     upperLimit: quote.upperLimit, halted: quote.halted, ...reviewIndicators(bars), barsAvailable: bars.length,
   };
   // A zero or negative price is a missing quote, never a −100 % move (the Ouroboros bug).
-  if (quote.price <= 0) return { action: 'none', rule: 'no-price', values: common };
-  if (quote.halted) return { action: 'none', rule: 'halted', values: common };
+  if (quote.price <= 0) return { action: 'none', rule: 'no-price', values: common, detail: `price ${quote.price}` };
+  if (quote.halted) return { action: 'none', rule: 'halted', values: common, detail: 'trading in the symbol is halted' };
   const signal = strategy.entry({ ...snapshot, bars });
-  return { action: signal.fire ? 'enter' : 'none', rule: signal.rule, values: { ...common, ...signal.values } };
+  return { action: signal.fire ? 'enter' : 'none', rule: signal.rule, values: { ...common, ...signal.values }, detail: signal.detail ?? null };
 }

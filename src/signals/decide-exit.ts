@@ -2,7 +2,7 @@ import type { ExitPolicy, Krw, Shares, TradingDate } from '../domain/index.js';
 import { krw } from '../domain/index.js';
 import { atrOf } from './indicators.js';
 import { checkSymbols, completedBars, reviewIndicators } from './decide-entry.js';
-import { changeBp } from './strategies/index.js';
+import { changeBp, numText, pctText } from './strategies/index.js';
 import type { PositionFields, Snapshot, SignalValues, StrategyInstance } from './strategies/index.js';
 
 /**
@@ -22,6 +22,8 @@ export interface ExitDecision {
   /** an ExitRule, or the strategy's own exit rule */
   rule: string;
   values: SignalValues;
+  /** the comparison that decided, in words ("loss 3.20 % ≥ stop 3.00 %"); null for a hold */
+  detail: string | null;
   /** the state to keep for the next evaluation (unchanged when there was no price) */
   state: ExitState;
 }
@@ -71,22 +73,30 @@ export function decideExit(input: ExitInput): ExitDecision {
     halted: quote.halted, ...reviewIndicators(bars), barsAvailable: bars.length,
   };
   const state: ExitState = { peakPrice: peak, breakEvenArmed };
-  const decide = (rule: string, exit: boolean): ExitDecision => ({ action: exit ? 'exit' : 'hold', rule, values, state });
+  const decide = (rule: string, exit: boolean, detail: string | null = null): ExitDecision => ({ action: exit ? 'exit' : 'hold', rule, values, detail, state });
 
   // The Ouroboros bug: a zero price read as a −100 % loss and sold the position. No price, no act.
-  if (price <= 0) return { ...decide('no-price', false), state: previous ?? state };
+  if (price <= 0) return { ...decide('no-price', false, `price ${price}`), state: previous ?? state };
   // pnl is null only without a usable average price; then only the rules without it can apply.
-  if (pnl !== null && pnl <= -stopBp) return decide('stop-loss', true);
-  if (breakEvenArmed && price <= position.avgPrice) return decide('break-even', true);
-  if (trailStop !== null && price <= trailStop) return decide('trailing-stop', true);
-  if (pnl !== null && policy.takeProfitBp !== null && pnl >= policy.takeProfitBp) return decide('take-profit', true);
+  if (pnl !== null && pnl <= -stopBp) return decide('stop-loss', true, `loss ${pctText(-pnl)} ≥ stop ${pctText(stopBp)}`);
+  if (breakEvenArmed && price <= position.avgPrice) {
+    return decide('break-even', true, `price ${numText(price)} ≤ average ${numText(position.avgPrice)} after a peak of +${pctText(peakBp ?? 0)}`);
+  }
+  if (trailStop !== null && price <= trailStop) {
+    return decide('trailing-stop', true, `price ${numText(price)} ≤ ${numText(trailStop)} (peak ${numText(peak)} − ${policy.trailAtrMultiple} × ATR ${numText(atr ?? 0)})`);
+  }
+  if (pnl !== null && policy.takeProfitBp !== null && pnl >= policy.takeProfitBp) {
+    return decide('take-profit', true, `gain ${pctText(pnl)} ≥ ${pctText(policy.takeProfitBp)}`);
+  }
   if (input.strategy) {
     const held: PositionFields = { ...position, peakPrice: peak, unrealisedBp: pnl };
     const own = input.strategy.exit({ ...snapshot, bars, position: held });
     if (own) Object.assign(values, own.values, { strategyExitRule: own.rule });
-    if (own?.fire) return decide(own.rule, true);
+    if (own?.fire) return decide(own.rule, true, own.detail ?? null);
   }
-  if (policy.maxHoldDays !== null && position.daysHeld >= policy.maxHoldDays) return decide('max-hold', true);
-  if (input.flattenDue) return decide('flatten-before-close', true);
+  if (policy.maxHoldDays !== null && position.daysHeld >= policy.maxHoldDays) {
+    return decide('max-hold', true, `held ${position.daysHeld} of ${policy.maxHoldDays} trading days`);
+  }
+  if (input.flattenDue) return decide('flatten-before-close', true, 'the flatten time before the close has come');
   return decide('hold', false);
 }

@@ -67,7 +67,8 @@ export async function runEvaluateExit(deps: EvaluateDeps, input: { symbol: Stock
   const strategyId = origin?.strategy ?? policyOf.id;
   const base = { at: now, tradingDate: today, symbol, kind: 'exit' as const, strategy: strategyId };
   const inputs: Record<string, unknown> = {
-    quote: quoteInputs(quote), values: decision.values, position, openedDate: opened, tradingDaysHeld: held, flattenAt: flatten,
+    quote: quoteInputs(quote), values: decision.values, ...(decision.detail === null ? {} : { detail: decision.detail }),
+    position, openedDate: opened, tradingDaysHeld: held, flattenAt: flatten,
     exitPolicyOf: policyOf.id, ...(barsError === null ? {} : { barsError }),
   };
   if (decision.action !== 'exit') {

@@ -127,7 +127,10 @@ export async function runEvaluateEntry(deps: EvaluateDeps, input: EntryInput): P
   const signal = decideEntry({
     symbol, today, quote, bars, session: sessionWindowOf(deps.calendar, today), scan: scanFieldsOf(input.candidate), position: null,
   }, strategy);
-  const inputs: Record<string, unknown> = { quote: quoteInputs(quote), values: signal.values, candidate: input.candidate, scanSnapshotIds: input.scanSnapshotIds, barsUsed: bars.length };
+  const inputs: Record<string, unknown> = {
+    quote: quoteInputs(quote), values: signal.values, ...(signal.detail === null ? {} : { detail: signal.detail }),
+    candidate: input.candidate, scanSnapshotIds: input.scanSnapshotIds, barsUsed: bars.length,
+  };
   if (signal.action !== 'enter') {
     return { decisionId: recordDecision(deps, { ...base, inputs, rule: signal.rule, guards: [], outcome: 'no-trade', intentKey: null }), intent: null };
   }

@@ -37,7 +37,7 @@ function home(opts: { env?: string; mode?: 'sim' | 'paper' | 'live'; decisions?:
       for (let i = 0; i < opts.decisions!; i++) {
         store.decisions.insert({
           at: epochMs(kstInstant(DAY, '100000') + i), tradingDate: DAY, symbol: stockCode('005930'), kind: 'entry', strategy: 'test',
-          inputs: {}, rule: `rule-${i}`, guards: [], outcome: 'no-trade', intentKey: null, configHash: 'h',
+          inputs: i === 0 ? { detail: 'change 1.20 % < 2.00 %' } : {}, rule: `rule-${i}`, guards: [], outcome: 'no-trade', intentKey: null, configHash: 'h',
         });
       }
     });
@@ -74,6 +74,8 @@ describe('the CLI from any directory', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toContain(`decisions on ${DAY}: 2 (sim · ${join(h, 'data', 'sim.sqlite')})`);
+    // the comparison that decided, beside the rule's name
+    expect(r.out).toContain('rule-0: change 1.20 % < 2.00 %');
     // compact: a rule under the heading, none between the two rows
     const lines = r.out.trimEnd().split('\n');
     expect(lines.filter((l) => l.startsWith('├'))).toHaveLength(1);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { basisPoints } from '../../domain/index.js';
 import { atrOf, averageVolumeOf } from '../indicators.js';
 import { highLowOf } from '../indicators-change.js';
+import { numText } from './change.js';
 import { DEFAULT_MIN_SESSION_FRACTION_PCT, projectDayVolume } from '../volume.js';
 import { days } from './params.js';
 import type { SignalValues, Strategy } from './types.js';
@@ -65,16 +66,18 @@ export const breakoutAtr: Strategy<BreakoutAtrParams> = {
       barsUsed: window.length, breakoutDays: p.breakoutDays, atrPeriod: p.atrPeriod, maxExtensionAtr: p.maxExtensionAtr,
       minVolumeRatioPct: p.minVolumeRatioPct,
     };
-    const no = (rule: string) => ({ fire: false, rule, values });
+    const no = (rule: string, detail?: string) => ({ fire: false, rule, values, ...(detail === undefined ? {} : { detail }) });
     // A zero ATR or average volume means the stock did not move or trade: no baseline to measure against.
     if (breakoutLevel === null || extensionAtr === null || avgVolume === null || avgVolume <= 0) return no('insufficient-history');
-    if (!(quote.price > breakoutLevel)) return no('no-breakout');
+    if (!(quote.price > breakoutLevel)) return no('no-breakout', `price ${numText(quote.price)} ≤ ${p.breakoutDays}-day high ${numText(breakoutLevel)}`);
     // At 상한가 the queue to buy is long and fills go to earlier orders (docs/kis-wire.md §11.2).
     if (atUpperLimit) return no('at-upper-limit');
     // A breakout often comes back to test its level. Bought further past it than the trailing stop's
     // distance (exits.trailAtrMultiple), that retest alone would stop the position out.
-    if (extensionAtr > p.maxExtensionAtr) return no('extended');
-    if (volumeRatioPct === null || volumeRatioPct < p.minVolumeRatioPct) return no('volume-ratio-below-min');
+    if (extensionAtr > p.maxExtensionAtr) return no('extended', `${numText(extensionAtr)} ATR past the breakout > ${numText(p.maxExtensionAtr)}`);
+    if (volumeRatioPct === null || volumeRatioPct < p.minVolumeRatioPct) {
+      return no('volume-ratio-below-min', `projected volume ${numText((volumeRatioPct ?? 0) / 100)}× < ${numText(p.minVolumeRatioPct / 100)}× the average`);
+    }
     return { fire: true, rule: 'breakout-atr', values };
   },
   exit({ quote, bars }, p) {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { basisPoints, kstParts } from '../../domain/index.js';
 import { averageVolumeOf } from '../indicators.js';
 import { DEFAULT_MIN_SESSION_FRACTION_PCT, projectDayVolume } from '../volume.js';
-import { changeBp, referencePrice } from './change.js';
+import { changeBp, numText, pctText, referencePrice } from './change.js';
 import { days, pct, whenFieldsValid } from './params.js';
 import type { SignalValues, Strategy } from './types.js';
 
@@ -63,20 +63,24 @@ export const gapAndGo: Strategy<GapAndGoParams> = {
       scanRank, barsUsed: window.length, minGapBp: p.minGapBp, maxGapBp: p.maxGapBp, windowMinutes: p.windowMinutes,
       minVolumeRatioPct: p.minVolumeRatioPct, maxRank: p.maxRank,
     };
-    const no = (rule: string) => ({ fire: false, rule, values });
+    const no = (rule: string, detail?: string) => ({ fire: false, rule, values, ...(detail === undefined ? {} : { detail }) });
     // A zero average means the stock did not trade in the window: no baseline to compare with.
     if (avgVolume === null || avgVolume <= 0 || prevClose === null) return no('insufficient-history');
     // The session's own open (a late-opening day included), not 09:00 (docs/kis-wire.md §11.1).
-    if (minutesSinceOpen < 0 || minutesSinceOpen > p.windowMinutes) return no('outside-window');
+    if (minutesSinceOpen < 0 || minutesSinceOpen > p.windowMinutes) {
+      return no('outside-window', `${numText(minutesSinceOpen)} min after the open, window ${p.windowMinutes} min`);
+    }
     if (gapBp === null) return no('no-open');
-    if (gapBp < p.minGapBp) return no('gap-too-small');
+    if (gapBp < p.minGapBp) return no('gap-too-small', `gap ${pctText(gapBp)} < ${pctText(p.minGapBp)}`);
     // A gap near the ±30 % limit has little room left and is often news-driven exhaustion.
-    if (gapBp > p.maxGapBp) return no('gap-too-large');
-    if (quote.price < quote.open) return no('below-open');
+    if (gapBp > p.maxGapBp) return no('gap-too-large', `gap ${pctText(gapBp)} > ${pctText(p.maxGapBp)}`);
+    if (quote.price < quote.open) return no('below-open', `price ${numText(quote.price)} < open ${numText(quote.open)}`);
     // At 상한가 the queue to buy is long and fills go to earlier orders (docs/kis-wire.md §11.2).
     if (atUpperLimit) return no('at-upper-limit');
-    if (scanRank !== null && scanRank > p.maxRank) return no('rank-too-low');
-    if (volumeRatioPct === null || volumeRatioPct < p.minVolumeRatioPct) return no('volume-ratio-below-min');
+    if (scanRank !== null && scanRank > p.maxRank) return no('rank-too-low', `rank ${scanRank} > ${p.maxRank}`);
+    if (volumeRatioPct === null || volumeRatioPct < p.minVolumeRatioPct) {
+      return no('volume-ratio-below-min', `projected volume ${numText((volumeRatioPct ?? 0) / 100)}× < ${numText(p.minVolumeRatioPct / 100)}× the average`);
+    }
     return { fire: true, rule: 'gap-and-go', values };
   },
   exit({ quote, today, position }) {

@@ -7,7 +7,7 @@ import type { StrategySlice } from '../../domain/index.js';
 import type { Strategy, StrategyInstance } from './types.js';
 
 export type { Strategy, StrategyInstance, StrategySignal, Snapshot, ScanFields, PositionFields, SignalValues } from './types.js';
-export { changeBp, referencePrice } from './change.js';
+export { changeBp, numText, pctText, referencePrice } from './change.js';
 
 /**
  * The strategies `strategies.<id>.use` can name. A strategy's params are parsed by its own schema

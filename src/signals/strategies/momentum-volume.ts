@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { basisPoints } from '../../domain/index.js';
 import { averageVolumeOf, smaOf } from '../indicators.js';
 import { DEFAULT_MIN_SESSION_FRACTION_PCT, projectDayVolume } from '../volume.js';
-import { changeBp, referencePrice } from './change.js';
+import { changeBp, numText, pctText, referencePrice } from './change.js';
 import { changePct, days, whenFieldsValid } from './params.js';
 import type { Strategy } from './types.js';
 
@@ -56,15 +56,17 @@ export const momentumVolume: Strategy<MomentumVolumeParams> = {
       barsUsed: window.length, lookbackDays: p.lookbackDays, minChangeBp: p.minChangeBp, maxChangeBp: p.maxChangeBp,
       minVolumeRatioPct: p.minVolumeRatioPct, requireAboveMa: p.requireAboveMa,
     };
-    const no = (rule: string) => ({ fire: false, rule, values });
+    const no = (rule: string, detail?: string) => ({ fire: false, rule, values, ...(detail === undefined ? {} : { detail }) });
     // A zero average means the stock did not trade in the window: no baseline to compare with.
     if (!enoughBars || change === null || avgVolume === null || avgVolume <= 0 || ma === null) return no('insufficient-history');
-    if (change < p.minChangeBp) return no('change-below-min');
-    if (change > p.maxChangeBp) return no('change-above-max');
+    if (change < p.minChangeBp) return no('change-below-min', `change ${pctText(change)} < ${pctText(p.minChangeBp)}`);
+    if (change > p.maxChangeBp) return no('change-above-max', `change ${pctText(change)} > ${pctText(p.maxChangeBp)}`);
     // At 상한가 the queue to buy is long and fills go to earlier orders (docs/kis-wire.md §11.2).
-    if (atUpperLimit) return no('at-upper-limit');
-    if (volumeRatioPct === null || volumeRatioPct < p.minVolumeRatioPct) return no('volume-ratio-below-min');
-    if (p.requireAboveMa && !(quote.price > ma)) return no('below-ma');
+    if (atUpperLimit) return no('at-upper-limit', `price ${numText(quote.price)} at the upper limit`);
+    if (volumeRatioPct === null || volumeRatioPct < p.minVolumeRatioPct) {
+      return no('volume-ratio-below-min', `projected volume ${numText((volumeRatioPct ?? 0) / 100)}× < ${numText(p.minVolumeRatioPct / 100)}× the average`);
+    }
+    if (p.requireAboveMa && !(quote.price > ma)) return no('below-ma', `price ${numText(quote.price)} ≤ ${p.lookbackDays}-day average ${numText(ma)}`);
     return { fire: true, rule: 'momentum-volume', values };
   },
 };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { DailyBar, Quote } from '../../domain/index.js';
 import { rsiOf, smaOf } from '../indicators.js';
+import { numText } from './change.js';
 import { days, whenFieldsValid } from './params.js';
 import type { SignalValues, Strategy } from './types.js';
 
@@ -67,19 +68,19 @@ export const rsi2MeanReversion: Strategy<Rsi2MeanReversionParams> = {
       ...ind, atUpperLimit, rsiPeriod: p.rsiPeriod, entryRsiBelow: p.entryRsiBelow, trendDays: p.trendDays,
       minAvgTradedValue: p.minAvgTradedValue, liquidityDays: p.liquidityDays, todayTradedValue: quote.tradedValue,
     };
-    const no = (rule: string) => ({ fire: false, rule, values });
+    const no = (rule: string, detail?: string) => ({ fire: false, rule, values, ...(detail === undefined ? {} : { detail }) });
     if (ind.signalRsi === null || ind.trendSma === null || ind.avgTradedValue === null) return no('insufficient-history');
     // At 상한가 the queue to buy is long and fills go to earlier orders (docs/kis-wire.md §11.2).
     if (atUpperLimit) return no('at-upper-limit');
     // Completed days, not today so far: a sell-off day's traded value says little about the name.
-    if (ind.avgTradedValue < p.minAvgTradedValue) return no('illiquid');
+    if (ind.avgTradedValue < p.minAvgTradedValue) return no('illiquid', `average traded value ${numText(Math.round(ind.avgTradedValue))} < ${numText(p.minAvgTradedValue)}`);
     // Below its trend an oversold stock is more often falling than pausing.
-    if (!(quote.price > ind.trendSma)) return no('below-trend');
-    if (!(ind.signalRsi < p.entryRsiBelow)) return no('rsi-not-oversold');
+    if (!(quote.price > ind.trendSma)) return no('below-trend', `price ${numText(quote.price)} ≤ ${p.trendDays}-day average ${numText(ind.trendSma)}`);
+    if (!(ind.signalRsi < p.entryRsiBelow)) return no('rsi-not-oversold', `RSI(${p.rsiPeriod}) ${numText(ind.signalRsi)} ≥ ${numText(p.entryRsiBelow)}`);
     // Its own exit sells above the exit average: bought there, it would be sold at the next exit
     // check, paying the spread, fees and tax for nothing. An RSI(2) below 10 is below that average
     // in practice; a looser entryRsiBelow (30 or more) after a spike and fade is not.
-    if (ind.exitSma !== null && quote.price > ind.exitSma) return no('above-exit-sma');
+    if (ind.exitSma !== null && quote.price > ind.exitSma) return no('above-exit-sma', `price ${numText(quote.price)} > ${p.exitSmaDays}-day average ${numText(ind.exitSma)}`);
     return { fire: true, rule: 'rsi2-mean-reversion', values };
   },
   exit({ quote, bars }, p) {

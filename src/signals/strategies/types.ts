@@ -51,6 +51,8 @@ export interface StrategySignal {
   fire: boolean;
   rule: string;
   values: SignalValues;
+  /** the comparison that decided, in words a reader checks at a glance: "change 1.20 % < 2.00 %" */
+  detail?: string;
 }
 
 /**

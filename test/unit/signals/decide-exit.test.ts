@@ -46,6 +46,13 @@ describe('decideExit: every rule', () => {
     expect(signal.action).toBe(rule === 'hold' || rule === 'no-price' ? 'hold' : 'exit');
   });
 
+  it('says what decided, in words', () => {
+    expect(exit(9_680).detail).toBe('loss 3.20 % ≥ stop 3.00 %');
+    expect(exit(10_500).detail).toBe('gain 5.00 % ≥ 5.00 %');
+    expect(exit(10_100, { days: 5 }).detail).toBe('held 5 of 5 trading days');
+    expect(exit(10_100).detail).toBeNull();
+  });
+
   it('reports the return it acted on, and none without a price', () => {
     expect(exit(9_700).values).toMatchObject({ pnlBp: -300, price: 9_700, avgPrice: 10_000, stopLossBp: 300, tradingDaysHeld: 2 });
     expect(exit(0).values.pnlBp).toBeNull();

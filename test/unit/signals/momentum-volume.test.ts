@@ -46,6 +46,19 @@ describe('momentum-volume entry: every rule path', () => {
   });
 });
 
+describe('momentum-volume entry: what failed, in words', () => {
+  it.each([
+    { q: { price: krw(10_100) }, detail: 'change 1.00 % < 2.00 %' },
+    { q: { price: krw(11_600) }, detail: 'change 16.00 % > 15.00 %' },
+    { q: { volume: shares(90_000) }, detail: 'projected volume 1.80× < 2× the average' },
+  ])('$detail', ({ q, detail }) => {
+    expect(evaluateEntry({ symbol: SYM, quote: quote(q), bars: flat, params }).detail).toBe(detail);
+  });
+  it('has none when it enters', () => {
+    expect(evaluateEntry({ symbol: SYM, quote: quote(), bars: flat, params }).detail).toBeNull();
+  });
+});
+
 describe('momentum-volume entry: values', () => {
   it('reports what it computed from', () => {
     const { values } = evaluateEntry({ symbol: SYM, quote: quote(), bars: flat, params });
