@@ -116,7 +116,10 @@ function apply(deps: ReconcileDeps, date: TradingDate, events: ReconcileEvent[],
         if (deps.orders.transition(e.orderId, e.from, e.to, {}, 'reconcile', { reason: e.reason }, now)) s.statusChanges++;
         break;
       case 'absent':
-        if (deps.orders.transition(e.orderId, e.from, 'failed', {}, 'reconcile-absent', { waitedMs: e.waitedMs }, now)) {
+        // The reason stays on the row, where `kis-trader orders` shows it (the decision's reason would mislead).
+        if (deps.orders.transition(e.orderId, e.from, 'failed', {
+          rejectCode: 'ABSENT', rejectMessage: `not at the broker ${Math.round(e.waitedMs / 1000)} s after it was sent: never placed`,
+        }, 'reconcile-absent', { waitedMs: e.waitedMs }, now)) {
           s.failed++;
           deps.log.warn({ orderId: e.orderId, waitedMs: e.waitedMs }, 'unresolved order not at the broker after the grace window: failed, never sent again');
         }

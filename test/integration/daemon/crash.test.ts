@@ -67,6 +67,9 @@ describe.each(SIM_VARIANT_NAMES)('crash between intent and POST (%s shape)', (va
     expect(h.sim.exchange.ordersReceived).toBe(0);
     const events = readRows<{ event: string }>(d.dbPath, `SELECT event FROM order_events WHERE order_id = ${failed.id} ORDER BY id`).map((e) => e.event);
     expect(events).toEqual(['intent', 'submit', 'reconcile-absent']);
+    // why it failed stays on the order, where `kis-trader orders` shows it
+    const row = readRows<{ reject_code: string; reject_message: string }>(d.dbPath, `SELECT reject_code, reject_message FROM orders WHERE id = ${failed.id}`)[0];
+    expect(row).toMatchObject({ reject_code: 'ABSENT', reject_message: expect.stringMatching(/^not at the broker \d+ s after it was sent: never placed$/) as unknown });
     second.child.kill('SIGINT');
     expect((await second.exited).code).toBe(0);
   }, 90_000);
