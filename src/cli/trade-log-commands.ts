@@ -60,7 +60,8 @@ export function registerTradeLogCommands(program: Command, io: TradeLogIo): void
         io.out(`orders on ${date}: ${rows.length} (${io.source})`);
         io.out(table(['id', 'created', 'origin', 'strategy', 'symbol', 'side', 'type', 'qty', 'price', 'status', 'filled', 'venue id', 'reason / reject'],
           rows.map((o) => [o.id, time(o.createdAt), o.origin, o.origin === 'daemon' ? strategyOfIntentKey(o.intentKey) ?? '' : '', o.symbol, o.side,
-            o.type, o.qty, won(o.price), o.status, o.filledQty, o.venueOrderId ?? '', o.rejectMessage ?? o.reason])));
+            o.type, o.qty, won(o.price), o.status, o.filledQty, o.venueOrderId ?? '',
+            o.rejectCode === null ? o.reason : `${o.rejectCode}: ${o.rejectMessage ?? ''}`])));
       });
     });
 
@@ -90,8 +91,31 @@ export function registerTradeLogCommands(program: Command, io: TradeLogIo): void
         io.out(`positions: ${rows.length} (${io.source})`);
         // the strategy whose order opened the position (its exits protect it); none for one held outside the daemon
         const origins = positionOrigins(s.orders, s.fills);
-        io.out(table(['symbol', 'strategy', 'qty', 'avg price', 'cost', 'realised P&L'],
-          rows.map((p) => [p.symbol, origins.get(p.symbol)?.strategy ?? '', p.qty, won(p.avgPrice), won(p.cost), won(p.realizedPnl)])));
+        // Marks: the broker's prices at the last reconcile. Unrealised P&L is mark × qty − cost (buy commission included).
+        const account = s.risk.get<AccountSnapshot>(RISK_KEYS.account);
+        const marks = new Map((account?.holdings ?? []).map((h) => [h.symbol, h]));
+        const unrealised = (p: (typeof rows)[number]): number | null => {
+          const mark = marks.get(p.symbol)?.price;
+          return p.qty > 0 && mark !== undefined && mark > 0 ? mark * p.qty - p.cost : null;
+        };
+        const pct = (num: number | null, den: number): string => (num === null || den <= 0 ? '' : `${((num * 100) / den).toFixed(2)} %`);
+        const body = rows.map((p) => {
+          const u = unrealised(p);
+          return [p.symbol, origins.get(p.symbol)?.strategy ?? '', p.qty, won(p.avgPrice), won(p.cost), marks.has(p.symbol) && p.qty > 0 ? won(marks.get(p.symbol)!.price) : '',
+            u === null ? '' : won(u), pct(u, p.cost), won(p.realizedPnl)];
+        });
+        const open = rows.filter((p) => p.qty > 0);
+        const totalU = open.map(unrealised).reduce<number | null>((sum, u) => (u === null ? sum : (sum ?? 0) + u), null);
+        const totalCost = open.reduce((sum, p) => sum + p.cost, 0);
+        body.push(['total', '', '', '', won(totalCost), '', totalU === null ? '' : won(totalU), pct(totalU, totalCost), won(rows.reduce((sum, p) => sum + p.realizedPnl, 0))]);
+        io.out(table(['symbol', 'strategy', 'qty', 'avg price', 'cost', 'mark', 'unrealised P&L', 'return', 'realised P&L'], body));
+        if (account) io.out(`marks: the broker's prices at the last reconcile (${formatKst(account.at).slice(0, 19)} KST)`);
+        // Shares the broker holds beyond the daemon's own log: bought outside it, not counted above (issue 11).
+        for (const h of account?.holdings ?? []) {
+          const own = rows.find((p) => p.symbol === h.symbol)?.qty ?? 0;
+          if (h.qty > own) io.out(`${h.symbol}: the broker holds ${h.qty}, the daemon's log ${own}: ${h.qty - own} held outside the daemon, not counted above`);
+          if (h.qty < own) io.out(`${h.symbol}: the broker holds ${h.qty}, fewer than the daemon's log (${own}): reconcile reports it (see \`status\`)`);
+        }
       });
     });
 

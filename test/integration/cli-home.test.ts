@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { epochMs, kstInstant, stockCode, tradingDate } from '../../src/domain/index.js';
+import { epochMs, krw, kstInstant, makeFillKey, RISK_KEYS, shares, stockCode, tradingDate } from '../../src/domain/index.js';
 import { openStore } from '../../src/store/index.js';
 import { ROOT } from '../helpers/daemon.js';
 
@@ -89,6 +89,36 @@ describe('the CLI from any directory', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain(`decisions on ${DAY} of nope: 0`);
     expect(r.out).toContain('strategies with decisions that day: test');
+  }, 30_000);
+
+  it('positions: unrealised P&L at the broker\'s last marks, a total, and shares held outside the daemon', async () => {
+    const h = home();
+    const store = openStore({ path: join(h, 'data', 'sim.sqlite'), synchronous: 'NORMAL', clock: { now: () => epochMs(kstInstant(DAY, '100000')) } });
+    const at = epochMs(kstInstant(DAY, '100000'));
+    const A = stockCode('005930');
+    const { order } = store.orders.insertIntent({
+      intentKey: `i.momentum-volume.${A}.buy.${DAY}.entry`, symbol: A, side: 'buy', type: 'limit', qty: shares(10), price: krw(70_000),
+      tradingDate: DAY, decisionId: null, configHash: 'h', reason: 'test',
+    }, at);
+    store.orders.transition(order.id, 'pending', 'submitting', {}, 'submit', {}, at);
+    store.orders.transition(order.id, 'submitting', 'accepted', { venueOrderId: '0000000001', branch: '06010' }, 'accepted', {}, at);
+    store.fills.record({
+      fillKey: makeFillKey(DAY, '0000000001', 10), orderId: order.id, symbol: A, side: 'buy', qty: shares(10), price: krw(70_000),
+      value: krw(700_000), commission: krw(99), tax: krw(0), tradingDate: DAY, at,
+    });
+    // the broker holds 12 (2 bought outside the daemon), marked at 71,000
+    store.risk.set(RISK_KEYS.account, {
+      holdings: [{ symbol: A, name: '삼성전자', qty: shares(12), sellableQty: shares(12), avgPrice: krw(70_000), price: krw(71_000) }],
+      cash: krw(0), settledCash: krw(0), totalValue: krw(852_000), at,
+    }, at);
+    store.close();
+    const r = await cli(['positions'], tempDir('kis-cwd-'), { KIS_TRADER_HOME: h });
+    expect(r.code).toBe(0);
+    const row = r.out.split('\n').find((l) => l.includes('005930'))!;
+    // cost 700,099 (commission included); unrealised 710,000 − 700,099 = 9,901 = 1.41 %
+    expect(row.split('│').map((c) => c.trim()).filter(Boolean)).toEqual(['005930', 'momentum-volume', '10', '70,010', '700,099', '71,000', '9,901', '1.41 %', '0']);
+    expect(r.out).toMatch(/│ total .*│ 700,099 .*│ 9,901 .*│ 1\.41 % /);
+    expect(r.out).toContain('005930: the broker holds 12, the daemon\'s log 10: 2 held outside the daemon, not counted above');
   }, 30_000);
 
   it('a read command with no trade log says so and creates nothing, in the current directory or anywhere', async () => {
