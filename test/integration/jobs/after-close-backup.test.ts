@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config/index.js';
 import { epochMs, krw, kstInstant, silentLogger, tradingDate } from '../../../src/domain/index.js';
 import type { MarketData, TradingDate } from '../../../src/domain/index.js';
 import { runAfterClose } from '../../../src/jobs/index.js';
@@ -9,8 +10,10 @@ import type { ReconcileSummary } from '../../../src/orders/index.js';
 import { backupDir } from '../../../src/runtime/jobs.js';
 import { keepDailyBackup } from '../../../src/store/index.js';
 import type { Store } from '../../../src/store/index.js';
+import { ROOT } from '../../helpers/daemon.js';
 import { createTempStore } from '../../helpers/temp-store.js';
 import { writeFilledOrder } from '../../helpers/trade-log-writer.js';
+import { PAPER_ENV } from '../../unit/config/config-dir.js';
 
 /**
  * The after-close job's daily copy of the trade log (issue 11): once per trading day, old ones
@@ -82,6 +85,19 @@ describe('store.backups.dir', () => {
     expect(backupDir(join(root, 'data', 'live.sqlite'), './data//live.sqlite', 'data/backups')).toBe(join(root, 'data', 'backups'));
     expect(backupDir(join(root, 'live.sqlite'), 'live.sqlite', '../b')).toBe(resolve(root, '..', 'b'));
     expect(backupDir('/var/kis/live.sqlite', '/var/kis/live.sqlite', '/backups/kis')).toBe('/backups/kis');
+  });
+
+  it('with each shipped mode config, puts the daily copies where the start-up check of a damaged log looks', () => {
+    const root = resolve('/srv/kis');
+    const env = { ...PAPER_ENV, KIS_LIVE_CONFIRM: 'I_UNDERSTAND' };
+    for (const mode of ['sim', 'paper', 'live'] as const) {
+      const { config } = loadConfig({ dir: join(ROOT, 'config'), env, argvMode: mode });
+      const storePath = resolve(root, config.store.path);
+      const dir = backupDir(storePath, config.store.path, config.store.backups.dir);
+      // store/open.ts latestBackup: any file in the backups/ folder beside the trade log
+      expect(dir, mode).toBe(join(dirname(storePath), 'backups'));
+      expect(config.store.backups.enabled, mode).toBe(true);
+    }
   });
 
   it('refuses a relative dir it cannot place, naming the keys', () => {
