@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { Command } from 'commander';
 import { describeError, isAppError, stripControlChars } from '../domain/index.js';
 import { envFileVars, resolveHome } from '../runtime/index.js';
+import { registerBackupCommand } from './backup-command.js';
 import { registerConfigCommands, EXIT_CONFIG } from './config-command.js';
 import { cliClock, configFileProblems, connectKis, loadCliConfig, openCliStore, tradeLogSource } from './compose.js';
 import { registerDoctorCommand } from './doctor.js';
@@ -52,6 +53,14 @@ registerTradeLogCommands(program, {
   withStore(fn) {
     const store = openCliStore(loaded(), cwd, undefined, { mustExist: true });
     try { return fn(store); } finally { store.close(); }
+  },
+});
+registerBackupCommand(program, {
+  out, err, exit, cwd: process.cwd(),
+  get source() { return tradeLogSource(loaded(), cwd); },
+  async withStore(fn) {
+    const store = openCliStore(loaded(), cwd, undefined, { mustExist: true });
+    try { return await fn(store); } finally { store.close(); }
   },
 });
 // Read once: `reload` polls the trade log, and the files may change again meanwhile.

@@ -16,6 +16,18 @@ export const storeSchema = z.strictObject({
   path: z.string().min(1).default('data/kis-trader.sqlite'),
   /** FULL: orders and fills survive power loss (docs/stack.md §6) */
   synchronous: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  /**
+   * The after-close job's daily copy of the trade log, `<dir>/<mode>-<YYYYMMDD>.sqlite` (jobs/after-close.ts).
+   * In a `backups/` folder beside the trade log (the default), the daemon names the newest one when
+   * the log is damaged at start.
+   */
+  backups: z.strictObject({
+    enabled: z.boolean().default(true),
+    /** relative to the installation, like `path` */
+    dir: z.string().min(1).default('data/backups'),
+    /** copies of this mode dated more than this many days before the trading day are deleted; other files never */
+    keepDays: z.int().min(1).max(3650).default(14),
+  }).prefault({}),
 });
 
 export const logSchema = z.strictObject({

@@ -17,9 +17,19 @@ export interface AfterCloseDeps {
   clock: Clock;
   log: Logger;
   desk: Pick<OrderDesk, 'reconcile'>;
+  /** writes the day's copy of the trade log and prunes old ones (store.backups); absent when they are off */
+  backup?: (date: TradingDate) => Promise<DailyBackup>;
 }
 
-/** After the close: a last reconcile, the daily summary, and today's final bars cached. */
+/** What the daily backup did (store/backup.ts keepDailyBackup). */
+export interface DailyBackup {
+  path: string;
+  /** null: the day's copy was there already */
+  written: { bytes: number; pages: number } | null;
+  pruned: readonly string[];
+}
+
+/** After the close: a last reconcile, the daily summary, today's final bars cached, and the day's backup. */
 export async function runAfterClose(deps: AfterCloseDeps, input: { at: EpochMs }): Promise<void> {
   const { log, clock } = deps;
   const date = kstDateOf(input.at);
@@ -46,4 +56,14 @@ export async function runAfterClose(deps: AfterCloseDeps, input: { at: EpochMs }
   }
   log.info({ job: 'after-close', backfilled, of: symbols.length }, 'daily bars backfilled');
   deps.kv.set(`after-close.${date}`, true, clock.now());
+  // Last, so the copy holds the whole day; a failed copy is the operator's to look at, not a reason to stop trading.
+  if (deps.backup) {
+    try {
+      const b = await deps.backup(date);
+      log.info({ job: 'after-close', path: b.path, bytes: b.written?.bytes, pages: b.written?.pages, pruned: b.pruned },
+        b.written ? 'daily backup of the trade log written' : 'daily backup of the trade log exists already: kept as it is');
+    } catch (err) {
+      log.error({ job: 'after-close', err: describeError(err) }, 'daily backup of the trade log failed (trading goes on)');
+    }
+  }
 }

@@ -1,5 +1,6 @@
-import { isBrokenInvariant, kstDateOf, RISK_KEYS, stockCode } from '../domain/index.js';
-import type { AppError, Clock, EpochMs, Halt, JobSettings, Logger, MarketData, Notifier, OrderIntent } from '../domain/index.js';
+import { isAbsolute, normalize, resolve, sep } from 'node:path';
+import { AppError, isBrokenInvariant, kstDateOf, RISK_KEYS, stockCode } from '../domain/index.js';
+import type { Clock, EpochMs, Halt, JobSettings, Logger, MarketData, Notifier, OrderIntent, TradingDate } from '../domain/index.js';
 import { jobSettings } from '../config/index.js';
 import type { Config } from '../config/index.js';
 import {
@@ -13,7 +14,23 @@ import type { StrategyInstance } from '../signals/index.js';
 import type { DecisionJob, OrderJob, Producers, SignalJob } from '../queues/index.js';
 import type { JobName } from '../schedule.js';
 import { evaluationHash } from './evaluation-hash.js';
+import { keepDailyBackup } from '../store/index.js';
 import type { Store } from '../store/index.js';
+
+/**
+ * `store.backups.dir` resolved like `store.path`: against the installation the daemon runs from
+ * (app.ts `cwd`), found again from the trade log's resolved path and its configured one.
+ */
+export function backupDir(storePath: string, configuredStorePath: string, dir: string): string {
+  if (isAbsolute(dir)) return dir;
+  const rel = normalize(configuredStorePath);
+  const root = !isAbsolute(rel) && !rel.startsWith('..') && storePath.endsWith(`${sep}${rel}`) ? storePath.slice(0, -rel.length - 1) || sep : null;
+  if (root === null || resolve(root, configuredStorePath) !== storePath) {
+    throw new AppError('STORE_OPTIONS_INVALID',
+      `store.backups.dir "${dir}" is relative, but the installation it is relative to cannot be told from store.path "${configuredStorePath}": make store.backups.dir absolute`);
+  }
+  return resolve(root, dir);
+}
 
 /**
  * The jobs of src/jobs/ wired to the real adapters, the queues and the schedule: each entry point
@@ -132,13 +149,19 @@ export function createJobs(ctx: JobContext): Jobs {
       case 'reconcile':
         await desk.reconcile('periodic');
         return;
-      case 'after-close':
+      case 'after-close': {
+        const { config } = ctx.current();
+        const { backups } = config.store;
+        const backup = (date: TradingDate) => keepDailyBackup(store.db, {
+          dir: backupDir(store.path, config.store.path, backups.dir), mode: config.mode, date, keepDays: backups.keepDays,
+        });
         await runAfterClose({
           orders: store.orders, fills: store.fills, positions: store.positions, decisions: store.decisions, bars: store.bars,
-          kv: store.kv, market: kis.market, clock, log, desk,
+          kv: store.kv, market: kis.market, clock, log, desk, ...(backups.enabled ? { backup } : {}),
         }, { at });
         pruneRecordedMarkers(store.kv, clock.now());
         return;
+      }
     }
   };
 

@@ -17,3 +17,5 @@ export { adoptIntoTradeLog, markTradeLogChecked, noteTradeLogBirth, FRESH_LOG_HA
 export type { AdoptResult, TradeLogBirth } from './adopt.js';
 export { daemonState, lastActivity, HEARTBEAT_INTERVAL_MS, HEARTBEAT_KEY, HEARTBEAT_STALE_MS } from './heartbeat.js';
 export type { DaemonState, Heartbeat, QueueDepths } from './heartbeat.js';
+export { backupTradeLog, dailyBackupName, keepDailyBackup } from './backup.js';
+export type { BackupResult, DailyBackupOptions, DailyBackupResult } from './backup.js';
