@@ -261,7 +261,7 @@ export function createApp(opts: AppOptions): App {
     // Only the instance that holds the account (the lock above) writes the heartbeat `status` reads.
     heartbeat.start(() => producers);
     jobs = createJobs({
-      current: () => live!.current(), store, kis, producers, clock, calendar: () => calendar, fees, log,
+      current: () => live!.current(), root: opts.cwd, store, kis, producers, clock, calendar: () => calendar, fees, log,
       ownsAccount: () => ownsAccount, hooks: opts.hooks ?? {}, onPreOpen: syncHolidays,
       rankings: (rankingClient ?? kis).market, onFatal, notifier,
     });

@@ -1,6 +1,6 @@
-import { isAbsolute, normalize, resolve, sep } from 'node:path';
-import { AppError, isBrokenInvariant, kstDateOf, RISK_KEYS, stockCode } from '../domain/index.js';
-import type { Clock, EpochMs, Halt, JobSettings, Logger, MarketData, Notifier, OrderIntent, TradingDate } from '../domain/index.js';
+import { resolve } from 'node:path';
+import { isBrokenInvariant, kstDateOf, RISK_KEYS, stockCode } from '../domain/index.js';
+import type { Clock, EpochMs, Halt, JobSettings, Logger, MarketData, Notifier, OrderIntent, TradingDate , AppError} from '../domain/index.js';
 import { jobSettings } from '../config/index.js';
 import type { Config } from '../config/index.js';
 import {
@@ -18,21 +18,6 @@ import { keepDailyBackup } from '../store/index.js';
 import type { Store } from '../store/index.js';
 
 /**
- * `store.backups.dir` resolved like `store.path`: against the installation the daemon runs from
- * (app.ts `cwd`), found again from the trade log's resolved path and its configured one.
- */
-export function backupDir(storePath: string, configuredStorePath: string, dir: string): string {
-  if (isAbsolute(dir)) return dir;
-  const rel = normalize(configuredStorePath);
-  const root = !isAbsolute(rel) && !rel.startsWith('..') && storePath.endsWith(`${sep}${rel}`) ? storePath.slice(0, -rel.length - 1) || sep : null;
-  if (root === null || resolve(root, configuredStorePath) !== storePath) {
-    throw new AppError('STORE_OPTIONS_INVALID',
-      `store.backups.dir "${dir}" is relative, but the installation it is relative to cannot be told from store.path "${configuredStorePath}": make store.backups.dir absolute`);
-  }
-  return resolve(root, dir);
-}
-
-/**
  * The jobs of src/jobs/ wired to the real adapters, the queues and the schedule: each entry point
  * passes through one job boundary, where a broken invariant stops the daemon.
  */
@@ -43,6 +28,8 @@ export interface JobContext {
    * started with.
    */
   current: () => { config: Config; hash: string; strategies: readonly StrategyInstance[] };
+  /** the installation: relative paths in the config (store.backups.dir) resolve against it, as store.path does */
+  root: string;
   store: Store;
   kis: KisClient;
   producers: Producers;
@@ -153,7 +140,7 @@ export function createJobs(ctx: JobContext): Jobs {
         const { config } = ctx.current();
         const { backups } = config.store;
         const backup = (date: TradingDate) => keepDailyBackup(store.db, {
-          dir: backupDir(store.path, config.store.path, backups.dir), mode: config.mode, date, keepDays: backups.keepDays,
+          dir: resolve(ctx.root, backups.dir), mode: config.mode, date, keepDays: backups.keepDays,
         });
         await runAfterClose({
           orders: store.orders, fills: store.fills, positions: store.positions, decisions: store.decisions, bars: store.bars,

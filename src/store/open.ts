@@ -84,7 +84,13 @@ export function latestBackup(path: string): string | null {
   for (const f of list(dir)) {
     if (f !== name && f.startsWith(name) && /bak|backup/i.test(f.slice(name.length))) candidates.push(join(dir, f));
   }
-  for (const f of list(join(dir, 'backups'))) candidates.push(join(dir, 'backups', f));
+  // backups/ holds the daily copies of every mode (`<mode>-<date>.sqlite`, store/backup.ts): this
+  // log's own first; another log's copy only when this one has none. A copy being written
+  // (`.partial`) or a WAL companion is no backup.
+  const stem = name.replace(/\.sqlite$/, '');
+  const copies = list(join(dir, 'backups')).filter((f) => !/\.partial|-(wal|shm|journal)$/.test(f));
+  const own = copies.filter((f) => f.startsWith(`${stem}-`) || f.startsWith(`${stem}.`));
+  for (const f of own.length > 0 ? own : copies) candidates.push(join(dir, 'backups', f));
   let best: { file: string; mtime: number } | null = null;
   for (const file of candidates) {
     try {

@@ -7,7 +7,6 @@ import type { MarketData, TradingDate } from '../../../src/domain/index.js';
 import { runAfterClose } from '../../../src/jobs/index.js';
 import type { AfterCloseDeps } from '../../../src/jobs/index.js';
 import type { ReconcileSummary } from '../../../src/orders/index.js';
-import { backupDir } from '../../../src/runtime/jobs.js';
 import { keepDailyBackup } from '../../../src/store/index.js';
 import type { Store } from '../../../src/store/index.js';
 import { ROOT } from '../../helpers/daemon.js';
@@ -79,29 +78,17 @@ describe('the after-close daily backup', () => {
 });
 
 describe('store.backups.dir', () => {
-  it('resolves against the installation, like store.path', () => {
-    const root = resolve('/srv/kis');
-    expect(backupDir(join(root, 'data', 'live.sqlite'), 'data/live.sqlite', 'data/backups')).toBe(join(root, 'data', 'backups'));
-    expect(backupDir(join(root, 'data', 'live.sqlite'), './data//live.sqlite', 'data/backups')).toBe(join(root, 'data', 'backups'));
-    expect(backupDir(join(root, 'live.sqlite'), 'live.sqlite', '../b')).toBe(resolve(root, '..', 'b'));
-    expect(backupDir('/var/kis/live.sqlite', '/var/kis/live.sqlite', '/backups/kis')).toBe('/backups/kis');
-  });
-
   it('with each shipped mode config, puts the daily copies where the start-up check of a damaged log looks', () => {
     const root = resolve('/srv/kis');
     const env = { ...PAPER_ENV, KIS_LIVE_CONFIRM: 'I_UNDERSTAND' };
     for (const mode of ['sim', 'paper', 'live'] as const) {
       const { config } = loadConfig({ dir: join(ROOT, 'config'), env, argvMode: mode });
       const storePath = resolve(root, config.store.path);
-      const dir = backupDir(storePath, config.store.path, config.store.backups.dir);
+      // runtime/jobs.ts: relative to the installation, as store.path is
+      const dir = resolve(root, config.store.backups.dir);
       // store/open.ts latestBackup: any file in the backups/ folder beside the trade log
       expect(dir, mode).toBe(join(dirname(storePath), 'backups'));
       expect(config.store.backups.enabled, mode).toBe(true);
     }
-  });
-
-  it('refuses a relative dir it cannot place, naming the keys', () => {
-    expect(() => backupDir('/var/kis/live.sqlite', '/var/kis/live.sqlite', 'data/backups')).toThrow(/store\.backups\.dir "data\/backups" is relative.*store\.path/);
-    expect(() => backupDir('/srv/live.sqlite', '../srv/live.sqlite', 'data/backups')).toThrow(/make store\.backups\.dir absolute/);
   });
 });

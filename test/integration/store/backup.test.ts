@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -233,6 +234,26 @@ describe('keepDailyBackup', () => {
     await keepDailyBackup(t.store.db, { dir, mode: 'live', date: tradingDate('20261208'), keepDays: 14 });
     expect(readdirSync(dir).sort()).toEqual(['.paper-20261208.sqlite.123-abcd.partial', 'live-20261207.sqlite', 'live-20261208.sqlite']);
     expect(existsSync(first.path)).toBe(true);
+  });
+
+  it('names this log\'s own copy, not a newer one of another mode, nor one being written', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kis-latest-'));
+    try {
+      mkdirSync(join(dir, 'backups'));
+      const file = (name: string, age: number): void => {
+        writeFileSync(join(dir, 'backups', name), 'x');
+        const t = Date.now() / 1000 - age;
+        utimesSync(join(dir, 'backups', name), t, t);
+      };
+      file('live-20261207.sqlite', 3600);
+      file('paper-20261208.sqlite', 60);
+      file('.live-20261208.sqlite.123-abcd.partial', 10);
+      expect(latestBackup(join(dir, 'live.sqlite'))).toBe(join(dir, 'backups', 'live-20261207.sqlite'));
+      // a log with no copy of its own: the newest copy there is, still never a partial one
+      expect(latestBackup(join(dir, 'sim.sqlite'))).toBe(join(dir, 'backups', 'paper-20261208.sqlite'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('is the backup the daemon names when it finds the trade log damaged at start', async () => {
