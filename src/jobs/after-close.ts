@@ -12,7 +12,7 @@ export interface AfterCloseDeps {
   fills: FillRepo;
   positions: PositionRepo & DayRealizedPnl;
   dailySummaries: DailySummaryRepo;
-  decisions: { forDate(date: TradingDate): readonly { symbol: StockCode; outcome: string }[] };
+  decisions: { forDate(date: TradingDate): readonly { symbol: StockCode; kind: string; outcome: string }[] };
   bars: BarRepo;
   kv: KeyValueRepo;
   market: MarketData;
@@ -50,7 +50,7 @@ export async function runAfterClose(deps: AfterCloseDeps, input: { at: EpochMs }
     realisedPnl: deps.positions.realizedOn(date), unrealisedPnl,
     commission: krw(fills.reduce((s, f) => s + f.commission, 0)), tax: krw(fills.reduce((s, f) => s + f.tax, 0)),
     orders: deps.orders.forDate(date).length, fills: fills.length,
-    decisions: decisions.length, entriesDecided: decisions.filter((d) => d.outcome === 'order').length,
+    decisions: decisions.length, entriesDecided: decisions.filter((d) => d.kind === 'entry' && d.outcome === 'order').length,
     marks, configHash: deps.configHash,
   };
   deps.dailySummaries.upsert(day);
