@@ -35,6 +35,7 @@ export type {
 export type {
   BarInvalidation, CorporateActionKind, CorporateActionInput, CorporateAction, CorporateActionRepo,
 } from './store-ports.js';
+export type { DailyMark, DailySummary, DailySummaryRepo, DayRealizedPnl } from './store-ports.js';
 export { RISK_KEYS } from './store-ports.js';
 export { computePositions } from './positions.js';
 export type { ShareAdjustment } from './positions.js';

@@ -141,6 +141,43 @@ export interface PositionRepo {
   get(symbol: StockCode): Position | null;
 }
 
+/** The realised P&L (after commission and tax) of the daemon's fills of one trading day. */
+export interface DayRealizedPnl {
+  realizedOn(date: TradingDate): Krw;
+}
+
+/** An open position at the after-close; price null when the broker's snapshot did not price it. */
+export interface DailyMark {
+  qty: Shares;
+  price: Krw | null;
+  cost: Krw;
+}
+
+/** What the after-close job records of a trading day (migrations/0004 daily_summaries). */
+export interface DailySummary {
+  tradingDate: TradingDate;
+  at: EpochMs;
+  /** the broker's total value at the after-close reconcile */
+  equity: Krw;
+  cash: Krw;
+  realisedPnl: Krw;
+  /** Σ (price × qty − cost) over the priced marks */
+  unrealisedPnl: Krw;
+  commission: Krw;
+  tax: Krw;
+  orders: number;
+  fills: number;
+  decisions: number;
+  entriesDecided: number;
+  marks: Record<string, DailyMark>;
+  configHash: string;
+}
+
+export interface DailySummaryRepo {
+  /** one row per trading date: a second write the same day replaces the first */
+  upsert(s: DailySummary): void;
+}
+
 
 /**
  * Keys of the persisted risk state (store.risk) shared by reconcile, the evaluate job and the

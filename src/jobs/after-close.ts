@@ -1,6 +1,7 @@
-import { describeError, kstDateOf } from '../domain/index.js';
+import { describeError, krw, kstDateOf } from '../domain/index.js';
 import type {
-  BarRepo, Clock, EpochMs, FillRepo, KeyValueRepo, Logger, MarketData, OrderRepo, PositionRepo, StockCode, TradingDate,
+  AccountSnapshot, BarRepo, Clock, DailyMark, DailySummaryRepo, DayRealizedPnl, EpochMs, FillRepo, KeyValueRepo, Logger, MarketData,
+  Krw, OrderRepo, Position, PositionRepo, StockCode, TradingDate,
 } from '../domain/index.js';
 import type { OrderDesk } from './order-desk.js';
 
@@ -9,14 +10,17 @@ const BACKFILL_MAX = 60;
 export interface AfterCloseDeps {
   orders: OrderRepo;
   fills: FillRepo;
-  positions: PositionRepo;
-  decisions: { forDate(date: TradingDate): readonly { symbol: StockCode; outcome: string }[] };
+  positions: PositionRepo & DayRealizedPnl;
+  dailySummaries: DailySummaryRepo;
+  decisions: { forDate(date: TradingDate): readonly { symbol: StockCode; kind: string; outcome: string }[] };
   bars: BarRepo;
   kv: KeyValueRepo;
   market: MarketData;
   clock: Clock;
   log: Logger;
   desk: Pick<OrderDesk, 'reconcile'>;
+  /** the hash of the config in force, recorded with the day's summary */
+  configHash: string;
   /** writes the day's copy of the trade log and prunes old ones (store.backups); absent when they are off */
   backup?: (date: TradingDate) => Promise<DailyBackup>;
 }
@@ -36,15 +40,28 @@ export async function runAfterClose(deps: AfterCloseDeps, input: { at: EpochMs }
   const summary = await deps.desk.reconcile('after close');
   const fills = deps.fills.forDate(date);
   const decisions = deps.decisions.forDate(date);
+  const open = deps.positions.list();
+  const { marks, unrealisedPnl, unpriced } = markToBroker(open, summary.account);
+  if (unpriced.length > 0) {
+    log.warn({ job: 'after-close', date, symbols: unpriced }, 'open positions the broker did not price: left out of unrealised P&L');
+  }
+  const day = {
+    tradingDate: date, at: clock.now(), equity: summary.account.totalValue, cash: summary.account.cash,
+    realisedPnl: deps.positions.realizedOn(date), unrealisedPnl,
+    commission: krw(fills.reduce((s, f) => s + f.commission, 0)), tax: krw(fills.reduce((s, f) => s + f.tax, 0)),
+    orders: deps.orders.forDate(date).length, fills: fills.length,
+    decisions: decisions.length, entriesDecided: decisions.filter((d) => d.kind === 'entry' && d.outcome === 'order').length,
+    marks, configHash: deps.configHash,
+  };
+  deps.dailySummaries.upsert(day);
   log.info({
-    job: 'after-close', date, orders: deps.orders.forDate(date).length, fills: fills.length,
-    decisions: decisions.length, entriesDecided: decisions.filter((d) => d.outcome === 'order').length,
-    commission: fills.reduce((s, f) => s + f.commission, 0), tax: fills.reduce((s, f) => s + f.tax, 0),
-    positions: deps.positions.list().map((p) => `${p.symbol}×${p.qty}`), equity: summary.account.totalValue,
+    job: 'after-close', date, orders: day.orders, fills: day.fills, decisions: day.decisions, entriesDecided: day.entriesDecided,
+    commission: day.commission, tax: day.tax, realisedPnl: day.realisedPnl, unrealisedPnl: day.unrealisedPnl,
+    positions: open.map((p) => `${p.symbol}×${p.qty}`), equity: day.equity,
   }, 'daily summary');
   // Today's bar is final now: refresh the cache for what was held or evaluated, so tomorrow's
   // first evaluations (and later backtests) start from complete bars without waiting on KIS.
-  const symbols = [...new Set([...deps.positions.list().map((p) => p.symbol), ...decisions.map((d) => d.symbol)])].slice(0, BACKFILL_MAX);
+  const symbols = [...new Set([...open.map((p) => p.symbol), ...decisions.map((d) => d.symbol)])].slice(0, BACKFILL_MAX);
   let backfilled = 0;
   for (const symbol of symbols) {
     try {
@@ -66,4 +83,25 @@ export async function runAfterClose(deps: AfterCloseDeps, input: { at: EpochMs }
       log.error({ job: 'after-close', err: describeError(err) }, 'daily backup of the trade log failed (trading goes on)');
     }
   }
+}
+
+/**
+ * The daemon's open positions marked at the broker's prices of the reconcile's snapshot. A position
+ * the snapshot does not price (the broker does not hold it: a mismatch reconcile reports) keeps
+ * price null and stays out of the unrealised P&L rather than being marked at a guess.
+ */
+function markToBroker(open: readonly Position[], account: AccountSnapshot): {
+  marks: Record<string, DailyMark>; unrealisedPnl: Krw; unpriced: StockCode[];
+} {
+  const prices = new Map(account.holdings.map((h) => [h.symbol, h.price]));
+  const marks: Record<string, DailyMark> = {};
+  const unpriced: StockCode[] = [];
+  let unrealised = 0;
+  for (const p of open) {
+    const price = prices.get(p.symbol) ?? null;
+    marks[p.symbol] = { qty: p.qty, price, cost: p.cost };
+    if (price === null) unpriced.push(p.symbol);
+    else unrealised += price * p.qty - p.cost;
+  }
+  return { marks, unrealisedPnl: krw(unrealised), unpriced };
 }

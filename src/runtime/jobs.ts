@@ -137,14 +137,15 @@ export function createJobs(ctx: JobContext): Jobs {
         await desk.reconcile('periodic');
         return;
       case 'after-close': {
-        const { config } = ctx.current();
+        const { config, hash } = ctx.current();
         const { backups } = config.store;
         const backup = (date: TradingDate) => keepDailyBackup(store.db, {
           dir: resolve(ctx.root, backups.dir), mode: config.mode, date, keepDays: backups.keepDays,
         });
         await runAfterClose({
-          orders: store.orders, fills: store.fills, positions: store.positions, decisions: store.decisions, bars: store.bars,
-          kv: store.kv, market: kis.market, clock, log, desk, ...(backups.enabled ? { backup } : {}),
+          orders: store.orders, fills: store.fills, positions: store.positions, dailySummaries: store.dailySummaries,
+          decisions: store.decisions, bars: store.bars, kv: store.kv, market: kis.market, clock, log, desk, configHash: hash,
+          ...(backups.enabled ? { backup } : {}),
         }, { at });
         pruneRecordedMarkers(store.kv, clock.now());
         return;

@@ -74,8 +74,15 @@ function verifyCopy(tmp: string, source: string, path: string): { pages: number;
   const copy = new DatabaseConstructor(tmp);
   try {
     copy.pragma('journal_mode = DELETE');
-    const rows = copy.pragma('quick_check(20)') as { quick_check: string }[];
-    const problems = rows.map((r) => r.quick_check).filter((r) => r !== 'ok');
+    // quick_check reports most damage as rows, but throws SQLITE_CORRUPT when it cannot walk the file at all
+    let problems: string[];
+    try {
+      problems = (copy.pragma('quick_check(20)') as { quick_check: string }[]).map((r) => r.quick_check).filter((r) => r !== 'ok');
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (typeof code !== 'string' || !code.startsWith('SQLITE_CORRUPT')) throw err;
+      problems = [describeError(err)];
+    }
     if (problems.length > 0) {
       throw failed(`the copy of ${source} fails quick_check (${problems.slice(0, 3).join('; ')}): the trade log itself is likely damaged; nothing was written to ${path}`, path);
     }

@@ -9,6 +9,8 @@ import { createBarRepository } from './bars.js';
 import type { BarRepository } from './bars.js';
 import { createCorporateActionRepository } from './corporate-actions.js';
 import type { CorporateActionRepository } from './corporate-actions.js';
+import { createDailySummaryRepository } from './daily-summaries.js';
+import type { DailySummaryRepository } from './daily-summaries.js';
 import { createDecisionRepository } from './decisions.js';
 import type { DecisionRepository } from './decisions.js';
 import { createFillRepository } from './fills.js';
@@ -51,6 +53,8 @@ export interface Store {
   readonly decisions: DecisionRepository;
   readonly scans: ScanRepository;
   readonly bars: BarRepository;
+  /** the after-close summary of each trading day */
+  readonly dailySummaries: DailySummaryRepository;
   /** splits and bonus issues recorded at reconcile */
   readonly corporateActions: CorporateActionRepository;
   /** halts, day baselines, cooldowns */
@@ -190,6 +194,7 @@ export function openStore(options: StoreOptions): Store {
     scans: createScanRepository(db),
     bars: createBarRepository(db),
     corporateActions: createCorporateActionRepository(db),
+    dailySummaries: createDailySummaryRepository(db),
     risk: createKeyValueStore(db, 'risk_state'),
     kv: createKeyValueStore(db, 'kv'),
     tokens: createTokenStore(db),

@@ -28,7 +28,8 @@ function deps(store: Store, backup: AfterCloseDeps['backup']): AfterCloseDeps {
   };
   const market = new Proxy({}, { get: () => () => { throw new Error('no bars to backfill in this test'); } }) as MarketData;
   return {
-    orders: store.orders, fills: store.fills, positions: store.positions, decisions: store.decisions, bars: store.bars, kv: store.kv,
+    orders: store.orders, fills: store.fills, positions: store.positions, dailySummaries: store.dailySummaries,
+    decisions: store.decisions, bars: store.bars, kv: store.kv, configHash: 'cfg',
     market, clock: { now: () => epochMs(0) }, log: silentLogger, desk: { reconcile: () => Promise.resolve(summary) },
     ...(backup ? { backup } : {}),
   };
