@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { chmodSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { AppError, describeError, epochMs, isAppError, kstDateOf, systemClock } from './domain/index.js';
+import { AppError, describeError, epochMs, isAppError, kstDateOf, positionOrigins, systemClock } from './domain/index.js';
 import type { Clock, KisEnv, Logger } from './domain/index.js';
 import { strategySlices } from './config/index.js';
 import type { Env, LoadedConfig, LoadOptions } from './config/index.js';
@@ -21,11 +21,11 @@ import { openStore, sealTokenStore } from './store/index.js';
 import type { Store } from './store/index.js';
 import {
   chooseVenue, connectRedis, watchRedis, createHeartbeat, createJobs, mirrorTokensToRedis, createLiveConfig, createLogNotifier, feeRatesOf, freshTradeLogGuard, lastSimTime, loadCalendar,
-  openSimJournal, pingRedis, resolveStrategies,
+  openSimJournal, pingRedis, positionsWithoutStrategy, resolveStrategies,
   planClock, removeSimEndpoint, requireCalendarCovers, SIM_CLOCK_KEY, startEmbeddedRedis, withCalendarFile,
   venueClientOptions, writeSimEndpoint,
 } from './runtime/index.js';
-import type { EmbeddedRedis, Jobs, LiveConfig, ReloadRecord, WatchTarget } from './runtime/index.js';
+import type { EmbeddedRedis, InForce, Jobs, LiveConfig, ReloadRecord, WatchTarget } from './runtime/index.js';
 
 /**
  * The composition root (docs/architecture.md §2): config → store → Redis → KIS client (or the simulator)
@@ -135,7 +135,18 @@ export function createApp(opts: AppOptions): App {
     // Every strategy found and its params valid (exit 78 otherwise), before anything is touched.
     const resolve = (l: LoadedConfig) => resolveStrategies(strategySlices(l.config), opts.cwd);
     const strategies = await resolve(opts.loaded);
-    live = createLiveConfig({ loaded: { ...opts.loaded, strategies }, resolve, options: () => opts.reload!.options(), kv: store.kv, clock, log });
+    // A strategy removed from the config leaves its positions to the first strategy's exits: say so.
+    const warnOrphans = (inForce: InForce['strategies']): void => {
+      for (const o of positionsWithoutStrategy(store.positions.list(), positionOrigins(store.orders, store.fills), inForce)) {
+        log.warn({ symbol: o.symbol, strategy: o.strategy, exitsOf: inForce[0]?.id },
+          `position ${o.symbol} was opened by strategy ${o.strategy}, which the config no longer has: its own exit no longer runs; ${inForce[0]?.id ?? 'the first strategy'}'s exits protect it`);
+      }
+    };
+    warnOrphans(strategies);
+    live = createLiveConfig({
+      loaded: { ...opts.loaded, strategies }, resolve, options: () => opts.reload!.options(), kv: store.kv, clock, log,
+      onApplied: (inForce) => warnOrphans(inForce.strategies),
+    });
     // Before Redis, the simulator or anything a running daemon owns is touched.
     const other = heartbeat.claim();
     if (other) {

@@ -18,7 +18,7 @@ export type { JobContext, Jobs } from './jobs.js';
 export { chooseVenue, venueClientOptions } from './venue.js';
 export type { Venue } from './venue.js';
 export { createLogNotifier } from './notifier.js';
-export { resolveStrategies } from './strategies.js';
+export { positionsWithoutStrategy, resolveStrategies } from './strategies.js';
 export { CONFIG_IN_FORCE_KEY, CONFIG_LAST_RELOAD_KEY, createLiveConfig } from './live-config.js';
 export type { ConfigInForce, InForce, LiveConfig, ReloadRecord, ReloadStatus, WatchTarget } from './live-config.js';
 export { connectRedis, watchRedis } from './redis-connection.js';

@@ -78,6 +78,8 @@ export function createLiveConfig(opts: {
    * do not resolve (a bad param, a module that fails to load) is rejected like any invalid one.
    */
   resolve: (loaded: LoadedConfig) => Promise<readonly StrategyInstance[]>;
+  /** after a change was applied, with the config now in force */
+  onApplied?: (inForce: InForce) => void;
   /** the options the daemon loaded its config with, re-read for each reload (the `.env` file included) */
   options: () => LoadOptions;
   kv: KeyValueRepo;
@@ -128,6 +130,7 @@ export function createLiveConfig(opts: {
         record = { ...base, status: 'applied', hash: loaded.hash, previousHash: previous.hash, changed: result.changed };
         log.info({ hash: loaded.hash, previousHash: previous.hash, changed: result.changed, trigger }, 'config reloaded');
         publish();
+        opts.onApplied?.(loaded);
         break;
       case 'restart-required':
         record = { ...base, status: 'restart-required', hash: previous.hash, changed: result.changed, restartKeys: result.restartKeys };

@@ -3,7 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { AppError, describeError } from '../domain/index.js';
-import type { StrategySlice } from '../domain/index.js';
+import type { Position, PositionOrigin, StockCode, StrategySlice } from '../domain/index.js';
 import { formatIssues } from '../config/index.js';
 import { BUILT_IN_STRATEGIES, bindStrategy } from '../signals/index.js';
 import type { Strategy, StrategyInstance } from '../signals/index.js';
@@ -104,4 +104,19 @@ function shapeProblems(s: Partial<Strategy> | undefined): string[] {
   if (typeof s.entry !== 'function') out.push('`entry(snapshot, params)` must be a function');
   if (s.exit !== undefined && typeof s.exit !== 'function') out.push('`exit`, when given, must be a function');
   return out;
+}
+
+/**
+ * Positions opened by a strategy the config no longer has (removed, renamed, disabled): the first
+ * strategy's exits protect them, but their own exit no longer runs. Said at start and after a
+ * reload so an operator who removed a strategy knows what it left behind.
+ */
+export function positionsWithoutStrategy(
+  positions: readonly Position[], origins: ReadonlyMap<StockCode, PositionOrigin>, strategies: readonly StrategyInstance[],
+): { symbol: StockCode; strategy: string }[] {
+  const ids = new Set(strategies.map((s) => s.id));
+  return positions.flatMap((p) => {
+    const strategy = origins.get(p.symbol)?.strategy ?? null;
+    return p.qty > 0 && strategy !== null && !ids.has(strategy) ? [{ symbol: p.symbol, strategy }] : [];
+  });
 }

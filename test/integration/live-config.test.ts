@@ -4,7 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig, strategySlices } from '../../src/config/index.js';
 import type { LoadedConfig, LoadOptions } from '../../src/config/index.js';
 import { silentLogger } from '../../src/domain/index.js';
-import { CONFIG_IN_FORCE_KEY, CONFIG_LAST_RELOAD_KEY, createLiveConfig, envFileVars, resolveStrategies } from '../../src/runtime/index.js';
+import { CONFIG_IN_FORCE_KEY, CONFIG_LAST_RELOAD_KEY, createLiveConfig, envFileVars, positionsWithoutStrategy, resolveStrategies } from '../../src/runtime/index.js';
+import { krw, shares, stockCode } from '../../src/domain/index.js';
+import type { PositionOrigin } from '../../src/domain/index.js';
 import type { ConfigInForce, LiveConfig, ReloadRecord } from '../../src/runtime/index.js';
 import { configDir } from '../unit/config/config-dir.js';
 import { waitFor } from '../helpers/daemon.js';
@@ -21,7 +23,7 @@ afterEach(() => {
 
 const momentum = (params: Record<string, unknown>) => ({ strategies: { 'momentum-volume': { params } } });
 
-async function setup(files: Record<string, unknown> = {}): Promise<{ dir: string; live: LiveConfig; t: ReturnType<typeof createTempStore> }> {
+async function setup(files: Record<string, unknown> = {}, applied: string[][] = []): Promise<{ dir: string; live: LiveConfig; t: ReturnType<typeof createTempStore> }> {
   const { dir, cleanup } = configDir(files);
   cleanups.push(cleanup);
   // as main.ts does: `.env` beside the config is read again for every reload
@@ -31,6 +33,7 @@ async function setup(files: Record<string, unknown> = {}): Promise<{ dir: string
   const loaded = loadConfig(options());
   const live = createLiveConfig({
     loaded: { ...loaded, strategies: await resolve(loaded) }, resolve, options, kv: t.store.kv, clock: t.clock, log: silentLogger, debounceMs: 50,
+    onApplied: (inForce) => applied.push(inForce.strategies.map((x) => x.id)),
   });
   cleanups.push(() => live.close());
   live.publish();
@@ -57,6 +60,29 @@ describe('live config', () => {
     expect(t.store.kv.get<ConfigInForce>(CONFIG_IN_FORCE_KEY)?.hash).toBe(r.hash);
 
     expect(await live.reload('SIGHUP')).toMatchObject({ status: 'unchanged', hash: r.hash });
+  });
+
+  it('tells who asked what is in force after an applied change, and only then', async () => {
+    const applied: string[][] = [];
+    const { dir, live } = await setup({}, applied);
+    writeFileSync(join(dir, 'local.json'), JSON.stringify({ strategies: { gaps: { use: 'gap-and-go' } } }));
+    expect((await live.reload('SIGHUP')).status).toBe('applied');
+    writeFileSync(join(dir, 'local.json'), JSON.stringify({ risk: { maxPositions: 'two' } }));
+    expect((await live.reload('SIGHUP')).status).toBe('rejected');
+    expect(await live.reload('SIGHUP')).toMatchObject({ status: 'rejected' });
+    expect(applied).toEqual([['gaps']]);
+  });
+
+  it('names the positions of a strategy the config no longer has', async () => {
+    const { live } = await setup();
+    const A = stockCode('005930');
+    const B = stockCode('000660');
+    const position = (symbol: typeof A, qty: number) => ({ symbol, qty: shares(qty), cost: krw(qty * 70_000), avgPrice: krw(70_000), realizedPnl: krw(0) });
+    const origin = (strategy: string | null): PositionOrigin => ({ openedDate: '20261207' as PositionOrigin['openedDate'], openingOrderId: 1, strategy });
+    const origins = new Map([[A, origin('hot')], [B, origin('momentum-volume')]]);
+    expect(positionsWithoutStrategy([position(A, 10), position(B, 5)], origins, live.current().strategies)).toEqual([{ symbol: A, strategy: 'hot' }]);
+    // sold out: nothing left behind
+    expect(positionsWithoutStrategy([position(A, 0)], origins, live.current().strategies)).toEqual([]);
   });
 
   it('rejects a change whose strategies do not resolve, naming the param, and keeps the strategies in force', async () => {
