@@ -1,4 +1,4 @@
-"""Drives the seed client (shared/seed/kis_api.py, The Ouroboros) against a KIS-compatible base URL.
+"""Drives the seed client (test/fixtures/seed/kis_api.py, The Ouroboros) against a KIS-compatible base URL.
 
 Usage: seed_driver.py BASE_URL [--app-key K --app-secret S --account 50000000-01 --symbol 005930
                                  --mode live --today YYYYMMDD --seed PATH]
@@ -25,7 +25,7 @@ from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # shared/ is the repository's sibling, in this checkout and in CI alike
-DEFAULT_SEED = REPO_ROOT.parent / "shared" / "seed" / "kis_api.py"
+DEFAULT_SEED = REPO_ROOT / "test" / "fixtures" / "seed" / "kis_api.py"
 
 # Only the attributes kis_api.py reads from Settings.
 STUB_CONFIG = '''

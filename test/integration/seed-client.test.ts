@@ -9,17 +9,14 @@ import { SIM_DEFAULT_CREDENTIALS, createSimulator } from '../../src/sim/index.js
 import type { Simulator } from '../../src/sim/index.js';
 
 /**
- * The Python client kis-trader replaces (../shared/seed/kis_api.py) run unmodified against the
+ * The Python client kis-trader replaces (test/fixtures/seed/kis_api.py) run unmodified against the
  * simulator, as if it were live KIS: proof that the simulator speaks the wire a third-party
  * client expects. Needs Debian's aiohttp for /usr/bin/python3 (`apt-get install -y python3-aiohttp`).
  */
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-// ../shared (the project's seed material) sits beside the clone in CI; a plain clone may not have it
-const SEED = join(REPO_ROOT, '..', 'shared', 'seed', 'kis_api.py');
-const SEED_PRESENT = existsSync(SEED);
+// a verbatim copy of the seed client, kept with the test data (test/fixtures/seed/README.md)
+const SEED = join(REPO_ROOT, 'test', 'fixtures', 'seed', 'kis_api.py');
 const SUITE = 'the seed Python client (The Ouroboros kis_api.py) against the simulator';
-const SKIPPED = `${SUITE}: skipped, the seed client at ../shared/seed/kis_api.py is absent (${SEED})`;
-if (!SEED_PRESENT) console.warn(SKIPPED);
 const DRIVER = join(REPO_ROOT, 'test', 'compat', 'seed_driver.py');
 const PYTHON = '/usr/bin/python3';
 const DAY = tradingDate('20261126');
@@ -47,7 +44,7 @@ function requirePython(): void {
   } catch {
     throw new Error(`${PYTHON} cannot import aiohttp: run \`apt-get update && apt-get install -y python3-aiohttp\` (CI installs it)`);
   }
-  if (!existsSync(SEED)) throw new Error(`seed client missing at ${SEED}: ../shared must be checked out beside the repository`);
+  if (!existsSync(SEED)) throw new Error(`seed client missing at ${SEED}`);
 }
 
 /** Async on purpose: the simulator answers on this process's event loop while the driver runs. */
@@ -67,7 +64,7 @@ function runDriver(url: string): Promise<DriverRun> {
   });
 }
 
-describe.skipIf(!SEED_PRESENT)(SEED_PRESENT ? SUITE : SKIPPED, () => {
+describe(SUITE, () => {
   let sim: Simulator;
   let run: DriverRun;
 
