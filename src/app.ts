@@ -1,31 +1,28 @@
 import type { Redis } from 'ioredis';
 import { chmodSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { AppError, describeError, epochMs, isAppError, kstDateOf, positionOrigins, systemClock } from './domain/index.js';
+import { AppError, describeError, epochMs, kstDateOf, systemClock } from './domain/index.js';
 import type { Clock, KisEnv, Logger } from './domain/index.js';
 import { strategySlices } from './config/index.js';
 import type { Env, LoadedConfig, LoadOptions } from './config/index.js';
-import { createKisClient, tokenStoreKey } from './kis/index.js';
+import { createKisClient } from './kis/index.js';
 import type { KisClient } from './kis/index.js';
 import { taxTableGap } from './market/index.js';
 import type { TradingCalendar } from './market/index.js';
 import { createDecisionWorker, createOrderWorker, createProducers, createSignalWorker, startWorkerWatchdog } from './queues/index.js';
 import type { Producers, WorkerHandle } from './queues/index.js';
-import { acquireInstanceLock, createRedisLock, createRedisRateBudget } from './redis/index.js';
-import type { InstanceLock } from './redis/index.js';
+import { createRedisLock, createRedisRateBudget } from './redis/index.js';
 import { createScheduler } from './schedule.js';
 import type { Scheduler } from './schedule.js';
-import { createSimulator, SIM_DEFAULT_CREDENTIALS } from './sim/index.js';
-import type { Simulator } from './sim/index.js';
-import { openStore, sealTokenStore } from './store/index.js';
+import { openStore } from './store/index.js';
 import type { Store } from './store/index.js';
 import {
-  chooseVenue, connectRedis, watchRedis, createHeartbeat, createJobs, mirrorTokensToRedis, createLiveConfig, createLogNotifier, feeRatesOf, freshTradeLogGuard, lastSimTime, loadCalendar,
-  openSimJournal, pingRedis, positionsWithoutStrategy, resolveStrategies,
-  planClock, removeSimEndpoint, requireCalendarCovers, SIM_CLOCK_KEY, startEmbeddedRedis, withCalendarFile,
-  venueClientOptions, writeSimEndpoint,
+  chooseVenue, connectRedis, createHeartbeat, createJobs, createLiveConfig, createLogNotifier, feeRatesOf, freshTradeLogGuard,
+  holdAccountLock, lastSimTime, loadCalendar, mirrorTokensToRedis, openSimJournal, pingRedis, planClock, rankingClientOptions,
+  requireCalendarCovers, resolveStrategies, startEmbeddedRedis, startInProcessSim, venueClientOptions, warnPositionsWithoutStrategy,
+  watchRedis, withCalendarFile,
 } from './runtime/index.js';
-import type { EmbeddedRedis, InForce, Jobs, LiveConfig, ReloadRecord, WatchTarget } from './runtime/index.js';
+import type { AccountLock, EmbeddedRedis, InForce, Jobs, LiveConfig, ReloadRecord, WatchTarget } from './runtime/index.js';
 
 /**
  * The composition root (docs/architecture.md §2): config → store → Redis → KIS client (or the simulator)
@@ -97,16 +94,14 @@ export function createApp(opts: AppOptions): App {
   requireCalendarCovers(calendar, kstDateOf(clock.now()), calendarPath);
   const anchor = plan.anchor;
   const fees = feeRatesOf(config.market);
-  let simClockTimer: ReturnType<typeof setInterval> | null = null;
 
   let embedded: EmbeddedRedis | null = null;
   let redis: Redis | null = null;
   let redisWatch: { close(): void } | null = null;
-  let sim: Simulator | null = null;
+  let sim: { url: string; stop(): Promise<void> } | null = null;
   let kis: KisClient | null = null;
   let rankingClient: KisClient | null = null;
-  let instance: InstanceLock | null = null;
-  let ownsAccount = false;
+  let accountLock: AccountLock | null = null;
   let producers: Producers | null = null;
   let workers: WorkerHandle[] = [];
   let watchdog: { stop(): void } | null = null;
@@ -135,13 +130,7 @@ export function createApp(opts: AppOptions): App {
     // Every strategy found and its params valid (exit 78 otherwise), before anything is touched.
     const resolve = (l: LoadedConfig) => resolveStrategies(strategySlices(l.config), opts.cwd);
     const strategies = await resolve(opts.loaded);
-    // A strategy removed from the config leaves its positions to the first strategy's exits: say so.
-    const warnOrphans = (inForce: InForce['strategies']): void => {
-      for (const o of positionsWithoutStrategy(store.positions.list(), positionOrigins(store.orders, store.fills), inForce)) {
-        log.warn({ symbol: o.symbol, strategy: o.strategy, exitsOf: inForce[0]?.id },
-          `position ${o.symbol} was opened by strategy ${o.strategy}, which the config no longer has: its own exit no longer runs; ${inForce[0]?.id ?? 'the first strategy'}'s exits protect it`);
-      }
-    };
+    const warnOrphans = (inForce: InForce['strategies']): void => warnPositionsWithoutStrategy(store, inForce, log);
     warnOrphans(strategies);
     live = createLiveConfig({
       loaded: { ...opts.loaded, strategies }, resolve, options: () => opts.reload!.options(), kv: store.kv, clock, log,
@@ -184,53 +173,26 @@ export function createApp(opts: AppOptions): App {
     const creds = venue.credentials;
 
     const prefix = config.redis.prefix;
-    const lockName = `${prefix}:${creds.account}`;
-    const holdInstance = async (): Promise<void> => {
-      const lock = await acquireInstanceLock(redis!, lockName, 30_000);
-      instance = lock;
-      ownsAccount = true;
-      void lock.lost.then(() => {
-        if (stopping) return;
-        ownsAccount = false;
-        notifier.notify({ kind: 'lost-lock', message: 'lost the single-instance lock (Redis outage?): no orders until it is held again', details: {} });
-        void reacquire();
-      });
-    };
-    // One attempt at a time: commands queue while Redis is away, and a pile of them would race each other.
-    const reacquire = async (): Promise<void> => {
-      while (!stopping) {
-        try {
-          await holdInstance();
-          log.info({}, 'single-instance lock held again: orders resume');
-          return;
-        } catch (err) {
-          if (isAppError(err, 'REDIS_LOCK_HELD')) {
-            jobs?.haltEntries('another daemon holds this account', { error: describeError(err) });
-            return;
-          }
-        }
-        await new Promise((r) => setTimeout(r, 5000).unref());
-      }
-    };
     // Before anything that a running daemon owns is touched (its simulator endpoint, its journal):
     // a second start is refused here and leaves everything as it was.
-    await holdInstance();
+    accountLock = await holdAccountLock({
+      redis, name: `${prefix}:${creds.account}`, log, notifier, stopping: () => stopping,
+      onHeldElsewhere: (error) => jobs?.haltEntries('another daemon holds this account', { error }),
+    });
 
     let baseUrl: string;
     if (config.mode === 'sim') {
       if (!inProcessSim) {
         baseUrl = opts.env.KIS_TRADER_SIM_URL ?? '';
       } else {
-        sim = createSimulator({
-          env, seed: config.sim.seed, clock, calendar, fees, symbols: config.sim.symbols, faults: [...config.sim.faults],
-          credentials: [{ ...SIM_DEFAULT_CREDENTIALS, initialCash: config.sim.initialCash as typeof SIM_DEFAULT_CREDENTIALS.initialCash }],
-          log: log.child({ mod: 'sim' }), journal: simJournal, variant: config.sim.variant,
+        const started = await startInProcessSim({
+          cwd: opts.cwd, config, kv: store.kv, anchor, options: {
+            env, seed: config.sim.seed, clock, calendar, fees, symbols: config.sim.symbols, faults: [...config.sim.faults],
+            log: log.child({ mod: 'sim' }), journal: simJournal, variant: config.sim.variant,
+          },
         });
-        baseUrl = (await sim.start(config.sim.port)).url;
-        writeSimEndpoint(opts.cwd, config, { url: baseUrl, pid: process.pid, anchor });
-        // Remember how far sim time got, so a restart resumes there (runtime/clock.ts).
-        simClockTimer = setInterval(() => store.kv.set(SIM_CLOCK_KEY, clock.now(), clock.now()), 5000);
-        simClockTimer.unref();
+        sim = started;
+        baseUrl = started.url;
       }
       log.info({ env, baseUrl, clockAnchor: anchor, speed: config.sim.speed }, 'sim mode: trading the built-in KIS simulator');
     } else {
@@ -244,18 +206,11 @@ export function createApp(opts: AppOptions): App {
       rateBudget: createRedisRateBudget(redis, { key: venue.budgetKey, ratePerSec: venue.ratePerSec }),
     }));
 
-    // KIS paper has no rankings (docs/kis-wire.md §6.5–6.6): with "live-readonly", a second client on the
-    // live service, with its own keys, token and budget, is used for the rankings and nothing else.
-    // Made whenever the keys are there, so kis.paperRankingSource can change while running.
-    if (config.mode === 'paper' && secrets?.ranking) {
-      const liveKey = tokenStoreKey('live', secrets.ranking.appKey);
-      rankingClient = createKisClient({
-        env: 'live', baseUrl: config.kis.liveBaseUrl, appKey: secrets.ranking.appKey, appSecret: secrets.ranking.appSecret,
-        account: creds.account, timeouts: { ...config.kis.timeouts }, tokenStore: sealTokenStore(store.tokens, secrets.ranking.appSecret), clock, log,
-        rateBudget: createRedisRateBudget(redis, { key: `${config.redis.prefix}:budget:${liveKey}`, ratePerSec: config.kis.rate.liveCallsPerSec }),
-        lock: createRedisLock(redis, { prefix: config.redis.prefix }), marketDivCode: config.kis.marketDivCode,
-      });
-    }
+    const rankingOptions = rankingClientOptions(config, secrets, {
+      account: creds.account, store, clock, log, lock: createRedisLock(redis, { prefix }),
+      rateBudget: (key, ratePerSec) => createRedisRateBudget(redis!, { key, ratePerSec }),
+    });
+    if (rankingOptions) rankingClient = createKisClient(rankingOptions);
 
     // KIS's own holiday list (chk-holiday, live only, once a day: docs/kis-wire.md §6.7) overrides the file.
     const client = kis;
@@ -273,7 +228,7 @@ export function createApp(opts: AppOptions): App {
     heartbeat.start(() => producers);
     jobs = createJobs({
       current: () => live!.current(), root: opts.cwd, store, kis, producers, clock, calendar: () => calendar, fees, log,
-      ownsAccount: () => ownsAccount, hooks: opts.hooks ?? {}, onPreOpen: syncHolidays,
+      ownsAccount: () => accountLock?.owns() ?? false, hooks: opts.hooks ?? {}, onPreOpen: syncHolidays,
       rankings: (rankingClient ?? kis).market, onFatal, notifier,
     });
 
@@ -290,13 +245,10 @@ export function createApp(opts: AppOptions): App {
     const orderWorker = createOrderWorker(redis, prefix, (j, id) => jobs!.processOrder(j, id), log);
     workers = [signalWorker, decisionWorker, orderWorker];
     for (const w of workers) w.run();
-    const queueCounts = () => producers!.counts();
+    const watched = { signals: signalWorker, decisions: decisionWorker, orders: orderWorker } as const;
     watchdog = startWorkerWatchdog({
-      workers: [
-        { name: 'signals', handle: signalWorker, waiting: async () => (await queueCounts()).signals.waiting ?? 0 },
-        { name: 'decisions', handle: decisionWorker, waiting: async () => (await queueCounts()).decisions.waiting ?? 0 },
-        { name: 'orders', handle: orderWorker, waiting: async () => (await queueCounts()).orders.waiting ?? 0 },
-      ],
+      workers: (Object.keys(watched) as (keyof typeof watched)[])
+        .map((name) => ({ name, handle: watched[name], waiting: async () => (await producers!.counts())[name].waiting ?? 0 })),
       redisReady: () => redis?.status === 'ready', log, stallMs: config.daemon.workerStallSeconds * 1000,
     });
 
@@ -319,21 +271,15 @@ export function createApp(opts: AppOptions): App {
     // The runs in progress (a reconcile, a scan) finish before their connections close.
     await scheduler?.stop();
     await jobs?.close();
-    if (simClockTimer) {
-      clearInterval(simClockTimer);
-      store.kv.set(SIM_CLOCK_KEY, clock.now(), clock.now());
-    }
     watchdog?.stop();
     // Signals first, orders last: an order in flight finishes before its worker returns.
     for (const w of workers) await w.close().catch((err: unknown) => log.warn({ err: describeError(err) }, 'worker close failed'));
     await producers?.close();
-    await instance?.release().catch(() => undefined);
+    await accountLock?.release().catch(() => undefined);
     await kis?.close().catch(() => undefined);
     await rankingClient?.close().catch(() => undefined);
-    if (sim) {
-      await sim.stop().catch(() => undefined);
-      removeSimEndpoint(opts.cwd, config);
-    }
+    // saves how far sim time got (a restart resumes there), stops it, removes its endpoint file
+    await sim?.stop().catch(() => undefined);
     redisWatch?.close();
     if (redis) await redis.quit().catch(() => redis?.disconnect());
     await embedded?.stop();

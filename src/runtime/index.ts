@@ -7,7 +7,7 @@ export { createHeartbeat } from './heartbeat.js';
 export type { HeartbeatWriter } from './heartbeat.js';
 export { feeRatesOf, loadCalendar, requireCalendarCovers, sessionTimesOf, withCalendarFile } from './market.js';
 export {
-  SIM_CLOCK_KEY, lastSimTime, openSimJournal, readLiveSimEndpoint, removeSimEndpoint, writeSimEndpoint,
+  SIM_CLOCK_KEY, lastSimTime, openSimJournal, readLiveSimEndpoint, removeSimEndpoint, startInProcessSim, writeSimEndpoint,
 } from './sim-files.js';
 export type { SimEndpoint } from './sim-files.js';
 export { freshTradeLogGuard } from './trade-log.js';
@@ -15,10 +15,10 @@ export { freePort, pingRedis, probeRedis, redisBinaryAvailable, shownRedisUrl, s
 export type { EmbeddedRedis } from './embedded-redis.js';
 export { createJobs } from './jobs.js';
 export type { JobContext, Jobs } from './jobs.js';
-export { chooseVenue, venueClientOptions } from './venue.js';
+export { chooseVenue, rankingClientOptions, venueClientOptions } from './venue.js';
 export type { Venue } from './venue.js';
 export { createLogNotifier } from './notifier.js';
-export { positionsWithoutStrategy, resolveStrategies } from './strategies.js';
+export { positionsWithoutStrategy, resolveStrategies, warnPositionsWithoutStrategy } from './strategies.js';
 export { CONFIG_IN_FORCE_KEY, CONFIG_LAST_RELOAD_KEY, createLiveConfig } from './live-config.js';
 export type { ConfigInForce, InForce, LiveConfig, ReloadRecord, ReloadStatus, WatchTarget } from './live-config.js';
 export { connectRedis, watchRedis } from './redis-connection.js';
@@ -26,3 +26,5 @@ export { memoryTokenStore, mirrorTokensToRedis } from './token-mirror.js';
 export type { MirroredTokenStore } from './token-mirror.js';
 export { createWorkersProcess, workersRequirements } from './workers-process.js';
 export type { WorkersProcess, WorkersProcessOptions } from './workers-process.js';
+export { holdAccountLock } from './account-lock.js';
+export type { AccountLock } from './account-lock.js';

@@ -3,8 +3,8 @@ import { dirname, join, resolve } from 'node:path';
 import type { Config } from '../config/index.js';
 import type { KeyValueRepo } from '../domain/index.js';
 import { pidAlive } from './process.js';
-import { createFileJournal } from '../sim/index.js';
-import type { JournalEntry, SimJournal } from '../sim/index.js';
+import { createFileJournal, createSimulator, SIM_DEFAULT_CREDENTIALS } from '../sim/index.js';
+import type { JournalEntry, SimJournal, SimulatorOptions } from '../sim/index.js';
 
 /**
  * Sim-mode plumbing shared by the daemon and the CLI: where the simulator's journal lives, how
@@ -51,4 +51,33 @@ export function readLiveSimEndpoint(cwd: string, config: Config): SimEndpoint | 
   if (!existsSync(file)) return null;
   const ep = JSON.parse(readFileSync(file, 'utf8')) as SimEndpoint;
   return pidAlive(ep.pid) ? ep : null;
+}
+
+/**
+ * The in-process simulator of sim mode: started, its endpoint written for the CLI, and its clock
+ * saved every 5 s so a restart resumes where sim time got (runtime/clock.ts). `stop` saves the
+ * clock once more, stops the simulator and removes the endpoint.
+ */
+export async function startInProcessSim(opts: {
+  cwd: string; config: Config; options: Omit<SimulatorOptions, 'credentials'>; kv: KeyValueRepo; anchor: string | null;
+}): Promise<{ url: string; stop(): Promise<void> }> {
+  const { config, kv, options } = opts;
+  const sim = createSimulator({
+    ...options,
+    credentials: [{ ...SIM_DEFAULT_CREDENTIALS, initialCash: config.sim.initialCash as typeof SIM_DEFAULT_CREDENTIALS.initialCash }],
+  });
+  const url = (await sim.start(config.sim.port)).url;
+  writeSimEndpoint(opts.cwd, config, { url, pid: process.pid, anchor: opts.anchor });
+  const save = (): void => kv.set(SIM_CLOCK_KEY, options.clock.now(), options.clock.now());
+  const timer = setInterval(save, 5000);
+  timer.unref();
+  return {
+    url,
+    async stop() {
+      clearInterval(timer);
+      save();
+      await sim.stop().catch(() => undefined);
+      removeSimEndpoint(opts.cwd, config);
+    },
+  };
 }

@@ -3,7 +3,8 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { AppError, describeError } from '../domain/index.js';
-import type { Position, PositionOrigin, StockCode, StrategySlice } from '../domain/index.js';
+import { positionOrigins } from '../domain/index.js';
+import type { FillRepo, Logger, OrderRepo, Position, PositionOrigin, PositionRepo, StockCode, StrategySlice } from '../domain/index.js';
 import { formatIssues } from '../config/index.js';
 import { BUILT_IN_STRATEGIES, bindStrategy } from '../signals/index.js';
 import type { Strategy, StrategyInstance } from '../signals/index.js';
@@ -119,4 +120,15 @@ export function positionsWithoutStrategy(
     const strategy = origins.get(p.symbol)?.strategy ?? null;
     return p.qty > 0 && strategy !== null && !ids.has(strategy) ? [{ symbol: p.symbol, strategy }] : [];
   });
+}
+
+/** Logs, at warn, each position positionsWithoutStrategy finds in the trade log. */
+export function warnPositionsWithoutStrategy(
+  store: { positions: PositionRepo; orders: OrderRepo; fills: FillRepo }, strategies: readonly StrategyInstance[], log: Logger,
+): void {
+  const exitsOf = strategies[0]?.id ?? 'the first strategy';
+  for (const o of positionsWithoutStrategy(store.positions.list(), positionOrigins(store.orders, store.fills), strategies)) {
+    log.warn({ symbol: o.symbol, strategy: o.strategy, exitsOf },
+      `position ${o.symbol} was opened by strategy ${o.strategy}, which the config no longer has: its own exit no longer runs; ${exitsOf}'s exits protect it`);
+  }
 }

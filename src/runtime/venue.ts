@@ -66,3 +66,23 @@ export function venueClientOptions(config: Config, venue: Venue, opts: {
     marketDivCode: config.kis.marketDivCode, tokenRefreshLeadMs: config.kis.tokenRefreshLeadMinutes * 60_000,
   };
 }
+
+/**
+ * KIS paper has no rankings (docs/kis-wire.md §6.5–6.6): with "live-readonly", a second client's
+ * options, on the live service with its own keys, token and budget, for the rankings and nothing
+ * else. Null outside paper mode or without the ranking keys; made whenever the keys are there, so
+ * kis.paperRankingSource can change while running.
+ */
+export function rankingClientOptions(config: Config, secrets: Secrets | null, opts: {
+  account: string; store: Pick<Store, 'tokens'>; clock: Clock; log: Logger;
+  lock: DistributedLock; rateBudget: (budgetKey: string, ratePerSec: number) => RateBudget;
+}): KisClientOptions | null {
+  if (config.mode !== 'paper' || !secrets?.ranking) return null;
+  const { appKey, appSecret } = secrets.ranking;
+  return {
+    env: 'live', baseUrl: config.kis.liveBaseUrl, appKey, appSecret, account: opts.account, timeouts: { ...config.kis.timeouts },
+    tokenStore: sealTokenStore(opts.store.tokens, appSecret), clock: opts.clock, log: opts.log, lock: opts.lock,
+    rateBudget: opts.rateBudget(`${config.redis.prefix}:budget:${tokenStoreKey('live', appKey)}`, config.kis.rate.liveCallsPerSec),
+    marketDivCode: config.kis.marketDivCode,
+  };
+}
