@@ -22,7 +22,14 @@ export interface WorkerHandle {
   restart(): Promise<void>;
 }
 
-function handle(make: (processor: Processor) => Worker, processor: Processor, log: Logger): WorkerHandle {
+/**
+ * How long a graceful close of a signal or decision worker may take before it is forced (the
+ * shutdown deadline is 15 s); their jobs are safe to run again. The order worker is never forced:
+ * the order in flight finishes before it returns.
+ */
+const CLOSE_WAIT_MS = 5000;
+
+function handle(make: (processor: Processor) => Worker, processor: Processor, log: Logger, closeWaitMs: number | null = CLOSE_WAIT_MS): WorkerHandle {
   let active = 0;
   let lastStartedAt: number | null = null;
   let runningSince: number | null = null;
@@ -50,7 +57,17 @@ function handle(make: (processor: Processor) => Worker, processor: Processor, lo
   return {
     get worker() { return worker; },
     run,
-    close: () => worker.close(),
+    // A graceful close waits for the running job; after a Redis restart BullMQ's close can also wait
+    // for ever on its blocking connection, past the shutdown deadline (exit 1). Bounded: then forced.
+    async close() {
+      const w = worker;
+      if (closeWaitMs === null) return w.close();
+      const closed = await Promise.race([w.close().then(() => true), new Promise<false>((r) => setTimeout(() => r(false), closeWaitMs).unref())]);
+      if (!closed) {
+        log.warn({ queue: w.name, waitedMs: closeWaitMs }, 'worker did not close in time: forcing it');
+        await w.close(true);
+      }
+    },
     busy: () => ({ active, lastStartedAt, runningSince }),
     async restart() {
       const old = worker;
@@ -98,6 +115,7 @@ export function createOrderWorker(connection: Redis, prefix: string, process: (j
     }),
     (job) => process(parse(orderJobSchema, job), job.id ?? ''),
     log,
+    null,
   );
 }
 
