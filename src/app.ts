@@ -254,12 +254,12 @@ export function createApp(opts: AppOptions): App {
 
     scheduler = createScheduler({
       config: config.schedule,
-      calendar: () => calendar, clock, log, run: (job, t) => jobs!.runScheduled(job, t),
+      calendar: () => calendar, clock, log, run: (job, t, signal) => jobs!.runScheduled(job, t, signal),
     });
     scheduler.start();
     if (opts.reload) live.watch(opts.reload.watch);
     // The current slot's scan now, not at the next boundary: a daemon started mid-session trades at once.
-    void jobs.runScheduled('scan', clock.now()).catch((err: unknown) => log.error({ err: describeError(err) }, 'first scan failed'));
+    void scheduler.runNow('scan');
     heartbeat.beat();
     notifier.notify({ kind: 'start', message: 'kis-trader ready', details: { mode: config.mode, configHash: hash } });
   }

@@ -83,8 +83,13 @@ export function dueJobs(prev: EpochMs, now: EpochMs, table: readonly Entry[], ca
 
 export interface Scheduler {
   start(): void;
-  /** no new runs; resolves when the runs in progress have finished */
+  /**
+   * No new runs; aborts the signal the runs in progress were handed (a scan gives up, a reconcile
+   * finishes) and resolves when they have returned.
+   */
   stop(): Promise<void>;
+  /** runs one job now, outside its slot (the first scan at start), as a scheduled run: stop() waits for it */
+  runNow(job: JobName): Promise<void>;
   /** runs one tick now (tests, and the catch-up at start) */
   tick(): Promise<void>;
 }
@@ -95,15 +100,17 @@ export function createScheduler(opts: {
   calendar: () => TradingCalendar;
   clock: Clock;
   log: Logger;
-  run: (job: JobName, at: EpochMs) => Promise<void>;
+  run: (job: JobName, at: EpochMs, signal: AbortSignal) => Promise<void>;
 }): Scheduler {
   const table = scheduleTable(opts.config);
   let prev = opts.clock.now();
   let cron: Cron | null = null;
   const running = new Set<JobName>();
   const inFlight = new Set<Promise<void>>();
+  const stopping = new AbortController();
 
   const runOne = async (job: JobName, at: EpochMs): Promise<void> => {
+    if (stopping.signal.aborted) return;
     // A job still busy from its previous slot is skipped, not queued behind itself.
     if (running.has(job)) {
       opts.log.debug({ job }, 'previous run still busy: skipping this slot');
@@ -111,12 +118,18 @@ export function createScheduler(opts: {
     }
     running.add(job);
     try {
-      await opts.run(job, at);
+      await opts.run(job, at, stopping.signal);
     } catch (err) {
-      opts.log.error({ job, err: err instanceof Error ? err.message : String(err) }, 'scheduled job failed');
+      if (stopping.signal.aborted) opts.log.info({ job }, 'scheduled run given up: stopping');
+      else opts.log.error({ job, err: err instanceof Error ? err.message : String(err) }, 'scheduled job failed');
     } finally {
       running.delete(job);
     }
+  };
+  const track = (r: Promise<void>): Promise<void> => {
+    inFlight.add(r);
+    void r.finally(() => inFlight.delete(r));
+    return r;
   };
 
   const tick = async (): Promise<void> => {
@@ -130,12 +143,7 @@ export function createScheduler(opts: {
     }
     prev = epochMs(now);
     // Jobs of one tick run side by side; each is independent and guarded by `running`.
-    const runs = jobs.map((job) => runOne(job, now));
-    for (const r of runs) {
-      inFlight.add(r);
-      void r.finally(() => inFlight.delete(r));
-    }
-    await Promise.all(runs);
+    await Promise.all(jobs.map((job) => track(runOne(job, now))));
   };
 
   return {
@@ -150,8 +158,10 @@ export function createScheduler(opts: {
     async stop() {
       cron?.stop();
       cron = null;
+      stopping.abort(new Error('the daemon is stopping'));
       await Promise.allSettled([...inFlight]);
     },
+    runNow: (job) => track(runOne(job, opts.clock.now())),
     tick,
   };
 }

@@ -12,6 +12,8 @@ import type {
  */
 export interface CallOptions {
   lane?: Lane;
+  /** gives up the call, waiting or not (a stopping daemon's scan): it rejects with the abort reason */
+  signal?: AbortSignal;
 }
 
 export interface RankingQuery {

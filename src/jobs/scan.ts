@@ -38,11 +38,12 @@ export interface ScanJobDeps {
 }
 
 /** One exit evaluation per position, keyed by the minute slot so a repeat within it is a no-op. */
-export async function runEnqueueExits(deps: Pick<ScanJobDeps, 'positions' | 'enqueueSignal'>, input: { at: EpochMs }): Promise<number> {
+export async function runEnqueueExits(deps: Pick<ScanJobDeps, 'positions' | 'enqueueSignal'>, input: { at: EpochMs; signal?: AbortSignal }): Promise<number> {
   const date = kstDateOf(input.at);
   const slot = Math.floor(input.at / 60_000);
   const held = deps.positions.list();
   for (const p of held) {
+    input.signal?.throwIfAborted();
     await deps.enqueueSignal(`s.exit.${date}.${p.symbol}.${slot}`, {
       kind: 'exit', strategy: null, symbol: p.symbol, name: '', tradingDate: date, scanSnapshotIds: [], candidate: null, enqueuedAt: input.at,
     });
@@ -54,10 +55,12 @@ export async function runEnqueueExits(deps: Pick<ScanJobDeps, 'positions' | 'enq
  * The scheduled scan: rankings (or the watch list) → candidates → one entry evaluation each per
  * strategy that takes it, and each strategy's own list (universe.symbols) → one evaluation each; then
  * the exit evaluations of what is held. From the flatten time on, and in a 'workers' process,
- * nothing: entries then would be sold again within the minute.
+ * nothing: entries then would be sold again within the minute. Once `signal` aborts (the daemon
+ * stops) it rejects with its reason before the next KIS call or enqueue; every job id is per slot,
+ * so a scan cut short loses nothing a later one does not do again.
  */
-export async function runScanJob(deps: ScanJobDeps, input: { at: EpochMs }): Promise<{ candidates: StockCode[] } | null> {
-  const { settings, at } = { settings: deps.settings, at: input.at };
+export async function runScanJob(deps: ScanJobDeps, input: { at: EpochMs; signal?: AbortSignal }): Promise<{ candidates: StockCode[] } | null> {
+  const { settings, at, signal } = { settings: deps.settings, ...input };
   const flatten = flattenAt(kstDateOf(at), deps.calendar(), settings.flattenBeforeCloseMinutes);
   if (!settings.scans || (flatten !== null && at >= flatten)) return null;
   const held = deps.positions.list().map((p) => p.symbol);
@@ -66,13 +69,14 @@ export async function runScanJob(deps: ScanJobDeps, input: { at: EpochMs }): Pro
   const market: MarketData = { ...deps.market, ranking: (q, o) => deps.rankings.ranking(q, o) };
   const result = await runScan({ market, scans: deps.scans, clock: deps.clock, log: deps.log.child({ job: 'scan' }) }, {
     source: paperWatchlist ? 'watchlist' : 'rankings', kinds: settings.kinds, marketCode: settings.marketCode,
-    watchlist: settings.watchlist, held,
+    watchlist: settings.watchlist, held, ...(signal ? { signal } : {}),
     filter: { ...settings.filter, exclude: [...settings.filter.exclude], excludeNamePatterns: [...settings.filter.excludeNamePatterns], excludeKinds: { ...settings.filter.excludeKinds } },
   });
   const date = kstDateOf(at);
   const slot = Math.floor(at / 60_000);
   for (const c of result.candidates) {
     for (const s of deps.strategies.filter((st) => admits(st.universe, c))) {
+      signal?.throwIfAborted();
       await deps.enqueueSignal(`s.entry.${date}.${s.id}.${c.symbol}.${slot}`, {
         kind: 'entry', strategy: s.id, symbol: c.symbol, name: c.name, tradingDate: date, scanSnapshotIds: result.snapshotIds,
         candidate: { ...c }, enqueuedAt: at,
@@ -86,11 +90,12 @@ export async function runScanJob(deps: ScanJobDeps, input: { at: EpochMs }): Pro
   for (const s of deps.strategies) {
     for (const symbol of s.universe.symbols) {
       if (ranked.has(symbol) || held.includes(symbol) || s.universe.exclude.includes(symbol) || settings.filter.exclude.includes(symbol)) continue;
+      signal?.throwIfAborted();
       await deps.enqueueSignal(`s.entry.${date}.${s.id}.${symbol}.${slot}`, {
         kind: 'entry', strategy: s.id, symbol, name: '', tradingDate: date, scanSnapshotIds: result.snapshotIds, candidate: null, enqueuedAt: at,
       });
     }
   }
-  await runEnqueueExits(deps, { at });
+  await runEnqueueExits(deps, { at, ...(signal ? { signal } : {}) });
   return { candidates: result.candidates.map((c) => c.symbol) };
 }

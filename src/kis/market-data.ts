@@ -30,7 +30,7 @@ export function createKisMarketData(deps: MarketDataDeps): KisMarketData {
 
   async function quote(symbol: StockCode, opts?: CallOptions): Promise<Quote> {
     const { res, parse } = await callRead(call, {
-      endpoint: ENDPOINTS.price, lane: opts?.lane,
+      endpoint: ENDPOINTS.price, lane: opts?.lane, signal: opts?.signal,
       query: [['FID_COND_MRKT_DIV_CODE', mkt], ['FID_INPUT_ISCD', symbol]],
     });
     return parseQuote(res.body, symbol, clock.now(), parse);
@@ -38,7 +38,7 @@ export function createKisMarketData(deps: MarketDataDeps): KisMarketData {
 
   async function orderBook(symbol: StockCode, opts?: CallOptions): Promise<OrderBook> {
     const { res, parse } = await callRead(call, {
-      endpoint: ENDPOINTS.orderBook, lane: opts?.lane,
+      endpoint: ENDPOINTS.orderBook, lane: opts?.lane, signal: opts?.signal,
       query: [['FID_COND_MRKT_DIV_CODE', mkt], ['FID_INPUT_ISCD', symbol]],
     });
     return parseOrderBook(res.body, symbol, clock.now(), parse);
@@ -49,7 +49,7 @@ export function createKisMarketData(deps: MarketDataDeps): KisMarketData {
     const end = opts?.end ?? kstDateOf(clock.now());
     return stitchDailyBars(count, end, async (w) => {
       const { res, parse } = await callRead(call, {
-        endpoint: ENDPOINTS.dailyBars, lane: opts?.lane,
+        endpoint: ENDPOINTS.dailyBars, lane: opts?.lane, signal: opts?.signal,
         // FID_ORG_ADJ_PRC 0 = adjusted prices on this endpoint (the opposite of inquire-daily-price, §13.1).
         query: [['FID_COND_MRKT_DIV_CODE', mkt], ['FID_INPUT_ISCD', symbol], ['FID_INPUT_DATE_1', w.start], ['FID_INPUT_DATE_2', w.end],
           ['FID_PERIOD_DIV_CODE', 'D'], ['FID_ORG_ADJ_PRC', '0']],
@@ -60,7 +60,7 @@ export function createKisMarketData(deps: MarketDataDeps): KisMarketData {
 
   async function minuteBars(symbol: StockCode, hhmmss: string, opts?: CallOptions): Promise<MinuteBar[]> {
     const { res, parse } = await callRead(call, {
-      endpoint: ENDPOINTS.minuteBars, lane: opts?.lane,
+      endpoint: ENDPOINTS.minuteBars, lane: opts?.lane, signal: opts?.signal,
       query: [['FID_ETC_CLS_CODE', ''], ['FID_COND_MRKT_DIV_CODE', mkt], ['FID_INPUT_ISCD', symbol], ['FID_INPUT_HOUR_1', hhmmss], ['FID_PW_DATA_INCU_YN', 'N']],
     });
     return parseMinuteBars(res.body, symbol, parse);
@@ -91,7 +91,7 @@ export function createKisMarketData(deps: MarketDataDeps): KisMarketData {
         ['fid_input_price_1', opt(query.minPrice)], ['fid_input_price_2', opt(query.maxPrice)], ['fid_vol_cnt', opt(query.minVolume)],
         ['fid_trgt_cls_code', '0'], ['fid_trgt_exls_cls_code', '0'], ['fid_div_cls_code', '0'], ['fid_rsfl_rate1', ''], ['fid_rsfl_rate2', '']];
     }
-    const { res, parse } = await callRead(call, { endpoint, lane: opts?.lane, query: params });
+    const { res, parse } = await callRead(call, { endpoint, lane: opts?.lane, signal: opts?.signal, query: params });
     const parsed = parseRanking(query.kind, res.body, parse);
     if (parsed.skipped.length > 0) call.log.warn({ endpoint: endpoint.name, skipped: parsed.skipped }, 'ranking rows with unusable stock codes skipped');
     return { kind: query.kind, params: Object.fromEntries(params), rows: parsed.rows, raw: res.raw, fetchedAt: clock.now() };
@@ -100,7 +100,7 @@ export function createKisMarketData(deps: MarketDataDeps): KisMarketData {
   async function holidays(from: TradingDate, opts?: CallOptions): Promise<CalendarDay[]> {
     // §6.7: not paginated although the example says "다음버튼": send blank cursors, call again with a later BASS_DT.
     const { res, parse } = await callRead(call, {
-      endpoint: ENDPOINTS.holidays, lane: opts?.lane,
+      endpoint: ENDPOINTS.holidays, lane: opts?.lane, signal: opts?.signal,
       query: [['BASS_DT', from], ['CTX_AREA_NK', ''], ['CTX_AREA_FK', '']],
     });
     return parseHolidays(res.body, parse);

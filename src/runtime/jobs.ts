@@ -51,7 +51,8 @@ export interface JobContext {
 }
 
 export interface Jobs {
-  runScheduled(job: JobName, at: EpochMs): Promise<void>;
+  /** `signal` aborts when the daemon stops: a scan or an exits run then gives up (jobs/scan.ts) */
+  runScheduled(job: JobName, at: EpochMs, signal?: AbortSignal): Promise<void>;
   processSignal(job: SignalJob, jobId: string): Promise<void>;
   processOrder(job: OrderJob, jobId: string): Promise<void>;
   /** records what a `workers` process decided (jobs/record-decision.ts) */
@@ -110,7 +111,7 @@ export function createJobs(ctx: JobContext): Jobs {
     calendar: ctx.calendar, clock, log, settings: settings.scan, strategies: inForce().strategies, enqueueSignal,
   });
 
-  const runScheduled = async (job: JobName, at: EpochMs): Promise<void> => {
+  const runScheduled = async (job: JobName, at: EpochMs, signal?: AbortSignal): Promise<void> => {
     const { settings } = inForce();
     switch (job) {
       case 'pre-open':
@@ -119,10 +120,10 @@ export function createJobs(ctx: JobContext): Jobs {
         await desk.reconcile('pre-open');
         return;
       case 'scan':
-        await runScanJob(scanDeps(settings), { at });
+        await runScanJob(scanDeps(settings), { at, ...(signal ? { signal } : {}) });
         return;
       case 'exits':
-        await runEnqueueExits(scanDeps(settings), { at });
+        await runEnqueueExits(scanDeps(settings), { at, ...(signal ? { signal } : {}) });
         return;
       case 'flatten':
         await runFlatten({
@@ -154,7 +155,7 @@ export function createJobs(ctx: JobContext): Jobs {
   };
 
   return {
-    runScheduled: (job, at) => boundary(runScheduled(job, at)),
+    runScheduled: (job, at, signal) => boundary(runScheduled(job, at, signal)),
     processSignal: (job, jobId) => boundary(processSignal(job, jobId)),
     processDecision: (job) => boundary(runRecordDecision({
       decisions: store.decisions, positions: store.positions, orders: store.orders, risk: store.risk, kv: store.kv, transaction: (fn) => store.transaction(fn), clock, log,

@@ -23,6 +23,8 @@ export interface ScanInput {
   watchlist: readonly StockCode[];
   filter: UniverseFilter;
   held: readonly StockCode[];
+  /** aborted when the daemon stops: the scan lane can wait behind every signal job */
+  signal?: AbortSignal;
 }
 
 export interface ScanResult extends Selection {
@@ -30,10 +32,10 @@ export interface ScanResult extends Selection {
 }
 
 /** A watch list turned into a volume "ranking", so the rest of the pipeline is the same. */
-async function watchlistSnapshot(deps: ScanDeps, symbols: readonly StockCode[]): Promise<RankingSnapshot> {
+async function watchlistSnapshot(deps: ScanDeps, symbols: readonly StockCode[], signal: AbortSignal | undefined): Promise<RankingSnapshot> {
   const rows: RankingRow[] = [];
   for (const symbol of symbols) {
-    const q = await deps.market.quote(symbol, { lane: 'scan' });
+    const q = await deps.market.quote(symbol, { lane: 'scan', ...(signal ? { signal } : {}) });
     rows.push({ rank: 0, symbol, name: symbol, price: q.price, changeBp: q.changeBp, volume: q.volume, tradedValue: q.tradedValue, volumeIncreaseBp: null });
   }
   rows.sort((a, b) => b.volume - a.volume);
@@ -44,16 +46,18 @@ async function watchlistSnapshot(deps: ScanDeps, symbols: readonly StockCode[]):
 export async function runScan(deps: ScanDeps, input: ScanInput): Promise<ScanResult> {
   const today = kstDateOf(deps.clock.now());
   const snapshots: RankingSnapshot[] = [];
+  const { signal } = input;
   if (input.source === 'watchlist') {
-    if (input.watchlist.length > 0) snapshots.push(await watchlistSnapshot(deps, input.watchlist));
+    if (input.watchlist.length > 0) snapshots.push(await watchlistSnapshot(deps, input.watchlist, signal));
   } else {
     for (const kind of input.kinds) {
       snapshots.push(await deps.market.ranking({
         kind, market: input.marketCode, minPrice: krw(input.filter.minPrice), maxPrice: krw(input.filter.maxPrice), minVolume: shares(0),
         ...(input.filter.excludeKinds ? { exclude: input.filter.excludeKinds } : {}),
-      }, { lane: 'scan' }));
+      }, { lane: 'scan', ...(signal ? { signal } : {}) }));
     }
   }
+  signal?.throwIfAborted();
   const snapshotIds = snapshots.map((s) => deps.scans.insert(s, today));
   const selection = selectCandidates(snapshots, input.filter, [...input.held]);
   deps.log.info({

@@ -67,6 +67,25 @@ describe('runScanJob', () => {
     expect(enqueued[0]![1].scanSnapshotIds.length).toBeGreaterThan(0);
   }, 30_000);
 
+  it('stops enqueueing the moment the daemon stops: the rest of the candidates wait for the next start', async () => {
+    h = await startOrdersHarness(redis);
+    const enqueued: [string, SignalRequest][] = [];
+    const stopping = new AbortController();
+    const deps = { ...scanDeps(h, enqueued), enqueueSignal: (id: string, r: SignalRequest) => { enqueued.push([id, r]); stopping.abort(); return Promise.resolve(); } };
+    await expect(runScanJob(deps, { at: h.clock.now(), signal: stopping.signal })).rejects.toThrow(/abort/i);
+    expect(enqueued).toHaveLength(1);
+  }, 30_000);
+
+  it('asks KIS nothing once stopping: the scan lane may wait behind every signal job for longer than a shutdown may take', async () => {
+    h = await startOrdersHarness(redis);
+    const enqueued: [string, SignalRequest][] = [];
+    const snapshots = () => h!.store.db.prepare('SELECT count(*) n FROM scan_snapshots').get() as { n: number };
+    await expect(runScanJob(scanDeps(h, enqueued), { at: h.clock.now(), signal: AbortSignal.abort() })).rejects.toThrow(/abort/i);
+    await expect(h.client.market.quote(SAMSUNG, { lane: 'scan', signal: AbortSignal.abort() })).rejects.toThrow(/abort/i);
+    expect(snapshots().n).toBe(0);
+    expect(enqueued).toEqual([]);
+  }, 30_000);
+
   it('hands each candidate to every strategy whose universe admits it', async () => {
     h = await startOrdersHarness(redis);
     const enqueued: [string, SignalRequest][] = [];

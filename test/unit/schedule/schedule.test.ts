@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { EpochMs, Logger } from '../../../src/domain/index.js';
 import { epochMs, kstInstant, tradingDate } from '../../../src/domain/index.js';
 import { loadCalendar } from '../../../src/runtime/index.js';
-import { dueJobs, scheduleTable } from '../../../src/schedule.js';
+import { createScheduler, dueJobs, scheduleTable } from '../../../src/schedule.js';
+import type { JobName } from '../../../src/schedule.js';
 
 const calendar = loadCalendar('config/krx-calendar.json');
 const table = scheduleTable({ scanEveryMinutes: 5, exitCheckEveryMinutes: 1, reconcileEveryMinutes: 5, fillPollSeconds: 10, preOpenAt: '08:40', afterCloseAt: '15:45' });
@@ -61,5 +63,53 @@ describe('dueJobs: the flatten before the close', () => {
   it('is not due on a holiday', () => {
     const holiday = tradingDate('20261225');
     expect(dueJobs(t('150459', holiday), t('150500', holiday), flat, calendar)).toEqual([]);
+  });
+});
+
+describe('createScheduler stop', () => {
+  function recordingLog(): { log: Logger; lines: { level: string; msg: string }[] } {
+    const lines: { level: string; msg: string }[] = [];
+    const at = (level: string) => (_: object, msg: string) => { lines.push({ level, msg }); };
+    const log: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: () => log } as unknown as Logger;
+    return { log, lines };
+  }
+
+  it('abandons a run in progress through its signal and waits for it to return, without calling that a failure', async () => {
+    const { log, lines } = recordingLog();
+    const seen: AbortSignal[] = [];
+    let finish = (): void => undefined;
+    const scheduler = createScheduler({
+      config: { scanEveryMinutes: 5, exitCheckEveryMinutes: 1, reconcileEveryMinutes: 5, fillPollSeconds: 10, preOpenAt: '08:40', afterCloseAt: '15:45', flattenBeforeCloseMinutes: 0 },
+      calendar: () => calendar, clock: { now: () => t('090001') }, log,
+      run: (_job: JobName, _at: EpochMs, signal: AbortSignal) => {
+        seen.push(signal);
+        return new Promise<void>((resolve, reject) => {
+          finish = resolve;
+          signal.addEventListener('abort', () => reject(signal.reason as Error));
+        });
+      },
+    });
+    const run = scheduler.runNow('scan');
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.aborted).toBe(false);
+    const stopped = scheduler.stop();
+    expect(seen[0]!.aborted).toBe(true);
+    await stopped;
+    await run;
+    finish();
+    expect(lines.filter((l) => l.level === 'error')).toEqual([]);
+  });
+
+  it('runs nothing once stopped', async () => {
+    const { log } = recordingLog();
+    let runs = 0;
+    const scheduler = createScheduler({
+      config: { scanEveryMinutes: 5, exitCheckEveryMinutes: 1, reconcileEveryMinutes: 5, fillPollSeconds: 10, preOpenAt: '08:40', afterCloseAt: '15:45', flattenBeforeCloseMinutes: 0 },
+      calendar: () => calendar, clock: { now: () => t('090001') }, log,
+      run: () => { runs++; return Promise.resolve(); },
+    });
+    await scheduler.stop();
+    await scheduler.runNow('scan');
+    expect(runs).toBe(0);
   });
 });
