@@ -1,6 +1,5 @@
 import { kstDateOf } from '../domain/index.js';
-import type { EpochMs, TradingDate } from '../domain/index.js';
-import type { DailyPnl, RoundTrip } from '../domain/index.js';
+import type { DailyPnl, RoundTrip, TradingDate } from '../domain/index.js';
 
 /** What `kis-trader pnl` and the report print for a set of round trips (and the days they span). */
 export interface PnlSummary {
@@ -88,7 +87,7 @@ export function isoWeek(date: TradingDate): string {
 export function bucketOf(t: RoundTrip, by: GroupBy): string {
   if (by === 'symbol') return t.symbol;
   if (by === 'strategy') return t.strategy ?? '(external)';
-  const date = kstDateOf((t.closedAt ?? t.openedAt));
+  const date = kstDateOf(t.closedAt ?? t.openedAt);
   if (by === 'day') return date;
   if (by === 'week') return isoWeek(date);
   return `${date.slice(0, 4)}-${date.slice(4, 6)}`;
