@@ -9,6 +9,7 @@ import { cliClock, configFileProblems, connectKis, loadCliConfig, openCliStore, 
 import { registerDoctorCommand } from './doctor.js';
 import { registerKisCommands } from './kis-commands.js';
 import { registerReloadCommand } from './reload-command.js';
+import { registerReviewCommands } from './review-commands.js';
 import { registerSimCommand } from './sim-command.js';
 import { registerTradeLogCommands } from './trade-log-commands.js';
 
@@ -49,6 +50,14 @@ registerConfigCommands(program, {
 registerTradeLogCommands(program, {
   out, err, exit,
   get clock() { return cliClock(loaded(), process.env, cwd); },
+  get source() { return tradeLogSource(loaded(), cwd); },
+  withStore(fn) {
+    const store = openCliStore(loaded(), cwd, undefined, { mustExist: true });
+    try { return fn(store); } finally { store.close(); }
+  },
+});
+registerReviewCommands(program, {
+  out, err, exit,
   get source() { return tradeLogSource(loaded(), cwd); },
   withStore(fn) {
     const store = openCliStore(loaded(), cwd, undefined, { mustExist: true });
