@@ -30,6 +30,8 @@ function run(store: Store, args: string[]): { out: string; err: string; code: nu
   return { out: out.join('\n'), err: err.join('\n'), code };
 }
 
+const totalOf = (out: string): Record<string, unknown> => (JSON.parse(out) as { total: Record<string, unknown> }).total;
+
 function book(): Store {
   const { store } = createTempStore();
   writeDay1(store);
@@ -66,9 +68,9 @@ describe('kis-trader pnl', () => {
 
   it('counts a trip in the period it closed', () => {
     // closed on day 3: not in a period that ends on day 2 (nor open: "open" is what is held now)
-    expect(JSON.parse(run(book(), ['pnl', '--to', String(DAY2), '--json']).out).total).toMatchObject({ trades: 0, net: 0, open: 0 });
+    expect(totalOf(run(book(), ['pnl', '--to', String(DAY2), '--json']).out)).toMatchObject({ trades: 0, net: 0, open: 0 });
     expect(run(book(), ['pnl', '--to', String(DAY1)]).out).toContain('no round trips in this period');
-    expect(JSON.parse(run(book(), ['pnl', '--from', '2026-12-03', '--json']).out).total).toMatchObject({ trades: 2, net: -10_501 });
+    expect(totalOf(run(book(), ['pnl', '--from', '2026-12-03', '--json']).out)).toMatchObject({ trades: 2, net: -10_501 });
   });
 
   it('names a bad option value and exits 2', () => {
