@@ -101,8 +101,8 @@ export function registerReviewCommands(program: Command, io: ReviewIo): void {
         const groups = groupTrips(trips.filter((t) => t.status === 'closed'), by);
         if (opts.json) return io.out(JSON.stringify({ from: range.from, to: range.to, by, total, groups }, null, 2));
         io.out(`P&L, ${period(range)}, by ${by} (${io.source})`);
-        if (total.trades === 0 && total.open === 0) return io.out('no round trips in this period');
-        io.out(table([by, ...SUMMARY_HEAD], [...groups.map((g) => [g.key, ...summaryCells(g.summary)]), ['total', ...summaryCells(total)]]));
+        if (total.trades === 0) io.out('no round trip closed in this period');
+        else io.out(table([by, ...SUMMARY_HEAD], [...groups.map((g) => [g.key, ...summaryCells(g.summary)]), ['total', ...summaryCells(total)]]));
         if (total.maxDrawdown !== null) {
           io.out(`max drawdown: ${won(total.maxDrawdown)} won (${bpPct(total.maxDrawdownBp)}) of equity over ${daily.length} day(s) with an after-close summary`);
         }

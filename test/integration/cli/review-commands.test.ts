@@ -69,7 +69,7 @@ describe('kis-trader pnl', () => {
   it('counts a trip in the period it closed', () => {
     // closed on day 3: not in a period that ends on day 2 (nor open: "open" is what is held now)
     expect(totalOf(run(book(), ['pnl', '--to', String(DAY2), '--json']).out)).toMatchObject({ trades: 0, net: 0, open: 0 });
-    expect(run(book(), ['pnl', '--to', String(DAY1)]).out).toContain('no round trips in this period');
+    expect(run(book(), ['pnl', '--to', String(DAY1)]).out).toContain('no round trip closed in this period');
     expect(totalOf(run(book(), ['pnl', '--from', '2026-12-03', '--json']).out)).toMatchObject({ trades: 2, net: -10_501 });
   });
 
