@@ -17,12 +17,13 @@ const layers = [
   { from: 'redis', src: ['domain'], pkgs: ['ioredis'], core: true },
   { from: 'queues', src: ['domain', 'signals', 'orders', 'scan'], pkgs: ['bullmq', 'ioredis', 'zod'], core: true },
   { from: 'jobs', src: ['domain', 'market', 'scan', 'signals', 'orders'], pkgs: [], core: false },
-  { from: 'backtest', src: ['domain', 'market', 'signals', 'orders', 'sim'], pkgs: [], core: true },
-  { from: 'cli', src: ['domain', 'config', 'store', 'backtest', 'market', 'runtime'], pkgs: ['commander', 'cli-table3'], core: true },
+  { from: 'review', src: ['domain'], pkgs: [], core: false },
+  { from: 'backtest', src: ['domain', 'market', 'signals', 'orders', 'sim', 'review'], pkgs: [], core: true },
+  { from: 'cli', src: ['domain', 'config', 'store', 'backtest', 'market', 'runtime', 'review'], pkgs: ['commander', 'cli-table3'], core: true },
 ];
 
 // runtime/ (what the daemon and the CLI share: docs/architecture.md §3) may import anything; only cli/ and the roots import it.
-const folders = ['domain', 'config', 'market', 'signals', 'orders', 'scan', 'kis', 'store', 'sim', 'redis', 'queues', 'jobs', 'backtest', 'cli', 'runtime'];
+const folders = ['domain', 'config', 'market', 'signals', 'orders', 'scan', 'kis', 'store', 'sim', 'redis', 'queues', 'jobs', 'review', 'backtest', 'cli', 'runtime'];
 const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const forbidden = [];

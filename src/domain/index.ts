@@ -46,3 +46,4 @@ export type {
 } from './settings.js';
 export { positionOrigins } from './position-origins.js';
 export type { PositionOrigin } from './position-origins.js';
+export type { DailyPnl, RoundTrip } from './review.js';
