@@ -3,7 +3,7 @@ import { epochMs, krw, tradingDate } from '../../../src/domain/index.js';
 import type { DailyPnl, ReviewInput } from '../../../src/review/index.js';
 import { renderReport } from '../../../src/review/index.js';
 import { holding, pct, won } from '../../../src/review/html.js';
-import { at, roundTrip } from '../../helpers/review-sample.js';
+import { at, roundTrip, sampleReview } from '../../helpers/review-sample.js';
 
 /**
  * A small book, every figure computed by hand (commission 0.015 % a side, floor; sell tax 0.20 %):
@@ -154,6 +154,19 @@ describe('renderReport', () => {
     const noTrips = renderReport({ ...book(), roundTrips: [] });
     expect(noTrips).toContain('No round trips in this period yet.');
     expect(charts(noTrips).map((c) => c.cls)).toEqual(['equity', 'drawdown', 'daily']);
+  });
+});
+
+describe('renderReport over the sample book', () => {
+  it.each([1, 2, 10, 250])('draws %s trading days with every point and no NaN', (days) => {
+    const input = sampleReview(days);
+    const html = renderReport(input);
+    expect(html).not.toMatch(/NaN|Infinity|undefined/);
+    const drawn = charts(html);
+    expect(drawn.slice(0, 3).map((c) => c.declared)).toEqual([days, days, days]);
+    for (const c of drawn) expect(c.pts, c.cls).toBe(c.declared);
+    // a period across a new year labels its days with the year
+    expect(html.includes('>2026-11-02</text>')).toBe(days === 250);
   });
 });
 
