@@ -22,7 +22,7 @@ export function renderReport(input: ReviewInput): string {
       esc(period(input))}. The report fills in after the first trading day.</p></section>`
     : [tiles(s), dailySection(input.daily), groupSection(input), tripSection(input)].join('\n');
   return `<!doctype html>
-<html lang="ko">
+<html lang="en">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
@@ -57,7 +57,7 @@ function header(input: ReviewInput): string {
 <h1>${esc(input.title)}</h1>
 <p class="meta"><span>Period <b>${esc(period(input))}</b></span>
 <span>Generated <b>${esc(formatKst(input.generatedAt))}</b></span></p>
-<details class="configs"${input.configs.length > 1 ? ' open' : ''}>
+<details class="configs" open>
 <summary>Configs in force (${input.configs.length})</summary>
 ${configs}
 </details>
@@ -187,7 +187,7 @@ function tripRow(t: RoundTrip, names: ReviewInput['names'], withYear: boolean): 
     kstCell(t.openedAt, withYear),
     t.closedAt === null || t.status === 'open' ? { html: '<span class="tag">open</span>' }
       : kstCell(t.closedAt, withYear),
-    { html: `<code>${esc(t.symbol)}</code>${name ? ` ${esc(name)}` : ''}` },
+    { html: `<code>${esc(t.symbol)}</code>${name ? ` <span lang="ko">${esc(name)}</span>` : ''}` },
     text(t.strategy ?? '(external)'),
     { html: esc(won(t.qty)) + sold, num: true },
     money(t.entryPrice),

@@ -70,7 +70,8 @@ describe('renderReport', () => {
     for (const figure of [
       '+18,347', '+2.62 %', '-5.21 %', '+190,140', '+4.63 %', '41,000', '43,000', '8,600',
       '1d 0h', '12-01 09:30', '12-02 10:00', 'take-profit 3 %', 'stop-loss -2 %',
-      '<code>005930</code> 삼성전자', '<code>000660</code> SK하이닉스', '+9,787 unrealised', 'mark 71,500',
+      '<code>005930</code> <span lang="ko">삼성전자</span>',
+      '<code>000660</code> <span lang="ko">SK하이닉스</span>', '+9,787 unrealised', 'mark 71,500',
     ]) expect(html, figure).toContain(figure);
     expect(html).toContain('Times in KST, 2026');
     expect(html.match(/<span class="tag">open<\/span>/g)).toHaveLength(1);
