@@ -81,8 +81,8 @@ function tiles(s: PnlSummary): string {
       value: orDash(s.profitFactor, (pf) => pf.toFixed(2)),
       ...(s.profitFactor === null && s.wins > 0 ? { sub: 'no losing trade' } : {}),
     },
-    { label: 'Average win', value: orDash(s.avgWin, signedWon), cls: 'up' },
-    { label: 'Average loss', value: orDash(s.avgLoss, signedWon), cls: 'down' },
+    { label: 'Average win', value: orDash(s.avgWin, (n) => `${signedWon(n)} won`), cls: 'up' },
+    { label: 'Average loss', value: orDash(s.avgLoss, (n) => `${signedWon(n)} won`), cls: 'down' },
     { label: 'Fees', value: `${won(s.commission)} won` },
     { label: 'Tax', value: `${won(s.tax)} won` },
     {

@@ -61,7 +61,7 @@ describe('renderReport', () => {
 
   it('shows the summary tiles to the won, with separators', () => {
     for (const figure of [
-      '+156,295 won', 'gross +170,000', '1,765 won', '11,940 won', '66.66 %', '3.99', '+104,244', '-52,192',
+      '+156,295 won', 'gross +170,000', '1,765 won', '11,940 won', '66.66 %', '3.99', '+104,244 won', '-52,192 won',
       '2 wins · 1 loss', '-50,000 won', '-0.50 %', '+9,787 won',
     ]) expect(html, figure).toContain(figure);
   });
