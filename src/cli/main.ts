@@ -11,6 +11,7 @@ import { registerDoctorCommand } from './doctor.js';
 import { registerExportCommand } from './export-command.js';
 import { registerKisCommands } from './kis-commands.js';
 import { registerReloadCommand } from './reload-command.js';
+import { registerReviewCommands } from './review-commands.js';
 import { registerSimCommand } from './sim-command.js';
 import { registerTradeLogCommands } from './trade-log-commands.js';
 
@@ -64,6 +65,14 @@ registerTradeLogCommands(program, {
   withReadStore,
 });
 registerExportCommand(program, { out, err, exit, cwd: process.cwd(), get source() { return tradeLogSource(loaded(), cwd); }, withReadStore });
+registerReviewCommands(program, {
+  out, err, exit,
+  get source() { return tradeLogSource(loaded(), cwd); },
+  withStore(fn) {
+    const store = openCliStore(loaded(), cwd, undefined, { mustExist: true });
+    try { return fn(store); } finally { store.close(); }
+  },
+});
 registerBackupCommand(program, {
   out, err, exit, cwd: process.cwd(),
   get source() { return tradeLogSource(loaded(), cwd); },

@@ -43,6 +43,11 @@ export interface RoundTrip {
   returnBp: number | null;
   /** the rule of the decision behind the last exit order; null when no decision names one */
   exitRule: string | null;
+  /** shares still held (qty − closedQty) and their entry cost, value and fees */
+  openQty: number;
+  openCost: Krw;
+  /** KST date of the entry's first fill */
+  tradingDate: TradingDate;
   /** open shares at the last mark: (mark × open shares) − their entry cost; null when closed or unpriced */
   unrealised: Krw | null;
   /** the mark used for `unrealised`, won */

@@ -1,3 +1,3 @@
 export type { ConfigInForce, DailyPnl, GuardStat, ReviewInput, RoundTrip } from './types.js';
-export { bucketOf, groupTrips, isoWeek, summarize } from './stats.js';
+export { bucketOf, groupTrips, isoWeek, markTrips, summarize } from './stats.js';
 export type { GroupBy, PnlSummary } from './stats.js';

@@ -1,4 +1,4 @@
-import { kstDateOf } from '../domain/index.js';
+import { krw, kstDateOf } from '../domain/index.js';
 import type { DailyPnl, RoundTrip, TradingDate } from '../domain/index.js';
 
 /** What `kis-trader pnl` and the report print for a set of round trips (and the days they span). */
@@ -103,4 +103,16 @@ export function groupTrips(trips: readonly RoundTrip[], by: GroupBy): { key: str
   return [...groups.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([key, ts]) => ({ key, summary: summarize(ts) }));
+}
+
+/**
+ * Open trips priced at `marks` (symbol → won): unrealised = mark × open shares − their entry cost.
+ * A symbol without a mark (or a mark of 0: not priced) keeps unrealised null.
+ */
+export function markTrips(trips: readonly RoundTrip[], marks: ReadonlyMap<string, number>): RoundTrip[] {
+  return trips.map((t) => {
+    const mark = marks.get(t.symbol);
+    if (t.openQty === 0 || mark === undefined || mark <= 0) return t;
+    return { ...t, mark: krw(mark), unrealised: krw(mark * t.openQty - t.openCost) };
+  });
 }

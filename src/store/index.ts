@@ -12,6 +12,8 @@ export type { ScanRepository } from './scans.js';
 export type { BarRepository } from './bars.js';
 export type { CorporateActionRepository } from './corporate-actions.js';
 export type { DailySummaryRepository } from './daily-summaries.js';
+export { createReviewReader } from './review.js';
+export type { DateRange, ReviewReader } from './review.js';
 export type { KeyValueStore } from './key-value.js';
 export type { OrderEvent, ExternalOrder, DecisionRecord, ScanRecord, KeyValueEntry } from './types.js';
 export { adoptIntoTradeLog, markTradeLogChecked, noteTradeLogBirth, FRESH_LOG_HALT_KIND, TRADE_LOG_BIRTH_KEY } from './adopt.js';

@@ -10,6 +10,9 @@ import type { Store } from '../../src/store/index.js';
  * 100,000 (commission 75); two entries blocked by guards, one blocked exit.
  * Day 2: sell 5 of the 10 SAMSUNG at 72,000 in two partial fills of a 7-share order (3 + 2;
  * commission 32 + 21, sell tax 388 + 259); the order stays partial.
+ * Day 3 (writeDay3, for the round trips): sell the other 5 SAMSUNG at 69,000 (commission 52, tax
+ * 621); sell the 5 HYNIX in two orders, 2 at 98,000 (29, 353) and 3 at 97,000 at 14:30 (44, 524,
+ * rule "stop loss"); strategy "gap" buys 3 SAMSUNG at 68,000 at 15:00 (commission 31), still open.
  */
 export const DAY1 = tradingDate('20261201');
 export const DAY2 = tradingDate('20261202');
@@ -35,10 +38,11 @@ interface Fill { qty: number; value: number; commission: number; tax: number }
 /** An order of the daemon with its fills (each noted by fills.record), left `partial` unless all of it filled. */
 function order(store: Store, o: {
   date: TradingDate; symbol: StockCode; side: Side; qty: number; price: number; decisionId: number; venue: string; fills: Fill[];
+  strategy?: string; signal?: string; time?: string;
 }): number {
-  const t = at(o.date, '100100');
+  const t = at(o.date, o.time ?? '100100');
   const intent = store.orders.insertIntent({
-    intentKey: makeIntentKey({ strategy: 'breakout', symbol: o.symbol, side: o.side, date: o.date, signal: o.side === 'buy' ? 'entry' : 'exit' }),
+    intentKey: makeIntentKey({ strategy: o.strategy ?? 'breakout', symbol: o.symbol, side: o.side, date: o.date, signal: o.signal ?? (o.side === 'buy' ? 'entry' : 'exit') }),
     symbol: o.symbol, side: o.side, type: 'limit', qty: shares(o.qty), price: krw(o.price), tradingDate: o.date,
     decisionId: o.decisionId, configHash: 'cfg-a', reason: 'test',
   }, t).order;
@@ -88,4 +92,28 @@ export function writeDay2(store: Store): { sellSamsung: number } {
   // a blocked entry on day 2, so the guard stats have two days
   decide(store, { tradingDate: DAY2, symbol: NAVER, kind: 'entry', outcome: 'blocked', guards: [no('halt', 'daily loss')] });
   return { sellSamsung };
+}
+
+export function writeDay3(store: Store): { sellSamsung: number; sellHynix: number[]; buyGap: number } {
+  const d = decide(store, { tradingDate: DAY3, symbol: SAMSUNG, kind: 'exit', outcome: 'order', guards: [], rule: 'max hold' });
+  const sellSamsung = order(store, {
+    date: DAY3, symbol: SAMSUNG, side: 'sell', qty: 5, price: 69_000, decisionId: d, venue: '0000000001',
+    fills: [{ qty: 5, value: 345_000, commission: 52, tax: 621 }],
+  });
+  const h1 = decide(store, { tradingDate: DAY3, symbol: HYNIX, kind: 'exit', outcome: 'order', guards: [], rule: 'trail' });
+  const sellHynix1 = order(store, {
+    date: DAY3, symbol: HYNIX, side: 'sell', qty: 2, price: 98_000, decisionId: h1, venue: '0000000002',
+    fills: [{ qty: 2, value: 196_000, commission: 29, tax: 353 }],
+  });
+  const h2 = decide(store, { tradingDate: DAY3, symbol: HYNIX, kind: 'exit', outcome: 'order', guards: [], rule: 'stop loss' });
+  const sellHynix2 = order(store, {
+    date: DAY3, symbol: HYNIX, side: 'sell', qty: 3, price: 97_000, decisionId: h2, venue: '0000000003', signal: 'exit2', time: '143000',
+    fills: [{ qty: 3, value: 291_000, commission: 44, tax: 524 }],
+  });
+  const g = decide(store, { tradingDate: DAY3, symbol: SAMSUNG, kind: 'entry', outcome: 'order', guards: [ok('halt')], strategy: 'gap' });
+  const buyGap = order(store, {
+    date: DAY3, symbol: SAMSUNG, side: 'buy', qty: 3, price: 68_000, decisionId: g, venue: '0000000004', strategy: 'gap', time: '150000',
+    fills: [{ qty: 3, value: 204_000, commission: 31, tax: 0 }],
+  });
+  return { sellSamsung, sellHynix: [sellHynix1, sellHynix2], buyGap };
 }

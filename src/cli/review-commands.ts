@@ -1,0 +1,141 @@
+import type { Command } from 'commander';
+import { formatKst, kstDateOf, RISK_KEYS, tradingDate } from '../domain/index.js';
+import type { AccountSnapshot, EpochMs, RoundTrip, TradingDate } from '../domain/index.js';
+import { groupTrips, markTrips, summarize } from '../review/index.js';
+import type { GroupBy, PnlSummary } from '../review/index.js';
+import { createReviewReader } from '../store/index.js';
+import type { DateRange, Store } from '../store/index.js';
+import { table, won } from './table.js';
+
+/**
+ * `pnl` and `trades`: the round trips of the trade log (v_round_trips, docs/review.md) summed up the
+ * way a trader reads them. Read-only.
+ */
+export interface ReviewIo {
+  out(s: string): void;
+  err(s: string): void;
+  exit(code: number): never;
+  withStore<T>(fn: (store: Store) => T): T;
+  readonly source: string;
+}
+
+const GROUPS: readonly GroupBy[] = ['day', 'week', 'month', 'symbol', 'strategy'];
+const bpPct = (bp: number | null): string => (bp === null ? '' : `${(bp / 100).toFixed(2)} %`);
+
+class UsageError extends Error {}
+
+/** YYYYMMDD or YYYY-MM-DD; the error names the option. */
+function dateArg(option: string, value: string | undefined): TradingDate | null {
+  if (value === undefined) return null;
+  const compact = /^\d{4}-\d{2}-\d{2}$/.test(value) ? value.replaceAll('-', '') : value;
+  try {
+    return tradingDate(compact);
+  } catch {
+    throw new UsageError(`${option}: expected a date YYYYMMDD or YYYY-MM-DD, got "${value}"`);
+  }
+}
+
+function rangeOf(opts: { from?: string; to?: string }): DateRange {
+  const range = { from: dateArg('--from', opts.from), to: dateArg('--to', opts.to) };
+  if (range.from && range.to && range.from > range.to) throw new UsageError(`--from ${range.from} is after --to ${range.to}`);
+  return range;
+}
+
+const period = (r: DateRange): string => (r.from || r.to ? `${r.from ?? 'start'} … ${r.to ?? 'today'}` : 'all time');
+const held = (s: number | null): string => {
+  if (s === null) return '';
+  if (s < 3600) return `${Math.round(s / 60)} min`;
+  if (s < 86_400) return `${(s / 3600).toFixed(1)} h`;
+  return `${(s / 86_400).toFixed(1)} d`;
+};
+
+/** The broker's prices at the daemon's last reconcile, as `positions` shows them. */
+function marksOf(store: Store): { marks: Map<string, number>; at: EpochMs | null } {
+  const account = store.risk.get<AccountSnapshot>(RISK_KEYS.account);
+  return { marks: new Map((account?.holdings ?? []).map((h) => [h.symbol, h.price])), at: account?.at ?? null };
+}
+
+/** Closed trips count in the period they closed; open ones by their marks. */
+function closedWithin(trips: readonly RoundTrip[], r: DateRange): RoundTrip[] {
+  return trips.filter((t) => {
+    if (t.status === 'open') return true;
+    const d = kstDateOf(t.closedAt!);
+    return (r.from === null || d >= r.from) && (r.to === null || d <= r.to);
+  });
+}
+
+const SUMMARY_HEAD = ['trades', 'wins', 'win rate', 'net P&L', 'avg win', 'avg loss', 'profit factor', 'commission', 'tax'];
+const summaryCells = (s: PnlSummary): (string | number)[] => [
+  s.trades, s.wins, bpPct(s.winRateBp), won(s.net), won(s.avgWin), won(s.avgLoss),
+  s.profitFactor === null ? (s.grossProfit > 0 ? '∞' : '') : s.profitFactor.toFixed(2), won(s.commission), won(s.tax),
+];
+
+export function registerReviewCommands(program: Command, io: ReviewIo): void {
+  // a bad option is exit 2 with the message, like the other commands
+  const usage = <A extends unknown[]>(fn: (...a: A) => void) => (...a: A): void => {
+    try {
+      fn(...a);
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      io.err(`${e.message}`);
+      io.exit(2);
+    }
+  };
+
+  program.command('pnl')
+    .description('realised P&L of the round trips closed in a period: win rate, average win and loss, profit factor, fees, tax, drawdown')
+    .option('--from <date>', 'first trading date (YYYYMMDD or YYYY-MM-DD)')
+    .option('--to <date>', 'last trading date')
+    .option('--by <group>', `one row per ${GROUPS.join('|')}`, 'day')
+    .option('--json', 'print JSON')
+    .action(usage((opts: { from?: string; to?: string; by: string; json?: boolean }) => {
+      if (!GROUPS.includes(opts.by as GroupBy)) throw new UsageError(`--by: expected one of ${GROUPS.join(', ')}, got "${opts.by}"`);
+      const by = opts.by as GroupBy;
+      const range = rangeOf(opts);
+      io.withStore((store) => {
+        const review = createReviewReader(store.db);
+        const { marks } = marksOf(store);
+        const trips = markTrips(closedWithin(review.roundTrips(range), range), marks);
+        const daily = review.dailyPnl(range);
+        const total = summarize(trips, daily);
+        const groups = groupTrips(trips.filter((t) => t.status === 'closed'), by);
+        if (opts.json) return io.out(JSON.stringify({ from: range.from, to: range.to, by, total, groups }, null, 2));
+        io.out(`P&L, ${period(range)}, by ${by} (${io.source})`);
+        if (total.trades === 0) io.out('no round trip closed in this period');
+        else io.out(table([by, ...SUMMARY_HEAD], [...groups.map((g) => [g.key, ...summaryCells(g.summary)]), ['total', ...summaryCells(total)]]));
+        if (total.maxDrawdown !== null) {
+          io.out(`max drawdown: ${won(total.maxDrawdown)} won (${bpPct(total.maxDrawdownBp)}) of equity over ${daily.length} day(s) with an after-close summary`);
+        }
+        if (total.open > 0) io.out(`open round trips: ${total.open}, unrealised ${won(total.unrealised)} won at the last marks (\`kis-trader trades --open\`)`);
+      });
+    }));
+
+  program.command('trades')
+    .description('round trips: each entry order with the exits matched to it FIFO, net of commission and tax; open ones at the last mark')
+    .option('--open', 'only trips with shares still held')
+    .option('--closed', 'only closed trips')
+    .option('--symbol <code>', 'only this symbol')
+    .option('--strategy <id>', 'only this strategy')
+    .option('--from <date>', 'first trading date (YYYYMMDD or YYYY-MM-DD)')
+    .option('--to <date>', 'last trading date')
+    .option('--json', 'print JSON')
+    .action(usage((opts: { open?: boolean; closed?: boolean; symbol?: string; strategy?: string; from?: string; to?: string; json?: boolean }) => {
+      if (opts.open && opts.closed) throw new UsageError('--open and --closed exclude each other');
+      const range = rangeOf(opts);
+      io.withStore((store) => {
+        const review = createReviewReader(store.db);
+        const { marks, at } = marksOf(store);
+        const trips = markTrips(review.roundTrips(range), marks).filter((t) => (opts.open ? t.status === 'open' : opts.closed ? t.status === 'closed' : true)
+          && (opts.symbol === undefined || t.symbol === opts.symbol) && (opts.strategy === undefined || t.strategy === opts.strategy));
+        if (opts.json) return io.out(JSON.stringify(trips, null, 2));
+        io.out(`round trips, ${period(range)}: ${trips.length} (${io.source})`);
+        const names = review.names([...new Set(trips.map((t) => t.symbol))], [...new Set(trips.map((t) => t.tradingDate))]);
+        io.out(table(['id', 'opened', 'closed', 'symbol', 'name', 'strategy', 'qty', 'sold', 'entry', 'exit', 'net P&L', 'return', 'held', 'exit rule', 'unrealised'],
+          trips.map((t) => [t.id, formatKst(t.openedAt).slice(0, 16), t.closedAt === null ? '' : formatKst(t.closedAt).slice(0, 16), t.symbol,
+            names[t.symbol] ?? '', t.strategy ?? '(external)', t.qty, t.closedQty, won(t.entryPrice), won(t.exitPrice),
+            t.closedQty > 0 ? won(t.net) : '', bpPct(t.returnBp), held(t.holdingSeconds), t.exitRule ?? '',
+            t.status === 'open' ? (t.unrealised === null ? 'no mark' : won(t.unrealised)) : ''])));
+        if (trips.some((t) => t.status === 'open') && at !== null) io.out(`marks: the broker's prices at the last reconcile (${formatKst(at).slice(0, 19)} KST)`);
+      });
+    }));
+}
