@@ -1,5 +1,4 @@
 import { hostname } from 'node:os';
-import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { epochMs, formatKst, kstDateOf, OPEN_STATUSES, positionOrigins, RISK_KEYS, strategyOfIntentKey } from '../domain/index.js';
 import type { AccountSnapshot, Clock, EpochMs, Halt } from '../domain/index.js';
@@ -11,6 +10,7 @@ import type { CsvCell } from './csv.js';
 import { bounds, CSV_HELP, DATE_HELP, dateRange, describeRange, formatError } from './list-options.js';
 import type { DateRange, DateRangeOptions, FormatOptions } from './list-options.js';
 import { describeReload, reloadState } from './reload-command.js';
+import { table, won } from './table.js';
 
 /**
  * Views of the trade log for operators, which open it read-only (safe while the daemon writes it),
@@ -30,21 +30,9 @@ export interface TradeLogIo {
   readonly source: string;
 }
 
-/** No rule between rows: a day's decisions fit a screen (cli-table3 draws one by default). */
-const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
-
-function table(head: string[], rows: (string | number)[][]): string {
-  const t = new Table({ head, chars: COMPACT, style: { head: [], border: [] } });
-  for (const r of rows) t.push(r.map(String));
-  // the one rule kept: under the heading, drawn like the top border
-  const [top = '', heading = '', ...rest] = t.toString().split('\n');
-  return [top, heading, top.replace('┌', '├').replaceAll('┬', '┼').replace('┐', '┤'), ...rest].join('\n');
-}
-
 const time = (t: EpochMs | null): string => (t === null ? '' : formatKst(t).slice(11, 19));
 /** in a listing of several days the time carries its date: `12-01 10:01:00` */
 const timeIn = (r: DateRange) => (t: EpochMs | null): string => (t === null ? '' : r.from !== null && r.from === r.to ? time(t) : formatKst(t).slice(5, 19));
-const won = (n: number): string => n.toLocaleString('en-US');
 
 const ago = (ms: number): string => (ms < 120_000 ? `${Math.round(ms / 1000)} s ago` : ms < 7_200_000 ? `${Math.round(ms / 60_000)} min ago` : `${(ms / 3_600_000).toFixed(1)} h ago`);
 const depth = (counts: Record<string, number>): string => `${counts['waiting'] ?? 0} waiting, ${counts['active'] ?? 0} active, ${counts['delayed'] ?? 0} delayed, ${counts['failed'] ?? 0} failed`;
