@@ -9,7 +9,7 @@ import type { KisTlsOptions, TokenManager } from '../kis/index.js';
 import { createRedisLock, createRedisRateBudget } from '../redis/index.js';
 import { createSimulator, SIM_DEFAULT_CREDENTIALS } from '../sim/index.js';
 import type { Simulator } from '../sim/index.js';
-import { openStore } from '../store/index.js';
+import { openStore, openStoreReadOnly } from '../store/index.js';
 import type { Store } from '../store/index.js';
 import {
   anchoredClock, chooseVenue, feeRatesOf, lastSimTime, loadCalendar, openSimJournal, parseClockAnchor, planClock,
@@ -65,14 +65,17 @@ export function loadCliConfig(env: Env, cwd: string, dir?: string, mode?: string
   return loadConfig({ dir: resolve(cwd, dir ?? 'config'), env, argvMode: mode, purpose: 'read' });
 }
 
-/** The trade log of this config; a command that only reads never creates one. */
-export function openCliStore(loaded: LoadedConfig, cwd: string, clock: Clock = systemClock, opts: { mustExist?: boolean } = {}): Store {
+/**
+ * The trade log of this config; a command that only reads never creates one. `readOnly`: the
+ * review commands' connection, which never writes nor migrates (safe while the daemon runs).
+ */
+export function openCliStore(loaded: LoadedConfig, cwd: string, clock: Clock = systemClock, opts: { mustExist?: boolean; readOnly?: boolean } = {}): Store {
   const path = resolve(cwd, loaded.config.store.path);
-  if (opts.mustExist && !existsSync(path)) {
+  if ((opts.mustExist || opts.readOnly) && !existsSync(path)) {
     throw new AppError('CLI_NO_TRADE_LOG',
       `no trade log at ${path} (mode ${loaded.config.mode}): the daemon has not run with this config yet, or this is not the installation you meant (--config-dir, KIS_TRADER_HOME); a running daemon keeps the mode and store.path it started with until it restarts`);
   }
-  return openStore({ path, synchronous: loaded.config.store.synchronous, clock });
+  return opts.readOnly ? openStoreReadOnly({ path, clock }) : openStore({ path, synchronous: loaded.config.store.synchronous, clock });
 }
 
 /** What every trade-log listing says it shows: the mode and the file. */

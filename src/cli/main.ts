@@ -3,10 +3,12 @@ import { parseArgs } from 'node:util';
 import { Command } from 'commander';
 import { describeError, isAppError, stripControlChars } from '../domain/index.js';
 import { envFileVars, resolveHome } from '../runtime/index.js';
+import type { Store } from '../store/index.js';
 import { registerBackupCommand } from './backup-command.js';
 import { registerConfigCommands, EXIT_CONFIG } from './config-command.js';
 import { cliClock, configFileProblems, connectKis, loadCliConfig, openCliStore, tradeLogSource } from './compose.js';
 import { registerDoctorCommand } from './doctor.js';
+import { registerExportCommand } from './export-command.js';
 import { registerKisCommands } from './kis-commands.js';
 import { registerReloadCommand } from './reload-command.js';
 import { registerReviewCommands } from './review-commands.js';
@@ -47,6 +49,11 @@ const loaded = () => loadCliConfig(process.env, cwd, home.configDir, globals().m
 registerConfigCommands(program, {
   env: process.env, cwd, configDir: home.configDir, out, err, exit, checkFiles: (l) => configFileProblems(l, process.env, cwd),
 });
+// The review commands' connection: read-only, never migrating, safe while the daemon writes.
+const withReadStore = <T>(fn: (store: Store) => T): T => {
+  const store = openCliStore(loaded(), cwd, undefined, { readOnly: true });
+  try { return fn(store); } finally { store.close(); }
+};
 registerTradeLogCommands(program, {
   out, err, exit,
   get clock() { return cliClock(loaded(), process.env, cwd); },
@@ -55,7 +62,9 @@ registerTradeLogCommands(program, {
     const store = openCliStore(loaded(), cwd, undefined, { mustExist: true });
     try { return fn(store); } finally { store.close(); }
   },
+  withReadStore,
 });
+registerExportCommand(program, { out, err, exit, cwd: process.cwd(), get source() { return tradeLogSource(loaded(), cwd); }, withReadStore });
 registerReviewCommands(program, {
   out, err, exit,
   get source() { return tradeLogSource(loaded(), cwd); },

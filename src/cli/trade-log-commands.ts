@@ -1,41 +1,38 @@
 import { hostname } from 'node:os';
-import Table from 'cli-table3';
 import type { Command } from 'commander';
-import { epochMs, formatKst, kstDateOf, OPEN_STATUSES, positionOrigins, RISK_KEYS, strategyOfIntentKey, tradingDate } from '../domain/index.js';
-import type { AccountSnapshot, Clock, EpochMs, Halt, TradingDate } from '../domain/index.js';
-import { adoptIntoTradeLog, daemonState, FRESH_LOG_HALT_KIND } from '../store/index.js';
+import { epochMs, formatKst, kstDateOf, OPEN_STATUSES, positionOrigins, RISK_KEYS, strategyOfIntentKey } from '../domain/index.js';
+import type { AccountSnapshot, Clock, EpochMs, Halt } from '../domain/index.js';
+import { adoptIntoTradeLog, daemonState, exportRows, FRESH_LOG_HALT_KIND } from '../store/index.js';
 import type { QueueDepths, Store } from '../store/index.js';
 import { pidAlive } from '../runtime/index.js';
+import { csvText, kstCell, withKstTwins } from './csv.js';
+import type { CsvCell } from './csv.js';
+import { bounds, CSV_HELP, DATE_HELP, dateRange, describeRange, formatError } from './list-options.js';
+import type { DateRange, DateRangeOptions, FormatOptions } from './list-options.js';
 import { describeReload, reloadState } from './reload-command.js';
+import { table, won } from './table.js';
 
 /**
- * Read-only views of the trade log for operators (the full review CLI comes later), plus
- * halt/resume, which only write the `entries-halted` flag the daemon reads before every entry.
+ * Views of the trade log for operators, which open it read-only (safe while the daemon writes it),
+ * plus halt/resume/adopt, which write: halt and resume only the `entries-halted` flag the daemon
+ * reads before every entry.
  */
 export interface TradeLogIo {
   out(s: string): void;
   err(s: string): void;
   exit(code: number): never;
   clock: Clock;
-  /** opens the store the config points at; the caller closes nothing */
+  /** opens the store the config points at, read-write (migrating it); the caller closes nothing */
   withStore<T>(fn: (store: Store) => T): T;
+  /** the same store opened read-only, never migrated (store/open.ts openStoreReadOnly), for the views */
+  withReadStore<T>(fn: (store: Store) => T): T;
   /** which mode and trade log the listings read, named in every heading ("paper · /…/paper.sqlite") */
   readonly source: string;
 }
 
-/** No rule between rows: a day's decisions fit a screen (cli-table3 draws one by default). */
-const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
-
-function table(head: string[], rows: (string | number)[][]): string {
-  const t = new Table({ head, chars: COMPACT, style: { head: [], border: [] } });
-  for (const r of rows) t.push(r.map(String));
-  // the one rule kept: under the heading, drawn like the top border
-  const [top = '', heading = '', ...rest] = t.toString().split('\n');
-  return [top, heading, top.replace('┌', '├').replaceAll('┬', '┼').replace('┐', '┤'), ...rest].join('\n');
-}
-
 const time = (t: EpochMs | null): string => (t === null ? '' : formatKst(t).slice(11, 19));
-const won = (n: number): string => n.toLocaleString('en-US');
+/** in a listing of several days the time carries its date: `12-01 10:01:00` */
+const timeIn = (r: DateRange) => (t: EpochMs | null): string => (t === null ? '' : r.from !== null && r.from === r.to ? time(t) : formatKst(t).slice(5, 19));
 
 const ago = (ms: number): string => (ms < 120_000 ? `${Math.round(ms / 1000)} s ago` : ms < 7_200_000 ? `${Math.round(ms / 60_000)} min ago` : `${(ms / 3_600_000).toFixed(1)} h ago`);
 const depth = (counts: Record<string, number>): string => `${counts['waiting'] ?? 0} waiting, ${counts['active'] ?? 0} active, ${counts['delayed'] ?? 0} delayed, ${counts['failed'] ?? 0} failed`;
@@ -43,40 +40,62 @@ const queueLine = (q: QueueDepths | null): string => (q
   ? `signals ${depth(q.signals)}; orders ${depth(q.orders)}${q.decisions ? `; decisions ${depth(q.decisions)}` : ''}${q.signalConsumers === undefined ? '' : `; signal workers: ${q.signalConsumers} process(es), this daemon and its workers`}`
   : 'unknown (Redis did not answer)');
 
-function dateOption(value: string | undefined, clock: Clock): TradingDate {
-  return value ? tradingDate(value) : kstDateOf(clock.now());
+type ListOptions = DateRangeOptions & FormatOptions;
+
+/** The options of a date-ranged list; a usage error is printed, exit 2. */
+function listRange(io: TradeLogIo, command: string, opts: ListOptions): DateRange {
+  const today = kstDateOf(io.clock.now());
+  const r = dateRange(opts, { from: today, to: today });
+  const problem = 'error' in r ? r.error : formatError(opts);
+  if (problem === null && 'range' in r) return r.range;
+  io.err(`${command}: ${problem ?? ''}`);
+  return io.exit(2);
+}
+
+const rangeOptions = (c: Command): Command => c
+  .option('--date <date>', `one trading date (${DATE_HELP}; default today)`)
+  .option('--from <date>', 'first trading date (inclusive); alone: to the end of the log')
+  .option('--to <date>', 'last trading date (inclusive); alone: from the start of the log')
+  .option('--json', 'print JSON (times as epoch ms)')
+  .option('--csv', CSV_HELP);
+
+/** The columns `export` writes to orders.csv / fills.csv, to standard output. */
+function printExport(io: TradeLogIo, s: Store, name: 'orders' | 'fills', r: DateRange): void {
+  const { columns, rows } = exportRows(s.db, name, ...bounds(r));
+  const t = withKstTwins(columns, rows);
+  io.out(csvText(t.header, t.rows));
 }
 
 export function registerTradeLogCommands(program: Command, io: TradeLogIo): void {
-  program.command('orders')
-    .description("list the orders of a trading day (default today) with their status")
-    .option('--date <YYYYMMDD>', 'trading date')
-    .option('--json', 'print JSON')
-    .action((opts: { date?: string; json?: boolean }) => {
-      const date = dateOption(opts.date, io.clock);
-      io.withStore((s) => {
-        const rows = s.orders.forDate(date);
+  rangeOptions(program.command('orders')
+    .description('list the orders of a trading day (default today) or a range of days, with their status'))
+    .action((opts: ListOptions) => {
+      const r = listRange(io, 'orders', opts);
+      io.withReadStore((s) => {
+        if (opts.csv) return printExport(io, s, 'orders', r);
+        const rows = s.orders.forDates(...bounds(r));
         if (opts.json) return io.out(JSON.stringify(rows, null, 2));
-        io.out(`orders on ${date}: ${rows.length} (${io.source})`);
+        io.out(`orders ${describeRange(r)}: ${rows.length} (${io.source})`);
+        const when = timeIn(r);
         io.out(table(['id', 'created', 'origin', 'strategy', 'symbol', 'side', 'type', 'qty', 'price', 'status', 'filled', 'venue id', 'reason / reject'],
-          rows.map((o) => [o.id, time(o.createdAt), o.origin, o.origin === 'daemon' ? strategyOfIntentKey(o.intentKey) ?? '' : '', o.symbol, o.side,
-            o.type, o.qty, won(o.price), o.status, o.filledQty, o.venueOrderId ?? '',
+          rows.map((o) => [o.id, when(o.createdAt), o.origin, o.origin === 'daemon' ? strategyOfIntentKey(o.intentKey) ?? '' : '', o.symbol, o.side,
+            o.type, won(o.qty), won(o.price), o.status, won(o.filledQty), o.venueOrderId ?? '',
             o.rejectCode === null ? o.reason : `${o.rejectCode}: ${o.rejectMessage ?? ''}`])));
       });
     });
 
-  program.command('fills')
-    .description('list the fills of a trading day (default today), with commission and tax')
-    .option('--date <YYYYMMDD>', 'trading date')
-    .option('--json', 'print JSON')
-    .action((opts: { date?: string; json?: boolean }) => {
-      const date = dateOption(opts.date, io.clock);
-      io.withStore((s) => {
-        const rows = s.fills.forDate(date);
+  rangeOptions(program.command('fills')
+    .description('list the fills of a trading day (default today) or a range of days, with commission and tax'))
+    .action((opts: ListOptions) => {
+      const r = listRange(io, 'fills', opts);
+      io.withReadStore((s) => {
+        if (opts.csv) return printExport(io, s, 'fills', r);
+        const rows = s.fills.forDates(...bounds(r));
         if (opts.json) return io.out(JSON.stringify(rows, null, 2));
-        io.out(`fills on ${date}: ${rows.length} (${io.source})`);
+        io.out(`fills ${describeRange(r)}: ${rows.length} (${io.source})`);
+        const when = timeIn(r);
         io.out(table(['id', 'time', 'order', 'symbol', 'side', 'qty', 'price', 'value', 'commission', 'tax'],
-          rows.map((f) => [f.id, time(f.at), f.orderId, f.symbol, f.side, f.qty, won(f.price), won(f.value), won(f.commission), won(f.tax)])));
+          rows.map((f) => [f.id, when(f.at), f.orderId, f.symbol, f.side, won(f.qty), won(f.price), won(f.value), won(f.commission), won(f.tax)])));
       });
     });
 
@@ -84,11 +103,16 @@ export function registerTradeLogCommands(program: Command, io: TradeLogIo): void
     .description('positions derived from fills (average cost, realised P&L after fees and tax)')
     .option('--all', 'include closed positions')
     .option('--json', 'print JSON')
-    .action((opts: { all?: boolean; json?: boolean }) => {
-      io.withStore((s) => {
+    .option('--csv', CSV_HELP)
+    .action((opts: { all?: boolean } & FormatOptions) => {
+      const problem = formatError(opts);
+      if (problem !== null) {
+        io.err(`positions: ${problem}`);
+        return io.exit(2);
+      }
+      io.withReadStore((s) => {
         const rows = opts.all ? s.positions.all() : s.positions.list();
         if (opts.json) return io.out(JSON.stringify(rows, null, 2));
-        io.out(`positions: ${rows.length} (${io.source})`);
         // the strategy whose order opened the position (its exits protect it); none for one held outside the daemon
         const origins = positionOrigins(s.orders, s.fills);
         // Marks: the broker's prices at the last reconcile. Unrealised P&L is mark × qty − cost (buy commission included).
@@ -99,9 +123,19 @@ export function registerTradeLogCommands(program: Command, io: TradeLogIo): void
           return p.qty > 0 && mark !== undefined && mark > 0 ? mark * p.qty - p.cost : null;
         };
         const pct = (num: number | null, den: number): string => (num === null || den <= 0 ? '' : `${((num * 100) / den).toFixed(2)} %`);
+        if (opts.csv) {
+          const mark = (p: (typeof rows)[number]): number | null => (p.qty > 0 ? marks.get(p.symbol)?.price ?? null : null);
+          return io.out(csvText(['symbol', 'strategy', 'qty', 'avg_price', 'cost', 'mark', 'unrealised_pnl', 'return_pct', 'realised_pnl', 'marked_kst'],
+            rows.map((p): CsvCell[] => {
+              const u = unrealised(p);
+              return [p.symbol, origins.get(p.symbol)?.strategy ?? '', p.qty, p.avgPrice, p.cost, mark(p), u, pct(u, p.cost).replace(' %', ''), p.realizedPnl,
+                mark(p) === null ? '' : kstCell(account?.at)];
+            })));
+        }
+        io.out(`positions: ${rows.length} (${io.source})`);
         const body = rows.map((p) => {
           const u = unrealised(p);
-          return [p.symbol, origins.get(p.symbol)?.strategy ?? '', p.qty, won(p.avgPrice), won(p.cost), marks.has(p.symbol) && p.qty > 0 ? won(marks.get(p.symbol)!.price) : '',
+          return [p.symbol, origins.get(p.symbol)?.strategy ?? '', won(p.qty), won(p.avgPrice), won(p.cost), marks.has(p.symbol) && p.qty > 0 ? won(marks.get(p.symbol)!.price) : '',
             u === null ? '' : won(u), pct(u, p.cost), won(p.realizedPnl)];
         });
         const open = rows.filter((p) => p.qty > 0);
@@ -119,25 +153,30 @@ export function registerTradeLogCommands(program: Command, io: TradeLogIo): void
       });
     });
 
-  program.command('decisions')
-    .description('every strategy evaluation of a trading day, trade or not, with the guard verdicts and the config hash in force')
-    .option('--date <YYYYMMDD>', 'trading date')
-    .option('--strategy <id>', 'only the decisions of this strategy (strategies.<id>)')
-    .option('--json', 'print JSON')
-    .action((opts: { date?: string; strategy?: string; json?: boolean }) => {
-      const date = dateOption(opts.date, io.clock);
-      io.withStore((s) => {
-        const rows = s.decisions.forDate(date).filter((d) => opts.strategy === undefined || d.strategy === opts.strategy);
+  rangeOptions(program.command('decisions')
+    .description('every strategy evaluation of a trading day (default today) or a range of days, trade or not, with the guard verdicts and the config hash in force')
+    .option('--strategy <id>', 'only the decisions of this strategy (strategies.<id>)'))
+    .action((opts: ListOptions & { strategy?: string }) => {
+      const r = listRange(io, 'decisions', opts);
+      io.withReadStore((s) => {
+        const all = s.decisions.forDates(...bounds(r));
+        const rows = all.filter((d) => opts.strategy === undefined || d.strategy === opts.strategy);
         if (opts.json) return io.out(JSON.stringify(rows, null, 2));
-        io.out(`decisions on ${date}${opts.strategy === undefined ? '' : ` of ${opts.strategy}`}: ${rows.length} (${io.source})`);
-        if (rows.length === 0 && opts.strategy !== undefined) {
-          const seen = [...new Set(s.decisions.forDate(date).map((d) => d.strategy))].sort();
-          io.out(`strategies with decisions that day: ${seen.join(', ') || 'none'}`);
+        const detail = (d: (typeof rows)[number]): string | null => (typeof d.inputs['detail'] === 'string' ? d.inputs['detail'] : null);
+        const failed = (d: (typeof rows)[number]): string => d.guards.filter((g) => !g.ok).map((g) => g.guard).join(',');
+        if (opts.csv) {
+          return io.out(csvText(['id', 'trading_date', 'at', 'at_kst', 'strategy', 'symbol', 'kind', 'rule', 'detail', 'outcome', 'failed_guards', 'intent_key', 'config_hash', 'inputs'],
+            rows.map((d) => [d.id, d.tradingDate, d.at, kstCell(d.at), d.strategy, d.symbol, d.kind, d.rule, detail(d), d.outcome, failed(d), d.intentKey, d.configHash, JSON.stringify(d.inputs)])));
         }
+        io.out(`decisions ${describeRange(r)}${opts.strategy === undefined ? '' : ` of ${opts.strategy}`}: ${rows.length} (${io.source})`);
+        if (rows.length === 0 && opts.strategy !== undefined) {
+          const seen = [...new Set(all.map((d) => d.strategy))].sort();
+          io.out(`strategies with decisions ${r.from !== null && r.from === r.to ? 'that day' : 'then'}: ${seen.join(', ') || 'none'}`);
+        }
+        const when = timeIn(r);
         io.out(table(['id', 'time', 'strategy', 'symbol', 'kind', 'rule', 'outcome', 'failed guards', 'intent', 'config'],
-          rows.map((d) => [d.id, time(d.at), d.strategy, d.symbol, d.kind,
-            typeof d.inputs['detail'] === 'string' ? `${d.rule}: ${d.inputs['detail']}` : d.rule, d.outcome,
-            d.guards.filter((g) => !g.ok).map((g) => g.guard).join(','), d.intentKey ?? '', d.configHash])));
+          rows.map((d) => [d.id, when(d.at), d.strategy, d.symbol, d.kind,
+            detail(d) === null ? d.rule : `${d.rule}: ${detail(d)}`, d.outcome, failed(d), d.intentKey ?? '', d.configHash])));
       });
     });
 
@@ -148,7 +187,7 @@ export function registerTradeLogCommands(program: Command, io: TradeLogIo): void
         io.err(`events: the order id is the number in the first column of \`orders\`, got "${orderId}"`);
         return io.exit(2);
       }
-      io.withStore((s) => {
+      io.withReadStore((s) => {
         if (!s.orders.byId(Number(orderId))) {
           io.err(`events: no order ${orderId} in ${io.source}`);
           return io.exit(1);
@@ -209,7 +248,7 @@ export function registerTradeLogCommands(program: Command, io: TradeLogIo): void
   program.command('status')
     .description('whether the daemon runs (from its heartbeat), halt state, open orders and positions at a glance')
     .action(() => {
-      io.withStore((s) => {
+      io.withReadStore((s) => {
         io.out(`trade log: ${io.source}`);
         // Wall clock on purpose: the heartbeat's age is real time, in sim mode too.
         const d = daemonState(s.kv, Date.now(), hostname(), pidAlive);

@@ -13,6 +13,8 @@ export interface DecisionRepository extends DecisionRepo {
   byId(id: number): DecisionRecord | null;
   /** oldest first */
   forDate(date: TradingDate): DecisionRecord[];
+  /** the trading dates `from`..`to` (inclusive), by date, then id */
+  forDates(from: TradingDate, to: TradingDate): DecisionRecord[];
 }
 
 interface DecisionRow {
@@ -52,7 +54,9 @@ export function createDecisionRepository(db: Database): DecisionRepository {
     INSERT INTO decisions (at, trading_date, symbol, kind, strategy, inputs, rule, guards, outcome, intent_key, config_hash)
     VALUES (@at, @tradingDate, @symbol, @kind, @strategy, @inputs, @rule, @guards, @outcome, @intentKey, @configHash)`);
   const selectById = db.prepare<[number], DecisionRow>('SELECT * FROM decisions WHERE id = ?');
-  const selectForDate = db.prepare<[string], DecisionRow>('SELECT * FROM decisions WHERE trading_date = ? ORDER BY id');
+  // (trading_date, id) is the decisions_by_date index: a range scan, no sort
+  const selectForDates = db.prepare<[string, string], DecisionRow>(
+    'SELECT * FROM decisions WHERE trading_date BETWEEN ? AND ? ORDER BY trading_date, id');
   return {
     insert: (d) => {
       try {
@@ -66,6 +70,7 @@ export function createDecisionRepository(db: Database): DecisionRepository {
       const row = selectById.get(id);
       return row ? toDecisionRecord(row) : null;
     },
-    forDate: (date) => selectForDate.all(date).map(toDecisionRecord),
+    forDate: (date) => selectForDates.all(date, date).map(toDecisionRecord),
+    forDates: (from, to) => selectForDates.all(from, to).map(toDecisionRecord),
   };
 }

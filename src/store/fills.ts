@@ -14,6 +14,8 @@ export interface FillRepository extends FillRepo {
   record(fill: Omit<FillRecord, 'id'>): { inserted: boolean; fill: FillRecord };
   forOrder(orderId: number): FillRecord[];
   forDate(date: TradingDate): FillRecord[];
+  /** the fills of the trading dates `from`..`to` (inclusive), by date, then id */
+  forDates(from: TradingDate, to: TradingDate): FillRecord[];
   /** every fill in the order it was recorded */
   all(): FillRecord[];
 }
@@ -59,7 +61,9 @@ export function createFillRepository(db: Database, clock: Clock): FillRepository
   const selectByKey = db.prepare<[string], FillRow>('SELECT * FROM fills WHERE fill_key = ?');
   const selectById = db.prepare<[number], FillRow>('SELECT * FROM fills WHERE id = ?');
   const selectForOrder = db.prepare<[number], FillRow>('SELECT * FROM fills WHERE order_id = ? ORDER BY id');
-  const selectForDate = db.prepare<[string], FillRow>('SELECT * FROM fills WHERE trading_date = ? ORDER BY id');
+  // (trading_date, id) is the fills_by_date index: a range scan, no sort
+  const selectForDates = db.prepare<[string, string], FillRow>(
+    'SELECT * FROM fills WHERE trading_date BETWEEN ? AND ? ORDER BY trading_date, id');
   const selectAll = db.prepare<[], FillRow>('SELECT * FROM fills ORDER BY id');
   // The sum of recorded fills, but never below what a transition already learned from the venue.
   const bumpFilled = db.prepare<{ orderId: number; at: number }, { status: string; filled_qty: number }>(`
@@ -109,7 +113,8 @@ export function createFillRepository(db: Database, clock: Clock): FillRepository
       }
     },
     forOrder: (orderId) => selectForOrder.all(orderId).map(toFillRecord),
-    forDate: (date) => selectForDate.all(date).map(toFillRecord),
+    forDate: (date) => selectForDates.all(date, date).map(toFillRecord),
+    forDates: (from, to) => selectForDates.all(from, to).map(toFillRecord),
     all: () => selectAll.all().map(toFillRecord),
   };
 }

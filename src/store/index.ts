@@ -1,7 +1,7 @@
-export { openStore, defaultMigrationsDir, latestBackup } from './open.js';
+export { openStore, openStoreReadOnly, defaultMigrationsDir, latestBackup } from './open.js';
 export { sealTokenStore } from './tokens.js';
-export type { Store, StoreOptions, Synchronous } from './open.js';
-export { listMigrations, migrate } from './migrate.js';
+export type { ReadOnlyStoreOptions, Store, StoreOptions, Synchronous } from './open.js';
+export { listMigrations, migrate, requireCurrentSchema } from './migrate.js';
 export type { Migration } from './migrate.js';
 export { externalIntentKey } from './orders.js';
 export type { OrderRepository } from './orders.js';
@@ -22,3 +22,5 @@ export { daemonState, lastActivity, HEARTBEAT_INTERVAL_MS, HEARTBEAT_KEY, HEARTB
 export type { DaemonState, Heartbeat, QueueDepths } from './heartbeat.js';
 export { backupTradeLog, dailyBackupName, keepDailyBackup } from './backup.js';
 export type { BackupResult, DailyBackupOptions, DailyBackupResult } from './backup.js';
+export { exportRows, EXPORT_NAMES } from './exports.js';
+export type { ExportName, ExportRows } from './exports.js';

@@ -52,14 +52,7 @@ export function listMigrations(dir: string): Migration[] {
 export function migrate(db: Database, dir: string, label: string): { from: number; to: number } {
   const migrations = listMigrations(dir);
   const latest = migrations.length;
-  const from = db.pragma('user_version', { simple: true }) as number;
-  if (from > latest) {
-    throw new AppError(
-      'STORE_SCHEMA_TOO_NEW',
-      `${label} has schema version ${from} but this kis-trader knows only up to ${latest}: upgrade kis-trader or point store.path elsewhere`,
-      { details: { path: label, version: from, known: latest } },
-    );
-  }
+  const from = versionAtMost(db, latest, label);
   for (const m of migrations.slice(from)) {
     const sql = readFileSync(m.path, 'utf8');
     try {
@@ -75,4 +68,36 @@ export function migrate(db: Database, dir: string, label: string): { from: numbe
     }
   }
   return { from, to: Math.max(from, latest) };
+}
+
+/** The database's schema version (user_version); STORE_SCHEMA_TOO_NEW beyond `latest`. */
+function versionAtMost(db: Database, latest: number, label: string): number {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > latest) {
+    throw new AppError(
+      'STORE_SCHEMA_TOO_NEW',
+      `${label} has schema version ${version} but this kis-trader knows only up to ${latest}: upgrade kis-trader or point store.path elsewhere`,
+      { details: { path: label, version, known: latest } },
+    );
+  }
+  return version;
+}
+
+/**
+ * For a connection that must not write (the review CLI's): the schema must be exactly this
+ * build's, since queries against an older one fail on missing tables and columns, and migrating
+ * is a write. STORE_SCHEMA_OLD names both versions and what migrates the log.
+ */
+export function requireCurrentSchema(db: Database, dir: string, label: string): void {
+  const latest = listMigrations(dir).length;
+  const version = versionAtMost(db, latest, label);
+  if (version < latest) {
+    throw new AppError(
+      'STORE_SCHEMA_OLD',
+      `the trade log ${label} is at schema ${version}, this kis-trader needs ${latest}: the review commands open it read-only and never migrate it.`
+        + ' Restart the daemon with this version once (it migrates the log as it starts), or, with the daemon stopped,'
+        + ' run `kis-trader backup --out FILE` (it opens the log read-write, which migrates it), then run this again',
+      { details: { path: label, version, needed: latest } },
+    );
+  }
 }

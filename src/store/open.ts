@@ -17,7 +17,7 @@ import { createFillRepository } from './fills.js';
 import type { FillRepository } from './fills.js';
 import { createKeyValueStore } from './key-value.js';
 import type { KeyValueStore } from './key-value.js';
-import { migrate } from './migrate.js';
+import { migrate, requireCurrentSchema } from './migrate.js';
 import { createOrderRepository } from './orders.js';
 import type { OrderRepository } from './orders.js';
 import { createPositionRepository } from './positions.js';
@@ -183,7 +183,43 @@ export function openStore(options: StoreOptions): Store {
     throw named(err);
   }
   if (!inMemory) tightenModes(path);
+  return repositories(db, path, clock);
+}
 
+export interface ReadOnlyStoreOptions {
+  /** an existing trade log */
+  path: string;
+  clock: Clock;
+  /** defaults to the project's migrations/ folder: the schema version this build needs */
+  migrationsDir?: string;
+}
+
+/**
+ * Opens an existing trade log read-only, for the review commands, while the daemon may be writing
+ * it: the same repositories, but every write fails (SQLITE_READONLY); no pragma that writes, no
+ * migration. A log at an older schema is refused (STORE_SCHEMA_OLD) rather than queried for
+ * tables it lacks. As a WAL reader the connection shares the -wal/-shm files (SQLite creates them
+ * when absent, with the database file's mode); the database file itself is never written.
+ */
+export function openStoreReadOnly(options: ReadOnlyStoreOptions): Store {
+  const { path, clock } = options;
+  let db: Database;
+  try {
+    db = new DatabaseConstructor(path, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+  } catch (err) {
+    throw new AppError('STORE_OPEN_FAILED', `cannot open the trade log ${path} read-only: ${describeError(err)}`, { cause: err, details: { path } });
+  }
+  try {
+    requireCurrentSchema(db, options.migrationsDir ?? defaultMigrationsDir(), path);
+    return repositories(db, path, clock);
+  } catch (err) {
+    db.close();
+    throw err instanceof AppError ? err
+      : new AppError('STORE_OPEN_FAILED', `cannot read the trade log ${path}: ${describeError(err)}`, { cause: err, details: { path } });
+  }
+}
+
+function repositories(db: Database, path: string, clock: Clock): Store {
   return {
     db,
     path,

@@ -31,6 +31,8 @@ export interface OrderRepository extends OrderRepo {
   byVenueOrderId(date: TradingDate, venueOrderId: string): OrderRecord | null;
   /** the status history of one order, oldest first */
   events(orderId: number): OrderEvent[];
+  /** the orders of the trading dates `from`..`to` (inclusive), by date, then id */
+  forDates(from: TradingDate, to: TradingDate): OrderRecord[];
 }
 
 /** Adopted orders get a key of their own kind, so they can never collide with a daemon intent ('i.…'). */
@@ -52,7 +54,9 @@ export function createOrderRepository(db: Database): OrderRepository {
     'SELECT * FROM orders WHERE trading_date = ? AND venue_order_id = ?');
   const selectWithStatus = db.prepare<[string], OrderRow>(
     'SELECT * FROM orders WHERE status IN (SELECT value FROM json_each(?)) ORDER BY id');
-  const selectForDate = db.prepare<[string], OrderRow>('SELECT * FROM orders WHERE trading_date = ? ORDER BY id');
+  // (trading_date, id) is the orders_by_date index: a range scan, no sort
+  const selectForDates = db.prepare<[string, string], OrderRow>(
+    'SELECT * FROM orders WHERE trading_date BETWEEN ? AND ? ORDER BY trading_date, id');
   const selectEvents = db.prepare<[number], OrderEventRow>('SELECT * FROM order_events WHERE order_id = ? ORDER BY id');
   // COALESCE keeps a column when the patch leaves it out; filled_qty only ever grows.
   const update = db.prepare<Record<string, unknown>, OrderRow>(`
@@ -192,7 +196,8 @@ export function createOrderRepository(db: Database): OrderRepository {
       return row ? toOrderRecord(row) : null;
     },
     withStatus: (statuses) => selectWithStatus.all(JSON.stringify(statuses)).map(toOrderRecord),
-    forDate: (date) => selectForDate.all(date).map(toOrderRecord),
+    forDate: (date) => selectForDates.all(date, date).map(toOrderRecord),
+    forDates: (from, to) => selectForDates.all(from, to).map(toOrderRecord),
     events: (orderId) => selectEvents.all(orderId).map(toOrderEvent),
   };
 }

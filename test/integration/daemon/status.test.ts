@@ -33,6 +33,11 @@ async function status(dbPath: string, clock: Clock = systemClock): Promise<strin
       const store = openStore({ path: dbPath, synchronous: 'FULL', clock });
       try { return fn(store); } finally { store.close(); }
     },
+    // read-write here too: the first status runs before the daemon creates the log
+    withReadStore(fn) {
+      const store = openStore({ path: dbPath, synchronous: 'FULL', clock });
+      try { return fn(store); } finally { store.close(); }
+    },
   });
   await program.parseAsync(['node', 'kis-trader', 'status']);
   return out.join('\n');

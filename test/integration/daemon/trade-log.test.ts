@@ -10,7 +10,7 @@ import { RISK_KEYS, silentLogger, tradingDate } from '../../../src/domain/index.
 import type { Halt } from '../../../src/domain/index.js';
 import { createProducers } from '../../../src/queues/index.js';
 import type { OrderJob } from '../../../src/queues/index.js';
-import { openStore } from '../../../src/store/index.js';
+import { openStore, openStoreReadOnly } from '../../../src/store/index.js';
 import { registerTradeLogCommands } from '../../../src/cli/trade-log-commands.js';
 import { daemonEnv, readOrders, readRows, ROOT, spawnDaemon, startSharedSim, waitFor } from '../../helpers/daemon.js';
 import type { DaemonEnv, SimHarness } from '../../helpers/daemon.js';
@@ -78,6 +78,10 @@ async function cli(d: DaemonEnv, app: App, ...args: string[]): Promise<string[]>
     source: `sim · ${d.dbPath}`,
     withStore(fn) {
       const store = openStore({ path: d.dbPath, synchronous: 'FULL', clock: app.clock });
+      try { return fn(store); } finally { store.close(); }
+    },
+    withReadStore(fn) {
+      const store = openStoreReadOnly({ path: d.dbPath, clock: app.clock });
       try { return fn(store); } finally { store.close(); }
     },
   });
