@@ -13,9 +13,18 @@ export const BOM = '\ufeff';
 
 export type CsvCell = string | number | boolean | null | undefined;
 
+/**
+ * A text that a spreadsheet would run as a formula (=, +, -, @ first, or a tab or CR first) gets a
+ * leading apostrophe, which the spreadsheet shows as text: a symbol name or a rule in the trade log
+ * can come from a user's module or config. Numbers, and text that reads as a plain number, stay.
+ */
+const FORMULA = /^[=+\-@\t\r]/;
+const NUMERIC = /^[+-]?\d+(\.\d+)?$/;
+
 export function csvField(value: CsvCell): string {
   if (value === null || value === undefined) return '';
-  const s = String(value);
+  let s = String(value);
+  if (typeof value === 'string' && FORMULA.test(s) && !NUMERIC.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 

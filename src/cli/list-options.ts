@@ -1,5 +1,6 @@
 import { tradingDate } from '../domain/index.js';
 import type { TradingDate } from '../domain/index.js';
+import type { DateRange } from '../store/index.js';
 
 /**
  * The options every list command shares: a range of trading dates and the output format.
@@ -8,8 +9,7 @@ import type { TradingDate } from '../domain/index.js';
 export interface DateRangeOptions { date?: string; from?: string; to?: string }
 export interface FormatOptions { json?: boolean; csv?: boolean }
 
-/** Inclusive trading dates; null: unbounded on that side. */
-export interface DateRange { from: TradingDate | null; to: TradingDate | null }
+export type { DateRange };
 
 export const DATE_HELP = 'YYYYMMDD or YYYY-MM-DD';
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { Command } from 'commander';
-import { describeError, isAppError, stripControlChars } from '../domain/index.js';
+import { describeError, epochMs, isAppError, stripControlChars } from '../domain/index.js';
 import { envFileVars, resolveHome } from '../runtime/index.js';
 import type { Store } from '../store/index.js';
 import { registerBackupCommand } from './backup-command.js';
@@ -66,12 +66,9 @@ registerTradeLogCommands(program, {
 });
 registerExportCommand(program, { out, err, exit, cwd: process.cwd(), get source() { return tradeLogSource(loaded(), cwd); }, withReadStore });
 registerReviewCommands(program, {
-  out, err, exit,
+  out, err, exit, cwd: process.cwd(), now: () => epochMs(Date.now()),
   get source() { return tradeLogSource(loaded(), cwd); },
-  withStore(fn) {
-    const store = openCliStore(loaded(), cwd, undefined, { mustExist: true });
-    try { return fn(store); } finally { store.close(); }
-  },
+  withStore: withReadStore,
 });
 registerBackupCommand(program, {
   out, err, exit, cwd: process.cwd(),

@@ -1,15 +1,19 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { formatKst, kstDateOf, RISK_KEYS, tradingDate } from '../domain/index.js';
-import type { AccountSnapshot, EpochMs, RoundTrip, TradingDate } from '../domain/index.js';
-import { groupTrips, markTrips, summarize } from '../review/index.js';
+import { formatKst, kstDateOf, RISK_KEYS } from '../domain/index.js';
+import type { AccountSnapshot, EpochMs, RoundTrip } from '../domain/index.js';
+import { groupTrips, markTrips, renderReport, summarize } from '../review/index.js';
 import type { GroupBy, PnlSummary } from '../review/index.js';
 import { createReviewReader } from '../store/index.js';
 import type { DateRange, Store } from '../store/index.js';
+import { DATE_HELP, dateRange, describeRange } from './list-options.js';
+import type { DateRangeOptions } from './list-options.js';
 import { table, won } from './table.js';
 
 /**
- * `pnl` and `trades`: the round trips of the trade log (v_round_trips, docs/review.md) summed up the
- * way a trader reads them. Read-only.
+ * `pnl`, `trades` and `report`: the round trips of the trade log (v_round_trips, docs/review.md) summed
+ * up the way a trader reads them, on a read-only connection.
  */
 export interface ReviewIo {
   out(s: string): void;
@@ -17,6 +21,9 @@ export interface ReviewIo {
   exit(code: number): never;
   withStore<T>(fn: (store: Store) => T): T;
   readonly source: string;
+  /** where a relative --out is resolved */
+  cwd: string;
+  now(): EpochMs;
 }
 
 const GROUPS: readonly GroupBy[] = ['day', 'week', 'month', 'symbol', 'strategy'];
@@ -24,24 +31,12 @@ const bpPct = (bp: number | null): string => (bp === null ? '' : `${(bp / 100).t
 
 class UsageError extends Error {}
 
-/** YYYYMMDD or YYYY-MM-DD; the error names the option. */
-function dateArg(option: string, value: string | undefined): TradingDate | null {
-  if (value === undefined) return null;
-  const compact = /^\d{4}-\d{2}-\d{2}$/.test(value) ? value.replaceAll('-', '') : value;
-  try {
-    return tradingDate(compact);
-  } catch {
-    throw new UsageError(`${option}: expected a date YYYYMMDD or YYYY-MM-DD, got "${value}"`);
-  }
+function rangeOf(opts: DateRangeOptions): DateRange {
+  const r = dateRange(opts, { from: null, to: null });
+  if ('error' in r) throw new UsageError(r.error);
+  return r.range;
 }
 
-function rangeOf(opts: { from?: string; to?: string }): DateRange {
-  const range = { from: dateArg('--from', opts.from), to: dateArg('--to', opts.to) };
-  if (range.from && range.to && range.from > range.to) throw new UsageError(`--from ${range.from} is after --to ${range.to}`);
-  return range;
-}
-
-const period = (r: DateRange): string => (r.from || r.to ? `${r.from ?? 'start'} … ${r.to ?? 'today'}` : 'all time');
 const held = (s: number | null): string => {
   if (s === null) return '';
   if (s < 3600) return `${Math.round(s / 60)} min`;
@@ -84,7 +79,7 @@ export function registerReviewCommands(program: Command, io: ReviewIo): void {
 
   program.command('pnl')
     .description('realised P&L of the round trips closed in a period: win rate, average win and loss, profit factor, fees, tax, drawdown')
-    .option('--from <date>', 'first trading date (YYYYMMDD or YYYY-MM-DD)')
+    .option('--from <date>', `first trading date (${DATE_HELP})`)
     .option('--to <date>', 'last trading date')
     .option('--by <group>', `one row per ${GROUPS.join('|')}`, 'day')
     .option('--json', 'print JSON')
@@ -100,7 +95,7 @@ export function registerReviewCommands(program: Command, io: ReviewIo): void {
         const total = summarize(trips, daily);
         const groups = groupTrips(trips.filter((t) => t.status === 'closed'), by);
         if (opts.json) return io.out(JSON.stringify({ from: range.from, to: range.to, by, total, groups }, null, 2));
-        io.out(`P&L, ${period(range)}, by ${by} (${io.source})`);
+        io.out(`P&L ${describeRange(range)}, by ${by} (${io.source})`);
         if (total.trades === 0) io.out('no round trip closed in this period');
         else io.out(table([by, ...SUMMARY_HEAD], [...groups.map((g) => [g.key, ...summaryCells(g.summary)]), ['total', ...summaryCells(total)]]));
         if (total.maxDrawdown !== null) {
@@ -116,7 +111,7 @@ export function registerReviewCommands(program: Command, io: ReviewIo): void {
     .option('--closed', 'only closed trips')
     .option('--symbol <code>', 'only this symbol')
     .option('--strategy <id>', 'only this strategy')
-    .option('--from <date>', 'first trading date (YYYYMMDD or YYYY-MM-DD)')
+    .option('--from <date>', `first trading date (${DATE_HELP})`)
     .option('--to <date>', 'last trading date')
     .option('--json', 'print JSON')
     .action(usage((opts: { open?: boolean; closed?: boolean; symbol?: string; strategy?: string; from?: string; to?: string; json?: boolean }) => {
@@ -128,7 +123,7 @@ export function registerReviewCommands(program: Command, io: ReviewIo): void {
         const trips = markTrips(review.roundTrips(range), marks).filter((t) => (opts.open ? t.status === 'open' : opts.closed ? t.status === 'closed' : true)
           && (opts.symbol === undefined || t.symbol === opts.symbol) && (opts.strategy === undefined || t.strategy === opts.strategy));
         if (opts.json) return io.out(JSON.stringify(trips, null, 2));
-        io.out(`round trips, ${period(range)}: ${trips.length} (${io.source})`);
+        io.out(`round trips ${describeRange(range)}: ${trips.length} (${io.source})`);
         const names = review.names([...new Set(trips.map((t) => t.symbol))], [...new Set(trips.map((t) => t.tradingDate))]);
         io.out(table(['id', 'opened', 'closed', 'symbol', 'name', 'strategy', 'qty', 'sold', 'entry', 'exit', 'net P&L', 'return', 'held', 'exit rule', 'unrealised'],
           trips.map((t) => [t.id, formatKst(t.openedAt).slice(0, 16), t.closedAt === null ? '' : formatKst(t.closedAt).slice(0, 16), t.symbol,
@@ -137,5 +132,29 @@ export function registerReviewCommands(program: Command, io: ReviewIo): void {
             t.status === 'open' ? (t.unrealised === null ? 'no mark' : won(t.unrealised)) : ''])));
         if (trips.some((t) => t.status === 'open') && at !== null) io.out(`marks: the broker's prices at the last reconcile (${formatKst(at).slice(0, 19)} KST)`);
       });
+    }));
+
+  program.command('report')
+    .description('one self-contained HTML file: equity, drawdown, daily P&L, P&L by strategy and symbol, round trips, guards, configs')
+    .requiredOption('--out <file>', 'the HTML file to write')
+    .option('--from <date>', 'first trading date (YYYYMMDD or YYYY-MM-DD)')
+    .option('--to <date>', 'last trading date')
+    .option('--force', 'replace the file if it exists')
+    .action(usage((opts: { out: string; from?: string; to?: string; force?: boolean }) => {
+      const range = rangeOf(opts);
+      const path = resolve(io.cwd, opts.out);
+      if (existsSync(path) && !opts.force) throw new UsageError(`--out: ${path} exists (--force replaces it)`);
+      const html = io.withStore((store) => {
+        const review = createReviewReader(store.db);
+        const trips = markTrips(closedWithin(review.roundTrips(range), range), marksOf(store).marks);
+        return renderReport({
+          title: io.source, from: range.from, to: range.to, roundTrips: trips, daily: review.dailyPnl(range),
+          guards: review.guardStats(range), configs: review.configs(range),
+          names: review.names([...new Set(trips.map((t) => t.symbol))], [...new Set(trips.map((t) => t.tradingDate))]),
+          generatedAt: io.now(),
+        });
+      });
+      writeFileSync(path, html, { mode: 0o600 });
+      io.out(`report written: ${path} (${Math.round(html.length / 1024)} KB)`);
     }));
 }

@@ -1,4 +1,4 @@
 export type { ConfigInForce, DailyPnl, GuardStat, ReviewInput, RoundTrip } from './types.js';
-export { bucketOf, groupTrips, isoWeek, markTrips, summarize } from './stats.js';
+export { bucketOf, drawdowns, groupTrips, isoWeek, markTrips, summarize } from './stats.js';
 export type { GroupBy, PnlSummary } from './stats.js';
 export { renderReport } from './report.js';

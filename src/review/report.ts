@@ -2,7 +2,7 @@ import { formatDate, formatKst } from '../domain/index.js';
 import type { DailyPnl, EpochMs } from '../domain/index.js';
 import { esc, holding, num, pct, signedWon, table, text, tone, won } from './html.js';
 import type { Cell } from './html.js';
-import { groupTrips, summarize } from './stats.js';
+import { drawdowns, groupTrips, summarize } from './stats.js';
 import type { PnlSummary } from './stats.js';
 import { barChart, columnChart, lineChart } from './svg.js';
 import type { Bar, Point } from './svg.js';
@@ -112,10 +112,11 @@ function dailySection(daily: readonly DailyPnl[]): string {
   const equity: Point[] = daily.map((d) => ({
     label: label(d), value: d.equity, tip: `${day(d)} equity ${won(d.equity)} won`,
   }));
-  // drawdown is drawn below zero: a fall from the peak, in the loss colour
-  const dd: Point[] = daily.map((d) => ({
-    label: label(d), value: 0 - d.drawdown,
-    tip: `${day(d)} drawdown ${won(0 - d.drawdown)} won (${pct(-d.drawdownBp)})`,
+  // drawdown is drawn below zero: a fall from the period's peak (as the max-drawdown tile), in the loss colour
+  const falls = drawdowns(daily);
+  const dd: Point[] = daily.map((d, i) => ({
+    label: label(d), value: 0 - falls[i]!.won,
+    tip: `${day(d)} drawdown ${won(0 - falls[i]!.won)} won (${pct(-falls[i]!.bp)})`,
   }));
   const realised: Point[] = daily.map((d) => ({
     label: label(d), value: d.realised,

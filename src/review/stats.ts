@@ -43,15 +43,8 @@ export function summarize(trips: readonly RoundTrip[], daily: readonly DailyPnl[
   const losers = closed.filter((t) => t.net < 0);
   const grossProfit = sum(winners, (t) => t.net);
   const grossLoss = sum(losers, (t) => t.net);
-  // the deepest drawdown of the period: v_daily_pnl's running peak starts with the log, not the period
-  let peak = -Infinity;
   let maxDd: { won: number; bp: number } | null = null;
-  for (const d of daily) {
-    peak = Math.max(peak, d.equity);
-    const dd = peak - d.equity;
-    const bp = peak > 0 ? Math.trunc((dd * 10_000) / peak) : 0;
-    if (!maxDd || dd > maxDd.won) maxDd = { won: dd, bp };
-  }
+  for (const d of drawdowns(daily)) if (!maxDd || d.won > maxDd.won) maxDd = d;
   return {
     trades: closed.length,
     wins: winners.length,
@@ -71,6 +64,20 @@ export function summarize(trips: readonly RoundTrip[], daily: readonly DailyPnl[
     open: open.length,
     unrealised: sum(open, (t) => t.unrealised ?? 0),
   };
+}
+
+/**
+ * Each day's fall of equity from its running peak within these days, won and bp (truncated). The
+ * peak starts with the period: v_daily_pnl's starts with the log, so a period that begins below an
+ * earlier peak would show a drawdown it did not make.
+ */
+export function drawdowns(daily: readonly DailyPnl[]): { won: number; bp: number }[] {
+  let peak = -Infinity;
+  return daily.map((d) => {
+    peak = Math.max(peak, d.equity);
+    const won = peak - d.equity;
+    return { won, bp: peak > 0 ? Math.trunc((won * 10_000) / peak) : 0 };
+  });
 }
 
 /** ISO 8601 week of a KST trading date: "2026-W49". */

@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { epochMs, krw, RISK_KEYS, shares, stockCode } from '../../../src/domain/index.js';
@@ -12,7 +15,7 @@ import { at, DAY1, DAY2, DAY3, writeDay1, writeDay2, writeDay3 } from '../../hel
  * worked out in test/integration/store/round-trips.test.ts): breakout's SAMSUNG trip nets 3,524
  * (commission 208, tax 1,268), its HYNIX trip −14,025 (148, 877); gap's 3 SAMSUNG are still held.
  */
-function run(store: Store, args: string[]): { out: string; err: string; code: number } {
+function run(store: Store, args: string[], cwd = tmpdir()): { out: string; err: string; code: number } {
   const out: string[] = [];
   const err: string[] = [];
   let code = 0;
@@ -20,7 +23,7 @@ function run(store: Store, args: string[]): { out: string; err: string; code: nu
   registerReviewCommands(program, {
     out: (s) => out.push(s), err: (s) => err.push(s),
     exit: (c) => { code = c; throw new Error(`exit ${c}`); },
-    source: 'test', withStore: (fn) => fn(store),
+    source: 'test', withStore: (fn) => fn(store), cwd, now: () => at(DAY3, '160000'),
   });
   try {
     program.parse(['node', 'kis-trader', ...args]);
@@ -59,7 +62,7 @@ describe('kis-trader pnl', () => {
 
   it('prints a table with thousands separators and a total row', () => {
     const r = run(book(), ['pnl', '--by', 'symbol']);
-    expect(r.out).toContain('P&L, all time, by symbol (test)');
+    expect(r.out).toContain('P&L in the whole log, by symbol (test)');
     expect(r.out).toMatch(/│ 000660 +│ 1 +│ 0 +│ 0\.00 % +│ -14,025 /);
     expect(r.out).toMatch(/│ 005930 +│ 1 +│ 1 +│ 100\.00 % +│ 3,524 /);
     expect(r.out).toMatch(/│ total +│ 2 +│ 1 +│ 50\.00 % +│ -10,501 /);
@@ -76,7 +79,7 @@ describe('kis-trader pnl', () => {
   it('names a bad option value and exits 2', () => {
     const bad = run(book(), ['pnl', '--from', '2026-13-01']);
     expect(bad.code).toBe(2);
-    expect(bad.err).toBe('--from: expected a date YYYYMMDD or YYYY-MM-DD, got "2026-13-01"');
+    expect(bad.err).toBe('--from: expected YYYYMMDD or YYYY-MM-DD, got "2026-13-01"');
     expect(run(book(), ['pnl', '--by', 'year']).err).toContain('--by: expected one of day, week, month, symbol, strategy, got "year"');
     expect(run(book(), ['pnl', '--from', '20261203', '--to', '20261201']).err).toBe('--from 20261203 is after --to 20261201');
   });
@@ -86,12 +89,38 @@ describe('kis-trader trades', () => {
   it('lists open trips with unrealised P&L at the last mark, and closed ones with their exit rule', () => {
     const store = book();
     const open = run(store, ['trades', '--open']);
-    expect(open.out).toContain('round trips, all time: 1 (test)');
+    expect(open.out).toContain('round trips in the whole log: 1 (test)');
     expect(open.out).toMatch(/005930 .*│ gap .*│ 68,000 .*│ 1,469 /);
     expect(open.out).toContain("marks: the broker's prices at the last reconcile (2026-12-03 15:35:00 KST)");
     const closed = run(store, ['trades', '--closed', '--symbol', '000660']);
     expect(closed.out).toMatch(/000660 .*│ breakout .*│ 5 .*│ 5 .*│ 100,000 .*│ 97,400 .*│ -14,025 .*│ -2\.80 % .*│ 2\.2 d .*│ stop loss/);
     expect(JSON.parse(run(store, ['trades', '--json', '--strategy', 'breakout']).out)).toHaveLength(2);
     expect(run(store, ['trades', '--open', '--closed']).code).toBe(2);
+  });
+});
+
+describe('kis-trader report', () => {
+  it('writes one self-contained HTML file of the period, owner-only, and refuses to overwrite it', () => {
+    const store = book();
+    const dir = mkdtempSync(join(tmpdir(), 'kis-report-'));
+    try {
+      const r = run(store, ['report', '--out', 'r.html'], dir);
+      expect(r.code).toBe(0);
+      const path = join(dir, 'r.html');
+      expect(r.out).toMatch(new RegExp(`^report written: ${path} \\(\\d+ KB\\)$`));
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+      const html = readFileSync(path, 'utf8');
+      // the two closed trips' total and the open one's mark, as pnl prints them
+      expect(html).toContain('10,501');
+      expect(html).toContain('1,469');
+      expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href="http/);
+      const again = run(store, ['report', '--out', 'r.html'], dir);
+      expect(again.code).toBe(2);
+      expect(again.err).toBe(`--out: ${path} exists (--force replaces it)`);
+      expect(run(store, ['report', '--out', 'r.html', '--force', '--from', String(DAY1)], dir).code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(existsSync(dir)).toBe(false);
   });
 });

@@ -16,6 +16,16 @@ describe('csv', () => {
     expect(csvField(undefined)).toBe('');
   });
 
+  it('keeps a text that a spreadsheet would run as a formula as text, and numbers as numbers', () => {
+    expect(csvField('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`);
+    expect(csvField('+1 tick')).toBe("'+1 tick");
+    expect(csvField('-2 % stop')).toBe("'-2 % stop");
+    expect(csvField('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(csvField('-14025')).toBe('-14025');
+    expect(csvField(-14025)).toBe('-14025');
+    expect(csvField('take-profit 3 %')).toBe('take-profit 3 %');
+  });
+
   it('a file: BOM, header, CRLF after every record', () => {
     expect(csvFile(['id', 'name'], [[1, '삼성전자'], [2, 'a "b", c']])).toBe(`${BOM}id,name\r\n1,삼성전자\r\n2,"a ""b"", c"\r\n`);
     expect(csvFile(['id'], [])).toBe(`${BOM}id\r\n`);
