@@ -268,12 +268,15 @@ export function createApp(opts: AppOptions): App {
     stopping = true;
     live?.close();
     if (scheduler) notifier.notify({ kind: 'stop', message: 'kis-trader stopping', details: { mode: config.mode } });
-    // The runs in progress (a reconcile, a scan) finish before their connections close.
-    await scheduler?.stop();
-    await jobs?.close();
     watchdog?.stop();
-    // Signals first, orders last: an order in flight finishes before its worker returns.
-    for (const w of workers) await w.close().catch((err: unknown) => log.warn({ err: describeError(err) }, 'worker close failed'));
+    const close = (w: WorkerHandle) => w.close().catch((err: unknown) => log.warn({ err: describeError(err) }, 'worker close failed'));
+    const [orderWorker, ...others] = [...workers].reverse(); // workers: signals, decisions, orders
+    // Nothing new starts, side by side: the scheduler's runs give up or finish (a scan gives up), the
+    // signal and decision workers take no more jobs (a backlog of them kept a stop busy for 15 s).
+    await Promise.all([scheduler?.stop(), ...others.map(close)]);
+    // Orders last: the submit or reconcile in progress, then the order in flight, finish.
+    await jobs?.close();
+    if (orderWorker) await close(orderWorker);
     await producers?.close();
     await accountLock?.release().catch(() => undefined);
     await kis?.close().catch(() => undefined);

@@ -81,13 +81,18 @@ export function dueJobs(prev: EpochMs, now: EpochMs, table: readonly Entry[], ca
   return due;
 }
 
+/** Below the 15 s shutdown deadline with room for the order worker, Redis and the store after it. */
+const STOP_WAIT_MS = 5000;
+
 export interface Scheduler {
   start(): void;
   /**
    * No new runs; aborts the signal the runs in progress were handed (a scan gives up, a reconcile
-   * finishes) and resolves when they have returned.
+   * finishes) and resolves when they have returned, or after `waitMs` with a warning naming them:
+   * the shutdown deadline must not pass on a read. A submit in progress is the order desk's to
+   * finish (OrderDesk.close).
    */
-  stop(): Promise<void>;
+  stop(waitMs?: number): Promise<void>;
   /** runs one job now, outside its slot (the first scan at start), as a scheduled run: stop() waits for it */
   runNow(job: JobName): Promise<void>;
   /** runs one tick now (tests, and the catch-up at start) */
@@ -155,11 +160,15 @@ export function createScheduler(opts: {
         catch: (err: unknown) => opts.log.error({ err: String(err) }, 'schedule tick failed'),
       }, () => { void tick(); });
     },
-    async stop() {
+    async stop(waitMs = STOP_WAIT_MS) {
       cron?.stop();
       cron = null;
       stopping.abort(new Error('the daemon is stopping'));
-      await Promise.allSettled([...inFlight]);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<'late'>((r) => { timer = setTimeout(() => r('late'), waitMs); });
+      const done = await Promise.race([Promise.allSettled([...inFlight]), late]);
+      clearTimeout(timer);
+      if (done === 'late') opts.log.warn({ jobs: [...running], waitedMs: waitMs }, 'scheduled runs still busy at stop: left to end on their own');
     },
     runNow: (job) => track(runOne(job, opts.clock.now())),
     tick,

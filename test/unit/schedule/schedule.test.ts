@@ -67,9 +67,10 @@ describe('dueJobs: the flatten before the close', () => {
 });
 
 describe('createScheduler stop', () => {
-  function recordingLog(): { log: Logger; lines: { level: string; msg: string }[] } {
-    const lines: { level: string; msg: string }[] = [];
-    const at = (level: string) => (_: object, msg: string) => { lines.push({ level, msg }); };
+  type Line = { level: string; msg: string } & Record<string, unknown>;
+  function recordingLog(): { log: Logger; lines: Line[] } {
+    const lines: Line[] = [];
+    const at = (level: string) => (fields: object, msg: string) => { lines.push({ level, msg, ...fields }); };
     const log: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: () => log } as unknown as Logger;
     return { log, lines };
   }
@@ -98,6 +99,20 @@ describe('createScheduler stop', () => {
     await run;
     finish();
     expect(lines.filter((l) => l.level === 'error')).toEqual([]);
+  });
+
+  it('leaves a run that will not end behind after its wait, naming it, so the shutdown deadline holds', async () => {
+    const { log, lines } = recordingLog();
+    const scheduler = createScheduler({
+      config: { scanEveryMinutes: 5, exitCheckEveryMinutes: 1, reconcileEveryMinutes: 5, fillPollSeconds: 10, preOpenAt: '08:40', afterCloseAt: '15:45', flattenBeforeCloseMinutes: 0 },
+      calendar: () => calendar, clock: { now: () => t('090001') }, log,
+      run: () => new Promise<void>(() => undefined),
+    });
+    void scheduler.runNow('reconcile');
+    await scheduler.stop(20);
+    expect(lines.filter((l) => l.level === 'warn')).toEqual([
+      { level: 'warn', msg: 'scheduled runs still busy at stop: left to end on their own', jobs: ['reconcile'], waitedMs: 20 },
+    ]);
   });
 
   it('runs nothing once stopped', async () => {
