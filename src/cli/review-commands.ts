@@ -7,8 +7,9 @@ import { groupTrips, markTrips, renderReport, summarize } from '../review/index.
 import type { GroupBy, PnlSummary } from '../review/index.js';
 import { createReviewReader } from '../store/index.js';
 import type { DateRange, Store } from '../store/index.js';
-import { DATE_HELP, dateRange, describeRange } from './list-options.js';
-import type { DateRangeOptions } from './list-options.js';
+import { csvText, kstCell } from './csv.js';
+import { CSV_HELP, DATE_HELP, dateRange, describeRange, formatError } from './list-options.js';
+import type { DateRangeOptions, FormatOptions } from './list-options.js';
 import { table, won } from './table.js';
 
 /**
@@ -31,11 +32,24 @@ const bpPct = (bp: number | null): string => (bp === null ? '' : `${(bp / 100).t
 
 class UsageError extends Error {}
 
-function rangeOf(opts: DateRangeOptions): DateRange {
+function rangeOf(opts: DateRangeOptions & FormatOptions): DateRange {
   const r = dateRange(opts, { from: null, to: null });
   if ('error' in r) throw new UsageError(r.error);
+  const format = formatError(opts);
+  if (format !== null) throw new UsageError(format);
   return r.range;
 }
+
+const SUMMARY_COLUMNS = ['trades', 'wins', 'losses', 'win_rate_bp', 'net_pnl', 'gross_pnl', 'avg_win', 'avg_loss', 'profit_factor', 'commission', 'tax'];
+const summaryRow = (s: PnlSummary) => [s.trades, s.wins, s.losses, s.winRateBp, s.net, s.gross, s.avgWin, s.avgLoss, s.profitFactor, s.commission, s.tax];
+
+/** The columns of v_round_trips (export's round_trips.csv), with KST twins, the name and the mark. */
+const TRIP_COLUMNS = ['entry_order_id', 'symbol', 'name', 'strategy', 'status', 'opened_at', 'opened_kst', 'closed_at', 'closed_kst', 'holding_seconds',
+  'qty', 'closed_qty', 'entry_price', 'exit_price', 'gross_pnl', 'commission', 'tax', 'net_pnl', 'return_bp', 'exit_rule', 'trading_date',
+  'open_qty', 'open_cost', 'mark', 'unrealised_pnl'];
+const tripRow = (t: RoundTrip, name: string) => [t.id, t.symbol, name, t.strategy, t.status, t.openedAt, kstCell(t.openedAt), t.closedAt,
+  kstCell(t.closedAt), t.holdingSeconds, t.qty, t.closedQty, t.entryPrice, t.exitPrice, t.gross, t.commission, t.tax, t.net, t.returnBp,
+  t.exitRule, t.tradingDate, t.openQty, t.openCost, t.mark, t.unrealised];
 
 const held = (s: number | null): string => {
   if (s === null) return '';
@@ -83,7 +97,8 @@ export function registerReviewCommands(program: Command, io: ReviewIo): void {
     .option('--to <date>', 'last trading date')
     .option('--by <group>', `one row per ${GROUPS.join('|')}`, 'day')
     .option('--json', 'print JSON')
-    .action(usage((opts: { from?: string; to?: string; by: string; json?: boolean }) => {
+    .option('--csv', CSV_HELP)
+    .action(usage((opts: { from?: string; to?: string; by: string } & FormatOptions) => {
       if (!GROUPS.includes(opts.by as GroupBy)) throw new UsageError(`--by: expected one of ${GROUPS.join(', ')}, got "${opts.by}"`);
       const by = opts.by as GroupBy;
       const range = rangeOf(opts);
@@ -95,6 +110,7 @@ export function registerReviewCommands(program: Command, io: ReviewIo): void {
         const total = summarize(trips, daily);
         const groups = groupTrips(trips.filter((t) => t.status === 'closed'), by);
         if (opts.json) return io.out(JSON.stringify({ from: range.from, to: range.to, by, total, groups }, null, 2));
+        if (opts.csv) return io.out(csvText([by, ...SUMMARY_COLUMNS], [...groups.map((g) => [g.key, ...summaryRow(g.summary)]), ['total', ...summaryRow(total)]]));
         io.out(`P&L ${describeRange(range)}, by ${by} (${io.source})`);
         if (total.trades === 0) io.out('no round trip closed in this period');
         else io.out(table([by, ...SUMMARY_HEAD], [...groups.map((g) => [g.key, ...summaryCells(g.summary)]), ['total', ...summaryCells(total)]]));
@@ -114,7 +130,8 @@ export function registerReviewCommands(program: Command, io: ReviewIo): void {
     .option('--from <date>', `first trading date (${DATE_HELP})`)
     .option('--to <date>', 'last trading date')
     .option('--json', 'print JSON')
-    .action(usage((opts: { open?: boolean; closed?: boolean; symbol?: string; strategy?: string; from?: string; to?: string; json?: boolean }) => {
+    .option('--csv', CSV_HELP)
+    .action(usage((opts: { open?: boolean; closed?: boolean; symbol?: string; strategy?: string; from?: string; to?: string } & FormatOptions) => {
       if (opts.open && opts.closed) throw new UsageError('--open and --closed exclude each other');
       const range = rangeOf(opts);
       io.withStore((store) => {
@@ -123,8 +140,9 @@ export function registerReviewCommands(program: Command, io: ReviewIo): void {
         const trips = markTrips(review.roundTrips(range), marks).filter((t) => (opts.open ? t.status === 'open' : opts.closed ? t.status === 'closed' : true)
           && (opts.symbol === undefined || t.symbol === opts.symbol) && (opts.strategy === undefined || t.strategy === opts.strategy));
         if (opts.json) return io.out(JSON.stringify(trips, null, 2));
-        io.out(`round trips ${describeRange(range)}: ${trips.length} (${io.source})`);
         const names = review.names([...new Set(trips.map((t) => t.symbol))], [...new Set(trips.map((t) => t.tradingDate))]);
+        if (opts.csv) return io.out(csvText(TRIP_COLUMNS, trips.map((t) => tripRow(t, names[t.symbol] ?? ''))));
+        io.out(`round trips ${describeRange(range)}: ${trips.length} (${io.source})`);
         io.out(table(['id', 'opened', 'closed', 'symbol', 'name', 'strategy', 'qty', 'sold', 'entry', 'exit', 'net P&L', 'return', 'held', 'exit rule', 'unrealised'],
           trips.map((t) => [t.id, formatKst(t.openedAt).slice(0, 16), t.closedAt === null ? '' : formatKst(t.closedAt).slice(0, 16), t.symbol,
             names[t.symbol] ?? '', t.strategy ?? '(external)', t.qty, t.closedQty, won(t.entryPrice), won(t.exitPrice),

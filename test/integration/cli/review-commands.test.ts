@@ -99,6 +99,27 @@ describe('kis-trader trades', () => {
   });
 });
 
+describe('--csv', () => {
+  it('prints the trips and the P&L rows as CSV for a pipe, numbers plain, times in KST', () => {
+    const store = book();
+    const trips = run(store, ['trades', '--csv', '--closed', '--symbol', '000660']).out.split('\n');
+    expect(trips[0]).toBe('entry_order_id,symbol,name,strategy,status,opened_at,opened_kst,closed_at,closed_kst,holding_seconds,qty,closed_qty,'
+      + 'entry_price,exit_price,gross_pnl,commission,tax,net_pnl,return_bp,exit_rule,trading_date,open_qty,open_cost,mark,unrealised_pnl');
+    expect(trips.slice(1)).toEqual([
+      `2,000660,,breakout,closed,${at(DAY1, '100100')},2026-12-01 10:01:00,${at(DAY3, '143000')},2026-12-03 14:30:00,188940,5,5,`
+      + '100000,97400,-13000,148,877,-14025,-280,stop loss,20261201,0,0,,',
+    ]);
+    const pnl = run(store, ['pnl', '--by', 'strategy', '--csv']).out.split('\n');
+    expect(pnl).toEqual([
+      'strategy,trades,wins,losses,win_rate_bp,net_pnl,gross_pnl,avg_win,avg_loss,profit_factor,commission,tax',
+      'breakout,2,1,1,5000,-10501,-8000,3524,-14025,0.25,356,2145',
+      'total,2,1,1,5000,-10501,-8000,3524,-14025,0.25,356,2145',
+    ]);
+    const both = run(store, ['trades', '--json', '--csv']);
+    expect([both.code, both.err]).toEqual([2, '--json and --csv cannot be combined: choose one']);
+  });
+});
+
 describe('kis-trader report', () => {
   it('writes one self-contained HTML file of the period, owner-only, and refuses to overwrite it', () => {
     const store = book();
