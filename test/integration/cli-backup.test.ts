@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { epochMs } from '../../src/domain/index.js';
 import { openStore } from '../../src/store/index.js';
+import { spawnCli, tempDir } from '../helpers/cli.js';
 import { ROOT } from '../helpers/daemon.js';
 import { writeFilledOrder } from '../helpers/trade-log-writer.js';
 
@@ -13,17 +12,6 @@ import { writeFilledOrder } from '../helpers/trade-log-writer.js';
  * `kis-trader backup --out FILE` as an operator runs it: the CLI spawned from another directory,
  * the installation named by KIS_TRADER_HOME (issue 11).
  */
-const dirs: string[] = [];
-afterEach(() => {
-  while (dirs.length > 0) rmSync(dirs.pop()!, { recursive: true, force: true });
-});
-
-function tempDir(prefix: string): string {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(d);
-  return d;
-}
-
 /** A kis-trader home with the repo's config and, unless `orders` is null, a sim trade log with that many filled orders. */
 function home(orders: number | null): { root: string; log: string } {
   const root = tempDir('kis-home-');
@@ -38,18 +26,6 @@ function home(orders: number | null): { root: string; log: string } {
   return { root, log };
 }
 
-interface Run { code: number | null; out: string; err: string }
-
-function cli(args: string[], cwd: string, env: Record<string, string>): Promise<Run> {
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src', 'cli', 'main.ts'), ...args], {
-    cwd, env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, out, err })));
-}
 
 describe('kis-trader backup', () => {
   it('writes a checked, owner-only copy to a path relative to where it runs, and refuses to overwrite it without --force', async () => {
@@ -58,7 +34,7 @@ describe('kis-trader backup', () => {
     const env = { KIS_TRADER_HOME: h.root };
     const copy = join(elsewhere, 'copy.sqlite');
 
-    const r = await cli(['backup', '--out', 'copy.sqlite'], elsewhere, env);
+    const r = await spawnCli(['backup', '--out', 'copy.sqlite'], elsewhere, env);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const size = statSync(copy).size;
@@ -72,12 +48,12 @@ describe('kis-trader backup', () => {
     expect(db.prepare('SELECT count(*) AS n FROM fills').get()).toEqual({ n: 3 });
     db.close();
 
-    const again = await cli(['backup', '--out', copy], elsewhere, env);
+    const again = await spawnCli(['backup', '--out', copy], elsewhere, env);
     expect(again.code).toBe(1);
     expect(again.err).toContain(`${copy} exists: refusing to overwrite it (--force replaces it)`);
     expect(statSync(copy).size).toBe(size);
 
-    const forced = await cli(['backup', '--out', copy, '--force'], elsewhere, env);
+    const forced = await spawnCli(['backup', '--out', copy, '--force'], elsewhere, env);
     expect(forced.err).toBe('');
     expect(forced.code).toBe(0);
     expect(forced.out).toContain(`written: ${copy}`);
@@ -86,21 +62,21 @@ describe('kis-trader backup', () => {
   it('names the missing trade log, and the missing target directory', async () => {
     const empty = home(null);
     const elsewhere = tempDir('kis-cwd-');
-    const none = await cli(['backup', '--out', 'x.sqlite'], elsewhere, { KIS_TRADER_HOME: empty.root });
+    const none = await spawnCli(['backup', '--out', 'x.sqlite'], elsewhere, { KIS_TRADER_HOME: empty.root });
     expect(none.code).toBe(1);
     expect(none.err).toContain(`no trade log at ${empty.log}`);
     expect(readdirSync(elsewhere)).toEqual([]);
 
     const h = home(1);
     const missing = join(elsewhere, 'nope');
-    const noDir = await cli(['backup', '--out', join(missing, 'x.sqlite')], elsewhere, { KIS_TRADER_HOME: h.root });
+    const noDir = await spawnCli(['backup', '--out', join(missing, 'x.sqlite')], elsewhere, { KIS_TRADER_HOME: h.root });
     expect(noDir.code).toBe(1);
     expect(noDir.err).toContain(`cannot back up to ${join(missing, 'x.sqlite')}: the directory ${missing} does not exist`);
   }, 60_000);
 
   it('says what is missing without --out', async () => {
     const h = home(1);
-    const r = await cli(['backup'], h.root, { KIS_TRADER_HOME: h.root });
+    const r = await spawnCli(['backup'], h.root, { KIS_TRADER_HOME: h.root });
     expect(r.code).not.toBe(0);
     expect(r.err).toContain("required option '--out <file>' not specified");
   }, 30_000);

@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { epochMs, krw, kstInstant, makeFillKey, RISK_KEYS, shares, stockCode, tradingDate } from '../../src/domain/index.js';
 import { openStore } from '../../src/store/index.js';
+import { spawnCli, tempDir } from '../helpers/cli.js';
 import { ROOT } from '../helpers/daemon.js';
 
 /**
@@ -13,17 +12,6 @@ import { ROOT } from '../helpers/daemon.js';
  * broke elsewhere (issue 9 items 5–8).
  */
 const DAY = tradingDate('20261126');
-const dirs: string[] = [];
-afterEach(() => {
-  while (dirs.length > 0) rmSync(dirs.pop()!, { recursive: true, force: true });
-});
-
-function tempDir(prefix: string): string {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(d);
-  return d;
-}
-
 /** A kis-trader home: the repo's config, a data dir, optionally a .env and a trade log with `decisions` rows. */
 function home(opts: { env?: string; mode?: 'sim' | 'paper' | 'live'; decisions?: number } = {}): string {
   const root = tempDir('kis-home-');
@@ -46,23 +34,6 @@ function home(opts: { env?: string; mode?: 'sim' | 'paper' | 'live'; decisions?:
   return root;
 }
 
-interface Run { code: number | null; out: string; err: string }
-
-/** Runs the CLI (src through tsx) in `cwd` with exactly `env` plus PATH/HOME. */
-function cli(args: string[], cwd: string, env: Record<string, string>, opts: { closeStdoutAfterFirstChunk?: boolean } = {}): Promise<Run> {
-  // tsx by its file URL: `--import tsx` would resolve from the (foreign) working directory
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src', 'cli', 'main.ts'), ...args], {
-    cwd, env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-    if (opts.closeStdoutAfterFirstChunk) child.stdout.destroy();
-  });
-  child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, out, err })));
-}
 
 const PAPER_ENV = 'KIS_TRADER_MODE=paper\nKIS_APP_KEY=PSpaperkeyfromdotenv\nKIS_APP_SECRET=paper-secret-from-dotenv\nKIS_ACCOUNT=50000001-01\n';
 
@@ -70,7 +41,7 @@ describe('the CLI from any directory', () => {
   it('reads the installation named by KIS_TRADER_HOME, and says which mode and trade log it shows', async () => {
     const h = home({ decisions: 2 });
     const elsewhere = tempDir('kis-cwd-');
-    const r = await cli(['decisions', '--date', DAY], elsewhere, { KIS_TRADER_HOME: h });
+    const r = await spawnCli(['decisions', '--date', DAY], elsewhere, { KIS_TRADER_HOME: h });
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toContain(`decisions on ${DAY}: 2 (sim · ${join(h, 'data', 'sim.sqlite')})`);
@@ -85,7 +56,7 @@ describe('the CLI from any directory', () => {
 
   it('a strategy without decisions that day: says which strategies had some', async () => {
     const h = home({ decisions: 2 });
-    const r = await cli(['decisions', '--date', DAY, '--strategy', 'nope'], tempDir('kis-cwd-'), { KIS_TRADER_HOME: h });
+    const r = await spawnCli(['decisions', '--date', DAY, '--strategy', 'nope'], tempDir('kis-cwd-'), { KIS_TRADER_HOME: h });
     expect(r.code).toBe(0);
     expect(r.out).toContain(`decisions on ${DAY} of nope: 0`);
     expect(r.out).toContain('strategies with decisions that day: test');
@@ -112,7 +83,7 @@ describe('the CLI from any directory', () => {
       cash: krw(0), settledCash: krw(0), totalValue: krw(852_000), at,
     }, at);
     store.close();
-    const r = await cli(['positions'], tempDir('kis-cwd-'), { KIS_TRADER_HOME: h });
+    const r = await spawnCli(['positions'], tempDir('kis-cwd-'), { KIS_TRADER_HOME: h });
     expect(r.code).toBe(0);
     const row = r.out.split('\n').find((l) => l.includes('005930'))!;
     // cost 700,099 (commission included); unrealised 710,000 − 700,099 = 9,901 = 1.41 %
@@ -124,7 +95,7 @@ describe('the CLI from any directory', () => {
   it('a read command with no trade log says so and creates nothing, in the current directory or anywhere', async () => {
     const h = home();
     const elsewhere = tempDir('kis-cwd-');
-    const r = await cli(['positions'], elsewhere, { KIS_TRADER_HOME: h });
+    const r = await spawnCli(['positions'], elsewhere, { KIS_TRADER_HOME: h });
     expect(r.code).not.toBe(0);
     expect(r.err).toContain(`no trade log at ${join(h, 'data', 'sim.sqlite')}`);
     expect(existsSync(join(h, 'data', 'sim.sqlite'))).toBe(false);
@@ -134,7 +105,7 @@ describe('the CLI from any directory', () => {
   it('without KIS_TRADER_HOME it uses the install directory, never the current one', async () => {
     const elsewhere = tempDir('kis-cwd-');
     const missing = join(tempDir('kis-store-'), 'none.sqlite');
-    const r = await cli(['orders'], elsewhere, { KIS_TRADER__STORE__PATH: missing });
+    const r = await spawnCli(['orders'], elsewhere, { KIS_TRADER__STORE__PATH: missing });
     expect(r.err).toContain(`no trade log at ${missing}`);
     expect(existsSync(missing)).toBe(false);
     expect(existsSync(join(elsewhere, 'data'))).toBe(false);
@@ -144,14 +115,14 @@ describe('the CLI from any directory', () => {
 describe('.env', () => {
   it('is read by the CLI from the home directory: paper keys in .env pass config check', async () => {
     const h = home({ env: PAPER_ENV });
-    const r = await cli(['config', 'check'], tempDir('kis-cwd-'), { KIS_TRADER_HOME: h });
+    const r = await spawnCli(['config', 'check'], tempDir('kis-cwd-'), { KIS_TRADER_HOME: h });
     expect(r.err).toBe('');
     expect(r.out).toContain('config OK (mode paper');
   }, 30_000);
 
   it('the real environment wins over .env', async () => {
     const h = home({ env: PAPER_ENV });
-    const r = await cli(['config', 'check'], tempDir('kis-cwd-'), { KIS_TRADER_HOME: h, KIS_TRADER_MODE: 'sim' });
+    const r = await spawnCli(['config', 'check'], tempDir('kis-cwd-'), { KIS_TRADER_HOME: h, KIS_TRADER_MODE: 'sim' });
     expect(r.out).toContain('config OK (mode sim');
   }, 30_000);
 });
@@ -161,17 +132,17 @@ describe('live mode without KIS_LIVE_CONFIRM', () => {
 
   it('reads the trade log', async () => {
     const h = home({ env: LIVE_ENV, mode: 'live', decisions: 1 });
-    const r = await cli(['decisions', '--date', DAY], tempDir('kis-cwd-'), { KIS_TRADER_HOME: h });
+    const r = await spawnCli(['decisions', '--date', DAY], tempDir('kis-cwd-'), { KIS_TRADER_HOME: h });
     expect(r.err).toBe('');
     expect(r.out).toContain(`decisions on ${DAY}: 1 (live ·`);
   }, 30_000);
 
   it('refuses to send an order or a cancel (exit 3), before any connection', async () => {
     const h = home({ env: `${LIVE_ENV}KIS_TRADER__KIS__LIVE_BASE_URL=http://127.0.0.1:9\n`, mode: 'live' });
-    const buy = await cli(['kis', 'buy', '005930', '1', '--market'], tempDir('kis-cwd-'), { KIS_TRADER_HOME: h });
+    const buy = await spawnCli(['kis', 'buy', '005930', '1', '--market'], tempDir('kis-cwd-'), { KIS_TRADER_HOME: h });
     expect(buy.code).toBe(3);
     expect(buy.err).toContain('KIS_LIVE_CONFIRM');
-    const cancel = await cli(['kis', 'cancel', '0000000001', '--branch', '06010'], tempDir('kis-cwd-'), { KIS_TRADER_HOME: h });
+    const cancel = await spawnCli(['kis', 'cancel', '0000000001', '--branch', '06010'], tempDir('kis-cwd-'), { KIS_TRADER_HOME: h });
     expect(cancel.code).toBe(3);
   }, 30_000);
 });
@@ -179,7 +150,7 @@ describe('live mode without KIS_LIVE_CONFIRM', () => {
 describe('piping', () => {
   it('`decisions | head` ends quietly when the reader goes away', async () => {
     const h = home({ decisions: 1500 });
-    const r = await cli(['decisions', '--date', DAY], tempDir('kis-cwd-'), { KIS_TRADER_HOME: h }, { closeStdoutAfterFirstChunk: true });
+    const r = await spawnCli(['decisions', '--date', DAY], tempDir('kis-cwd-'), { KIS_TRADER_HOME: h }, { closeStdoutAfterFirstChunk: true });
     expect(r.err).not.toMatch(/EPIPE|Error/);
     expect(r.code).toBe(0);
   }, 30_000);
@@ -188,10 +159,10 @@ describe('piping', () => {
 describe('events', () => {
   it('names an order that does not exist instead of printing an empty table', async () => {
     const h = home({ decisions: 1 });
-    const missing = await cli(['events', '999'], tempDir('kis-cwd-'), { KIS_TRADER_HOME: h });
+    const missing = await spawnCli(['events', '999'], tempDir('kis-cwd-'), { KIS_TRADER_HOME: h });
     expect(missing.code).toBe(1);
     expect(missing.err).toContain('no order 999');
-    const notANumber = await cli(['events', 'abc'], tempDir('kis-cwd-'), { KIS_TRADER_HOME: h });
+    const notANumber = await spawnCli(['events', 'abc'], tempDir('kis-cwd-'), { KIS_TRADER_HOME: h });
     expect(notANumber.code).toBe(2);
   }, 30_000);
 });
@@ -199,14 +170,14 @@ describe('events', () => {
 describe('paper mode without keys', () => {
   it('reads the paper trade log (the keys are for talking to KIS)', async () => {
     const h = home({ mode: 'paper', decisions: 1 });
-    const r = await cli(['decisions', '--date', DAY, '--mode', 'paper'], tempDir('kis-cwd-'), { KIS_TRADER_HOME: h });
+    const r = await spawnCli(['decisions', '--date', DAY, '--mode', 'paper'], tempDir('kis-cwd-'), { KIS_TRADER_HOME: h });
     expect(r.err).toBe('');
     expect(r.out).toContain(`decisions on ${DAY}: 1 (paper ·`);
   }, 30_000);
 
   it('a KIS command still says which keys are missing', async () => {
     const h = home({ mode: 'paper' });
-    const r = await cli(['kis', 'price', '005930', '--mode', 'paper'], tempDir('kis-cwd-'), { KIS_TRADER_HOME: h });
+    const r = await spawnCli(['kis', 'price', '005930', '--mode', 'paper'], tempDir('kis-cwd-'), { KIS_TRADER_HOME: h });
     expect(r.code).not.toBe(0);
     expect(r.err).toContain('KIS_APP_KEY');
   }, 30_000);

@@ -1,12 +1,11 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createManualClock } from '../../src/domain/index.js';
 import { defaultMigrationsDir, listMigrations, migrate, openStore } from '../../src/store/index.js';
+import { spawnCli, tempDir } from '../helpers/cli.js';
 import { ROOT } from '../helpers/daemon.js';
 import { at, DAY1, DAY2, writeDay1, writeDay2 } from '../helpers/review-book.js';
 
@@ -14,17 +13,6 @@ import { at, DAY1, DAY2, writeDay1, writeDay2 } from '../helpers/review-book.js'
  * The review commands as an operator runs them (issue 11): `kis-trader` spawned, the trade log
  * opened read-only, so they work while the daemon holds a write transaction and never migrate.
  */
-const dirs: string[] = [];
-afterEach(() => {
-  while (dirs.length > 0) rmSync(dirs.pop()!, { recursive: true, force: true });
-});
-
-function tempDir(prefix: string): string {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(d);
-  return d;
-}
-
 /** A kis-trader home with the repo's config and an empty data/ */
 function home(): { root: string; log: string } {
   const root = tempDir('kis-home-');
@@ -33,18 +21,6 @@ function home(): { root: string; log: string } {
   return { root, log: join(root, 'data', 'sim.sqlite') };
 }
 
-interface Run { code: number | null; out: string; err: string }
-
-function cli(args: string[], cwd: string, env: Record<string, string>): Promise<Run> {
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src', 'cli', 'main.ts'), ...args], {
-    cwd, env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, out, err })));
-}
 
 const digest = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
 
@@ -62,14 +38,14 @@ describe('review commands open the trade log read-only', () => {
     try {
       const env = { KIS_TRADER_HOME: h.root };
       const elsewhere = tempDir('kis-cwd-');
-      const orders = await cli(['orders', '--from', '2026-12-01', '--to', DAY2, '--csv'], elsewhere, env);
+      const orders = await spawnCli(['orders', '--from', '2026-12-01', '--to', DAY2, '--csv'], elsewhere, env);
       expect(orders.err).toBe('');
       expect(orders.code).toBe(0);
       const lines = orders.out.trimEnd().split('\n');
       expect(lines).toHaveLength(4);
       expect(lines[1]).toContain(',test,');
 
-      const exported = await cli(['export', '--out', 'csv'], elsewhere, env);
+      const exported = await spawnCli(['export', '--out', 'csv'], elsewhere, env);
       expect(exported.err).toBe('');
       expect(exported.code).toBe(0);
       expect(exported.out).toContain(`to ${join(elsewhere, 'csv')}`);
@@ -77,10 +53,10 @@ describe('review commands open the trade log read-only', () => {
       expect(exported.out).toContain('fills.csv: 5 rows');
       expect(readFileSync(join(elsewhere, 'csv', 'orders.csv'), 'utf8').startsWith('\ufeffid,')).toBe(true);
 
-      const status = await cli(['status'], elsewhere, env);
+      const status = await spawnCli(['status'], elsewhere, env);
       expect(status.code).toBe(0);
       expect(status.out).toContain('entries allowed');
-      const positions = await cli(['positions', '--csv'], elsewhere, env);
+      const positions = await spawnCli(['positions', '--csv'], elsewhere, env);
       expect(positions.code).toBe(0);
       expect(positions.out.trimEnd().split('\n').slice(1).map((l) => l.split(',').slice(0, 3).join(','))).toEqual(['000660,breakout,5', '005930,breakout,5']);
       expect(digest(h.log)).toBe(before);
@@ -89,7 +65,7 @@ describe('review commands open the trade log read-only', () => {
       daemon.close();
     }
 
-    const bad = await cli(['fills', '--to', '2026-13-01'], h.root, { KIS_TRADER_HOME: h.root });
+    const bad = await spawnCli(['fills', '--to', '2026-13-01'], h.root, { KIS_TRADER_HOME: h.root });
     expect(bad.code).toBe(2);
     expect(bad.err.trim()).toBe('fills: --to: expected YYYYMMDD or YYYY-MM-DD, got "2026-13-01"');
   }, 60_000);
@@ -106,15 +82,15 @@ describe('review commands open the trade log read-only', () => {
     const before = digest(h.log);
     const env = { KIS_TRADER_HOME: h.root };
 
-    const refused = await cli(['decisions', '--date', DAY1], h.root, env);
+    const refused = await spawnCli(['decisions', '--date', DAY1], h.root, env);
     expect(refused.code).toBe(1);
     expect(refused.err).toContain(`the trade log ${h.log} is at schema ${all.length - 1}, this kis-trader needs ${all.length}`);
     expect(refused.err).toContain('`kis-trader backup --out FILE`');
     expect(digest(h.log)).toBe(before);
 
-    const backup = await cli(['backup', '--out', join(tempDir('kis-backup-'), 'copy.sqlite')], h.root, env);
+    const backup = await spawnCli(['backup', '--out', join(tempDir('kis-backup-'), 'copy.sqlite')], h.root, env);
     expect(backup.code).toBe(0);
-    const after = await cli(['decisions', '--date', DAY1], h.root, env);
+    const after = await spawnCli(['decisions', '--date', DAY1], h.root, env);
     expect(after.err).toBe('');
     expect(after.out).toContain(`decisions on ${DAY1}: 0`);
     expect(existsSync(h.log)).toBe(true);

@@ -1,13 +1,14 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createManualClock, krw, shares } from '../../src/domain/index.js';
 import { registerExportCommand } from '../../src/cli/export-command.js';
 import { registerTradeLogCommands } from '../../src/cli/trade-log-commands.js';
 import { openStore, openStoreReadOnly } from '../../src/store/index.js';
 import type { Store } from '../../src/store/index.js';
+import { tempDir } from '../helpers/cli.js';
 import { at, DAY1, DAY2, SAMSUNG, writeDay1, writeDay2 } from '../helpers/review-book.js';
 import { createTempStore } from '../helpers/temp-store.js';
 
@@ -73,12 +74,6 @@ async function run(b: Book, args: string[], cwd = tmpdir()): Promise<Run> {
     if (code === null) throw e;
   }
   return { out: out.join('\n'), err: err.join('\n'), code };
-}
-
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'kis-export-'));
-  onTestFinished(() => rmSync(d, { recursive: true, force: true }));
-  return d;
 }
 
 const csvLines = (text: string): string[] => text.split('\n');
@@ -149,7 +144,7 @@ describe('kis-trader export', () => {
 
   it('writes four spreadsheet CSVs (BOM, header, CRLF, quoted Korean text intact) with their row counts', async () => {
     const b = book();
-    const dir = join(tempDir(), 'new', 'out');
+    const dir = join(tempDir('kis-export-'), 'new', 'out');
     const r = await run(b, ['export', '--out', dir]);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
@@ -192,7 +187,7 @@ describe('kis-trader export', () => {
 
   it('filters by trading date (round trips by the day they opened), refuses to overwrite without --force, naming the files', async () => {
     const b = book();
-    const dir = tempDir();
+    const dir = tempDir('kis-export-');
     writeFileSync(join(dir, 'fills.csv'), 'mine');
     writeFileSync(join(dir, 'daily_pnl.csv'), 'mine too');
     const refused = await run(b, ['export', '--out', dir, '--from', DAY2]);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createReviewReader } from '../../../src/store/index.js';
+import type { Store } from '../../../src/store/index.js';
 import { createTempStore } from '../../helpers/temp-store.js';
 import { at, DAY1, DAY2, DAY3, writeDay1, writeDay2, writeDay3 } from '../../helpers/review-book.js';
 
@@ -10,6 +11,18 @@ import { at, DAY1, DAY2, DAY3, writeDay1, writeDay2, writeDay3 } from '../../hel
 
 const rows = (store: ReturnType<typeof createTempStore>['store']) =>
   store.db.prepare('SELECT * FROM v_round_trips ORDER BY entry_order_id').all() as Record<string, unknown>[];
+
+/** A filled HYNIX order of the daemon written as raw rows, bypassing the order flow (a sell need not be held). */
+function filledOrder(store: Store, f: { side: 'buy' | 'sell'; qty: number; value: number; commission: number; tax: number; hhmmss: string }): number {
+  const { lastInsertRowid } = store.db.prepare(`INSERT INTO orders (intent_key, origin, symbol, side, type, qty, price, trading_date,
+      status, filled_qty, config_hash, reason, created_at, updated_at)
+    VALUES (?, 'daemon', '000660', ?, 'limit', ?, ?, ?, 'filled', ?, 'cfg-a', 'test', 0, 0)`)
+    .run(`i.breakout.000660.${f.side}.${DAY3}.${f.hhmmss}`, f.side, f.qty, f.value / f.qty, DAY3, f.qty);
+  store.db.prepare(`INSERT INTO fills (fill_key, order_id, symbol, side, qty, price, value, commission, tax, trading_date, at)
+    VALUES (?, ?, '000660', ?, ?, ?, ?, ?, ?, ?, ?)`)
+    .run(`raw.${f.hhmmss}`, lastInsertRowid, f.side, f.qty, f.value / f.qty, f.value, f.commission, f.tax, DAY3, at(DAY3, f.hhmmss));
+  return Number(lastInsertRowid);
+}
 
 describe('v_round_trips', () => {
   it('matches a partly sold entry FIFO, splitting partial fills and their fees to the won', () => {
@@ -77,20 +90,10 @@ describe('v_round_trips', () => {
     writeDay3(store);
     // Sells of more than held are matched to nothing; the next entry starts from flat.
     const before = rows(store).map((r) => [r['entry_order_id'], r['closed_qty']]);
-    store.db.exec(`INSERT INTO orders (intent_key, origin, symbol, side, type, qty, price, trading_date, status, filled_qty, config_hash,
-      reason, created_at, updated_at) VALUES ('i.breakout.000660.sell.${DAY3}.extra', 'daemon', '000660', 'sell', 'limit', 4, 90000, '${DAY3}',
-      'filled', 4, 'cfg-a', 'test', 0, 0)`);
-    const id = (store.db.prepare('SELECT max(id) id FROM orders').get() as { id: number }).id;
-    store.db.exec(`INSERT INTO fills (fill_key, order_id, symbol, side, qty, price, value, commission, tax, trading_date, at)
-      VALUES ('x', ${id}, '000660', 'sell', 4, 90000, 360000, 54, 648, '${DAY3}', ${at(DAY3, '150500')})`);
+    filledOrder(store, { side: 'sell', qty: 4, value: 360_000, commission: 54, tax: 648, hhmmss: '150500' });
     expect(rows(store).map((r) => [r['entry_order_id'], r['closed_qty']])).toEqual(before);
     // and a later entry is not taken as the cover of that sell
-    store.db.exec(`INSERT INTO orders (intent_key, origin, symbol, side, type, qty, price, trading_date, status, filled_qty, config_hash,
-      reason, created_at, updated_at) VALUES ('i.breakout.000660.buy.${DAY3}.again', 'daemon', '000660', 'buy', 'limit', 2, 90000, '${DAY3}',
-      'filled', 2, 'cfg-a', 'test', 0, 0)`);
-    const buy = (store.db.prepare('SELECT max(id) id FROM orders').get() as { id: number }).id;
-    store.db.exec(`INSERT INTO fills (fill_key, order_id, symbol, side, qty, price, value, commission, tax, trading_date, at)
-      VALUES ('y', ${buy}, '000660', 'buy', 2, 90000, 180000, 27, 0, '${DAY3}', ${at(DAY3, '151000')})`);
+    const buy = filledOrder(store, { side: 'buy', qty: 2, value: 180_000, commission: 27, tax: 0, hhmmss: '151000' });
     expect(rows(store).find((r) => r['entry_order_id'] === buy)).toMatchObject({ status: 'open', closed_qty: 0, open_qty: 2, open_cost: 180_027 });
   });
 });
