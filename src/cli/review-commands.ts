@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatKst, kstDateOf, RISK_KEYS } from '../domain/index.js';
 import type { AccountSnapshot, EpochMs, RoundTrip } from '../domain/index.js';
-import { groupTrips, markTrips, renderReport, summarize } from '../review/index.js';
+import { formatHolding, groupTrips, markTrips, renderReport, summarize } from '../review/index.js';
 import type { GroupBy, PnlSummary } from '../review/index.js';
 import { createReviewReader } from '../store/index.js';
 import type { DateRange, Store } from '../store/index.js';
@@ -51,12 +51,6 @@ const tripRow = (t: RoundTrip, name: string) => [t.id, t.symbol, name, t.strateg
   kstCell(t.closedAt), t.holdingSeconds, t.qty, t.closedQty, t.entryPrice, t.exitPrice, t.gross, t.commission, t.tax, t.net, t.returnBp,
   t.exitRule, t.tradingDate, t.openQty, t.openCost, t.mark, t.unrealised];
 
-const held = (s: number | null): string => {
-  if (s === null) return '';
-  if (s < 3600) return `${Math.round(s / 60)} min`;
-  if (s < 86_400) return `${(s / 3600).toFixed(1)} h`;
-  return `${(s / 86_400).toFixed(1)} d`;
-};
 
 /** The broker's prices at the daemon's last reconcile, as `positions` shows them. */
 function marksOf(store: Store): { marks: Map<string, number>; at: EpochMs | null } {
@@ -146,7 +140,7 @@ export function registerReviewCommands(program: Command, io: ReviewIo): void {
         io.out(table(['id', 'opened', 'closed', 'symbol', 'name', 'strategy', 'qty', 'sold', 'entry', 'exit', 'net P&L', 'return', 'held', 'exit rule', 'unrealised'],
           trips.map((t) => [t.id, formatKst(t.openedAt).slice(0, 16), t.closedAt === null ? '' : formatKst(t.closedAt).slice(0, 16), t.symbol,
             names[t.symbol] ?? '', t.strategy ?? '(external)', t.qty, t.closedQty, won(t.entryPrice), won(t.exitPrice),
-            t.closedQty > 0 ? won(t.net) : '', bpPct(t.returnBp), held(t.holdingSeconds), t.exitRule ?? '',
+            t.closedQty > 0 ? won(t.net) : '', bpPct(t.returnBp), t.holdingSeconds === null ? '' : formatHolding(t.holdingSeconds), t.exitRule ?? '',
             t.status === 'open' ? (t.unrealised === null ? 'no mark' : won(t.unrealised)) : ''])));
         if (trips.some((t) => t.status === 'open') && at !== null) io.out(`marks: the broker's prices at the last reconcile (${formatKst(at).slice(0, 19)} KST)`);
       });

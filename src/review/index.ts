@@ -2,3 +2,4 @@ export type { ConfigInForce, DailyPnl, GuardStat, ReviewInput, RoundTrip } from 
 export { bucketOf, drawdowns, groupTrips, isoWeek, markTrips, summarize } from './stats.js';
 export type { GroupBy, PnlSummary } from './stats.js';
 export { renderReport } from './report.js';
+export { holding as formatHolding } from './html.js';

@@ -93,7 +93,7 @@ describe('kis-trader trades', () => {
     expect(open.out).toMatch(/005930 .*│ gap .*│ 68,000 .*│ 1,469 /);
     expect(open.out).toContain("marks: the broker's prices at the last reconcile (2026-12-03 15:35:00 KST)");
     const closed = run(store, ['trades', '--closed', '--symbol', '000660']);
-    expect(closed.out).toMatch(/000660 .*│ breakout .*│ 5 .*│ 5 .*│ 100,000 .*│ 97,400 .*│ -14,025 .*│ -2\.80 % .*│ 2\.2 d .*│ stop loss/);
+    expect(closed.out).toMatch(/000660 .*│ breakout .*│ 5 .*│ 5 .*│ 100,000 .*│ 97,400 .*│ -14,025 .*│ -2\.80 % .*│ 2d 4h .*│ stop loss/);
     expect(JSON.parse(run(store, ['trades', '--json', '--strategy', 'breakout']).out)).toHaveLength(2);
     expect(run(store, ['trades', '--open', '--closed']).code).toBe(2);
   });
