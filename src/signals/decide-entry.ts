@@ -47,5 +47,7 @@ export function decideEntry(snapshot: Snapshot, strategy: StrategyInstance): Ent
   if (quote.price <= 0) return { action: 'none', rule: 'no-price', values: common, detail: `price ${quote.price}` };
   if (quote.halted) return { action: 'none', rule: 'halted', values: common, detail: 'trading in the symbol is halted' };
   const signal = strategy.entry({ ...snapshot, bars });
-  return { action: signal.fire ? 'enter' : 'none', rule: signal.rule, values: { ...common, ...signal.values }, detail: signal.detail ?? null };
+  // Object.assign, not {...common, ...signal.values}: V8 (Node 20) clones two large objects through a
+  // spread literal ~25× slower, which was most of a backtest's time (bench/README.md).
+  return { action: signal.fire ? 'enter' : 'none', rule: signal.rule, values: Object.assign(common, signal.values), detail: signal.detail ?? null };
 }
