@@ -3,3 +3,5 @@ export { bucketOf, drawdowns, groupTrips, isoWeek, markTrips, summarize } from '
 export type { GroupBy, PnlSummary } from './stats.js';
 export { renderReport } from './report.js';
 export { holding as formatHolding } from './html.js';
+export { performanceMetrics, TRADING_DAYS_PER_YEAR } from './metrics.js';
+export type { PerformanceMetrics } from './metrics.js';
