@@ -18,7 +18,7 @@ const layers = [
   { from: 'queues', src: ['domain', 'signals', 'orders', 'scan'], pkgs: ['bullmq', 'ioredis', 'zod'], core: true },
   { from: 'jobs', src: ['domain', 'market', 'scan', 'signals', 'orders'], pkgs: [], core: false },
   { from: 'review', src: ['domain'], pkgs: [], core: false },
-  { from: 'backtest', src: ['domain', 'market', 'signals', 'orders', 'sim', 'review'], pkgs: [], core: true },
+  { from: 'backtest', src: ['domain', 'market', 'signals', 'orders', 'scan', 'sim', 'review'], pkgs: [], core: true },
   { from: 'cli', src: ['domain', 'config', 'store', 'backtest', 'market', 'runtime', 'review'], pkgs: ['commander', 'cli-table3'], core: true },
 ];
 

@@ -53,6 +53,8 @@ export type ErrorCode =
   | 'SIM_INVALID_OPTIONS'
   | 'SIM_UNKNOWN_SYMBOL'
   | 'SIM_INVARIANT'
+  | 'BACKTEST_NO_DATA'
+  | 'BACKTEST_INVALID_INPUT'
   | 'CLI_NO_TRADE_LOG';
 
 export interface AppErrorOptions {

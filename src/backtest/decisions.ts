@@ -1,0 +1,176 @@
+import { krw, makeIntentKey, ppm } from '../domain/index.js';
+import type { EpochMs, Krw, OrderRecord, StockCode, TradingDate } from '../domain/index.js';
+import { admits } from '../scan/index.js';
+import {
+  barsWanted, checkEntry, checkExit, decideEntry, decideExit, limitPriceFor, REGULAR_SESSION, sizeEntry, strategyExposure,
+  strategyGuards,
+} from '../signals/index.js';
+import type { ExitState, ScanFields, StrategyInstance } from '../signals/index.js';
+import type { Account, PendingOrder } from './account.js';
+import { closeInstant, closeQuote, nextDayQuote, unitPriceOf } from './quote.js';
+import { markOf } from './series.js';
+import type { Series } from './series.js';
+import type { BacktestDecision, BacktestSettings } from './types.js';
+
+/**
+ * One day's decisions at the close, as the daemon's signal jobs take them (signals/evaluate-job.ts,
+ * evaluate-exit-job.ts): the same pure decideExit / decideEntry, risk guards, sizing and pricing, on
+ * a snapshot built from the bars up to today only. What the daemon reads from the broker and the
+ * trade log (cash, positions, working orders, today's orders, losing exits) comes from the
+ * backtest's own account instead.
+ */
+export interface DayContext {
+  settings: BacktestSettings;
+  account: Account;
+  series: readonly Series[];
+  bySymbol: ReadonlyMap<StockCode, Series>;
+  /** index of each trading day, for days held */
+  dayIndex: ReadonlyMap<TradingDate, number>;
+  exitStates: Map<StockCode, ExitState>;
+  losingExits: Partial<Record<StockCode, EpochMs>>;
+  dayStartEquity: Krw;
+  ordersToday: number;
+  nextOrderId: number;
+  evaluations: number;
+  orders: number;
+  onDecision: ((d: BacktestDecision) => void) | undefined;
+}
+
+/** A bar-built universe has no rankings (docs/backtest.md, universe): a strategy with a maxRank admits nothing. */
+const NO_RANKS = { volume: null, fluctuation: null };
+
+/** The daemon's phase when it places orders: continuous trading (docs/backtest.md). */
+const PHASE = 'regular' as const;
+
+
+/** The last `barsWanted` completed bars before today: the window the daemon's cache would hand the decision code. */
+const windowOf = (s: Series, strategy: StrategyInstance): readonly DailyBarLike[] => s.bars.slice(Math.max(0, s.at - barsWanted(strategy)), s.at);
+type DailyBarLike = Series['bars'][number];
+
+function place(ctx: DayContext, s: Series, o: Omit<PendingOrder, 'orderId' | 'id'>): void {
+  const orderId = ctx.nextOrderId++;
+  ctx.account.pending.set(s.symbol, { ...o, orderId, id: String(orderId) });
+  ctx.ordersToday += 1;
+  ctx.orders += 1;
+}
+
+export function decideExits(ctx: DayContext, today: TradingDate, flattenDue: boolean): void {
+  const { account, settings } = ctx;
+  for (const [symbol, position] of [...account.positions].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const s = ctx.bySymbol.get(symbol);
+    // No bar today: the symbol did not trade (a halt); the exit waits, as checkExit would refuse it.
+    if (!s || s.at < 0) continue;
+    ctx.evaluations += 1;
+    const origin = account.origins.get(symbol)!;
+    const own = settings.strategies.find((x) => x.id === origin.strategy) ?? null;
+    const policyOf = own ?? settings.strategies[0]!;
+    const quote = closeQuote(s.bars, s.at);
+    const decision = decideExit({
+      snapshot: { symbol, today, quote, bars: windowOf(s, policyOf), session: REGULAR_SESSION, scan: null },
+      position: {
+        qty: position.qty, avgPrice: position.avgPrice, openedDate: origin.openedDate,
+        daysHeld: (ctx.dayIndex.get(today) ?? 0) - (ctx.dayIndex.get(origin.openedDate) ?? 0),
+      },
+      policy: policyOf.exits, previous: ctx.exitStates.get(symbol) ?? null, flattenDue, strategy: own,
+    });
+    ctx.exitStates.set(symbol, decision.state);
+    const report = (outcome: BacktestDecision['outcome']): void => ctx.onDecision?.({
+      date: today, symbol, kind: 'exit', strategy: origin.strategy ?? policyOf.id, action: decision.action, rule: decision.rule,
+      outcome, values: decision.values,
+    });
+    if (decision.action !== 'exit') {
+      report('no-trade');
+      continue;
+    }
+    const pendingSells = [...account.pending.values()].filter((o) => o.side === 'sell').map((o) => o.symbol);
+    const verdict = checkExit({ symbol, orderType: settings.signals.exitType, phase: PHASE, openSellSymbols: pendingSells, tradingHalted: false });
+    if (!verdict.ok) {
+      report('blocked');
+      continue;
+    }
+    const type = settings.signals.exitType;
+    const limit = type === 'market' ? krw(0)
+      : limitPriceFor({ side: 'sell', quote: nextDayQuote(s.bars[s.at]!), offsetTicks: settings.signals.limitOffsetTicks }).price;
+    place(ctx, s, {
+      symbol, side: 'sell', type, qty: position.qty, limit, strategy: origin.strategy ?? policyOf.id, rule: decision.rule,
+      decidedOn: today, reservation: krw(0),
+    });
+    // A sell below the average price starts the symbol's re-entry cooldown (signals/risk.ts cooldownGuard).
+    if (quote.price < position.avgPrice) ctx.losingExits[symbol] = closeInstant(today);
+    report('order');
+  }
+}
+
+/** A bar-built universe has no rankings: every symbol is a watch-list candidate (no rank) with the day's figures. */
+function scanRow(quote: ReturnType<typeof closeQuote>, name: string): ScanFields {
+  return { name, rank: null, changeBp: quote.changeBp, tradedValue: quote.tradedValue, volume: quote.volume };
+}
+
+export function decideEntries(ctx: DayContext, today: TradingDate, names: Readonly<Record<string, string>>): void {
+  for (const strategy of ctx.settings.strategies) {
+    for (const s of ctx.series) {
+      if (s.at < 0 || ctx.account.positions.has(s.symbol) || ctx.account.pending.has(s.symbol)) continue;
+      const bar = s.bars[s.at]!;
+      if (!admits(strategy.universe, { symbol: s.symbol, price: bar.close, tradedValue: bar.value, ranks: NO_RANKS })) continue;
+      ctx.evaluations += 1;
+      entryFor(ctx, strategy, s, today, names[s.symbol] ?? '');
+    }
+  }
+}
+
+function entryFor(ctx: DayContext, strategy: StrategyInstance, s: Series, today: TradingDate, name: string): void {
+  const quote = closeQuote(s.bars, s.at);
+  const signal = decideEntry({
+    symbol: s.symbol, today, quote, bars: windowOf(s, strategy), session: REGULAR_SESSION, scan: scanRow(quote, name), position: null,
+  }, strategy);
+  const report = (outcome: BacktestDecision['outcome']): void => ctx.onDecision?.({
+    date: today, symbol: s.symbol, kind: 'entry', strategy: strategy.id, action: signal.action, rule: signal.rule, outcome,
+    values: signal.values,
+  });
+  if (signal.action !== 'enter') return report('no-trade');
+  const { account, settings } = ctx;
+  const sig = settings.signals;
+  const priced = limitPriceFor({ side: 'buy', quote: nextDayQuote(s.bars[s.at]!), offsetTicks: sig.limitOffsetTicks });
+  const unitPrice = unitPriceOf(sig.entryType, priced.price, priced.limits.upper);
+  const cash = account.buyingPower();
+  const equity = account.equity((symbol) => markOf(ctx.bySymbol.get(symbol)!));
+  const exposure = strategyExposure({
+    strategy, equity, positions: [...account.positions.values()], origins: account.origins, open: openBuys(account),
+  });
+  const sized = sizeEntry({
+    equity, cash, price: unitPrice, maxPositionBp: sig.maxPositionBp,
+    maxOrderValue: krw(Math.min(sig.limits.maxOrderValue, exposure.budgetLeft)), minCashReserve: sig.limits.minCashReserve,
+    commission: ppm(sig.commissionPpm),
+  });
+  const verdict = checkEntry({
+    symbol: s.symbol, orderType: sig.entryType, phase: PHASE, qty: sized.qty, price: priced.price, priceLimits: priced.limits,
+    halted: null, security: { halted: quote.halted, status: quote.status },
+    heldSymbols: [...account.positions.keys()], openOrderSymbols: [...account.pending.keys()], ordersToday: ctx.ordersToday,
+    dayStartEquity: ctx.dayStartEquity, dayPnl: krw(equity - ctx.dayStartEquity), lastLosingExitAt: ctx.losingExits,
+    now: closeInstant(today), cash, commission: ppm(sig.commissionPpm), limits: sig.limits,
+  });
+  const guards = [...verdict.checks, ...strategyGuards(strategy, exposure, sized.value, unitPrice)];
+  if (!guards.every((g) => g.ok)) return report('blocked');
+  place(ctx, s, {
+    symbol: s.symbol, side: 'buy', type: sig.entryType, qty: sized.qty, limit: sig.entryType === 'market' ? krw(0) : priced.price,
+    strategy: strategy.id, rule: signal.rule, decidedOn: today, reservation: account.reservationFor(unitPrice, sized.qty),
+  });
+  report('order');
+}
+
+/** The pending buys as the working orders strategyExposure counts (by their intent key's strategy). */
+function openBuys(account: Account): OrderRecord[] {
+  const out: OrderRecord[] = [];
+  for (const o of account.pending.values()) {
+    if (o.side !== 'buy') continue;
+    const intentKey = makeIntentKey({ strategy: o.strategy, symbol: o.symbol, side: 'buy', date: o.decidedOn, signal: 'entry' });
+    out.push({
+      id: o.orderId, intentKey, symbol: o.symbol, side: 'buy', type: o.type, qty: o.qty as OrderRecord['qty'],
+      price: o.limit, tradingDate: o.decidedOn,
+      decisionId: null, configHash: '', reason: o.rule, origin: 'daemon', status: 'accepted', venueOrderId: null, branch: null,
+      filledQty: 0 as OrderRecord['filledQty'], rejectCode: null, rejectMessage: null, createdAt: 0 as EpochMs,
+      updatedAt: 0 as EpochMs, submittedAt: null,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,107 @@
+import { AppError, krw } from '../domain/index.js';
+import type { DailyPnl, Krw, StockCode, TradingDate } from '../domain/index.js';
+import { createEngineState, pruneFinished } from '../sim/index.js';
+import type { EngineState } from '../sim/index.js';
+import { performanceMetrics, summarize } from '../review/index.js';
+import { Account } from './account.js';
+import { barCalendar } from './calendar.js';
+import { decideEntries, decideExits } from './decisions.js';
+import type { DayContext } from './decisions.js';
+import { workOrder } from './execution.js';
+import { sha256Of } from './hash.js';
+import { roundTrips } from './round-trips.js';
+import { advance, buildSeries, markOf, tradingDays } from './series.js';
+import type { BacktestInput, BacktestResult } from './types.js';
+
+/** One tick is the smallest slippage worth modelling; 0 fills at the open itself (docs/backtest.md). */
+export const DEFAULT_SLIPPAGE_TICKS = 1;
+
+/**
+ * The orders decided at yesterday's close meet today's bar (docs/backtest.md, execution). An order
+ * for a symbol without a bar today (halted, or missing from the data) expires unfilled.
+ */
+function workPending(ctx: DayContext, engine: EngineState, today: TradingDate): { engine: EngineState; unfilled: number } {
+  let state = engine;
+  let unfilled = 0;
+  const orders = [...ctx.account.pending.values()].sort((a, b) => a.orderId - b.orderId);
+  for (const order of orders) {
+    const s = ctx.bySymbol.get(order.symbol)!;
+    ctx.account.pending.delete(order.symbol);
+    if (s.at < 1) {
+      unfilled += 1;
+      continue;
+    }
+    const r = workOrder(state, order, s.bars[s.at]!, s.bars[s.at - 1]!.close, ctx.settings.slippageTicks);
+    state = r.state;
+    for (const f of r.fills) ctx.account.record(f, order, today);
+    if (r.fills.reduce((q, f) => q + f.qty, 0) < order.qty) unfilled += 1;
+  }
+  return { engine: pruneFinished(state), unfilled };
+}
+
+function dailyRow(ctx: DayContext, today: TradingDate, peak: number): DailyPnl {
+  const mark = (symbol: StockCode): Krw => markOf(ctx.bySymbol.get(symbol)!);
+  const equity = ctx.account.equity(mark);
+  let unrealised = 0;
+  for (const p of ctx.account.positions.values()) unrealised += p.qty * mark(p.symbol) - p.cost;
+  const day = ctx.account.takeDay();
+  const peakEquity = Math.max(peak, equity);
+  const drawdown = peakEquity - equity;
+  return {
+    date: today, realised: krw(day.realised), unrealised: krw(unrealised), fees: krw(day.fees), tax: krw(day.tax), equity,
+    peakEquity: krw(peakEquity), drawdown: krw(drawdown), drawdownBp: peakEquity > 0 ? Math.trunc((drawdown * 10_000) / peakEquity) : 0,
+  };
+}
+
+/**
+ * The backtest, day by day over the bars (docs/backtest.md): at each day's open the orders decided
+ * at the previous close are worked through the matching engine; at the close the day is marked,
+ * then exits of the held positions are decided, then entries, by the daemon's own decision code
+ * on bars up to that close only. Deterministic: no clock, no randomness, symbols in code order.
+ */
+export function runBacktest(input: BacktestInput): BacktestResult {
+  const { settings, from, to } = input;
+  if (settings.strategies.length === 0) throw new AppError('BACKTEST_INVALID_INPUT', 'no enabled strategy to backtest');
+  if (from > to) throw new AppError('BACKTEST_INVALID_INPUT', `--from ${from} is after --to ${to}`);
+  const series = buildSeries(input.bars);
+  const days = tradingDays(series, to);
+  const calendar = input.calendar ?? barCalendar(days);
+  const account = new Account(settings.initialCash, input.fees, calendar);
+  const ctx: DayContext = {
+    settings, account, series, bySymbol: new Map(series.map((s) => [s.symbol, s])),
+    dayIndex: new Map(days.map((d, i) => [d, i])), exitStates: new Map(), losingExits: {},
+    dayStartEquity: settings.initialCash, ordersToday: 0, nextOrderId: 1, evaluations: 0, orders: 0, onDecision: input.onDecision,
+  };
+  const flattenDue = settings.signals.flattenBeforeCloseMinutes > 0;
+  let engine = createEngineState();
+  let unfilled = 0;
+  let peak = settings.initialCash as number;
+  let exposed = 0;
+  const daily: DailyPnl[] = [];
+  for (const today of days) {
+    advance(series, today);
+    if (today < from) continue;
+    const worked = workPending(ctx, engine, today);
+    engine = worked.engine;
+    unfilled += worked.unfilled;
+    const row = dailyRow(ctx, today, peak);
+    daily.push(row);
+    peak = row.peakEquity;
+    if (account.positions.size > 0) exposed += 1;
+    // Orders decided at the last close would fill after the period: the run ends at that close.
+    if (today === days.at(-1)) break;
+    ctx.ordersToday = 0;
+    decideExits(ctx, today, flattenDue);
+    decideEntries(ctx, today, input.names ?? {});
+    ctx.dayStartEquity = row.equity;
+  }
+  unfilled += account.pending.size;
+  const marks = new Map(series.filter((s) => s.last >= 0).map((s) => [s.symbol, markOf(s)]));
+  const trips = roundTrips(account.fills, marks);
+  const base = summarize(trips, daily);
+  const summary = {
+    ...base, ...performanceMetrics(daily, settings.initialCash, exposed), evaluations: ctx.evaluations, orders: ctx.orders, unfilled,
+    fees: daily.reduce((s, d) => s + d.fees, 0),
+  };
+  return { roundTrips: trips, daily, fills: account.fills, summary, hash: sha256Of(account.fills) };
+}

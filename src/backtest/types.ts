@@ -1,0 +1,81 @@
+import type {
+  DailyBar, DailyPnl, EpochMs, Krw, RoundTrip, Side, SignalSettings, StockCode, TradingDate,
+} from '../domain/index.js';
+import type { FeeRates, TradingCalendar } from '../market/index.js';
+import type { SignalValues, StrategyInstance } from '../signals/index.js';
+import type { PerformanceMetrics, PnlSummary } from '../review/index.js';
+
+/** What a backtest runs with: the daemon's own strategies and signal settings, plus the execution model's knobs. */
+export interface BacktestSettings {
+  /** the enabled strategies, resolved as the daemon resolves them (runtime/strategies.ts) */
+  strategies: readonly StrategyInstance[];
+  /** risk limits, sizing, order types and the limit offset (config/settings.ts jobSettings().signals) */
+  signals: SignalSettings;
+  /** ticks the open is moved against us for a fill at the open (docs/backtest.md) */
+  slippageTicks: number;
+  initialCash: Krw;
+}
+
+export interface BacktestInput {
+  settings: BacktestSettings;
+  /** daily bars per symbol, any order; bars before `from` are history only */
+  bars: ReadonlyMap<StockCode, readonly DailyBar[]>;
+  names?: Readonly<Record<string, string>>;
+  from: TradingDate;
+  to: TradingDate;
+  fees: FeeRates;
+  /** the trading days; by default the dates the bars trade on (docs/backtest.md) */
+  calendar?: TradingCalendar;
+  /** every decision, as it is made: for tests and a decision log (costs nothing when absent) */
+  onDecision?: (decision: BacktestDecision) => void;
+}
+
+export interface BacktestDecision {
+  date: TradingDate;
+  symbol: StockCode;
+  kind: 'entry' | 'exit';
+  strategy: string;
+  /** what the decision code answered: enter / none, exit / hold */
+  action: string;
+  rule: string;
+  /** 'order' when an order was placed, 'blocked' when a guard refused it, 'no-trade' otherwise */
+  outcome: 'order' | 'blocked' | 'no-trade';
+  values: SignalValues;
+}
+
+/** One fill of the backtest, in the order the engine made them: the list the hash is taken over. */
+export interface BacktestFill {
+  seq: number;
+  orderId: number;
+  date: TradingDate;
+  /** when the engine filled it: the open, or the tick that traded through the limit (docs/backtest.md) */
+  at: EpochMs;
+  symbol: StockCode;
+  side: Side;
+  qty: number;
+  price: Krw;
+  amount: Krw;
+  commission: Krw;
+  tax: Krw;
+  strategy: string;
+  /** the rule of the decision behind the order */
+  rule: string;
+}
+
+export interface BacktestSummary extends PnlSummary, PerformanceMetrics {
+  /** symbol-days the decision code evaluated (exits and entries) */
+  evaluations: number;
+  orders: number;
+  /** orders that ended unfilled (a gap past the limit, a locked limit, no bar) */
+  unfilled: number;
+  fees: number;
+}
+
+export interface BacktestResult {
+  roundTrips: RoundTrip[];
+  daily: DailyPnl[];
+  fills: BacktestFill[];
+  summary: BacktestSummary;
+  /** sha256 of the canonical JSON of `fills` */
+  hash: string;
+}
