@@ -5,6 +5,7 @@ import { describeError, epochMs, isAppError, stripControlChars } from '../domain
 import { envFileVars, resolveHome } from '../runtime/index.js';
 import type { Store } from '../store/index.js';
 import { registerBackupCommand } from './backup-command.js';
+import { registerBacktestCommand } from './backtest-command.js';
 import { registerConfigCommands, EXIT_CONFIG } from './config-command.js';
 import { cliClock, configFileProblems, connectKis, loadCliConfig, openCliStore, tradeLogSource } from './compose.js';
 import { registerDoctorCommand } from './doctor.js';
@@ -89,6 +90,7 @@ registerReloadCommand(program, {
     try { return fn(store); } finally { store.close(); }
   },
 });
+registerBacktestCommand(program, { out, err, exit, load: loaded, root: cwd, cwd: process.cwd(), withReadStore, now: () => epochMs(Date.now()) });
 registerKisCommands(program, () => connectKis(loaded(), process.env, cwd), { out, err, exit, env: process.env });
 registerSimCommand(program, { out, err, exit, cwd, env: process.env });
 registerDoctorCommand(program, { out, err, exit, cwd, env: process.env, load: (env) => loadCliConfig(env, cwd, home.configDir, globals().mode) });

@@ -10,6 +10,8 @@ export interface BarRepository extends BarRepo, BarInvalidation {
   range(symbol: StockCode, count: number, endDate?: TradingDate): DailyBar[];
   /** when bars of `symbol` were last written, null if never */
   lastFetched(symbol: StockCode): EpochMs | null;
+  /** every bar on or before `endDate`, by symbol then date: what a backtest over the cache reads */
+  allUpTo(endDate: TradingDate): DailyBar[];
   /** the newest bar date held for `symbol`, null if none */
   latestDate(symbol: StockCode): TradingDate | null;
   /** drops every cached bar of `symbol`: after a split the whole adjusted history changes */
@@ -44,6 +46,8 @@ export function createBarRepository(db: Database): BarRepository {
   const selectRange = db.prepare<[string, string, number], BarRow>(`
     SELECT symbol, date, open, high, low, close, volume, value FROM daily_bars
     WHERE symbol = ? AND date <= ? ORDER BY date DESC LIMIT ?`);
+  const selectAllUpTo = db.prepare<[string], BarRow>(`
+    SELECT symbol, date, open, high, low, close, volume, value FROM daily_bars WHERE date <= ? ORDER BY symbol, date`);
   const selectLastFetched = db.prepare<[string], { t: number | null }>(
     'SELECT MAX(fetched_at) AS t FROM daily_bars WHERE symbol = ?');
   const selectLatestDate = db.prepare<[string], { d: string | null }>(
@@ -61,6 +65,7 @@ export function createBarRepository(db: Database): BarRepository {
       // '99999999' sorts after every YYYYMMDD date
       return selectRange.all(symbol, endDate ?? '99999999', count).map(toDailyBar).reverse();
     },
+    allUpTo: (endDate) => selectAllUpTo.all(endDate).map(toDailyBar),
     lastFetched: (symbol) => {
       const t = selectLastFetched.get(symbol)?.t ?? null;
       return t === null ? null : epochMs(t);

@@ -1,0 +1,169 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { DEFAULT_SLIPPAGE_TICKS, parseBarsCsv, runBacktest } from '../backtest/index.js';
+import type { BacktestResult, BacktestSettings } from '../backtest/index.js';
+import { configSchema, formatIssues, jobSettings, readConfigFile } from '../config/index.js';
+import type { Config, LoadedConfig } from '../config/index.js';
+import { AppError, krw } from '../domain/index.js';
+import type { DailyBar, EpochMs, StockCode, TradingDate } from '../domain/index.js';
+import { renderReport } from '../review/index.js';
+import { feeRatesOf, resolveStrategies } from '../runtime/index.js';
+import type { Store } from '../store/index.js';
+import { DATE_HELP, dateRange } from './list-options.js';
+import { table, won } from './table.js';
+
+/**
+ * `kis-trader backtest`: the daemon's decision code over daily bars (docs/backtest.md), from the
+ * trade log's bar cache or a CSV file; prints the summary and the fill list's hash, and writes the
+ * same HTML report as `kis-trader report`.
+ */
+export interface BacktestIo {
+  out(s: string): void;
+  err(s: string): void;
+  exit(code: number): never;
+  /** the effective config (config dir, mode, local.json, env) */
+  load(): LoadedConfig;
+  /** the installation root: module strategies and relative paths resolve against it */
+  root: string;
+  /** where relative --csv, --config-file and --out resolve */
+  cwd: string;
+  withReadStore<T>(fn: (store: Store) => T): T;
+  now(): EpochMs;
+}
+
+interface Options {
+  from?: string; to?: string; source: string; csv?: string; configFile?: string; out?: string; force?: boolean; json?: boolean;
+  slippageTicks: string; cash: string;
+}
+
+class UsageError extends Error {}
+
+type Plain = Record<string, unknown>;
+const isPlain = (v: unknown): v is Plain => v !== null && typeof v === 'object' && !Array.isArray(v);
+/** A layer over the config as local.json is (objects merge, anything else replaces). */
+function overlay(base: unknown, top: unknown): unknown {
+  if (!isPlain(base) || !isPlain(top)) return top;
+  const out: Plain = { ...base };
+  for (const [k, v] of Object.entries(top)) out[k] = overlay(base[k], v);
+  return out;
+}
+
+/** The loaded config with --config-file laid over it, validated like any config file (problems name the file). */
+function configWith(loaded: LoadedConfig, file: string | undefined): Config {
+  if (file === undefined) return loaded.config;
+  const read = readConfigFile(file);
+  if (read.kind === 'missing') throw new UsageError(`--config-file: no such file ${file}`);
+  if (read.kind === 'unreadable') throw new UsageError(`--config-file: ${read.problem}`);
+  const merged = overlay(structuredClone(loaded.config), read.value);
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    const problems = formatIssues(parsed.error.issues, merged, configSchema, () => `in ${file}`);
+    throw new AppError('CONFIG_INVALID', `configuration rejected:\n  ${problems.join('\n  ')}`, { details: { problems } });
+  }
+  return parsed.data;
+}
+
+function wholeOption(name: string, text: string, min: number): number {
+  if (!/^\d+$/.test(text) || Number(text) < min) throw new UsageError(`${name}: expected a whole number ≥ ${min}, got "${text}"`);
+  return Number(text);
+}
+
+function barsFrom(io: BacktestIo, opts: Options, to: TradingDate): { bars: Map<StockCode, DailyBar[]>; names: Record<string, string> } {
+  if (opts.source === 'csv') {
+    if (opts.csv === undefined) throw new UsageError('--source csv needs --csv FILE');
+    const path = resolve(io.cwd, opts.csv);
+    if (!existsSync(path)) throw new UsageError(`--csv: no such file ${path}`);
+    try {
+      return parseBarsCsv(readFileSync(path, 'utf8'));
+    } catch (e) {
+      if (e instanceof AppError) throw new UsageError(`--csv ${path}: ${e.message}`);
+      throw e;
+    }
+  }
+  if (opts.source !== 'db') throw new UsageError(`--source: expected db or csv, got "${opts.source}" (sim is a follow-up)`);
+  if (opts.csv !== undefined) throw new UsageError('--csv goes with --source csv');
+  const rows = io.withReadStore((store) => store.bars.allUpTo(to));
+  const bars = new Map<StockCode, DailyBar[]>();
+  for (const b of rows) {
+    const list = bars.get(b.symbol) ?? [];
+    list.push(b);
+    bars.set(b.symbol, list);
+  }
+  return { bars, names: {} };
+}
+
+const pct = (x: number | null): string => (x === null ? '' : `${(x * 100).toFixed(2)} %`);
+const num = (x: number | null): string => (x === null ? '' : x.toFixed(2));
+
+function summaryLines(r: BacktestResult): string[][] {
+  const s = r.summary;
+  return [
+    ['return', pct(s.totalReturn)], ['CAGR', pct(s.cagr)],
+    ['max drawdown', s.maxDrawdown === null ? '' : `${won(s.maxDrawdown)} won (${pct((s.maxDrawdownBp ?? 0) / 10_000)})`],
+    ['Sharpe', num(s.sharpe)], ['Sortino', num(s.sortino)], ['trades', String(s.trades)],
+    ['win rate', s.winRateBp === null ? '' : pct(s.winRateBp / 10_000)],
+    ['profit factor', s.profitFactor === null ? (s.grossProfit > 0 ? '∞' : '') : s.profitFactor.toFixed(2)],
+    ['net P&L', `${won(s.net)} won`], ['fees', `${won(s.fees)} won`], ['tax', `${won(s.tax)} won`],
+    ['exposure', pct(s.exposure)], ['start → end equity', `${won(s.startEquity)} → ${won(s.endEquity)} won`],
+    ['days', String(s.days)], ['evaluations', String(s.evaluations)], ['orders (unfilled)', `${s.orders} (${s.unfilled})`],
+    ['open at the end', String(s.open)],
+  ];
+}
+
+async function run(io: BacktestIo, opts: Options): Promise<void> {
+  const r = dateRange(opts, { from: null, to: null });
+  if ('error' in r) throw new UsageError(r.error);
+  const { from, to } = r.range;
+  if (from === null || to === null) throw new UsageError('--from and --to are required');
+  const outPath = opts.out === undefined ? null : resolve(io.cwd, opts.out);
+  if (outPath !== null && existsSync(outPath) && !opts.force) throw new UsageError(`--out: ${outPath} exists (--force replaces it)`);
+  const config = configWith(io.load(), opts.configFile === undefined ? undefined : resolve(io.cwd, opts.configFile));
+  const jobs = jobSettings(config);
+  const settings: BacktestSettings = {
+    strategies: await resolveStrategies(jobs.strategies, io.root), signals: jobs.signals,
+    slippageTicks: wholeOption('--slippage-ticks', opts.slippageTicks, 0), initialCash: krw(wholeOption('--cash', opts.cash, 1)),
+  };
+  const { bars, names } = barsFrom(io, opts, to);
+  if (bars.size === 0) throw new UsageError(`no daily bars up to ${to} in the ${opts.source === 'db' ? 'trade log\'s cache' : 'CSV file'}`);
+  const result = runBacktest({ settings, bars, names, from, to, fees: feeRatesOf(config.market) });
+  const title = `backtest ${settings.strategies.map((s) => s.id).join(', ')} ${from} … ${to} · ${bars.size} symbols, `
+    + 'universe: every symbol (no ranking rebuilt from bars yet)';
+  if (opts.json) io.out(JSON.stringify({ title, from, to, hash: result.hash, summary: result.summary }, null, 2));
+  else {
+    io.out(title);
+    io.out(table(['figure', 'value'], summaryLines(result)));
+    io.out(`trade list hash: ${result.hash}`);
+  }
+  if (outPath !== null) {
+    const html = renderReport({
+      title, from, to, roundTrips: result.roundTrips, daily: result.daily, guards: [], configs: [], names, generatedAt: io.now(),
+    });
+    writeFileSync(outPath, html, { mode: 0o600 });
+    if (!opts.json) io.out(`report written: ${outPath} (${Math.round(html.length / 1024)} KB)`);
+  }
+}
+
+export function registerBacktestCommand(program: Command, io: BacktestIo): void {
+  program.command('backtest')
+    .description('run the daemon\'s strategies, risk guards, sizing and matching over daily bars (docs/backtest.md)')
+    .requiredOption('--from <date>', `first trading date (${DATE_HELP})`)
+    .requiredOption('--to <date>', 'last trading date')
+    .option('--source <source>', 'db (the trade log\'s daily bar cache) | csv', 'db')
+    .option('--csv <file>', 'with --source csv: symbol,date,open,high,low,close,volume[,name][,value] (docs/backtest.md)')
+    .option('--config-file <file>', 'a JSON layer over the config, like local.json (strategies, risk, orders)')
+    .option('--slippage-ticks <n>', 'ticks a fill at the open is moved against us', String(DEFAULT_SLIPPAGE_TICKS))
+    .option('--cash <won>', 'starting cash', '100000000')
+    .option('--out <file>', 'write the HTML report here')
+    .option('--force', 'replace --out if it exists')
+    .option('--json', 'print the summary as JSON')
+    .action(async (opts: Options) => {
+      try {
+        await run(io, opts);
+      } catch (e) {
+        if (!(e instanceof UsageError)) throw e;
+        io.err(e.message);
+        io.exit(2);
+      }
+    });
+}
