@@ -1,0 +1,100 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { registerBacktestCommand } from '../../../src/cli/backtest-command.js';
+import { loadConfig } from '../../../src/config/index.js';
+import { epochMs } from '../../../src/domain/index.js';
+import { openStoreReadOnly } from '../../../src/store/index.js';
+import type { Store } from '../../../src/store/index.js';
+import { tempDir } from '../../helpers/cli.js';
+import { ROOT } from '../../helpers/daemon.js';
+import { createTempStore } from '../../helpers/temp-store.js';
+import { syntheticMarket } from '../../helpers/synthetic-bars.js';
+
+/**
+ * `kis-trader backtest` in-process: CSV bars and the trade log's bar cache (read-only), the summary,
+ * the hash, the report, a --config-file layer, and usage errors as exit 2.
+ */
+interface Run { code: number; out: string; err: string }
+
+async function backtest(args: string[], cwd: string, store?: string): Promise<Run> {
+  const out: string[] = [];
+  const err: string[] = [];
+  let code = 0;
+  const program = new Command('kis-trader').exitOverride();
+  registerBacktestCommand(program, {
+    out: (s) => out.push(s), err: (s) => err.push(s),
+    exit: (c) => { code = c; throw new Error(`exit ${c}`); },
+    load: () => loadConfig({ dir: join(ROOT, 'config'), env: {}, purpose: 'read' }),
+    root: ROOT, cwd, now: () => epochMs(Date.UTC(2026, 11, 7)),
+    withReadStore<T>(fn: (s: Store) => T): T {
+      const s = openStoreReadOnly({ path: store!, clock: { now: () => epochMs(0) } });
+      try { return fn(s); } finally { s.close(); }
+    },
+  });
+  try {
+    await program.parseAsync(['node', 'kis-trader', 'backtest', ...args]);
+  } catch (e) {
+    if (!(e instanceof Error && e.message.startsWith('exit'))) throw e;
+  }
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+function writeCsv(dir: string): string {
+  const lines = ['symbol,date,open,high,low,close,volume,name'];
+  for (const [s, bars] of syntheticMarket(20, 80, 3)) {
+    for (const b of bars) lines.push([s, b.date, b.open, b.high, b.low, b.close, b.volume, `이름${s.slice(-2)}`].join(','));
+  }
+  const path = join(dir, 'bars.csv');
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return path;
+}
+
+describe('kis-trader backtest', () => {
+  it('runs over CSV bars: the summary, the same hash twice, and the report', async () => {
+    const dir = tempDir('kis-bt-');
+    writeCsv(dir);
+    const args = ['--from', '2025-02-03', '--to', '20250421', '--source', 'csv', '--csv', 'bars.csv'];
+    const a = await backtest([...args, '--json'], dir);
+    expect(a.err).toBe('');
+    const json = JSON.parse(a.out) as { hash: string; summary: { trades: number; evaluations: number; days: number } };
+    expect(json.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(json.summary.trades).toBeGreaterThan(0);
+    const b = await backtest([...args, '--out', 'report.html'], dir);
+    expect(b.code).toBe(0);
+    expect(b.out).toContain(`trade list hash: ${json.hash}`);
+    for (const figure of ['return', 'CAGR', 'max drawdown', 'Sharpe', 'Sortino', 'win rate', 'profit factor', 'fees', 'tax', 'exposure']) {
+      expect(b.out).toContain(figure);
+    }
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('no ranking rebuilt from bars yet');
+    expect(html).toContain('이름');
+    expect((await backtest([...args, '--out', 'report.html'], dir)).err).toContain('exists (--force replaces it)');
+  });
+
+  it('reads the trade log\'s bar cache read-only, and a --config-file changes the result', async () => {
+    const dir = tempDir('kis-bt-');
+    const t = createTempStore();
+    for (const bars of syntheticMarket(20, 80, 3).values()) t.store.bars.upsert(bars, epochMs(0));
+    t.store.close();
+    const args = ['--from', '20250203', '--to', '20250421', '--json'];
+    const db = JSON.parse((await backtest(args, dir, t.path)).out) as { hash: string };
+    writeCsv(dir);
+    const csv = JSON.parse((await backtest([...args, '--source', 'csv', '--csv', 'bars.csv'], dir)).out) as { hash: string };
+    expect(db.hash).toBe(csv.hash);
+    writeFileSync(join(dir, 'tight.json'), JSON.stringify({ strategies: { 'momentum-volume': { exits: { stopLossPct: 1 } } } }));
+    const tight = JSON.parse((await backtest([...args, '--config-file', 'tight.json'], dir, t.path)).out) as { hash: string };
+    expect(tight.hash).not.toBe(db.hash);
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ risk: { maxPositions: 'many' } }));
+    await expect(backtest([...args, '--config-file', 'bad.json'], dir, t.path)).rejects.toThrow(/risk\.maxPositions/);
+  });
+
+  it('names the line and column of a bad CSV, exit 2', async () => {
+    const dir = tempDir('kis-bt-');
+    writeFileSync(join(dir, 'bad.csv'), 'symbol,date,open,high,low,close,volume\n005930,20250102,1,2,1,1,many\n');
+    const r = await backtest(['--from', '20250102', '--to', '20250102', '--source', 'csv', '--csv', 'bad.csv'], dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('line 2, column 7 (volume): expected a whole number, got "many"');
+  });
+});
