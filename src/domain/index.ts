@@ -4,7 +4,7 @@ export type { ErrorCode, AppErrorOptions } from './errors.js';
 export { krw, shares, ppm, applyPpm, notional, basisPoints } from './money.js';
 export type { Krw, Shares, Ppm, Rounding } from './money.js';
 export {
-  epochMs, tradingDate, parseIsoOrCompactDate, kstParts, kstDateOf, kstInstant, parseClockTime, addDays,
+  epochMs, tradingDate, parseIsoOrCompactDate, kstParts, kstSecondOfDay, kstDateOf, kstInstant, parseClockTime, addDays,
   weekdayOf, formatDate, formatKst, systemClock, createManualClock, createShiftedClock, KST_OFFSET_MS, DAY_MS,
 } from './time.js';
 export type { EpochMs, TradingDate, KstParts, Clock, ManualClock } from './time.js';

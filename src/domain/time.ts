@@ -63,6 +63,12 @@ export function kstParts(t: EpochMs): KstParts {
   return { date, year, month, day, hour, minute, second, weekday: d.getUTCDay(), secondOfDay: hour * 3600 + minute * 60 + second };
 }
 
+/** kstParts(t).secondOfDay without building the date: volume projections ask for it on every evaluation. */
+export function kstSecondOfDay(t: EpochMs): number {
+  const ms = (t + KST_OFFSET_MS) % DAY_MS;
+  return Math.floor((ms < 0 ? ms + DAY_MS : ms) / 1000);
+}
+
 export function kstDateOf(t: EpochMs): TradingDate {
   return kstParts(t).date;
 }

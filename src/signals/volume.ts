@@ -1,5 +1,5 @@
 import type { EpochMs } from '../domain/index.js';
-import { kstParts } from '../domain/index.js';
+import { kstSecondOfDay } from '../domain/index.js';
 
 /** The part of the day in which volume accrues, as seconds since 00:00 KST. */
 export interface SessionWindow {
@@ -44,7 +44,7 @@ export function projectDayVolume(
   minFractionPct: number = DEFAULT_MIN_SESSION_FRACTION_PCT,
 ): VolumeProjection {
   const length = session.closeSecond - session.openSecond;
-  const second = kstParts(at).secondOfDay;
+  const second = kstSecondOfDay(at);
   const elapsed = length <= 0 ? 1 : Math.min(Math.max((second - session.openSecond) / length, 0), 1);
   const floor = Math.min(Math.max(minFractionPct, 1), 100) / 100;
   const divisor = Math.max(elapsed, floor);

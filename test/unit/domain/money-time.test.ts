@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addDays, applyPpm, epochMs, formatKst, kstDateOf, kstInstant, kstParts, krw, makeFillKey, makeIntentKey, parseClockTime, ppm,
+  addDays, applyPpm, epochMs, formatKst, kstDateOf, kstInstant, kstParts, kstSecondOfDay, krw, makeFillKey, makeIntentKey, parseClockTime, ppm,
   shares, stockCode, tradingDate, weekdayOf,
 } from '../../../src/domain/index.js';
 
@@ -46,6 +46,11 @@ describe('KST time', () => {
     expect(() => kstInstant(tradingDate('20261126'), '246000')).toThrow(/no such time/);
     expect(parseClockTime('15:30')).toBe(55_800);
     expect(() => parseClockTime('9:00')).toThrow(/HH:MM/);
+  });
+  it('gives the second of the KST day as kstParts does, without building the date', () => {
+    for (const t of [0, 1, 999, 1_000, 53_999_999, 54_000_000, -1, -86_400_001, Date.UTC(2026, 10, 26, 5, 2, 15), 4_102_444_799_999]) {
+      expect(kstSecondOfDay(epochMs(t)), String(t)).toBe(kstParts(epochMs(t)).secondOfDay);
+    }
   });
   it('adds days across month and year ends and knows the weekday', () => {
     expect(addDays(tradingDate('20261231'), 1)).toBe('20270101');
