@@ -7,7 +7,7 @@ import {
 } from '../signals/index.js';
 import type { ExitState, ScanFields, StrategyInstance } from '../signals/index.js';
 import type { Account, PendingOrder } from './account.js';
-import { closeInstant, closeQuote, nextDayQuote, unitPriceOf } from './quote.js';
+import { closeQuote, nextDayQuote, unitPriceOf } from './quote.js';
 import { markOf } from './series.js';
 import type { Series } from './series.js';
 import type { BacktestDecision, BacktestSettings } from './types.js';
@@ -29,6 +29,8 @@ export interface DayContext {
   exitStates: Map<StockCode, ExitState>;
   losingExits: Partial<Record<StockCode, EpochMs>>;
   dayStartEquity: Krw;
+  /** today's close (closeInstant), computed once a day */
+  closeAt: EpochMs;
   ordersToday: number;
   nextOrderId: number;
   evaluations: number;
@@ -47,6 +49,13 @@ const PHASE = 'regular' as const;
 const windowOf = (s: Series, strategy: StrategyInstance): readonly DailyBarLike[] => s.bars.slice(Math.max(0, s.at - barsWanted(strategy)), s.at);
 type DailyBarLike = Series['bars'][number];
 
+function emit(
+  ctx: DayContext, date: TradingDate, symbol: StockCode, kind: BacktestDecision['kind'], strategy: string,
+  d: { action: string; rule: string; values: BacktestDecision['values'] }, outcome: BacktestDecision['outcome'],
+): void {
+  if (ctx.onDecision) ctx.onDecision({ date, symbol, kind, strategy, action: d.action, rule: d.rule, outcome, values: d.values });
+}
+
 function place(ctx: DayContext, s: Series, o: Omit<PendingOrder, 'orderId' | 'id'>): void {
   const orderId = ctx.nextOrderId++;
   ctx.account.pending.set(s.symbol, { ...o, orderId, id: String(orderId) });
@@ -64,7 +73,7 @@ export function decideExits(ctx: DayContext, today: TradingDate, flattenDue: boo
     const origin = account.origins.get(symbol)!;
     const own = settings.strategies.find((x) => x.id === origin.strategy) ?? null;
     const policyOf = own ?? settings.strategies[0]!;
-    const quote = closeQuote(s.bars, s.at);
+    const quote = closeQuote(s.bars, s.at, ctx.closeAt);
     const decision = decideExit({
       snapshot: { symbol, today, quote, bars: windowOf(s, policyOf), session: REGULAR_SESSION, scan: null },
       position: {
@@ -74,10 +83,8 @@ export function decideExits(ctx: DayContext, today: TradingDate, flattenDue: boo
       policy: policyOf.exits, previous: ctx.exitStates.get(symbol) ?? null, flattenDue, strategy: own,
     });
     ctx.exitStates.set(symbol, decision.state);
-    const report = (outcome: BacktestDecision['outcome']): void => ctx.onDecision?.({
-      date: today, symbol, kind: 'exit', strategy: origin.strategy ?? policyOf.id, action: decision.action, rule: decision.rule,
-      outcome, values: decision.values,
-    });
+    const strategyId = origin.strategy ?? policyOf.id;
+    const report = (outcome: BacktestDecision['outcome']): void => emit(ctx, today, symbol, 'exit', strategyId, decision, outcome);
     if (decision.action !== 'exit') {
       report('no-trade');
       continue;
@@ -96,7 +103,7 @@ export function decideExits(ctx: DayContext, today: TradingDate, flattenDue: boo
       decidedOn: today, reservation: krw(0),
     });
     // A sell below the average price starts the symbol's re-entry cooldown (signals/risk.ts cooldownGuard).
-    if (quote.price < position.avgPrice) ctx.losingExits[symbol] = closeInstant(today);
+    if (quote.price < position.avgPrice) ctx.losingExits[symbol] = ctx.closeAt;
     report('order');
   }
 }
@@ -119,15 +126,13 @@ export function decideEntries(ctx: DayContext, today: TradingDate, names: Readon
 }
 
 function entryFor(ctx: DayContext, strategy: StrategyInstance, s: Series, today: TradingDate, name: string): void {
-  const quote = closeQuote(s.bars, s.at);
+  const quote = closeQuote(s.bars, s.at, ctx.closeAt);
   const signal = decideEntry({
     symbol: s.symbol, today, quote, bars: windowOf(s, strategy), session: REGULAR_SESSION, scan: scanRow(quote, name), position: null,
   }, strategy);
-  const report = (outcome: BacktestDecision['outcome']): void => ctx.onDecision?.({
-    date: today, symbol: s.symbol, kind: 'entry', strategy: strategy.id, action: signal.action, rule: signal.rule, outcome,
-    values: signal.values,
-  });
-  if (signal.action !== 'enter') return report('no-trade');
+  // Most evaluations end here, before any closure is made (a backtest makes a million of them).
+  if (signal.action !== 'enter') return emit(ctx, today, s.symbol, 'entry', strategy.id, signal, 'no-trade');
+  const report = (outcome: BacktestDecision['outcome']): void => emit(ctx, today, s.symbol, 'entry', strategy.id, signal, outcome);
   const { account, settings } = ctx;
   const sig = settings.signals;
   const priced = limitPriceFor({ side: 'buy', quote: nextDayQuote(s.bars[s.at]!), offsetTicks: sig.limitOffsetTicks });
@@ -147,7 +152,7 @@ function entryFor(ctx: DayContext, strategy: StrategyInstance, s: Series, today:
     halted: null, security: { halted: quote.halted, status: quote.status },
     heldSymbols: [...account.positions.keys()], openOrderSymbols: [...account.pending.keys()], ordersToday: ctx.ordersToday,
     dayStartEquity: ctx.dayStartEquity, dayPnl: krw(equity - ctx.dayStartEquity), lastLosingExitAt: ctx.losingExits,
-    now: closeInstant(today), cash, commission: ppm(sig.commissionPpm), limits: sig.limits,
+    now: ctx.closeAt, cash, commission: ppm(sig.commissionPpm), limits: sig.limits,
   });
   const guards = [...verdict.checks, ...strategyGuards(strategy, exposure, sized.value, unitPrice)];
   if (!guards.every((g) => g.ok)) return report('blocked');

@@ -15,7 +15,7 @@ export const closeInstant = (date: TradingDate): EpochMs => kstInstant(date, '15
  * The quote the decision code reads at the close of `bars[i]`: the day's bar as the live quote, the
  * previous close as the base price (기준가) and the ±30 % limits around it. Nothing after `i` is read.
  */
-export function closeQuote(bars: readonly DailyBar[], i: number): Quote {
+export function closeQuote(bars: readonly DailyBar[], i: number, at: EpochMs = closeInstant(bars[i]!.date)): Quote {
   const bar = bars[i]!;
   const base = i > 0 ? bars[i - 1]!.close : krw(0);
   const limits = base > 0 ? priceLimits(base) : { upper: krw(0), lower: krw(0) };
@@ -23,7 +23,7 @@ export function closeQuote(bars: readonly DailyBar[], i: number): Quote {
     symbol: bar.symbol, price: bar.close, open: bar.open, high: bar.high, low: bar.low, basePrice: base,
     upperLimit: limits.upper, lowerLimit: limits.lower, tick: tickSize(bar.close), volume: bar.volume,
     tradedValue: bar.value, changeBp: base > 0 ? Math.trunc(((bar.close - base) * 10_000) / base) : 0,
-    halted: false, status: NO_STATUS, at: closeInstant(bar.date),
+    halted: false, status: NO_STATUS, at,
   };
 }
 

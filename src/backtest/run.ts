@@ -9,6 +9,7 @@ import { decideEntries, decideExits } from './decisions.js';
 import type { DayContext } from './decisions.js';
 import { workOrder } from './execution.js';
 import { sha256Of } from './hash.js';
+import { closeInstant } from './quote.js';
 import { roundTrips } from './round-trips.js';
 import { advance, buildSeries, markOf, tradingDays } from './series.js';
 import type { BacktestInput, BacktestResult } from './types.js';
@@ -70,7 +71,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
   const ctx: DayContext = {
     settings, account, series, bySymbol: new Map(series.map((s) => [s.symbol, s])),
     dayIndex: new Map(days.map((d, i) => [d, i])), exitStates: new Map(), losingExits: {},
-    dayStartEquity: settings.initialCash, ordersToday: 0, nextOrderId: 1, evaluations: 0, orders: 0, onDecision: input.onDecision,
+    dayStartEquity: settings.initialCash, closeAt: closeInstant(from), ordersToday: 0, nextOrderId: 1, evaluations: 0, orders: 0, onDecision: input.onDecision,
   };
   const flattenDue = settings.signals.flattenBeforeCloseMinutes > 0;
   let engine = createEngineState();
@@ -91,6 +92,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     // Orders decided at the last close would fill after the period: the run ends at that close.
     if (today === days.at(-1)) break;
     ctx.ordersToday = 0;
+    ctx.closeAt = closeInstant(today);
     decideExits(ctx, today, flattenDue);
     decideEntries(ctx, today, input.names ?? {});
     ctx.dayStartEquity = row.equity;
