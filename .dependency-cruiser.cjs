@@ -19,7 +19,7 @@ const layers = [
   { from: 'jobs', src: ['domain', 'market', 'scan', 'signals', 'orders'], pkgs: [], core: false },
   { from: 'review', src: ['domain'], pkgs: [], core: false },
   { from: 'backtest', src: ['domain', 'market', 'signals', 'orders', 'sim', 'review'], pkgs: [], core: true },
-  { from: 'cli', src: ['domain', 'config', 'store', 'backtest', 'market', 'runtime', 'review'], pkgs: ['commander', 'cli-table3'], core: true },
+  { from: 'cli', src: ['domain', 'config', 'store', 'backtest', 'market', 'runtime', 'review', 'signals'], pkgs: ['commander', 'cli-table3'], core: true },
 ];
 
 // runtime/ (what the daemon and the CLI share: docs/architecture.md §3) may import anything; only cli/ and the roots import it.

@@ -11,6 +11,7 @@ import { registerDoctorCommand } from './doctor.js';
 import { registerExportCommand } from './export-command.js';
 import { registerKisCommands } from './kis-commands.js';
 import { registerReloadCommand } from './reload-command.js';
+import { registerReplayCommand } from './replay-command.js';
 import { registerReviewCommands } from './review-commands.js';
 import { registerSimCommand } from './sim-command.js';
 import { registerTradeLogCommands } from './trade-log-commands.js';
@@ -69,6 +70,10 @@ registerReviewCommands(program, {
   out, err, exit, cwd: process.cwd(), now: () => epochMs(Date.now()),
   get source() { return tradeLogSource(loaded(), cwd); },
   withStore: withReadStore,
+});
+registerReplayCommand(program, {
+  out, err, exit, loaded, root: cwd, withStore: withReadStore,
+  get source() { return tradeLogSource(loaded(), cwd); },
 });
 registerBackupCommand(program, {
   out, err, exit, cwd: process.cwd(),
