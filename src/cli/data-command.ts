@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { describeError, kstDateOf, parseIsoOrCompactDate, stockCode, systemClock } from '../domain/index.js';
-import type { Clock, MarketData, TradingDate } from '../domain/index.js';
+import type { Clock, Lane, MarketData, TradingDate } from '../domain/index.js';
 import type { BarRepository, Store } from '../store/index.js';
 import { parseBarsCsv, BAR_CSV_COLUMNS, BAR_CSV_OPTIONAL_COLUMNS } from './bars-csv.js';
 import { DATE_HELP } from './list-options.js';
@@ -38,7 +38,7 @@ export interface DataCommandsIo {
 }
 
 /** The rate-budget lane of a fetch: the after-close backfill's, below orders and signals (domain/types.ts Lane). */
-export const FETCH_LANE = 'scan';
+export const FETCH_LANE: Lane = 'scan';
 /** about 40 years of trading days: a typo guard, not a KIS limit */
 const MAX_DAYS = 10_000;
 
@@ -150,6 +150,10 @@ export function registerDataCommands(program: Command, io: DataCommandsIo): void
       if (fetched.length > 0) {
         io.out(table(['symbol', 'bars', 'first', 'last'], fetched.map((r) => [r.symbol, r.bars, r.first ?? '', r.last ?? ''])));
       }
+      const short = fetched.filter((r) => r.bars < Number(o.days));
+      if (short.length > 0) {
+        io.out(`fewer bars than asked (KIS has no older history: a recent listing, or a long halt): ${short.map((r) => `${r.symbol} ${r.bars}`).join(', ')}`);
+      }
       // KIS serves today's bar while the session runs; the after-close job (or the next fetch) replaces it.
       if (fetched.some((r) => r.last === today)) {
         io.out(`the bars of ${today ?? ''} are today's: partial before the close; a fetch after the close replaces them`);
@@ -165,11 +169,12 @@ export function registerDataCommands(program: Command, io: DataCommandsIo): void
     .description(`import daily bars from a CSV file with a header row: ${CSV_COLUMNS_HELP} (docs/data.md)`)
     .option('--force', 'replace bars already in the trade log for the same symbol and date')
     .addHelpText('after', `
-Columns: symbol (six characters, e.g. 005930), date (${DATE_HELP}), open, high, low, close (whole won > 0,
-low ≤ open, close ≤ high), volume (whole shares ≥ 0); optional value (traded value in won; estimated as
-close × volume when absent) and name (not stored). Numbers without thousands separators (69900, not
-69,900). UTF-8, with or without a byte order mark; CRLF or LF; fields quoted as RFC 4180.
-Every row is checked first: one problem and nothing is written.`)
+Columns: symbol (six characters, e.g. 005930), date (${DATE_HELP}),
+open, high, low, close (whole won > 0, low ≤ open, close ≤ high), volume (whole shares ≥ 0);
+optional value (traded value in won; close × volume when absent) and name (not stored).
+Numbers without thousands separators (69900, not 69,900). UTF-8, with or without a byte order
+mark; CRLF or LF; fields quoted as RFC 4180. Every row is checked first: one problem and nothing
+is written.`)
     .action(async (file: string, o: { force?: boolean }) => {
       const path = resolve(io.cwd, file);
       let text: string;
