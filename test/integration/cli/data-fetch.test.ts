@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { fetchBarsInto } from '../../../src/cli/data-command.js';
+import { Command } from 'commander';
+import { fetchBarsInto, registerDataCommands } from '../../../src/cli/data-command.js';
 import { tradingDate } from '../../../src/domain/index.js';
 import { openStore } from '../../../src/store/index.js';
 import type { Store } from '../../../src/store/index.js';
@@ -72,5 +73,39 @@ describe('data fetch from the simulator', () => {
       { symbol: '005930', bars: DAYS, first: (first[0] as { first: string }).first, last: END },
     ]);
     expect(sim.stats().rateLimited).toBe(0);
+  }, 60_000);
+
+  it('on a terminal rewrites one progress line and prints only failures as lines', async () => {
+    const clock = createJumpClock();
+    const { sim, url } = await startSim('live', clock);
+    const client = simClient({ env: 'live', url, clock, redis, lockPrefix: `test:${randomUUID()}:`, tokenStore: createMemoryTokenStore(),
+      rateBudget: budgetFor(redis, 'live', 18) });
+    const store = openStore({ path: join(tempDir('kis-data-'), 'sim.sqlite'), synchronous: 'NORMAL', clock });
+    cleanups.push(async () => { await client.close(); await sim.stop(); }, () => store.close());
+    const out: string[] = [];
+    const err: string[] = [];
+    const tty: string[] = [];
+    let closed = 0;
+    class Exit extends Error { constructor(readonly code: number) { super(`exit ${code}`); } }
+    const program = new Command('kis-trader').exitOverride();
+    registerDataCommands(program, {
+      out: (s) => out.push(s), err: (s) => err.push(s), exit: (code) => { throw new Exit(code); }, tty: (s) => tty.push(s),
+      cwd: '/', source: 'sim · test',
+      connect: () => Promise.resolve({ market: client.market, clock, close: () => { closed++; return Promise.resolve(); } }),
+      withStore: async (fn) => fn(store),
+      withReadStore: (fn) => fn(store),
+    });
+    const run = program.parseAsync(['data', 'fetch', '--symbols', '005930,999999,000660', '--days', '30', '--end', '2026-03-11'], { from: 'user' });
+    await expect(run).rejects.toThrow(new Exit(1));
+    expect(closed).toBe(1);
+    const CLEAR = '\r\x1b[2K';
+    expect(tty).toEqual([
+      `${CLEAR}[1/3] 005930 …`, `${CLEAR}[2/3] 999999 …`, CLEAR, `${CLEAR}[3/3] 000660 …`, CLEAR,
+    ]);
+    expect(err).toHaveLength(2);
+    expect(err[0]).toMatch(/^\[2\/3\] 999999: failed: KIS_API: .*APBK0656/);
+    expect(err[1]).toBe('data fetch: 1 of 3 symbols failed: 999999');
+    expect(out[0]).toBe('daily bars fetched into sim · test: 2 of 3 symbols, newest 30 trading days to 20260311');
+    expect(store.bars.summary().map((r) => [r.symbol, r.bars, r.last])).toEqual([['000660', 30, '20260311'], ['005930', 30, '20260311']]);
   }, 60_000);
 });
