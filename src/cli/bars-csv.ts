@@ -42,6 +42,8 @@ export function readCsvRecords(input: string): { records: CsvRecord[]; errors: s
   let recordLine = 1;
   let quoted = false;
   let afterQuote = false;
+  /** the record's only field was quoted: `""` alone on a line is a record, not a blank line */
+  let wasQuoted = false;
   let i = 0;
   const endField = (): void => {
     fields.push(field);
@@ -51,8 +53,9 @@ export function readCsvRecords(input: string): { records: CsvRecord[]; errors: s
   };
   const endRecord = (): void => {
     endField();
-    // a blank line (one empty field) is no record
-    if (!(fields.length === 1 && fields[0] === '')) records.push({ line: recordLine, fields });
+    // a blank line (nothing but spaces, unquoted) is no record
+    if (!(fields.length === 1 && fields[0]!.trim() === '' && !wasQuoted)) records.push({ line: recordLine, fields });
+    wasQuoted = false;
     fields = [];
   };
   while (i < text.length) {
@@ -82,6 +85,7 @@ export function readCsvRecords(input: string): { records: CsvRecord[]; errors: s
       recordLine = line;
     } else if (c === '"' && field === '' && !afterQuote) {
       quoted = true;
+      wasQuoted = true;
     } else if (afterQuote) {
       errors.push(`line ${line}, field ${fields.length + 1}: text after a closing quote; a quoted field ends at its quote (a quote inside is written "")`);
       afterQuote = false;

@@ -29,7 +29,7 @@ describe('readCsvRecords (RFC 4180 framing)', () => {
   });
 
   it('takes CRLF and LF alike, skips a byte order mark and blank lines, and a last line without a line end', () => {
-    const r = readCsvRecords('\ufeffa,b\r\n1,2\r\n\r\n3,4\n\n5,6');
+    const r = readCsvRecords('\ufeffa,b\r\n1,2\r\n\r\n3,4\n  \n5,6');
     expect(r.errors).toEqual([]);
     expect(r.records).toEqual([
       { line: 1, fields: ['a', 'b'] }, { line: 2, fields: ['1', '2'] }, { line: 4, fields: ['3', '4'] }, { line: 6, fields: ['5', '6'] },
@@ -39,6 +39,7 @@ describe('readCsvRecords (RFC 4180 framing)', () => {
   it('an empty last field and empty fields stay fields', () => {
     expect(readCsvRecords('a,,c,\n').records).toEqual([{ line: 1, fields: ['a', '', 'c', ''] }]);
     expect(readCsvRecords('"",x\n').records).toEqual([{ line: 1, fields: ['', 'x'] }]);
+    expect(readCsvRecords('a\n""\n').records).toEqual([{ line: 1, fields: ['a'] }, { line: 2, fields: [''] }]);
   });
 
   it('names the line of a stray quote, of text after a closing quote and of a quoted field never closed', () => {
