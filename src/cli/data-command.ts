@@ -210,7 +210,7 @@ is written.`)
         io.err(`data import: ${won(replaced)} of the ${won(bars.length)} bars in ${path} would replace bars already in ${io.source}; nothing written (--force replaces them)`);
         return io.exit(1);
       }
-      io.out(`imported ${won(bars.length)} daily bars of ${parsed.symbols} symbol${parsed.symbols > 1 ? 's' : ''} from ${path} into ${io.source}`
+      io.out(`imported ${won(bars.length)} daily bar${bars.length === 1 ? '' : 's'} of ${parsed.symbols} symbol${parsed.symbols > 1 ? 's' : ''} from ${path} into ${io.source}`
         + `${replaced > 0 ? ` (${won(replaced)} replaced)` : ''}`);
       if (parsed.valueEstimated) io.out('traded value: estimated as close × volume where the file gives none (no value column or an empty cell)');
     });
