@@ -6,6 +6,7 @@ import { envFileVars, resolveHome } from '../runtime/index.js';
 import type { Store } from '../store/index.js';
 import { registerBackupCommand } from './backup-command.js';
 import { registerConfigCommands, EXIT_CONFIG } from './config-command.js';
+import { registerDataCommands } from './data-command.js';
 import { cliClock, configFileProblems, connectKis, loadCliConfig, openCliStore, tradeLogSource } from './compose.js';
 import { registerDoctorCommand } from './doctor.js';
 import { registerExportCommand } from './export-command.js';
@@ -96,6 +97,13 @@ registerReloadCommand(program, {
 });
 registerKisCommands(program, () => connectKis(loaded(), process.env, cwd), { out, err, exit, env: process.env });
 registerSimCommand(program, { out, err, exit, cwd, env: process.env });
+registerDataCommands(program, {
+  out, err, exit, cwd: process.cwd(), tty: process.stderr.isTTY ? (s) => { process.stderr.write(s); } : null,
+  get source() { return tradeLogSource(loaded(), cwd); },
+  connect: () => connectKis(loaded(), process.env, cwd),
+  async withStore(fn) { const store = openCliStore(loaded(), cwd); try { return await fn(store); } finally { store.close(); } },
+  withReadStore,
+});
 registerDoctorCommand(program, { out, err, exit, cwd, env: process.env, load: (env) => loadCliConfig(env, cwd, home.configDir, globals().mode) });
 
 program.parseAsync(process.argv).catch((e: unknown) => {
