@@ -13,17 +13,22 @@ const layers = [
   { from: 'scan', src: ['domain', 'market'], pkgs: [], core: false },
   { from: 'kis', src: ['domain', 'market'], pkgs: ['undici', 'zod'], core: true },
   { from: 'store', src: ['domain'], pkgs: ['better-sqlite3'], core: true },
-  { from: 'sim', src: ['domain', 'market'], pkgs: [], core: true },
+  // the simulator in three parts (docs/architecture.md §3): the pure exchange, the synthetic market that
+  // feeds it (and speaks its tick and auction types), and the KIS wire that composes both over HTTP
+  { from: 'exchange', src: ['domain', 'market'], pkgs: [], core: false },
+  { from: 'synthetic', src: ['domain', 'market', 'exchange'], pkgs: [], core: false },
+  { from: 'sim', src: ['domain', 'market', 'exchange', 'synthetic'], pkgs: [], core: true },
   { from: 'redis', src: ['domain'], pkgs: ['ioredis'], core: true },
   { from: 'queues', src: ['domain', 'signals', 'orders', 'scan'], pkgs: ['bullmq', 'ioredis', 'zod'], core: true },
   { from: 'jobs', src: ['domain', 'market', 'scan', 'signals', 'orders'], pkgs: [], core: false },
   { from: 'review', src: ['domain'], pkgs: [], core: false },
-  { from: 'backtest', src: ['domain', 'market', 'signals', 'orders', 'scan', 'sim', 'review'], pkgs: [], core: true },
-  { from: 'cli', src: ['domain', 'config', 'store', 'backtest', 'market', 'runtime', 'review'], pkgs: ['commander', 'cli-table3'], core: true },
+  // the backtester trades on the exchange and the synthetic market, never over the wire (sim/); scan for a strategy's universe
+  { from: 'backtest', src: ['domain', 'market', 'signals', 'orders', 'scan', 'exchange', 'synthetic', 'review'], pkgs: [], core: true },
+  { from: 'cli', src: ['domain', 'config', 'store', 'backtest', 'market', 'runtime', 'review', 'signals'], pkgs: ['commander', 'cli-table3'], core: true },
 ];
 
 // runtime/ (what the daemon and the CLI share: docs/architecture.md §3) may import anything; only cli/ and the roots import it.
-const folders = ['domain', 'config', 'market', 'signals', 'orders', 'scan', 'kis', 'store', 'sim', 'redis', 'queues', 'jobs', 'review', 'backtest', 'cli', 'runtime'];
+const folders = ['domain', 'config', 'market', 'signals', 'orders', 'scan', 'kis', 'store', 'exchange', 'synthetic', 'sim', 'redis', 'queues', 'jobs', 'review', 'backtest', 'cli', 'runtime'];
 const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const forbidden = [];

@@ -2,8 +2,8 @@ import { computePositions, krw, shares } from '../domain/index.js';
 import type { FillRecord, Krw, Position, PositionOrigin, StockCode, TradingDate } from '../domain/index.js';
 import { settlementDate } from '../market/index.js';
 import type { FeeRates, TradingCalendar } from '../market/index.js';
-import { applyFill, buyReservation, cashSettledBy, createLedger, ledgerAccount } from '../sim/index.js';
-import type { EngineFill, LedgerState } from '../sim/index.js';
+import { applyFill, buyReservation, cashSettledBy, createLedger, ledgerAccount } from '../exchange/index.js';
+import type { EngineFill, LedgerState } from '../exchange/index.js';
 import type { DayOrder } from './execution.js';
 import type { BacktestFill } from './types.js';
 

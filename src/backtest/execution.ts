@@ -2,8 +2,8 @@ import { kstInstant, shares } from '../domain/index.js';
 import type { DailyBar, Krw, OrderType, Side, StockCode } from '../domain/index.js';
 import { addTicks, priceLimits } from '../market/index.js';
 import type { PriceLimits } from '../market/index.js';
-import { applyEngineEvent } from '../sim/index.js';
-import type { EngineFill, EngineState, MarketTick } from '../sim/index.js';
+import { applyEngineEvent } from '../exchange/index.js';
+import type { EngineFill, EngineState, MarketTick } from '../exchange/index.js';
 
 /** An order decided at one close, to be worked on the next day's bar. */
 export interface DayOrder {

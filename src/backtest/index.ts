@@ -1,8 +1,6 @@
 export { runBacktest, DEFAULT_SLIPPAGE_TICKS } from './run.js';
 export { barCalendar } from './calendar.js';
 export { canonicalJson, sha256Of } from './hash.js';
-export { parseBarsCsv, CSV_BAR_COLUMNS } from './csv-bars.js';
-export type { CsvBars } from './csv-bars.js';
 export type {
   BacktestDecision, BacktestFill, BacktestInput, BacktestResult, BacktestSettings, BacktestSummary,
 } from './types.js';

@@ -1,7 +1,7 @@
 import { AppError, krw } from '../domain/index.js';
 import type { DailyPnl, Krw, StockCode, TradingDate } from '../domain/index.js';
-import { createEngineState, pruneFinished } from '../sim/index.js';
-import type { EngineState } from '../sim/index.js';
+import { createEngineState, pruneFinished } from '../exchange/index.js';
+import type { EngineState } from '../exchange/index.js';
 import { performanceMetrics, summarize } from '../review/index.js';
 import { Account } from './account.js';
 import { barCalendar } from './calendar.js';

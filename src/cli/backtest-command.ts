@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { DEFAULT_SLIPPAGE_TICKS, parseBarsCsv, runBacktest } from '../backtest/index.js';
+import { DEFAULT_SLIPPAGE_TICKS, runBacktest } from '../backtest/index.js';
 import type { BacktestResult, BacktestSettings } from '../backtest/index.js';
 import { configSchema, formatIssues, jobSettings, readConfigFile } from '../config/index.js';
 import type { Config, LoadedConfig } from '../config/index.js';
@@ -10,6 +10,7 @@ import type { DailyBar, EpochMs, StockCode, TradingDate } from '../domain/index.
 import { renderReport } from '../review/index.js';
 import { feeRatesOf, resolveStrategies } from '../runtime/index.js';
 import type { Store } from '../store/index.js';
+import { parseBarsCsv, readCsvRecords } from './bars-csv.js';
 import { DATE_HELP, dateRange } from './list-options.js';
 import { table, won } from './table.js';
 
@@ -69,28 +70,51 @@ function wholeOption(name: string, text: string, min: number): number {
   return Number(text);
 }
 
-function barsFrom(io: BacktestIo, opts: Options, to: TradingDate): { bars: Map<StockCode, DailyBar[]>; names: Record<string, string> } {
-  if (opts.source === 'csv') {
-    if (opts.csv === undefined) throw new UsageError('--source csv needs --csv FILE');
-    const path = resolve(io.cwd, opts.csv);
-    if (!existsSync(path)) throw new UsageError(`--csv: no such file ${path}`);
-    try {
-      return parseBarsCsv(readFileSync(path, 'utf8'));
-    } catch (e) {
-      if (e instanceof AppError) throw new UsageError(`--csv ${path}: ${e.message}`);
-      throw e;
-    }
-  }
-  if (opts.source !== 'db') throw new UsageError(`--source: expected db or csv, got "${opts.source}" (sim is a follow-up)`);
-  if (opts.csv !== undefined) throw new UsageError('--csv goes with --source csv');
-  const rows = io.withReadStore((store) => store.bars.allUpTo(to));
+function bySymbol(rows: readonly DailyBar[]): Map<StockCode, DailyBar[]> {
   const bars = new Map<StockCode, DailyBar[]>();
   for (const b of rows) {
     const list = bars.get(b.symbol) ?? [];
     list.push(b);
     bars.set(b.symbol, list);
   }
-  return { bars, names: {} };
+  return bars;
+}
+
+/** The `name` column of a bars CSV, for the report (data import does not keep it). */
+function namesOf(text: string): Record<string, string> {
+  const [head, ...rows] = readCsvRecords(text).records;
+  const cols = head?.fields.map((f) => f.trim().toLowerCase()) ?? [];
+  const [s, n] = [cols.indexOf('symbol'), cols.indexOf('name')];
+  const names: Record<string, string> = {};
+  if (s < 0 || n < 0) return names;
+  for (const r of rows) {
+    const name = r.fields[n]?.trim();
+    if (name) names[r.fields[s]?.trim() ?? ''] = name;
+  }
+  return names;
+}
+
+/** The bars CSV of `kis-trader data import` (docs/data.md), read the same way. */
+function csvBars(path: string): { bars: Map<StockCode, DailyBar[]>; names: Record<string, string> } {
+  const text = readFileSync(path, 'utf8');
+  const parsed = parseBarsCsv(text);
+  if (!parsed.ok) {
+    const more = parsed.total > parsed.errors.length ? `\n  … ${parsed.total - parsed.errors.length} more` : '';
+    throw new UsageError(`--csv ${path}: ${parsed.total} problem(s), nothing run:\n  ${parsed.errors.join('\n  ')}${more}`);
+  }
+  return { bars: bySymbol(parsed.bars), names: namesOf(text) };
+}
+
+function barsFrom(io: BacktestIo, opts: Options, to: TradingDate): { bars: Map<StockCode, DailyBar[]>; names: Record<string, string> } {
+  if (opts.source === 'csv') {
+    if (opts.csv === undefined) throw new UsageError('--source csv needs --csv FILE');
+    const path = resolve(io.cwd, opts.csv);
+    if (!existsSync(path)) throw new UsageError(`--csv: no such file ${path}`);
+    return csvBars(path);
+  }
+  if (opts.source !== 'db') throw new UsageError(`--source: expected db or csv, got "${opts.source}" (sim is a follow-up)`);
+  if (opts.csv !== undefined) throw new UsageError('--csv goes with --source csv');
+  return { bars: bySymbol(io.withReadStore((store) => store.bars.allUpTo(to))), names: {} };
 }
 
 const pct = (x: number | null): string => (x === null ? '' : `${(x * 100).toFixed(2)} %`);
@@ -150,7 +174,7 @@ export function registerBacktestCommand(program: Command, io: BacktestIo): void 
     .requiredOption('--from <date>', `first trading date (${DATE_HELP})`)
     .requiredOption('--to <date>', 'last trading date')
     .option('--source <source>', 'db (the trade log\'s daily bar cache) | csv', 'db')
-    .option('--csv <file>', 'with --source csv: symbol,date,open,high,low,close,volume[,name][,value] (docs/backtest.md)')
+    .option('--csv <file>', 'with --source csv: the bars CSV of `data import` (docs/data.md)')
     .option('--config-file <file>', 'a JSON layer over the config, like local.json (strategies, risk, orders)')
     .option('--slippage-ticks <n>', 'ticks a fill at the open is moved against us', String(DEFAULT_SLIPPAGE_TICKS))
     .option('--cash <won>', 'starting cash', '100000000')

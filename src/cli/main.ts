@@ -7,11 +7,13 @@ import type { Store } from '../store/index.js';
 import { registerBackupCommand } from './backup-command.js';
 import { registerBacktestCommand } from './backtest-command.js';
 import { registerConfigCommands, EXIT_CONFIG } from './config-command.js';
+import { registerDataCommands } from './data-command.js';
 import { cliClock, configFileProblems, connectKis, loadCliConfig, openCliStore, tradeLogSource } from './compose.js';
 import { registerDoctorCommand } from './doctor.js';
 import { registerExportCommand } from './export-command.js';
 import { registerKisCommands } from './kis-commands.js';
 import { registerReloadCommand } from './reload-command.js';
+import { registerReplayCommand } from './replay-command.js';
 import { registerReviewCommands } from './review-commands.js';
 import { registerSimCommand } from './sim-command.js';
 import { registerTradeLogCommands } from './trade-log-commands.js';
@@ -71,6 +73,10 @@ registerReviewCommands(program, {
   get source() { return tradeLogSource(loaded(), cwd); },
   withStore: withReadStore,
 });
+registerReplayCommand(program, {
+  out, err, exit, loaded, root: cwd, withStore: withReadStore,
+  get source() { return tradeLogSource(loaded(), cwd); },
+});
 registerBackupCommand(program, {
   out, err, exit, cwd: process.cwd(),
   get source() { return tradeLogSource(loaded(), cwd); },
@@ -93,6 +99,13 @@ registerReloadCommand(program, {
 registerBacktestCommand(program, { out, err, exit, load: loaded, root: cwd, cwd: process.cwd(), withReadStore, now: () => epochMs(Date.now()) });
 registerKisCommands(program, () => connectKis(loaded(), process.env, cwd), { out, err, exit, env: process.env });
 registerSimCommand(program, { out, err, exit, cwd, env: process.env });
+registerDataCommands(program, {
+  out, err, exit, cwd: process.cwd(), tty: process.stderr.isTTY ? (s) => { process.stderr.write(s); } : null,
+  get source() { return tradeLogSource(loaded(), cwd); },
+  connect: () => connectKis(loaded(), process.env, cwd),
+  async withStore(fn) { const store = openCliStore(loaded(), cwd); try { return await fn(store); } finally { store.close(); } },
+  withReadStore,
+});
 registerDoctorCommand(program, { out, err, exit, cwd, env: process.env, load: (env) => loadCliConfig(env, cwd, home.configDir, globals().mode) });
 
 program.parseAsync(process.argv).catch((e: unknown) => {

@@ -3,7 +3,7 @@ import type { DailyBar, Krw, StockCode, TradingDate } from '../domain/index.js';
 import { flattenAt, sessionPhase } from '../market/index.js';
 import { decideExit } from './decide-exit.js';
 import type { ExitState } from './decide-exit.js';
-import { barsFor, barsWanted, describeSignal, quoteInputs, recordDecision, sessionWindowOf } from './evaluate-job.js';
+import { barsFor, barsInputs, barsWanted, describeSignal, quoteInputs, recordDecision, sessionWindowOf } from './evaluate-job.js';
 import type { EvaluateDeps, EvaluateResult } from './evaluate-job.js';
 import { tradingDaysBetween } from './trading-days.js';
 import { checkExit } from './risk.js';
@@ -68,7 +68,7 @@ export async function runEvaluateExit(deps: EvaluateDeps, input: { symbol: Stock
   const base = { at: now, tradingDate: today, symbol, kind: 'exit' as const, strategy: strategyId };
   const inputs: Record<string, unknown> = {
     quote: quoteInputs(quote), values: decision.values, ...(decision.detail === null ? {} : { detail: decision.detail }),
-    position, openedDate: opened, tradingDaysHeld: held, flattenAt: flatten,
+    ...barsInputs(bars), position, openedDate: opened, tradingDaysHeld: held, flattenAt: flatten,
     exitPolicyOf: policyOf.id, ...(barsError === null ? {} : { barsError }),
   };
   if (decision.action !== 'exit') {

@@ -80,7 +80,11 @@ export function recordDecision(deps: EvaluateDeps, d: Omit<DecisionInput, 'confi
   return id;
 }
 
-export const quoteInputs = (q: Quote) => ({ price: q.price, basePrice: q.basePrice, upperLimit: q.upperLimit, lowerLimit: q.lowerLimit, volume: q.volume, changeBp: q.changeBp, at: q.at });
+/** The whole quote the decision read: `kis-trader replay` rebuilds the snapshot from it (signals/replay.ts). */
+export const quoteInputs = ({ symbol: _symbol, ...q }: Quote) => q;
+
+/** Which cached bars the decision read: replay takes the same ones from daily_bars and checks the span. */
+export const barsInputs = (bars: readonly DailyBar[]) => ({ barsUsed: bars.length, barsFrom: bars[0]?.date ?? null, barsTo: bars.at(-1)?.date ?? null });
 
 export const describeSignal = (rule: string, values: SignalValues): string =>
   `${rule}: ${Object.entries(values).filter(([, v]) => typeof v === 'number').slice(0, 4).map(([k, v]) => `${k}=${Math.round((v as number) * 100) / 100}`).join(' ')}`;
@@ -129,7 +133,7 @@ export async function runEvaluateEntry(deps: EvaluateDeps, input: EntryInput): P
   }, strategy);
   const inputs: Record<string, unknown> = {
     quote: quoteInputs(quote), values: signal.values, ...(signal.detail === null ? {} : { detail: signal.detail }),
-    candidate: input.candidate, scanSnapshotIds: input.scanSnapshotIds, barsUsed: bars.length,
+    candidate: input.candidate, scanSnapshotIds: input.scanSnapshotIds, ...barsInputs(bars),
   };
   if (signal.action !== 'enter') {
     return { decisionId: recordDecision(deps, { ...base, inputs, rule: signal.rule, guards: [], outcome: 'no-trade', intentKey: null }), intent: null };
@@ -148,9 +152,9 @@ export async function runEvaluateEntry(deps: EvaluateDeps, input: EntryInput): P
   const open = deps.orders.withStatus(OPEN_STATUSES);
   const positions = deps.positions.list();
   const exposure = strategyExposure({ strategy, equity, positions, origins: positionOrigins(deps.orders, deps.fills), open });
+  const maxOrderValue = Math.min(deps.limits.maxOrderValue, exposure.budgetLeft) as Krw;
   const sized = sizeEntry({
-    equity, cash: power.cash, price: unitPrice, maxPositionBp: deps.maxPositionBp,
-    maxOrderValue: Math.min(deps.limits.maxOrderValue, exposure.budgetLeft) as Krw,
+    equity, cash: power.cash, price: unitPrice, maxPositionBp: deps.maxPositionBp, maxOrderValue,
     minCashReserve: deps.limits.minCashReserve, commission: ppm(deps.commissionPpm),
   });
   const dayStart = deps.risk.get<number>(RISK_KEYS.dayStartEquity(today));
@@ -164,8 +168,9 @@ export async function runEvaluateEntry(deps: EvaluateDeps, input: EntryInput): P
     lastLosingExitAt: deps.risk.get<Partial<Record<StockCode, EpochMs>>>(RISK_KEYS.losingExits) ?? {},
     now, cash: power.cash, commission: ppm(deps.commissionPpm), limits: deps.limits,
   });
-  inputs.sizing = { ...sized, unitPrice, cash: power.cash, equity };
+  inputs.sizing = { ...sized, unitPrice, cash: power.cash, equity, maxOrderValue };
   inputs.price = { limit: priced.price, reference: priced.reference, source: priced.referenceSource, clampedTo: priced.clampedTo };
+  if (book) inputs.book = { ask: book.asks[0] ?? null, bid: book.bids[0] ?? null, at: book.at };
   const guards: GuardVerdict[] = [...verdict.checks, ...strategyGuards(strategy, exposure, sized.value, unitPrice)];
   if (!guards.every((g) => g.ok)) {
     return { decisionId: recordDecision(deps, { ...base, inputs, rule: signal.rule, guards, outcome: 'blocked', intentKey: null }), intent: null };

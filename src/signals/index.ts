@@ -26,3 +26,5 @@ export { runEvaluateExit } from './evaluate-exit-job.js';
 export type { PositionExitRecord } from './evaluate-exit-job.js';
 export { strategyExposure, strategyGuards } from './strategy-risk.js';
 export type { StrategyExposure } from './strategy-risk.js';
+export { replayDecisions, replayEntry, replayExitChain } from './replay.js';
+export type { RecordedDecision, ReplayDeps, ReplayDifference } from './replay.js';

@@ -1,5 +1,5 @@
 import { AppError } from '../domain/index.js';
-import { STREAM, foldSeed, uniform } from './hash-random.js';
+import { STREAM, foldSeed, uniform } from '../synthetic/index.js';
 
 /**
  * Scripted misbehaviour of the wire, to test what a client does when KIS (or the network) does

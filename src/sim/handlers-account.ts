@@ -1,9 +1,8 @@
 import { kstDateOf, krw, tradingDate } from '../domain/index.js';
 import type { TradingDate } from '../domain/index.js';
 import { checkAccount } from './account-check.js';
-import { maxBuyAmount, maxBuyQty } from './account-ledger.js';
-import type { TradeRecord } from './account-ledger.js';
-import type { SimOrderView } from './exchange.js';
+import { maxBuyAmount, maxBuyQty } from '../exchange/index.js';
+import type { TradeRecord, SimOrderView } from '../exchange/index.js';
 import { MSG, invalidParam } from './messages.js';
 import type { KisMessage } from './messages.js';
 import { paginate } from './pagination.js';

@@ -2,9 +2,8 @@ import { checkAccount } from './account-check.js';
 import { bodyHash } from './hashkey.js';
 import { MSG, badFieldValue, missingField, orderAcceptedMessage, rejectionMessage } from './messages.js';
 import type { KisMessage } from './messages.js';
-import type { ReviseInput } from './order-entry.js';
-import { placeOrder, reviseOrder } from './order-entry.js';
-import type { EntryResult } from './order-entry.js';
+import type { ReviseInput, EntryResult } from '../exchange/index.js';
+import { placeOrder, reviseOrder } from '../exchange/index.js';
 import { fail, hhmmss } from './wire-format.js';
 import type { HandlerDeps, SimRequest, SimResponse } from './wire-format.js';
 

@@ -1,9 +1,8 @@
 import { addDays, epochMs, krw, shares, tradingDate, weekdayOf } from '../domain/index.js';
 import type { DailyBar, TradingDate } from '../domain/index.js';
-import { STREAM, normal, uniform } from './hash-random.js';
-import { listingStatus, viActive } from './listings.js';
+import { STREAM, normal, uniform, listingStatus, viActive } from '../synthetic/index.js';
 import { MSG, invalidParam } from './messages.js';
-import type { SimQuote } from './synthetic-market.js';
+import type { SimQuote } from '../synthetic/index.js';
 import { changeRate, changeSign, fail, fixed, hhmmss, n, ok, param } from './wire-format.js';
 import type { HandlerDeps, SimRequest, SimResponse } from './wire-format.js';
 
@@ -66,7 +65,7 @@ export function inquirePrice(deps: HandlerDeps, req: SimRequest): SimResponse {
   const foreignNet = Math.round(normal(s.index, STREAM.fundamentals, day, 1) * q.volume * 0.05);
   const programNet = Math.round(normal(s.index, STREAM.fundamentals, day, 2) * q.volume * 0.03);
   const hl = (b: DailyBar | null, k: 'high' | 'low') => (b ? n(b[k]) : '0');
-  // designations (listings.ts) in the status fields of §6.1
+  // designations (synthetic/listings.ts) in the status fields of §6.1
   const st = listingStatus(s, {
     vi: viActive(s.designations, req.now, q.state === 'continuous'),
     tempStop: s.designations.includes('temporary-halt') && deps.market.halted(s.code, req.now),

@@ -1,6 +1,5 @@
 import { MSG, invalidParam } from './messages.js';
-import type { SimQuote } from './synthetic-market.js';
-import type { SimSymbol } from './universe.js';
+import type { SimQuote, SimSymbol } from '../synthetic/index.js';
 import { changeRate, changeSign, fail, fixed, hhmmss, n, ok, param } from './wire-format.js';
 import type { HandlerDeps, SimRequest, SimResponse } from './wire-format.js';
 

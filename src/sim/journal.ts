@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppError } from '../domain/index.js';
 import type { TradingDate } from '../domain/index.js';
-import type { PlaceInput, ReviseInput } from './order-entry.js';
+import type { PlaceInput, ReviseInput } from '../exchange/index.js';
 
 /**
  * What changed the simulator's books, in order: token issuances and accepted orders, cancels,

@@ -1,5 +1,5 @@
 import type { KisEnv } from '../domain/index.js';
-import type { OrderRejection } from './order-entry.js';
+import type { OrderRejection } from '../exchange/index.js';
 
 /**
  * Every rt_cd / msg_cd / msg1 the simulator sends, in one table so tests (and the kis/ client's

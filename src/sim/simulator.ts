@@ -4,19 +4,16 @@ import type { FeeRates, TradingCalendar } from '../market/index.js';
 import { RateWindow, TokenAuthority } from './auth.js';
 import { SIM_DEFAULT_CREDENTIALS, splitAccount } from './credentials.js';
 import type { SimCredentials } from './credentials.js';
-import { SimExchange } from './exchange.js';
-import type { ExchangeState } from './exchange.js';
+import { SimExchange, placeOrder, reviseOrder } from '../exchange/index.js';
+import type { ExchangeState } from '../exchange/index.js';
 import { createFaultController } from './faults.js';
 import type { FaultController, FaultRule } from './faults.js';
 import { createSimServer } from './http-server.js';
 import type { JournalEntry, SimJournal } from './journal.js';
-import { placeOrder, reviseOrder } from './order-entry.js';
-import type { SplitOption } from './corporate-actions.js';
-import { createSimCalendar } from './sim-calendar.js';
-import { createSyntheticMarket } from './synthetic-market.js';
+import type { SplitOption, SyntheticMarket } from '../synthetic/index.js';
+import { STREAM, createSimCalendar, createSyntheticMarket, foldSeed, hash32 } from '../synthetic/index.js';
 import { DEFAULT_SIM_VARIANT, simVariant } from './variants.js';
 import type { SimVariantName, WireVariant } from './variants.js';
-import type { SyntheticMarket } from './synthetic-market.js';
 
 export interface SimulatorOptions {
   /** which KIS environment it imitates: TR_IDs, page sizes, paper-only codes, live-only TRs refused on paper */
@@ -42,7 +39,7 @@ export interface SimulatorOptions {
   /** which of KIS's known answer shapes to use (variants.ts); default DEFAULT_SIM_VARIANT */
   variant?: SimVariantName;
   /**
-   * stock splits (corporate-actions.ts): 'none' (default), 'seeded' (two symbols 1–5 trading days
+   * stock splits (synthetic/corporate-actions.ts): 'none' (default), 'seeded' (two symbols 1–5 trading days
    * after the start day, by 2, 5 or 10) or an explicit list
    */
   splits?: SplitOption;
@@ -108,8 +105,10 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
   });
   // branch numbers as observed (§7.2, §12): 06010 live, 00950 paper
   const branch = opts.env === 'live' ? '06010' : '00950';
+  // the gaps between our order numbers are the synthetic world's other customers, so the seed draws them
+  const orderSeed = foldSeed(opts.seed);
   const exchange = new SimExchange({
-    seed: opts.seed, market, calendar, fees: opts.fees, branch,
+    orderNumberDraw: (dayNo, n) => hash32(orderSeed, STREAM.orderNumber, dayNo, n), market, calendar, fees: opts.fees, branch,
     accounts: v.credentials.map((c) => ({ account: c.account.replace(/^(\d{8})(\d{2})$/, '$1-$2'), initialCash: c.initialCash })),
   });
   const tokens = new TokenAuthority({ seed: opts.seed, ttlSec: v.ttl, credentials: v.credentials });

@@ -3,11 +3,10 @@ import type { SimJournal } from './journal.js';
 import type { EpochMs, KisEnv, Krw } from '../domain/index.js';
 import type { FeeRates } from '../market/index.js';
 import type { SimCredentials } from './credentials.js';
-import type { SimExchange } from './exchange.js';
+import type { SimExchange } from '../exchange/index.js';
 import type { KisMessage } from './messages.js';
 import type { Route } from './routes.js';
-import type { SimCalendar } from './sim-calendar.js';
-import type { SyntheticMarket } from './synthetic-market.js';
+import type { SimCalendar, SyntheticMarket } from '../synthetic/index.js';
 import type { WireVariant } from './variants.js';
 
 /**

@@ -16,6 +16,17 @@ export interface BarRepository extends BarRepo, BarInvalidation {
   latestDate(symbol: StockCode): TradingDate | null;
   /** drops every cached bar of `symbol`: after a split the whole adjusted history changes */
   invalidate(symbol: StockCode): void;
+  /** what the cache holds, per symbol in code order (`data list`) */
+  summary(): BarSummary[];
+  /** how many of these (symbol, date) pairs already have a bar (`data import` replaces only with --force) */
+  countExisting(keys: readonly Pick<DailyBar, 'symbol' | 'date'>[]): number;
+}
+
+export interface BarSummary {
+  symbol: StockCode;
+  bars: number;
+  first: TradingDate;
+  last: TradingDate;
 }
 
 interface BarRow {
@@ -53,6 +64,9 @@ export function createBarRepository(db: Database): BarRepository {
   const selectLatestDate = db.prepare<[string], { d: string | null }>(
     'SELECT MAX(date) AS d FROM daily_bars WHERE symbol = ?');
   const deleteSymbol = db.prepare<[string]>('DELETE FROM daily_bars WHERE symbol = ?');
+  const selectSummary = db.prepare<[], { symbol: string; bars: number; first: string; last: string }>(`
+    SELECT symbol, COUNT(*) AS bars, MIN(date) AS first, MAX(date) AS last FROM daily_bars GROUP BY symbol ORDER BY symbol`);
+  const selectExists = db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM daily_bars WHERE symbol = ? AND date = ?');
   const upsertTx = db.transaction((bars: readonly DailyBar[], fetchedAt: EpochMs) => {
     for (const b of bars) upsert.run({ ...b, fetchedAt });
   });
@@ -77,5 +91,9 @@ export function createBarRepository(db: Database): BarRepository {
     invalidate: (symbol) => {
       deleteSymbol.run(symbol);
     },
+    summary: () => selectSummary.all().map((r) => ({
+      symbol: stockCode(r.symbol), bars: r.bars, first: tradingDate(r.first), last: tradingDate(r.last),
+    })),
+    countExisting: (keys) => keys.reduce((n, k) => n + (selectExists.get(k.symbol, k.date) ? 1 : 0), 0),
   };
 }

@@ -9,7 +9,7 @@ export type { FillRepository } from './fills.js';
 export type { PositionRepository } from './positions.js';
 export type { DecisionRepository } from './decisions.js';
 export type { ScanRepository } from './scans.js';
-export type { BarRepository } from './bars.js';
+export type { BarRepository, BarSummary } from './bars.js';
 export type { CorporateActionRepository } from './corporate-actions.js';
 export type { DailySummaryRepository } from './daily-summaries.js';
 export { createReviewReader } from './review.js';

@@ -95,6 +95,6 @@ describe('kis-trader backtest', () => {
     writeFileSync(join(dir, 'bad.csv'), 'symbol,date,open,high,low,close,volume\n005930,20250102,1,2,1,1,many\n');
     const r = await backtest(['--from', '20250102', '--to', '20250102', '--source', 'csv', '--csv', 'bad.csv'], dir);
     expect(r.code).toBe(2);
-    expect(r.err).toContain('line 2, column 7 (volume): expected a whole number, got "many"');
+    expect(r.err).toContain('line 2, column volume: expected a whole number of shares');
   });
 });

@@ -15,7 +15,7 @@ import type { DaemonEnv, SimHarness } from '../../helpers/daemon.js';
 /**
  * Issue 8 §3 "exits always go out": the daemon in-process against the simulator over HTTP,
  * real Redis, temp SQLite. The simulator's last trade is its best bid and the best ask one tick
- * above (sim/synthetic-market.ts), so a position bought at the ask is, at the last price, down by
+ * above (synthetic/synthetic-market.ts), so a position bought at the ask is, at the last price, down by
  * that tick: with a stop-loss of 0.1 % every such position is below its stop right away.
  */
 const DATE = tradingDate('20261126');

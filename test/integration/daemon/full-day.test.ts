@@ -1,10 +1,31 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { join } from 'node:path';
 import { createApp } from '../../../src/app.js';
+import { Command } from 'commander';
 import { loadConfig } from '../../../src/config/index.js';
+import type { LoadedConfig } from '../../../src/config/index.js';
+import { registerReplayCommand } from '../../../src/cli/replay-command.js';
+import { openStoreReadOnly } from '../../../src/store/index.js';
 import { silentLogger, tradingDate } from '../../../src/domain/index.js';
 import { SIM_VARIANT_NAMES } from '../../../src/sim/index.js';
 import { daemonEnv, readRows, ROOT, startSharedSim, waitFor } from '../../helpers/daemon.js';
+
+async function replayDay(loaded: LoadedConfig, dbPath: string): Promise<{ code: number; out: string }> {
+  const out: string[] = [];
+  let code = 0;
+  const program = new Command().exitOverride();
+  registerReplayCommand(program, {
+    out: (s) => out.push(s), err: (s) => out.push(s), exit: (c) => { code = c; throw new Error(`exit ${c}`); }, loaded: () => loaded, root: ROOT,
+    source: 'test', withStore: (fn) => {
+      const store = openStoreReadOnly({ path: dbPath, clock: { now: () => 0 as never } });
+      try { return fn(store); } finally { store.close(); }
+    },
+  });
+  await program.parseAsync(['node', 'kis-trader', 'replay', '--date', DATE, '--json']).catch((e: unknown) => {
+    if (!String(e).includes('exit')) throw e;
+  });
+  return { code, out: out.join('\n') };
+}
 
 /**
  * A whole trading day in sim time (09:30 → 15:50 KST at 400× real time, about a minute): the
@@ -70,5 +91,17 @@ describe.each(SIM_VARIANT_NAMES)('a full day in sim time, the simulator answerin
     expect(simOrders.filter((o) => o.side === 'buy' && never(o.symbol)).map((o) => `${o.symbol} ${o.name}`)).toEqual([]);
     // Every cancel at the broker was requested by the daemon, for one of its own orders.
     for (const c of cancels) expect(placed.map((o) => o.venue_order_id)).toContain(c.orgnOdno);
+
+    // `kis-trader replay` of the day: the decision code decides again as it did, and the daemon sent what it decided.
+    const loaded = loadConfig({ dir: join(ROOT, 'config'), env: d.env });
+    const replay = await replayDay(loaded, d.dbPath);
+    expect(replay.code).toBe(0);
+    expect(JSON.parse(replay.out)).toMatchObject({ date: DATE, differences: [] });
+    expect((JSON.parse(replay.out) as { decisions: number }).decisions).toBe(count('SELECT count(*) n FROM decisions'));
+    // and it can tell: a stricter strategy now decides otherwise
+    const strict = loadConfig({ dir: join(ROOT, 'config'), env: { ...d.env, KIS_TRADER__STRATEGIES__MOMENTUM_VOLUME__PARAMS__MIN_CHANGE_PCT: '14' } });
+    const changed = await replayDay(strict, d.dbPath);
+    expect(changed.code).toBe(1);
+    expect((JSON.parse(changed.out) as { differences: { field: string }[] }).differences.map((x) => x.field)).toContain('rule');
   }, 150_000);
 });

@@ -62,7 +62,7 @@ const CASES: Case[] = [
   {
     id: 'gap', use: 'gap-and-go',
     // The sim's normal days open within about ±1 % of the previous close and its surge days open
-    // flat (sim/daily-plan.ts), so a 2 % gap that holds is rare: 0.5 % gaps, and the volume floor.
+    // flat (synthetic/daily-plan.ts), so a 2 % gap that holds is rare: 0.5 % gaps, and the volume floor.
     entry: { use: 'gap-and-go', params: { minGapPct: 0.5, minVolumeRatio: 0.2, maxRank: 30 } },
     ownExit: true,
   },

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SimSymbol } from '../../../src/sim/index.js';
+import type { SimSymbol } from '../../../src/synthetic/index.js';
 import { epochMs } from '../../../src/domain/index.js';
 import { DAY, PATHS, at, orderBody, priceQuery, startSim } from './sim-client.js';
 import type { Harness, Row } from './sim-client.js';

@@ -39,6 +39,20 @@ describe('bars', () => {
     expect(store.bars.range(SAMSUNG, 5).map((b) => b.close)).toEqual([71000]);
     expect(store.bars.lastFetched(SAMSUNG)).toBe(T0 + 60_000);
   });
+
+  it('summary counts each symbol\'s bars with its first and last date; countExisting counts the pairs already held', () => {
+    const { store } = createTempStore();
+    expect(store.bars.summary()).toEqual([]);
+    store.bars.upsert(['20260305', '20260302', '20260306'].map((d) => bar(SAMSUNG, d, 70000)), T0);
+    store.bars.upsert([bar(HYNIX, '20260309', 190000)], T0);
+    expect(store.bars.summary()).toEqual([
+      { symbol: HYNIX, bars: 1, first: '20260309', last: '20260309' },
+      { symbol: SAMSUNG, bars: 3, first: '20260302', last: '20260306' },
+    ]);
+    const key = (symbol: StockCode, date: string) => ({ symbol, date: tradingDate(date) });
+    expect(store.bars.countExisting([])).toBe(0);
+    expect(store.bars.countExisting([key(SAMSUNG, '20260302'), key(SAMSUNG, '20260303'), key(HYNIX, '20260309'), key(HYNIX, '20260302')])).toBe(2);
+  });
 });
 
 describe('tokens', () => {

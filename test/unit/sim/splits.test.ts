@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { createManualClock, isAppError, kstInstant, krw, ppm, shares, stockCode, tradingDate } from '../../../src/domain/index.js';
 import type { TradingDate } from '../../../src/domain/index.js';
 import { DEFAULT_FEE_RATES, DEFAULT_TAX_TABLE, createCalendar, parseCalendarData, priceLimits, roundToTick } from '../../../src/market/index.js';
-import { applyFill, applySplit, createLedger, createSimulator, ledgerAccount, SEEDED_SPLITS } from '../../../src/sim/index.js';
-import type { SimulatorOptions, SplitOption } from '../../../src/sim/index.js';
+import { applyFill, applySplit, createLedger, ledgerAccount } from '../../../src/exchange/index.js';
+import { createSimulator } from '../../../src/sim/index.js';
+import type { SimulatorOptions } from '../../../src/sim/index.js';
+import { SEEDED_SPLITS } from '../../../src/synthetic/index.js';
+import type { SplitOption } from '../../../src/synthetic/index.js';
 
 /** Issue 8 §6: a split on a seeded day — prices ÷ ratio, adjusted and original history, holdings × ratio. */
 const CAL = createCalendar(parseCalendarData({ coveredYears: [2026], holidays: [], specialSessions: [] }));

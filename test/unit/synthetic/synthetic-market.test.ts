@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createManualClock, epochMs, kstInstant, tradingDate } from '../../../src/domain/index.js';
 import type { EpochMs } from '../../../src/domain/index.js';
 import { DEFAULT_FEE_RATES, addTicks, createCalendar, isOnTick, parseCalendarData } from '../../../src/market/index.js';
-import { callAuction } from '../../../src/sim/call-auction.js';
+import { callAuction } from '../../../src/exchange/index.js';
 import { createSimulator } from '../../../src/sim/index.js';
-import type { SyntheticMarket } from '../../../src/sim/index.js';
+import type { SyntheticMarket } from '../../../src/synthetic/index.js';
 
 const CAL = createCalendar(parseCalendarData({
   coveredYears: [2026],

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { epochMs, krw, shares, stockCode } from '../../../src/domain/index.js';
 import type { EpochMs } from '../../../src/domain/index.js';
-import { applyEngineEvent, createEngineState, remainingOf } from '../../../src/sim/index.js';
-import type { EngineEvent, EngineOrder, EngineState, MarketTick, NewOrder } from '../../../src/sim/index.js';
+import { applyEngineEvent, createEngineState, remainingOf } from '../../../src/exchange/index.js';
+import type { EngineEvent, EngineOrder, EngineState, MarketTick, NewOrder } from '../../../src/exchange/index.js';
 
 const SYM = stockCode('005930');
 const T0 = epochMs(1_773_277_200_000);

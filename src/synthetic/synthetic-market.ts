@@ -9,7 +9,7 @@ import { STREAM, foldSeed, uniform } from './hash-random.js';
 import { buildIntradayPath } from './intraday-path.js';
 import { tempHaltWindow } from './listings.js';
 import type { IntradayPath } from './intraday-path.js';
-import type { OpeningAuctionBook } from './matching-engine.js';
+import type { OpeningAuctionBook } from '../exchange/index.js';
 import type { SimCalendar } from './sim-calendar.js';
 import { buildUniverse } from './universe.js';
 import type { SimSymbol } from './universe.js';

@@ -7,7 +7,7 @@ import { remainingOf } from './matching-engine.js';
 import type { MarketTick } from './matching-engine.js';
 
 /**
- * Business validation of order entry and revision, in KRX terms; wire/ maps each rejection to
+ * Business validation of order entry and revision, in KRX terms; the KIS wire (sim/messages.ts) maps each rejection to
  * the KIS code of the environment (docs/kis-wire.md §5.2). Checks run in the order a broker would:
  * the stock, the session, the order type, quantity, price, then money or shares.
  */
@@ -122,7 +122,7 @@ export function placeOrder(ex: SimExchange, env: KisEnv, input: PlaceInput): Ent
   const { market } = ex.deps;
   const sym = market.symbol(input.symbol);
   if (!sym) return fail('UNKNOWN_SYMBOL');
-  // a suspended stock (거래정지) or one in a temporary halt (listings.ts) takes no orders
+  // a suspended stock (거래정지) or one in a temporary halt (synthetic/listings.ts) takes no orders
   if (market.halted(sym.code, input.now)) return fail('HALTED');
   const type = orderType(input.ordDvsn);
   const session = sessionCheck(ex, env, input.now, type ?? 'limit');

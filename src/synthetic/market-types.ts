@@ -1,7 +1,7 @@
 import type { BookLevel, DailyBar, EpochMs, Krw, OrderBook, StockCode, TradingDate } from '../domain/index.js';
 import type { SimSplit } from './corporate-actions.js';
 import type { DayPlan } from './daily-plan.js';
-import type { OpeningAuctionBook } from './matching-engine.js';
+import type { OpeningAuctionBook } from '../exchange/index.js';
 import type { SimSymbol } from './universe.js';
 
 /** What the synthetic market answers (synthetic-market.ts computes it). */

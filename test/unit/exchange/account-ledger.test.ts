@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { epochMs, isAppError, krw, ppm, shares, stockCode, tradingDate } from '../../../src/domain/index.js';
 import { DEFAULT_TAX_TABLE } from '../../../src/market/index.js';
 import type { FeeRates } from '../../../src/market/index.js';
-import { applyFill, buyReservation, cashSettledBy, createLedger, ledgerAccount, maxBuyAmount, maxBuyQty } from '../../../src/sim/index.js';
-import type { LedgerFill, LedgerState } from '../../../src/sim/index.js';
+import { applyFill, buyReservation, cashSettledBy, createLedger, ledgerAccount, maxBuyAmount, maxBuyQty } from '../../../src/exchange/index.js';
+import type { LedgerFill, LedgerState } from '../../../src/exchange/index.js';
 
 const RATES: FeeRates = { commission: ppm(141), taxTable: DEFAULT_TAX_TABLE };
 const D0 = tradingDate('20260312');

@@ -2,7 +2,6 @@ import { epochMs, kstDateOf, krw, shares } from '../domain/index.js';
 import type { EpochMs, Krw, Shares, StockCode, TradingDate } from '../domain/index.js';
 import { applyFill, applySplit, buyReservation, cashSettledBy, createLedger, ledgerAccount } from './account-ledger.js';
 import type { LedgerState, TradeRecord } from './account-ledger.js';
-import { STREAM, foldSeed, hash32 } from './hash-random.js';
 import { applyEngineEvent, createEngineState, pruneFinished, remainingOf, workingOrders } from './matching-engine.js';
 import type { EngineEvent, EngineOrder, EngineResult, EngineState } from './matching-engine.js';
 import type { ExchangeDeps, ExchangeState, OrderRecord, SimCashView, SimHoldingView, SimOrderView } from './exchange-types.js';
@@ -12,7 +11,7 @@ import type { ExchangeDeps, ExchangeState, OrderRecord, SimCashView, SimHoldingV
  * and ledger underneath, advanced lazily to "now" (matching runs for every minute that passed
  * since the last request, so fills happen as sim time passes without any timer).
  */
-export type { ExchangeDeps, ExchangeState, OrderKind, OrderRecord, SimCashView, SimHoldingView, SimOrderView } from './exchange-types.js';
+export type { ExchangeCalendar, ExchangeDeps, ExchangeMarket, ExchangeState, OrderKind, OrderRecord, SimCashView, SimHoldingView, SimOrderView } from './exchange-types.js';
 
 export class SimExchange implements ExchangeState {
   private engine: EngineState = createEngineState();
@@ -28,11 +27,9 @@ export class SimExchange implements ExchangeState {
   private readonly rejectedAfterAccept = new Set<string>();
   /** how many of market.splits() (sorted by ex-date) the ledger has applied */
   private splitsApplied = 0;
-  private readonly seed: number;
 
   constructor(readonly deps: ExchangeDeps) {
     this.ledger = createLedger(deps.accounts);
-    this.seed = foldSeed(deps.seed);
   }
 
   get ordersReceived(): number {
@@ -49,11 +46,12 @@ export class SimExchange implements ExchangeState {
 
   nextOrderNumber(date: TradingDate): string {
     const dayNo = this.deps.calendar.dayNumber(date);
-    const c = this.counters.get(date) ?? { next: 10_000 + (hash32(this.seed, STREAM.orderNumber, dayNo) % 20_000), count: 0 };
+    const draw = this.deps.orderNumberDraw;
+    const c = this.counters.get(date) ?? { next: 10_000 + (draw(dayNo, 0) % 20_000), count: 0 };
     const odno = String(c.next).padStart(10, '0');
     // other customers' orders take numbers in between, so ours are increasing but not consecutive
     c.count += 1;
-    c.next += 1 + (hash32(this.seed, STREAM.orderNumber, dayNo, c.count) % 5);
+    c.next += 1 + (draw(dayNo, c.count) % 5);
     this.counters.set(date, c);
     return odno;
   }
@@ -123,7 +121,7 @@ export class SimExchange implements ExchangeState {
       }
       for (let k = from; k <= to; k++) {
         for (const symbol of this.workingSymbols(date)) {
-          // nothing trades in a halted stock (listings.ts): its orders wait, unmatched
+          // nothing trades in a halted stock (synthetic/listings.ts): its orders wait, unmatched
           if (market.halted(symbol, epochMs(b.open + k * 60_000))) continue;
           this.apply({ kind: 'tick', tick: market.minuteTick(symbol, date, k) });
         }

@@ -108,7 +108,7 @@ export function applyFill(state: LedgerState, fill: LedgerFill, rates: FeeRates)
 }
 
 /**
- * A split or bonus issue on its ex-date (corporate-actions.ts): every account holding `symbol`
+ * A split or bonus issue on its ex-date (synthetic/corporate-actions.ts): every account holding `symbol`
  * holds quantity × num / den at the same purchase amount. A fraction left by a reverse split is
  * dropped (the broker would pay it out in cash later; not simulated).
  */

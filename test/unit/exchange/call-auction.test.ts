@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { krw } from '../../../src/domain/index.js';
-import { callAuction } from '../../../src/sim/call-auction.js';
-import type { AuctionOrder } from '../../../src/sim/call-auction.js';
+import { callAuction } from '../../../src/exchange/index.js';
+import type { AuctionOrder } from '../../../src/exchange/index.js';
 
 let n = 0;
 const o = (side: 'buy' | 'sell', limit: number | null, qty: number, id = `${side}${++n}`): AuctionOrder => ({
