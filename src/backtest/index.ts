@@ -1,4 +1,4 @@
-export { runBacktest, DEFAULT_SLIPPAGE_TICKS } from './run.js';
+export { runBacktest } from './run.js';
 export { barCalendar } from './calendar.js';
 export { canonicalJson, sha256Of } from './hash.js';
 export type {

@@ -14,9 +14,6 @@ import { roundTrips } from './round-trips.js';
 import { advance, buildSeries, markOf, tradingDays } from './series.js';
 import type { BacktestInput, BacktestResult } from './types.js';
 
-/** One tick is the smallest slippage worth modelling; 0 fills at the open itself (docs/backtest.md). */
-export const DEFAULT_SLIPPAGE_TICKS = 1;
-
 /**
  * The orders decided at yesterday's close meet today's bar (docs/backtest.md, execution). An order
  * for a symbol without a bar today (halted, or missing from the data) expires unfilled.

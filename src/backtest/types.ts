@@ -11,7 +11,7 @@ export interface BacktestSettings {
   strategies: readonly StrategyInstance[];
   /** risk limits, sizing, order types and the limit offset (config/settings.ts jobSettings().signals) */
   signals: SignalSettings;
-  /** ticks the open is moved against us for a fill at the open (docs/backtest.md) */
+  /** ticks the open is moved against us for a fill at the open (config backtest.slippageTicks, docs/backtest.md) */
   slippageTicks: number;
   initialCash: Krw;
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { DEFAULT_SLIPPAGE_TICKS, runBacktest } from '../backtest/index.js';
+import { runBacktest } from '../backtest/index.js';
 import type { BacktestResult, BacktestSettings } from '../backtest/index.js';
 import { configSchema, formatIssues, jobSettings, readConfigFile } from '../config/index.js';
 import type { Config, LoadedConfig } from '../config/index.js';
@@ -35,7 +35,7 @@ export interface BacktestIo {
 
 interface Options {
   from?: string; to?: string; source: string; csv?: string; configFile?: string; out?: string; force?: boolean; json?: boolean;
-  slippageTicks: string; cash: string;
+  slippageTicks?: string; cash?: string;
 }
 
 class UsageError extends Error {}
@@ -146,7 +146,8 @@ async function run(io: BacktestIo, opts: Options): Promise<void> {
   const jobs = jobSettings(config);
   const settings: BacktestSettings = {
     strategies: await resolveStrategies(jobs.strategies, io.root), signals: jobs.signals,
-    slippageTicks: wholeOption('--slippage-ticks', opts.slippageTicks, 0), initialCash: krw(wholeOption('--cash', opts.cash, 1)),
+    slippageTicks: opts.slippageTicks === undefined ? config.backtest.slippageTicks : wholeOption('--slippage-ticks', opts.slippageTicks, 0),
+    initialCash: krw(opts.cash === undefined ? config.backtest.initialCash : wholeOption('--cash', opts.cash, 1)),
   };
   const { bars, names } = barsFrom(io, opts, to);
   if (bars.size === 0) throw new UsageError(`no daily bars up to ${to} in the ${opts.source === 'db' ? 'trade log\'s cache' : 'CSV file'}`);
@@ -176,8 +177,8 @@ export function registerBacktestCommand(program: Command, io: BacktestIo): void 
     .option('--source <source>', 'db (the trade log\'s daily bar cache) | csv', 'db')
     .option('--csv <file>', 'with --source csv: the bars CSV of `data import` (docs/data.md)')
     .option('--config-file <file>', 'a JSON layer over the config, like local.json (strategies, risk, orders)')
-    .option('--slippage-ticks <n>', 'ticks a fill at the open is moved against us', String(DEFAULT_SLIPPAGE_TICKS))
-    .option('--cash <won>', 'starting cash', '100000000')
+    .option('--slippage-ticks <n>', 'ticks a fill at the open is moved against us (default: backtest.slippageTicks, 1)')
+    .option('--cash <won>', 'starting cash (default: backtest.initialCash, 100,000,000)')
     .option('--out <file>', 'write the HTML report here')
     .option('--force', 'replace --out if it exists')
     .option('--json', 'print the summary as JSON')

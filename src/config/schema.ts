@@ -69,6 +69,13 @@ export const daemonSchema = z.strictObject({
   workerStallSeconds: z.int().min(5).max(3600).default(60),
 });
 
+/** `kis-trader backtest` (docs/backtest.md); the daemon does not read it. */
+export const backtestSchema = z.strictObject({
+  /** ticks a fill at the open is moved against us: the spread and impact a daily bar does not show */
+  slippageTicks: z.int().min(0).max(20).default(1),
+  initialCash: won(100_000_000),
+});
+
 export const configSchema = z.strictObject({
   mode: modeSchema.default('sim'),
   dataDir: z.string().min(1).default('data'),
@@ -84,6 +91,7 @@ export const configSchema = z.strictObject({
   log: logSchema.prefault({}),
   sim: simSchema.prefault({}),
   daemon: daemonSchema.prefault({}),
+  backtest: backtestSchema.prefault({}),
 });
 
 type DeepReadonly<T> = T extends (infer U)[]

@@ -3,7 +3,6 @@ import type { Config } from '../../src/config/index.js';
 import { krw } from '../../src/domain/index.js';
 import { resolveStrategies } from '../../src/runtime/index.js';
 import type { BacktestSettings } from '../../src/backtest/index.js';
-import { DEFAULT_SLIPPAGE_TICKS } from '../../src/backtest/index.js';
 
 /** A config a test may edit in place (Config is deeply read-only). */
 export type EditableConfig = { -readonly [K in keyof Config]: Editable<Config[K]> };
@@ -16,6 +15,6 @@ export async function backtestSettings(edit: (c: EditableConfig) => void = () =>
   const jobs = jobSettings(config);
   return {
     strategies: await resolveStrategies(jobs.strategies, process.cwd()),
-    signals: jobs.signals, slippageTicks: DEFAULT_SLIPPAGE_TICKS, initialCash: krw(100_000_000), ...extra,
+    signals: jobs.signals, slippageTicks: config.backtest.slippageTicks, initialCash: krw(config.backtest.initialCash), ...extra,
   };
 }

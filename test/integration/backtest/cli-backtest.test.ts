@@ -86,6 +86,11 @@ describe('kis-trader backtest', () => {
     writeFileSync(join(dir, 'tight.json'), JSON.stringify({ strategies: { 'momentum-volume': { exits: { stopLossPct: 1 } } } }));
     const tight = JSON.parse((await backtest([...args, '--config-file', 'tight.json'], dir, t.path)).out) as { hash: string };
     expect(tight.hash).not.toBe(db.hash);
+    writeFileSync(join(dir, 'slip.json'), JSON.stringify({ backtest: { slippageTicks: 3 } }));
+    const slipConfig = JSON.parse((await backtest([...args, '--config-file', 'slip.json'], dir, t.path)).out) as { hash: string };
+    const slipOption = JSON.parse((await backtest([...args, '--slippage-ticks', '3'], dir, t.path)).out) as { hash: string };
+    expect(slipConfig.hash).toBe(slipOption.hash);
+    expect(slipConfig.hash).not.toBe(db.hash);
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ risk: { maxPositions: 'many' } }));
     await expect(backtest([...args, '--config-file', 'bad.json'], dir, t.path)).rejects.toThrow(/risk\.maxPositions/);
   });
