@@ -4,3 +4,4 @@ export { canonicalJson, sha256Of } from './hash.js';
 export type {
   BacktestDecision, BacktestFill, BacktestInput, BacktestResult, BacktestSettings, BacktestSummary,
 } from './types.js';
+export { syntheticMarketBars } from './synthetic-source.js';

@@ -1,14 +1,14 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { runBacktest } from '../backtest/index.js';
+import { runBacktest, syntheticMarketBars } from '../backtest/index.js';
 import type { BacktestResult, BacktestSettings } from '../backtest/index.js';
 import { configSchema, formatIssues, jobSettings, readConfigFile } from '../config/index.js';
 import type { Config, LoadedConfig } from '../config/index.js';
 import { AppError, krw } from '../domain/index.js';
 import type { DailyBar, EpochMs, StockCode, TradingDate } from '../domain/index.js';
 import { renderReport } from '../review/index.js';
-import { feeRatesOf, resolveStrategies } from '../runtime/index.js';
+import { feeRatesOf, loadCalendar, resolveStrategies } from '../runtime/index.js';
 import type { Store } from '../store/index.js';
 import { parseBarsCsv, readCsvRecords } from './bars-csv.js';
 import { DATE_HELP, dateRange } from './list-options.js';
@@ -35,7 +35,7 @@ export interface BacktestIo {
 
 interface Options {
   from?: string; to?: string; source: string; csv?: string; configFile?: string; out?: string; force?: boolean; json?: boolean;
-  slippageTicks?: string; cash?: string;
+  slippageTicks?: string; cash?: string; seed?: string; symbols?: string;
 }
 
 class UsageError extends Error {}
@@ -105,14 +105,26 @@ function csvBars(path: string): { bars: Map<StockCode, DailyBar[]>; names: Recor
   return { bars: bySymbol(parsed.bars), names: namesOf(text) };
 }
 
-function barsFrom(io: BacktestIo, opts: Options, to: TradingDate): { bars: Map<StockCode, DailyBar[]>; names: Record<string, string> } {
+type Bars = { bars: Map<StockCode, DailyBar[]>; names: Record<string, string> };
+
+/** The simulator's synthetic market (seed and size from sim.seed / sim.symbols unless given). */
+function simBars(io: BacktestIo, opts: Options, config: Config, from: TradingDate, to: TradingDate): Bars {
+  const seed = opts.seed === undefined ? config.sim.seed : wholeOption('--seed', opts.seed, 0);
+  const symbols = opts.symbols === undefined ? config.sim.symbols : wholeOption('--symbols', opts.symbols, 1);
+  const calendar = loadCalendar(resolve(io.root, config.market.calendarFile), config.market.sessions);
+  return syntheticMarketBars({ seed, symbols, from, to, calendar });
+}
+
+function barsFrom(io: BacktestIo, opts: Options, config: Config, from: TradingDate, to: TradingDate): Bars {
+  if (opts.source !== 'sim' && (opts.seed !== undefined || opts.symbols !== undefined)) throw new UsageError('--seed and --symbols go with --source sim');
+  if (opts.source === 'sim') return simBars(io, opts, config, from, to);
   if (opts.source === 'csv') {
     if (opts.csv === undefined) throw new UsageError('--source csv needs --csv FILE');
     const path = resolve(io.cwd, opts.csv);
     if (!existsSync(path)) throw new UsageError(`--csv: no such file ${path}`);
     return csvBars(path);
   }
-  if (opts.source !== 'db') throw new UsageError(`--source: expected db or csv, got "${opts.source}" (sim is a follow-up)`);
+  if (opts.source !== 'db') throw new UsageError(`--source: expected db, csv or sim, got "${opts.source}"`);
   if (opts.csv !== undefined) throw new UsageError('--csv goes with --source csv');
   return { bars: bySymbol(io.withReadStore((store) => store.bars.allUpTo(to))), names: {} };
 }
@@ -149,8 +161,8 @@ async function run(io: BacktestIo, opts: Options): Promise<void> {
     slippageTicks: opts.slippageTicks === undefined ? config.backtest.slippageTicks : wholeOption('--slippage-ticks', opts.slippageTicks, 0),
     initialCash: krw(opts.cash === undefined ? config.backtest.initialCash : wholeOption('--cash', opts.cash, 1)),
   };
-  const { bars, names } = barsFrom(io, opts, to);
-  if (bars.size === 0) throw new UsageError(`no daily bars up to ${to} in the ${opts.source === 'db' ? 'trade log\'s cache' : 'CSV file'}`);
+  const { bars, names } = barsFrom(io, opts, config, from, to);
+  if (bars.size === 0) throw new UsageError(`no daily bars up to ${to} in the ${opts.source === 'db' ? 'trade log\'s cache' : `${opts.source} source`}`);
   const result = runBacktest({ settings, bars, names, from, to, fees: feeRatesOf(config.market) });
   const title = `backtest ${settings.strategies.map((s) => s.id).join(', ')} ${from} … ${to} · ${bars.size} symbols, `
     + 'universe: every symbol (no ranking rebuilt from bars yet)';
@@ -174,8 +186,10 @@ export function registerBacktestCommand(program: Command, io: BacktestIo): void 
     .description('run the daemon\'s strategies, risk guards, sizing and matching over daily bars (docs/backtest.md)')
     .requiredOption('--from <date>', `first trading date (${DATE_HELP})`)
     .requiredOption('--to <date>', 'last trading date')
-    .option('--source <source>', 'db (the trade log\'s daily bar cache) | csv', 'db')
+    .option('--source <source>', 'db (the trade log\'s daily bar cache) | csv | sim (the simulator\'s synthetic market)', 'db')
     .option('--csv <file>', 'with --source csv: the bars CSV of `data import` (docs/data.md)')
+    .option('--seed <n>', 'with --source sim: the market\'s seed (default: sim.seed)')
+    .option('--symbols <n>', 'with --source sim: how many listings (default: sim.symbols)')
     .option('--config-file <file>', 'a JSON layer over the config, like local.json (strategies, risk, orders)')
     .option('--slippage-ticks <n>', 'ticks a fill at the open is moved against us (default: backtest.slippageTicks, 1)')
     .option('--cash <won>', 'starting cash (default: backtest.initialCash, 100,000,000)')

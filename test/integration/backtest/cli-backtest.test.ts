@@ -95,6 +95,19 @@ describe('kis-trader backtest', () => {
     await expect(backtest([...args, '--config-file', 'bad.json'], dir, t.path)).rejects.toThrow(/risk\.maxPositions/);
   });
 
+  it('runs over the simulator\'s synthetic market with no data at all, the same hash for the same seed', async () => {
+    const dir = tempDir('kis-bt-');
+    const args = ['--from', '20260302', '--to', '20260430', '--source', 'sim', '--symbols', '30', '--json'];
+    const a = JSON.parse((await backtest([...args, '--seed', '7'], dir)).out) as { hash: string; summary: { evaluations: number; orders: number } };
+    const b = JSON.parse((await backtest([...args, '--seed', '7'], dir)).out) as { hash: string };
+    const c = JSON.parse((await backtest([...args, '--seed', '8'], dir)).out) as { hash: string };
+    expect(a.summary.evaluations).toBeGreaterThan(1_000);
+    expect(a.summary.orders).toBeGreaterThan(0);
+    expect(b.hash).toBe(a.hash);
+    expect(c.hash).not.toBe(a.hash);
+    expect((await backtest(['--from', '20260302', '--to', '20260430', '--seed', '7'], dir)).err).toContain('--seed and --symbols go with --source sim');
+  });
+
   it('names the line and column of a bad CSV, exit 2', async () => {
     const dir = tempDir('kis-bt-');
     writeFileSync(join(dir, 'bad.csv'), 'symbol,date,open,high,low,close,volume\n005930,20250102,1,2,1,1,many\n');
