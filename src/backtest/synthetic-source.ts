@@ -1,5 +1,5 @@
 import { kstInstant } from '../domain/index.js';
-import type { DailyBar, EpochMs, StockCode, TradingDate } from '../domain/index.js';
+import type { DailyBar, StockCode, TradingDate } from '../domain/index.js';
 import type { TradingCalendar } from '../market/index.js';
 import { createSimCalendar, createSyntheticMarket } from '../synthetic/index.js';
 
@@ -16,7 +16,7 @@ export function syntheticMarketBars(o: {
 }): { bars: Map<StockCode, DailyBar[]>; names: Record<string, string> } {
   const calendar = createSimCalendar(o.calendar);
   // After the close of `to`: its bar is complete, and nothing later exists yet.
-  const at = (kstInstant(o.to, '235959')) as EpochMs;
+  const at = kstInstant(o.to, '235959');
   const market = createSyntheticMarket({ seed: o.seed, symbols: o.symbols, clock: { now: () => at }, calendar });
   let days = HISTORY_DAYS;
   for (let d = o.to; d >= o.from; d = calendar.previous(d)) days += 1;
