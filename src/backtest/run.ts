@@ -76,6 +76,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
   let peak = settings.initialCash as number;
   let exposed = 0;
   const daily: DailyPnl[] = [];
+  const total = days.filter((d) => d >= from).length;
   for (const today of days) {
     advance(series, today);
     if (today < from) continue;
@@ -93,6 +94,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     decideExits(ctx, today, flattenDue);
     decideEntries(ctx, today, input.names ?? {});
     ctx.dayStartEquity = row.equity;
+    input.onDay?.(daily.length, total, today);
   }
   unfilled += account.pending.size;
   const marks = new Map(series.filter((s) => s.last >= 0).map((s) => [s.symbol, markOf(s)]));

@@ -28,6 +28,8 @@ export interface BacktestInput {
   calendar?: TradingCalendar;
   /** every decision, as it is made: for tests and a decision log (costs nothing when absent) */
   onDecision?: (decision: BacktestDecision) => void;
+  /** after each day of the period: `done` of `total` days, for a progress line */
+  onDay?: (done: number, total: number, date: TradingDate) => void;
 }
 
 export interface BacktestDecision {

@@ -31,6 +31,8 @@ export interface BacktestIo {
   cwd: string;
   withReadStore<T>(fn: (store: Store) => T): T;
   now(): EpochMs;
+  /** writes to stderr as is when it is a terminal (the progress line rewrites itself); null when it is not */
+  tty: ((s: string) => void) | null;
 }
 
 interface Options {
@@ -163,7 +165,13 @@ async function run(io: BacktestIo, opts: Options): Promise<void> {
   };
   const { bars, names } = barsFrom(io, opts, config, from, to);
   if (bars.size === 0) throw new UsageError(`no daily bars up to ${to} in the ${opts.source === 'db' ? 'trade log\'s cache' : `${opts.source} source`}`);
-  const result = runBacktest({ settings, bars, names, from, to, fees: feeRatesOf(config.market) });
+  const tty = io.tty;
+  // A progress line on a terminal only, redrawn every 10 days: piped output stays clean.
+  const onDay = tty === null ? undefined : (done: number, total: number, date: TradingDate): void => {
+    if (done % 10 === 0 || done === total - 1) tty(`\r\x1b[2K backtest ${date}: day ${done} of ${total}`);
+  };
+  const result = runBacktest({ settings, bars, names, from, to, fees: feeRatesOf(config.market), ...(onDay ? { onDay } : {}) });
+  tty?.('\r\x1b[2K');
   const title = `backtest ${settings.strategies.map((s) => s.id).join(', ')} ${from} … ${to} · ${bars.size} symbols, `
     + 'universe: every symbol (no ranking rebuilt from bars yet)';
   if (opts.json) io.out(JSON.stringify({ title, from, to, hash: result.hash, summary: result.summary }, null, 2));

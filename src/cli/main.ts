@@ -96,7 +96,10 @@ registerReloadCommand(program, {
     try { return fn(store); } finally { store.close(); }
   },
 });
-registerBacktestCommand(program, { out, err, exit, load: loaded, root: cwd, cwd: process.cwd(), withReadStore, now: () => epochMs(Date.now()) });
+registerBacktestCommand(program, {
+  out, err, exit, load: loaded, root: cwd, cwd: process.cwd(), withReadStore, now: () => epochMs(Date.now()),
+  tty: process.stderr.isTTY ? (s) => { process.stderr.write(s); } : null,
+});
 registerKisCommands(program, () => connectKis(loaded(), process.env, cwd), { out, err, exit, env: process.env });
 registerSimCommand(program, { out, err, exit, cwd, env: process.env });
 registerDataCommands(program, {

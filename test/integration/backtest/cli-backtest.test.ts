@@ -18,7 +18,7 @@ import { syntheticMarket } from '../../helpers/synthetic-bars.js';
  */
 interface Run { code: number; out: string; err: string }
 
-async function backtest(args: string[], cwd: string, store?: string): Promise<Run> {
+async function backtest(args: string[], cwd: string, store?: string, tty?: string[]): Promise<Run> {
   const out: string[] = [];
   const err: string[] = [];
   let code = 0;
@@ -27,7 +27,7 @@ async function backtest(args: string[], cwd: string, store?: string): Promise<Ru
     out: (s) => out.push(s), err: (s) => err.push(s),
     exit: (c) => { code = c; throw new Error(`exit ${c}`); },
     load: () => loadConfig({ dir: join(ROOT, 'config'), env: {}, purpose: 'read' }),
-    root: ROOT, cwd, now: () => epochMs(Date.UTC(2026, 11, 7)),
+    root: ROOT, cwd, now: () => epochMs(Date.UTC(2026, 11, 7)), tty: tty ? (s) => tty.push(s) : null,
     withReadStore<T>(fn: (s: Store) => T): T {
       const s = openStoreReadOnly({ path: store!, clock: { now: () => epochMs(0) } });
       try { return fn(s); } finally { s.close(); }
@@ -61,7 +61,9 @@ describe('kis-trader backtest', () => {
     const json = JSON.parse(a.out) as { hash: string; summary: { trades: number; evaluations: number; days: number } };
     expect(json.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(json.summary.trades).toBeGreaterThan(0);
-    const b = await backtest([...args, '--out', 'report.html'], dir);
+    const progress: string[] = [];
+    const b = await backtest([...args, '--out', 'report.html'], dir, undefined, progress);
+    expect(progress.join('')).toContain('day 10 of 56');
     expect(b.code).toBe(0);
     expect(b.out).toContain(`trade list hash: ${json.hash}`);
     for (const figure of ['return', 'CAGR', 'max drawdown', 'Sharpe', 'Sortino', 'win rate', 'profit factor', 'fees', 'tax', 'exposure']) {
