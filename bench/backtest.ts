@@ -31,8 +31,10 @@ for (let i = 0; i < ROUNDS; i++) {
 const rate = result.summary.evaluations / best;
 const s = result.summary;
 console.log(`${SYMBOLS} symbols × ${DAYS} daily bars, strategy ${settings.strategies.map((x) => x.use).join(', ')}`);
-console.log(`evaluations ${s.evaluations}, orders ${s.orders}, round trips ${s.trades}, hash ${result.hash.slice(0, 16)}`);
-console.log(`best of ${ROUNDS}: ${best.toFixed(3)} s → ${Math.round(rate).toLocaleString('en-US')} bar-evaluations/s (target ≥ ${TARGET.toLocaleString('en-US')})`);
+const n = (x: number): string => Math.round(x).toLocaleString('en-US');
+console.log(`evaluations ${s.evaluations}, orders ${s.orders}, round trips ${s.trades}`);
+console.log(`fill hash ${result.hash.slice(0, 16)}…`);
+console.log(`best of ${ROUNDS}: ${best.toFixed(3)} s → ${n(rate)} bar-evaluations/s (target ≥ ${n(TARGET)})`);
 if (rate < TARGET) {
   console.log('MISS');
   process.exit(1);

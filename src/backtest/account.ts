@@ -58,13 +58,15 @@ export class Account {
   record(f: EngineFill, order: PendingOrder, date: TradingDate): void {
     const settleDate = settlementDate(date, this.calendar);
     const { state, trade } = applyFill(this.ledger, {
-      orderId: f.orderId, account: ACCOUNT, symbol: f.symbol, exchange: 'KOSPI', side: f.side, qty: f.qty, price: f.price,
+      orderId: f.orderId, account: ACCOUNT, symbol: f.symbol, exchange: 'KOSPI', side: f.side, qty: f.qty,
+      price: f.price,
       at: f.at, date, settleDate,
     }, this.fees);
     this.ledger = state;
     const seq = this.fills.length + 1;
     this.fills.push({
-      seq, orderId: order.orderId, date, at: f.at, symbol: f.symbol, side: f.side, qty: f.qty, price: f.price, amount: trade.amount,
+      seq, orderId: order.orderId, date, at: f.at, symbol: f.symbol, side: f.side, qty: f.qty, price: f.price,
+      amount: trade.amount,
       commission: trade.commission, tax: trade.tax, strategy: order.strategy, rule: order.rule,
     });
     const list = this.fillsBySymbol.get(f.symbol) ?? [];
@@ -74,7 +76,8 @@ export class Account {
       this.origins.set(f.symbol, { openedDate: date, openingOrderId: order.orderId, strategy: order.strategy });
     }
     list.push({
-      id: seq, fillKey: `${order.orderId}.${seq}`, orderId: order.orderId, symbol: f.symbol, side: f.side, qty: f.qty, price: f.price,
+      id: seq, fillKey: `${order.orderId}.${seq}`, orderId: order.orderId, symbol: f.symbol, side: f.side, qty: f.qty,
+      price: f.price,
       value: trade.amount, commission: trade.commission, tax: trade.tax, tradingDate: date, at: f.at,
     });
     // Only this symbol's fills: positions are per symbol, so the rest need no recomputing.

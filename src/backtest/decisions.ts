@@ -2,7 +2,8 @@ import { krw, makeIntentKey, ppm } from '../domain/index.js';
 import type { EpochMs, Krw, OrderRecord, StockCode, TradingDate } from '../domain/index.js';
 import { admits } from '../scan/index.js';
 import {
-  barsWanted, checkEntry, checkExit, decideEntry, decideExit, limitPriceFor, REGULAR_SESSION, sizeEntry, strategyExposure,
+  barsWanted, checkEntry, checkExit, decideEntry, decideExit, limitPriceFor, REGULAR_SESSION, sizeEntry,
+  strategyExposure,
   strategyGuards,
 } from '../signals/index.js';
 import type { ExitState, ScanFields, StrategyInstance } from '../signals/index.js';
@@ -46,14 +47,17 @@ const PHASE = 'regular' as const;
 
 
 /** The last `barsWanted` completed bars before today: the window the daemon's cache would hand the decision code. */
-const windowOf = (s: Series, strategy: StrategyInstance): readonly DailyBarLike[] => s.bars.slice(Math.max(0, s.at - barsWanted(strategy)), s.at);
+const windowOf = (s: Series, strategy: StrategyInstance): readonly DailyBarLike[] =>
+  s.bars.slice(Math.max(0, s.at - barsWanted(strategy)), s.at);
 type DailyBarLike = Series['bars'][number];
 
 function emit(
   ctx: DayContext, date: TradingDate, symbol: StockCode, kind: BacktestDecision['kind'], strategy: string,
   d: { action: string; rule: string; values: BacktestDecision['values'] }, outcome: BacktestDecision['outcome'],
 ): void {
-  if (ctx.onDecision) ctx.onDecision({ date, symbol, kind, strategy, action: d.action, rule: d.rule, outcome, values: d.values });
+  if (ctx.onDecision) ctx.onDecision({
+    date, symbol, kind, strategy, action: d.action, rule: d.rule, outcome, values: d.values,
+  });
 }
 
 function place(ctx: DayContext, s: Series, o: Omit<PendingOrder, 'orderId' | 'id'>): void {
@@ -84,22 +88,28 @@ export function decideExits(ctx: DayContext, today: TradingDate, flattenDue: boo
     });
     ctx.exitStates.set(symbol, decision.state);
     const strategyId = origin.strategy ?? policyOf.id;
-    const report = (outcome: BacktestDecision['outcome']): void => emit(ctx, today, symbol, 'exit', strategyId, decision, outcome);
+    const report = (outcome: BacktestDecision['outcome']): void =>
+      emit(ctx, today, symbol, 'exit', strategyId, decision, outcome);
     if (decision.action !== 'exit') {
       report('no-trade');
       continue;
     }
     const pendingSells = [...account.pending.values()].filter((o) => o.side === 'sell').map((o) => o.symbol);
-    const verdict = checkExit({ symbol, orderType: settings.signals.exitType, phase: PHASE, openSellSymbols: pendingSells, tradingHalted: false });
+    const verdict = checkExit({
+      symbol, orderType: settings.signals.exitType, phase: PHASE, openSellSymbols: pendingSells, tradingHalted: false,
+    });
     if (!verdict.ok) {
       report('blocked');
       continue;
     }
     const type = settings.signals.exitType;
     const limit = type === 'market' ? krw(0)
-      : limitPriceFor({ side: 'sell', quote: nextDayQuote(s.bars[s.at]!), offsetTicks: settings.signals.limitOffsetTicks }).price;
+      : limitPriceFor({
+        side: 'sell', quote: nextDayQuote(s.bars[s.at]!), offsetTicks: settings.signals.limitOffsetTicks,
+      }).price;
     place(ctx, s, {
-      symbol, side: 'sell', type, qty: position.qty, limit, strategy: origin.strategy ?? policyOf.id, rule: decision.rule,
+      symbol, side: 'sell', type, qty: position.qty, limit, strategy: origin.strategy ?? policyOf.id,
+      rule: decision.rule,
       decidedOn: today, reservation: krw(0),
     });
     // A sell below the average price starts the symbol's re-entry cooldown (signals/risk.ts cooldownGuard).
@@ -118,7 +128,9 @@ export function decideEntries(ctx: DayContext, today: TradingDate, names: Readon
     for (const s of ctx.series) {
       if (s.at < 0 || ctx.account.positions.has(s.symbol) || ctx.account.pending.has(s.symbol)) continue;
       const bar = s.bars[s.at]!;
-      if (!admits(strategy.universe, { symbol: s.symbol, price: bar.close, tradedValue: bar.value, ranks: NO_RANKS })) continue;
+      if (!admits(strategy.universe, {
+        symbol: s.symbol, price: bar.close, tradedValue: bar.value, ranks: NO_RANKS,
+      })) continue;
       ctx.evaluations += 1;
       entryFor(ctx, strategy, s, today, names[s.symbol] ?? '');
     }
@@ -128,11 +140,13 @@ export function decideEntries(ctx: DayContext, today: TradingDate, names: Readon
 function entryFor(ctx: DayContext, strategy: StrategyInstance, s: Series, today: TradingDate, name: string): void {
   const quote = closeQuote(s.bars, s.at, ctx.closeAt);
   const signal = decideEntry({
-    symbol: s.symbol, today, quote, bars: windowOf(s, strategy), session: REGULAR_SESSION, scan: scanRow(quote, name), position: null,
+    symbol: s.symbol, today, quote, bars: windowOf(s, strategy), session: REGULAR_SESSION, scan: scanRow(quote, name),
+    position: null,
   }, strategy);
   // Most evaluations end here, before any closure is made (a backtest makes a million of them).
   if (signal.action !== 'enter') return emit(ctx, today, s.symbol, 'entry', strategy.id, signal, 'no-trade');
-  const report = (outcome: BacktestDecision['outcome']): void => emit(ctx, today, s.symbol, 'entry', strategy.id, signal, outcome);
+  const report = (outcome: BacktestDecision['outcome']): void =>
+    emit(ctx, today, s.symbol, 'entry', strategy.id, signal, outcome);
   const { account, settings } = ctx;
   const sig = settings.signals;
   const priced = limitPriceFor({ side: 'buy', quote: nextDayQuote(s.bars[s.at]!), offsetTicks: sig.limitOffsetTicks });
@@ -144,21 +158,26 @@ function entryFor(ctx: DayContext, strategy: StrategyInstance, s: Series, today:
   });
   const sized = sizeEntry({
     equity, cash, price: unitPrice, maxPositionBp: sig.maxPositionBp,
-    maxOrderValue: krw(Math.min(sig.limits.maxOrderValue, exposure.budgetLeft)), minCashReserve: sig.limits.minCashReserve,
+    maxOrderValue: krw(Math.min(sig.limits.maxOrderValue, exposure.budgetLeft)),
+    minCashReserve: sig.limits.minCashReserve,
     commission: ppm(sig.commissionPpm),
   });
   const verdict = checkEntry({
-    symbol: s.symbol, orderType: sig.entryType, phase: PHASE, qty: sized.qty, price: priced.price, priceLimits: priced.limits,
+    symbol: s.symbol, orderType: sig.entryType, phase: PHASE, qty: sized.qty, price: priced.price,
+    priceLimits: priced.limits,
     halted: null, security: { halted: quote.halted, status: quote.status },
-    heldSymbols: [...account.positions.keys()], openOrderSymbols: [...account.pending.keys()], ordersToday: ctx.ordersToday,
+    heldSymbols: [...account.positions.keys()], openOrderSymbols: [...account.pending.keys()],
+    ordersToday: ctx.ordersToday,
     dayStartEquity: ctx.dayStartEquity, dayPnl: krw(equity - ctx.dayStartEquity), lastLosingExitAt: ctx.losingExits,
     now: ctx.closeAt, cash, commission: ppm(sig.commissionPpm), limits: sig.limits,
   });
   const guards = [...verdict.checks, ...strategyGuards(strategy, exposure, sized.value, unitPrice)];
   if (!guards.every((g) => g.ok)) return report('blocked');
   place(ctx, s, {
-    symbol: s.symbol, side: 'buy', type: sig.entryType, qty: sized.qty, limit: sig.entryType === 'market' ? krw(0) : priced.price,
-    strategy: strategy.id, rule: signal.rule, decidedOn: today, reservation: account.reservationFor(unitPrice, sized.qty),
+    symbol: s.symbol, side: 'buy', type: sig.entryType, qty: sized.qty,
+    limit: sig.entryType === 'market' ? krw(0) : priced.price,
+    strategy: strategy.id, rule: signal.rule, decidedOn: today,
+    reservation: account.reservationFor(unitPrice, sized.qty),
   });
   report('order');
 }
@@ -168,11 +187,14 @@ function openBuys(account: Account): OrderRecord[] {
   const out: OrderRecord[] = [];
   for (const o of account.pending.values()) {
     if (o.side !== 'buy') continue;
-    const intentKey = makeIntentKey({ strategy: o.strategy, symbol: o.symbol, side: 'buy', date: o.decidedOn, signal: 'entry' });
+    const intentKey = makeIntentKey({
+      strategy: o.strategy, symbol: o.symbol, side: 'buy', date: o.decidedOn, signal: 'entry',
+    });
     out.push({
       id: o.orderId, intentKey, symbol: o.symbol, side: 'buy', type: o.type, qty: o.qty as OrderRecord['qty'],
       price: o.limit, tradingDate: o.decidedOn,
-      decisionId: null, configHash: '', reason: o.rule, origin: 'daemon', status: 'accepted', venueOrderId: null, branch: null,
+      decisionId: null, configHash: '', reason: o.rule, origin: 'daemon', status: 'accepted', venueOrderId: null,
+      branch: null,
       filledQty: 0 as OrderRecord['filledQty'], rejectCode: null, rejectMessage: null, createdAt: 0 as EpochMs,
       updatedAt: 0 as EpochMs, submittedAt: null,
     });

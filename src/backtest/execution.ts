@@ -53,7 +53,9 @@ export function workOrder(
   const limits = priceLimits(prevClose);
   if (lockedAgainst(order.side, bar, limits) || bar.volume <= 0) return { state, fills: [] };
   const open = kstInstant(bar.date, '090000');
-  const book = { ask: slipped(bar.open, slippageTicks, 'buy', limits), bid: slipped(bar.open, slippageTicks, 'sell', limits) };
+  const book = {
+    ask: slipped(bar.open, slippageTicks, 'buy', limits), bid: slipped(bar.open, slippageTicks, 'sell', limits),
+  };
   const fills: EngineFill[] = [];
   let s = state;
   const apply = (r: { state: EngineState; fills: EngineFill[] }): void => {
@@ -62,10 +64,15 @@ export function workOrder(
   };
   apply(applyEngineEvent(s, {
     kind: 'submit', tick: tick(bar.symbol, open, bar.open, bar.volume, book),
-    order: { id: order.id, account: 'backtest', symbol: bar.symbol, side: order.side, type: order.type, qty: shares(order.qty), limit: order.limit, at: open },
+    order: {
+      id: order.id, account: 'backtest', symbol: bar.symbol, side: order.side, type: order.type, qty: shares(order.qty),
+      limit: order.limit, at: open,
+    },
   }));
   apply(applyEngineEvent(s, { kind: 'tick', tick: tick(bar.symbol, open + 1000, bar.low, bar.volume) }));
   apply(applyEngineEvent(s, { kind: 'tick', tick: tick(bar.symbol, open + 2000, bar.high, bar.volume) }));
-  apply(applyEngineEvent(s, { kind: 'close', symbol: bar.symbol, at: kstInstant(bar.date, '153000'), price: bar.close, volume: bar.volume }));
+  apply(applyEngineEvent(s, {
+    kind: 'close', symbol: bar.symbol, at: kstInstant(bar.date, '153000'), price: bar.close, volume: bar.volume,
+  }));
   return { state: s, fills };
 }

@@ -40,5 +40,9 @@ export function nextDayQuote(bar: DailyBar): Quote {
   };
 }
 
-/** The unit price a buy is sized and checked at: a market buy reserves the upper limit (docs/kis-wire.md §13 item 11). */
-export const unitPriceOf = (type: 'limit' | 'market', limit: Krw, upper: Krw): Krw => (type === 'market' ? upper : limit);
+/**
+ * The unit price a buy is sized and checked at: a market buy reserves the upper limit
+ * (docs/kis-wire.md §13 item 11).
+ */
+export const unitPriceOf = (type: 'limit' | 'market', limit: Krw, upper: Krw): Krw =>
+  (type === 'market' ? upper : limit);

@@ -66,12 +66,15 @@ function toRoundTrip(t: Trip, mark: Krw | null): RoundTrip {
   const closedCost = t.closedEntryValue + t.closedEntryFees;
   const closed = openQty === 0 && t.closedQty > 0;
   return {
-    id: t.id, symbol: t.symbol, strategy: t.strategy, status: closed ? 'closed' : 'open', openedAt: t.openedAt as RoundTrip['openedAt'],
+    id: t.id, symbol: t.symbol, strategy: t.strategy, status: closed ? 'closed' : 'open',
+    openedAt: t.openedAt as RoundTrip['openedAt'],
     closedAt: t.closedAt as RoundTrip['closedAt'],
     holdingSeconds: closed && t.closedAt !== null ? Math.round((t.closedAt - t.openedAt) / 1000) : null,
     qty: t.qty, closedQty: t.closedQty, entryPrice: krw(halfUp(t.entryValue / t.qty)),
-    exitPrice: t.closedQty > 0 ? krw(halfUp(t.exitValue / t.closedQty)) : null, gross: krw(gross), commission: krw(t.commission),
-    tax: krw(t.tax), net: krw(net), returnBp: t.closedQty > 0 && closedCost > 0 ? Math.trunc((net * 10_000) / closedCost) : null,
+    exitPrice: t.closedQty > 0 ? krw(halfUp(t.exitValue / t.closedQty)) : null, gross: krw(gross),
+    commission: krw(t.commission),
+    tax: krw(t.tax), net: krw(net),
+    returnBp: t.closedQty > 0 && closedCost > 0 ? Math.trunc((net * 10_000) / closedCost) : null,
     exitRule: t.exitRule, openQty, openCost: krw(openCost), tradingDate: t.tradingDate,
     unrealised: closed || mark === null ? null : krw(mark * openQty - openCost), mark: closed ? null : mark,
   };

@@ -18,7 +18,9 @@ import type { BacktestInput, BacktestResult } from './types.js';
  * The orders decided at yesterday's close meet today's bar (docs/backtest.md, execution). An order
  * for a symbol without a bar today (halted, or missing from the data) expires unfilled.
  */
-function workPending(ctx: DayContext, engine: EngineState, today: TradingDate): { engine: EngineState; unfilled: number } {
+function workPending(
+  ctx: DayContext, engine: EngineState, today: TradingDate,
+): { engine: EngineState; unfilled: number } {
   let state = engine;
   let unfilled = 0;
   const orders = [...ctx.account.pending.values()].sort((a, b) => a.orderId - b.orderId);
@@ -46,8 +48,10 @@ function dailyRow(ctx: DayContext, today: TradingDate, peak: number): DailyPnl {
   const peakEquity = Math.max(peak, equity);
   const drawdown = peakEquity - equity;
   return {
-    date: today, realised: krw(day.realised), unrealised: krw(unrealised), fees: krw(day.fees), tax: krw(day.tax), equity,
-    peakEquity: krw(peakEquity), drawdown: krw(drawdown), drawdownBp: peakEquity > 0 ? Math.trunc((drawdown * 10_000) / peakEquity) : 0,
+    date: today, realised: krw(day.realised), unrealised: krw(unrealised), fees: krw(day.fees), tax: krw(day.tax),
+    equity,
+    peakEquity: krw(peakEquity), drawdown: krw(drawdown),
+    drawdownBp: peakEquity > 0 ? Math.trunc((drawdown * 10_000) / peakEquity) : 0,
   };
 }
 
@@ -68,7 +72,8 @@ export function runBacktest(input: BacktestInput): BacktestResult {
   const ctx: DayContext = {
     settings, account, series, bySymbol: new Map(series.map((s) => [s.symbol, s])),
     dayIndex: new Map(days.map((d, i) => [d, i])), exitStates: new Map(), losingExits: {},
-    dayStartEquity: settings.initialCash, closeAt: closeInstant(from), ordersToday: 0, nextOrderId: 1, evaluations: 0, orders: 0, onDecision: input.onDecision,
+    dayStartEquity: settings.initialCash, closeAt: closeInstant(from), ordersToday: 0, nextOrderId: 1, evaluations: 0,
+    orders: 0, onDecision: input.onDecision,
   };
   const flattenDue = settings.signals.flattenBeforeCloseMinutes > 0;
   let engine = createEngineState();
@@ -101,7 +106,8 @@ export function runBacktest(input: BacktestInput): BacktestResult {
   const trips = roundTrips(account.fills, marks);
   const base = summarize(trips, daily);
   const summary = {
-    ...base, ...performanceMetrics(daily, settings.initialCash, exposed), evaluations: ctx.evaluations, orders: ctx.orders, unfilled,
+    ...base, ...performanceMetrics(daily, settings.initialCash, exposed), evaluations: ctx.evaluations,
+    orders: ctx.orders, unfilled,
     fees: daily.reduce((s, d) => s + d.fees, 0),
   };
   return { roundTrips: trips, daily, fills: account.fills, summary, hash: sha256Of(account.fills) };

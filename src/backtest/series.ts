@@ -18,17 +18,25 @@ function checkBars(symbol: StockCode, bars: readonly DailyBar[]): DailyBar[] {
   for (let i = 0; i < sorted.length; i++) {
     const b = sorted[i]!;
     const where = `${symbol} ${b.date}`;
-    if (b.symbol !== symbol) throw new AppError('BACKTEST_INVALID_INPUT', `a bar of ${b.symbol} among the bars of ${symbol}`);
+    if (b.symbol !== symbol) {
+      throw new AppError('BACKTEST_INVALID_INPUT', `a bar of ${b.symbol} among the bars of ${symbol}`);
+    }
     if (i > 0 && sorted[i - 1]!.date === b.date) throw new AppError('BACKTEST_INVALID_INPUT', `two bars for ${where}`);
-    const ok = b.low > 0 && b.low <= b.open && b.low <= b.close && b.high >= b.open && b.high >= b.close && b.volume >= 0;
-    if (!ok) throw new AppError('BACKTEST_INVALID_INPUT', `impossible bar ${where}: O ${b.open} H ${b.high} L ${b.low} C ${b.close} V ${b.volume}`);
+    const ok = b.low > 0 && b.low <= b.open && b.low <= b.close && b.high >= b.open && b.high >= b.close
+      && b.volume >= 0;
+    if (!ok) {
+      const ohlcv = `O ${b.open} H ${b.high} L ${b.low} C ${b.close} V ${b.volume}`;
+      throw new AppError('BACKTEST_INVALID_INPUT', `impossible bar ${where}: ${ohlcv}`);
+    }
   }
   return sorted;
 }
 
 /** Symbols in code order: the order entries are decided in, so a run never depends on the input's order. */
 export function buildSeries(bars: ReadonlyMap<StockCode, readonly DailyBar[]>): Series[] {
-  return [...bars.keys()].sort().map((symbol) => ({ symbol, bars: checkBars(symbol, bars.get(symbol) ?? []), at: -1, last: -1 }));
+  return [...bars.keys()].sort().map((symbol) => ({
+    symbol, bars: checkBars(symbol, bars.get(symbol) ?? []), at: -1, last: -1,
+  }));
 }
 
 /** Moves every cursor to `day`. Days only go forward, so this is a step, not a search. */

@@ -3,7 +3,7 @@ import type { DailyBar, StockCode, TradingDate } from '../domain/index.js';
 import type { TradingCalendar } from '../market/index.js';
 import { createSimCalendar, createSyntheticMarket } from '../synthetic/index.js';
 
-/** History before `from` for the indicators: the daemon reads at most 100 bars (docs/kis-wire.md §6.3) plus a margin. */
+/** History before `from` for the indicators: at most 100 bars are read (docs/kis-wire.md §6.3), and a margin. */
 const HISTORY_DAYS = 120;
 
 /**

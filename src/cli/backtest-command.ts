@@ -36,7 +36,8 @@ export interface BacktestIo {
 }
 
 interface Options {
-  from?: string; to?: string; source: string; csv?: string; configFile?: string; out?: string; force?: boolean; json?: boolean;
+  from?: string; to?: string; source: string; csv?: string; configFile?: string; out?: string; force?: boolean;
+  json?: boolean;
   slippageTicks?: string; cash?: string; seed?: string; symbols?: string;
 }
 
@@ -62,13 +63,16 @@ function configWith(loaded: LoadedConfig, file: string | undefined): Config {
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
     const problems = formatIssues(parsed.error.issues, merged, configSchema, () => `in ${file}`);
-    throw new AppError('CONFIG_INVALID', `configuration rejected:\n  ${problems.join('\n  ')}`, { details: { problems } });
+    const text = `configuration rejected:\n  ${problems.join('\n  ')}`;
+    throw new AppError('CONFIG_INVALID', text, { details: { problems } });
   }
   return parsed.data;
 }
 
 function wholeOption(name: string, text: string, min: number): number {
-  if (!/^\d+$/.test(text) || Number(text) < min) throw new UsageError(`${name}: expected a whole number ≥ ${min}, got "${text}"`);
+  if (!/^\d+$/.test(text) || Number(text) < min) {
+    throw new UsageError(`${name}: expected a whole number ≥ ${min}, got "${text}"`);
+  }
   return Number(text);
 }
 
@@ -102,7 +106,8 @@ function csvBars(path: string): { bars: Map<StockCode, DailyBar[]>; names: Recor
   const parsed = parseBarsCsv(text);
   if (!parsed.ok) {
     const more = parsed.total > parsed.errors.length ? `\n  … ${parsed.total - parsed.errors.length} more` : '';
-    throw new UsageError(`--csv ${path}: ${parsed.total} problem(s), nothing run:\n  ${parsed.errors.join('\n  ')}${more}`);
+    const list = `${parsed.errors.join('\n  ')}${more}`;
+    throw new UsageError(`--csv ${path}: ${parsed.total} problem(s), nothing run:\n  ${list}`);
   }
   return { bars: bySymbol(parsed.bars), names: namesOf(text) };
 }
@@ -118,7 +123,9 @@ function simBars(io: BacktestIo, opts: Options, config: Config, from: TradingDat
 }
 
 function barsFrom(io: BacktestIo, opts: Options, config: Config, from: TradingDate, to: TradingDate): Bars {
-  if (opts.source !== 'sim' && (opts.seed !== undefined || opts.symbols !== undefined)) throw new UsageError('--seed and --symbols go with --source sim');
+  if (opts.source !== 'sim' && (opts.seed !== undefined || opts.symbols !== undefined)) {
+    throw new UsageError('--seed and --symbols go with --source sim');
+  }
   if (opts.source === 'sim') return simBars(io, opts, config, from, to);
   if (opts.source === 'csv') {
     if (opts.csv === undefined) throw new UsageError('--source csv needs --csv FILE');
@@ -138,13 +145,14 @@ function summaryLines(r: BacktestResult): string[][] {
   const s = r.summary;
   return [
     ['return', pct(s.totalReturn)], ['CAGR', pct(s.cagr)],
-    ['max drawdown', s.maxDrawdown === null ? '' : `${won(s.maxDrawdown)} won (${pct((s.maxDrawdownBp ?? 0) / 10_000)})`],
+    ['max drawdown', s.maxDrawdown === null ? '' : `${won(s.maxDrawdown)} won (${pct((s.maxDrawdownBp ?? 0) / 1e4)})`],
     ['Sharpe', num(s.sharpe)], ['Sortino', num(s.sortino)], ['trades', String(s.trades)],
     ['win rate', s.winRateBp === null ? '' : pct(s.winRateBp / 10_000)],
     ['profit factor', s.profitFactor === null ? (s.grossProfit > 0 ? '∞' : '') : s.profitFactor.toFixed(2)],
     ['net P&L', `${won(s.net)} won`], ['fees', `${won(s.fees)} won`], ['tax', `${won(s.tax)} won`],
     ['exposure', pct(s.exposure)], ['start → end equity', `${won(s.startEquity)} → ${won(s.endEquity)} won`],
-    ['days', String(s.days)], ['evaluations', String(s.evaluations)], ['orders (unfilled)', `${s.orders} (${s.unfilled})`],
+    ['days', String(s.days)], ['evaluations', String(s.evaluations)],
+    ['orders (unfilled)', `${s.orders} (${s.unfilled})`],
     ['open at the end', String(s.open)],
   ];
 }
@@ -155,22 +163,31 @@ async function run(io: BacktestIo, opts: Options): Promise<void> {
   const { from, to } = r.range;
   if (from === null || to === null) throw new UsageError('--from and --to are required');
   const outPath = opts.out === undefined ? null : resolve(io.cwd, opts.out);
-  if (outPath !== null && existsSync(outPath) && !opts.force) throw new UsageError(`--out: ${outPath} exists (--force replaces it)`);
+  if (outPath !== null && existsSync(outPath) && !opts.force) {
+    throw new UsageError(`--out: ${outPath} exists (--force replaces it)`);
+  }
   const config = configWith(io.load(), opts.configFile === undefined ? undefined : resolve(io.cwd, opts.configFile));
   const jobs = jobSettings(config);
   const settings: BacktestSettings = {
     strategies: await resolveStrategies(jobs.strategies, io.root), signals: jobs.signals,
-    slippageTicks: opts.slippageTicks === undefined ? config.backtest.slippageTicks : wholeOption('--slippage-ticks', opts.slippageTicks, 0),
+    slippageTicks: opts.slippageTicks === undefined
+      ? config.backtest.slippageTicks
+      : wholeOption('--slippage-ticks', opts.slippageTicks, 0),
     initialCash: krw(opts.cash === undefined ? config.backtest.initialCash : wholeOption('--cash', opts.cash, 1)),
   };
   const { bars, names } = barsFrom(io, opts, config, from, to);
-  if (bars.size === 0) throw new UsageError(`no daily bars up to ${to} in the ${opts.source === 'db' ? 'trade log\'s cache' : `${opts.source} source`}`);
+  if (bars.size === 0) {
+    const where = opts.source === 'db' ? 'the trade log\'s cache' : `the ${opts.source} source`;
+    throw new UsageError(`no daily bars up to ${to} in ${where}`);
+  }
   const tty = io.tty;
   // A progress line on a terminal only, redrawn every 10 days: piped output stays clean.
   const onDay = tty === null ? undefined : (done: number, total: number, date: TradingDate): void => {
     if (done % 10 === 0 || done === total - 1) tty(`\r\x1b[2K backtest ${date}: day ${done} of ${total}`);
   };
-  const result = runBacktest({ settings, bars, names, from, to, fees: feeRatesOf(config.market), ...(onDay ? { onDay } : {}) });
+  const result = runBacktest({
+    settings, bars, names, from, to, fees: feeRatesOf(config.market), ...(onDay ? { onDay } : {}),
+  });
   tty?.('\r\x1b[2K');
   const title = `backtest ${settings.strategies.map((s) => s.id).join(', ')} ${from} … ${to} · ${bars.size} symbols, `
     + 'universe: every symbol (no ranking rebuilt from bars yet)';
@@ -182,7 +199,8 @@ async function run(io: BacktestIo, opts: Options): Promise<void> {
   }
   if (outPath !== null) {
     const html = renderReport({
-      title, from, to, roundTrips: result.roundTrips, daily: result.daily, guards: [], configs: [], names, generatedAt: io.now(),
+      title, from, to, roundTrips: result.roundTrips, daily: result.daily, guards: [], configs: [], names,
+      generatedAt: io.now(),
     });
     writeFileSync(outPath, html, { mode: 0o600 });
     if (!opts.json) io.out(`report written: ${outPath} (${Math.round(html.length / 1024)} KB)`);
@@ -194,7 +212,7 @@ export function registerBacktestCommand(program: Command, io: BacktestIo): void 
     .description('run the daemon\'s strategies, risk guards, sizing and matching over daily bars (docs/backtest.md)')
     .requiredOption('--from <date>', `first trading date (${DATE_HELP})`)
     .requiredOption('--to <date>', 'last trading date')
-    .option('--source <source>', 'db (the trade log\'s daily bar cache) | csv | sim (the simulator\'s synthetic market)', 'db')
+    .option('--source <source>', 'db (the trade log\'s bar cache) | csv | sim (the synthetic market)', 'db')
     .option('--csv <file>', 'with --source csv: the bars CSV of `data import` (docs/data.md)')
     .option('--seed <n>', 'with --source sim: the market\'s seed (default: sim.seed)')
     .option('--symbols <n>', 'with --source sim: how many listings (default: sim.symbols)')

@@ -38,7 +38,9 @@ function dailyReturns(daily: readonly DailyPnl[], startEquity: number): number[]
 const mean = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
 
 /** `daysWithPosition`: how many of the days ended with shares held (the review rows do not say). */
-export function performanceMetrics(daily: readonly DailyPnl[], startEquity: number, daysWithPosition: number): PerformanceMetrics {
+export function performanceMetrics(
+  daily: readonly DailyPnl[], startEquity: number, daysWithPosition: number,
+): PerformanceMetrics {
   const days = daily.length;
   const endEquity = days > 0 ? daily[days - 1]!.equity : startEquity;
   const totalReturn = startEquity > 0 ? endEquity / startEquity - 1 : 0;
@@ -53,6 +55,11 @@ export function performanceMetrics(daily: readonly DailyPnl[], startEquity: numb
     sharpe = variance > 0 ? (m / Math.sqrt(variance)) * annual : null;
     sortino = downside > 0 ? (m / downside) * annual : null;
   }
-  const cagr = days > 0 && startEquity > 0 && endEquity > 0 ? (endEquity / startEquity) ** (TRADING_DAYS_PER_YEAR / days) - 1 : null;
-  return { startEquity, endEquity, totalReturn, cagr, sharpe, sortino, exposure: days > 0 ? daysWithPosition / days : null, days };
+  const cagr = days > 0 && startEquity > 0 && endEquity > 0
+    ? (endEquity / startEquity) ** (TRADING_DAYS_PER_YEAR / days) - 1
+    : null;
+  return {
+    startEquity, endEquity, totalReturn, cagr, sharpe, sortino, exposure: days > 0 ? daysWithPosition / days : null,
+    days,
+  };
 }

@@ -60,5 +60,8 @@ export function decideEntry(snapshot: Snapshot, strategy: StrategyInstance): Ent
   const signal = strategy.entry({ ...snapshot, bars });
   // Object.assign, not {...common, ...signal.values}: V8 (Node 20) clones two large objects through a
   // spread literal ~25× slower, which was most of a backtest's time (bench/README.md).
-  return { action: signal.fire ? 'enter' : 'none', rule: signal.rule, values: Object.assign(common, signal.values), detail: signal.detail ?? null };
+  return {
+    action: signal.fire ? 'enter' : 'none', rule: signal.rule, values: Object.assign(common, signal.values),
+    detail: signal.detail ?? null,
+  };
 }

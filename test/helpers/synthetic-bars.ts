@@ -42,7 +42,8 @@ export function syntheticBars(symbol: StockCode, dates: readonly TradingDate[], 
     const low = clamp(Math.min(open, next) * (1 - 0.01 * rand()));
     const volume = Math.round(1e5 * (0.5 + rand()) * (move > 0.03 ? 3 : 1));
     bars.push({
-      symbol, date, open: krw(open), high: krw(Math.max(high, open, next)), low: krw(Math.min(low, open, next)), close: krw(next),
+      symbol, date, open: krw(open), high: krw(Math.max(high, open, next)), low: krw(Math.min(low, open, next)),
+      close: krw(next),
       volume: shares(volume), value: krw(next * volume),
     });
     close = next;
@@ -51,7 +52,9 @@ export function syntheticBars(symbol: StockCode, dates: readonly TradingDate[], 
 }
 
 /** `symbols` series of `days` bars each, codes 000001…, seeds derived from `seed`. */
-export function syntheticMarket(symbols: number, days: number, seed: number, start = '20250102'): Map<StockCode, DailyBar[]> {
+export function syntheticMarket(
+  symbols: number, days: number, seed: number, start = '20250102',
+): Map<StockCode, DailyBar[]> {
   const dates = weekdays(start, days);
   const out = new Map<StockCode, DailyBar[]>();
   for (let i = 1; i <= symbols; i++) {

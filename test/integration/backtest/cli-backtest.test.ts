@@ -41,10 +41,16 @@ async function backtest(args: string[], cwd: string, store?: string, tty?: strin
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
+async function hashOf(args: string[], cwd: string, store?: string): Promise<{ hash: string }> {
+  return JSON.parse((await backtest(args, cwd, store)).out) as { hash: string };
+}
+
 function writeCsv(dir: string): string {
   const lines = ['symbol,date,open,high,low,close,volume,name'];
   for (const [s, bars] of syntheticMarket(20, 80, 3)) {
-    for (const b of bars) lines.push([s, b.date, b.open, b.high, b.low, b.close, b.volume, `이름${s.slice(-2)}`].join(','));
+    for (const b of bars) {
+      lines.push([s, b.date, b.open, b.high, b.low, b.close, b.volume, `이름${s.slice(-2)}`].join(','));
+    }
   }
   const path = join(dir, 'bars.csv');
   writeFileSync(path, `${lines.join('\n')}\n`);
@@ -66,7 +72,10 @@ describe('kis-trader backtest', () => {
     expect(progress.join('')).toContain('day 10 of 56');
     expect(b.code).toBe(0);
     expect(b.out).toContain(`trade list hash: ${json.hash}`);
-    for (const figure of ['return', 'CAGR', 'max drawdown', 'Sharpe', 'Sortino', 'win rate', 'profit factor', 'fees', 'tax', 'exposure']) {
+    const figures = [
+      'return', 'CAGR', 'max drawdown', 'Sharpe', 'Sortino', 'win rate', 'profit factor', 'fees', 'tax', 'exposure',
+    ];
+    for (const figure of figures) {
       expect(b.out).toContain(figure);
     }
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
@@ -81,16 +90,18 @@ describe('kis-trader backtest', () => {
     for (const bars of syntheticMarket(20, 80, 3).values()) t.store.bars.upsert(bars, epochMs(0));
     t.store.close();
     const args = ['--from', '20250203', '--to', '20250421', '--json'];
-    const db = JSON.parse((await backtest(args, dir, t.path)).out) as { hash: string };
+    const db = await hashOf(args, dir, t.path);
     writeCsv(dir);
-    const csv = JSON.parse((await backtest([...args, '--source', 'csv', '--csv', 'bars.csv'], dir)).out) as { hash: string };
+    const csv = await hashOf([...args, '--source', 'csv', '--csv', 'bars.csv'], dir);
     expect(db.hash).toBe(csv.hash);
-    writeFileSync(join(dir, 'tight.json'), JSON.stringify({ strategies: { 'momentum-volume': { exits: { stopLossPct: 1 } } } }));
-    const tight = JSON.parse((await backtest([...args, '--config-file', 'tight.json'], dir, t.path)).out) as { hash: string };
+    writeFileSync(join(dir, 'tight.json'), JSON.stringify({
+      strategies: { 'momentum-volume': { exits: { stopLossPct: 1 } } },
+    }));
+    const tight = await hashOf([...args, '--config-file', 'tight.json'], dir, t.path);
     expect(tight.hash).not.toBe(db.hash);
     writeFileSync(join(dir, 'slip.json'), JSON.stringify({ backtest: { slippageTicks: 3 } }));
-    const slipConfig = JSON.parse((await backtest([...args, '--config-file', 'slip.json'], dir, t.path)).out) as { hash: string };
-    const slipOption = JSON.parse((await backtest([...args, '--slippage-ticks', '3'], dir, t.path)).out) as { hash: string };
+    const slipConfig = await hashOf([...args, '--config-file', 'slip.json'], dir, t.path);
+    const slipOption = await hashOf([...args, '--slippage-ticks', '3'], dir, t.path);
     expect(slipConfig.hash).toBe(slipOption.hash);
     expect(slipConfig.hash).not.toBe(db.hash);
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ risk: { maxPositions: 'many' } }));
@@ -100,14 +111,17 @@ describe('kis-trader backtest', () => {
   it('runs over the simulator\'s synthetic market with no data at all, the same hash for the same seed', async () => {
     const dir = tempDir('kis-bt-');
     const args = ['--from', '20260302', '--to', '20260430', '--source', 'sim', '--symbols', '30', '--json'];
-    const a = JSON.parse((await backtest([...args, '--seed', '7'], dir)).out) as { hash: string; summary: { evaluations: number; orders: number } };
-    const b = JSON.parse((await backtest([...args, '--seed', '7'], dir)).out) as { hash: string };
-    const c = JSON.parse((await backtest([...args, '--seed', '8'], dir)).out) as { hash: string };
+    const a = JSON.parse((await backtest([...args, '--seed', '7'], dir)).out) as {
+      hash: string; summary: { evaluations: number; orders: number },
+    };
+    const b = await hashOf([...args, '--seed', '7'], dir);
+    const c = await hashOf([...args, '--seed', '8'], dir);
     expect(a.summary.evaluations).toBeGreaterThan(1_000);
     expect(a.summary.orders).toBeGreaterThan(0);
     expect(b.hash).toBe(a.hash);
     expect(c.hash).not.toBe(a.hash);
-    expect((await backtest(['--from', '20260302', '--to', '20260430', '--seed', '7'], dir)).err).toContain('--seed and --symbols go with --source sim');
+    const misplaced = await backtest(['--from', '20260302', '--to', '20260430', '--seed', '7'], dir);
+    expect(misplaced.err).toContain('--seed and --symbols go with --source sim');
   });
 
   it('names the line and column of a bad CSV, exit 2', async () => {

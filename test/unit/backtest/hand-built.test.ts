@@ -12,7 +12,8 @@ import { backtestSettings } from '../../helpers/backtest-settings.js';
  */
 const SYM = stockCode('005930');
 const bar = (date: string, o: number, h: number, l: number, c: number, v: number): DailyBar => ({
-  symbol: SYM, date: tradingDate(date), open: krw(o), high: krw(h), low: krw(l), close: krw(c), volume: shares(v), value: krw(c * v),
+  symbol: SYM, date: tradingDate(date), open: krw(o), high: krw(h), low: krw(l), close: krw(c), volume: shares(v),
+  value: krw(c * v),
 });
 const BARS = [
   bar('20250102', 10_000, 10_100, 9_900, 10_000, 1_000),
@@ -40,7 +41,8 @@ async function run(onDecision?: (d: BacktestDecision) => void) {
     };
   }, { initialCash: krw(10_000_000) });
   return runBacktest({
-    settings, bars: new Map([[SYM, BARS]]), from: tradingDate('20250102'), to: tradingDate('20250113'), fees: DEFAULT_FEE_RATES,
+    settings, bars: new Map([[SYM, BARS]]), from: tradingDate('20250102'), to: tradingDate('20250113'),
+    fees: DEFAULT_FEE_RATES,
     ...(onDecision ? { onDecision } : {}),
   });
 }
@@ -49,7 +51,9 @@ describe('a hand-built breakout stopped out', () => {
   it('buys at the next open with slippage, sells on the stop, with every won accounted for', async () => {
     const orders: BacktestDecision[] = [];
     const r = await run((d) => { if (d.outcome === 'order') orders.push(d); });
-    expect(orders.map((d) => [d.date, d.kind, d.rule])).toEqual([['20250107', 'entry', 'breakout'], ['20250110', 'exit', 'stop-loss']]);
+    expect(orders.map((d) => [d.date, d.kind, d.rule])).toEqual([
+      ['20250107', 'entry', 'breakout'], ['20250110', 'exit', 'stop-loss'],
+    ]);
     // 10 % of 10,000,000 at the limit 10,260 → 97 shares; 97 × 10,210 = 990,370; commission floor(139.64) = 139
     // 97 × 9,790 = 949,630; commission floor(133.90) = 133; tax floor(1,424.445) = 1,424 (settles 20250115)
     expect(r.fills.map((f) => [f.date, f.side, f.qty, f.price, f.amount, f.commission, f.tax])).toEqual([
@@ -61,19 +65,24 @@ describe('a hand-built breakout stopped out', () => {
     // gross −40,740; net −40,740 − 272 − 1,424 = −42,436; return −42,436 / 990,509 = −428.4 bp
     expect(t).toMatchObject({
       status: 'closed', strategy: 'bo', qty: 97, closedQty: 97, entryPrice: 10_210, exitPrice: 9_790, gross: -40_740,
-      commission: 272, tax: 1_424, net: -42_436, returnBp: -428, exitRule: 'stop-loss', openQty: 0, openCost: 0, tradingDate: '20250108',
+      commission: 272, tax: 1_424, net: -42_436, returnBp: -428, exitRule: 'stop-loss', openQty: 0, openCost: 0,
+      tradingDate: '20250108',
     });
     expect(t.holdingSeconds).toBe(5 * 86_400);
     const day = (d: string) => r.daily.find((x) => x.date === d)!;
     // after the buy: cash 9,009,491 + 97 × 10,250 = 10,003,741; unrealised 994,250 − 990,509 = 3,741
-    expect(day('20250108')).toMatchObject({ realised: 0, unrealised: 3_741, fees: 139, tax: 0, equity: 10_003_741, drawdown: 0 });
+    expect(day('20250108')).toMatchObject({
+      realised: 0, unrealised: 3_741, fees: 139, tax: 0, equity: 10_003_741, drawdown: 0,
+    });
     // after the sell: realised 948,073 − 990,509 = −42,436; peak 10,003,741 → drawdown 46,177 = 46 bp (0.46 %)
     expect(day('20250113')).toMatchObject({
-      realised: -42_436, unrealised: 0, fees: 133, tax: 1_424, equity: 9_957_564, peakEquity: 10_003_741, drawdown: 46_177, drawdownBp: 46,
+      realised: -42_436, unrealised: 0, fees: 133, tax: 1_424, equity: 9_957_564, peakEquity: 10_003_741,
+      drawdown: 46_177, drawdownBp: 46,
     });
     expect(r.daily).toHaveLength(8);
     expect(r.summary).toMatchObject({
-      trades: 1, wins: 0, losses: 1, net: -42_436, commission: 272, tax: 1_424, fees: 272, orders: 2, unfilled: 0, maxDrawdown: 46_177,
+      trades: 1, wins: 0, losses: 1, net: -42_436, commission: 272, tax: 1_424, fees: 272, orders: 2, unfilled: 0,
+      maxDrawdown: 46_177,
       startEquity: 10_000_000, endEquity: 9_957_564, days: 8, open: 0,
     });
     expect(r.summary.totalReturn).toBeCloseTo(-0.0042436, 9);
@@ -82,14 +91,20 @@ describe('a hand-built breakout stopped out', () => {
   });
 
   it('does not buy on a day locked at the upper limit, and lets the order expire', async () => {
-    const locked = BARS.map((b) => (b.date === '20250108' ? { ...b, open: krw(13_325), high: krw(13_325), low: krw(13_325), close: krw(13_325) } : b));
+    const locked = BARS.map((b) => (b.date === '20250108' ? {
+      ...b, open: krw(13_325), high: krw(13_325), low: krw(13_325), close: krw(13_325),
+    } : b));
     const settings = await backtestSettings((c) => {
       c.strategies = {
-        bo: { ...c.strategies['momentum-volume']!, use: 'rules', params: { entry: { all: [{ left: 'price', op: '>', right: 'high(3)' }] } } },
+        bo: {
+          ...c.strategies['momentum-volume']!, use: 'rules',
+          params: { entry: { all: [{ left: 'price', op: '>', right: 'high(3)' }] } },
+        },
       };
     }, { initialCash: krw(10_000_000) });
     const r = runBacktest({
-      settings, bars: new Map([[SYM, locked.slice(0, 5)]]), from: tradingDate('20250102'), to: tradingDate('20250108'), fees: DEFAULT_FEE_RATES,
+      settings, bars: new Map([[SYM, locked.slice(0, 5)]]), from: tradingDate('20250102'), to: tradingDate('20250108'),
+      fees: DEFAULT_FEE_RATES,
     });
     // 10,250 × 1.3 = 13,325: the upper limit of 0108, open = high = low there
     expect(r.summary.orders).toBe(1);

@@ -25,7 +25,10 @@ function perturbAfter(market: Market, t: TradingDate, seed: number): Market {
       const f = 0.8 + 0.4 * rand();
       const p = (x: number) => krw(roundToTick(x * f, 'nearest'));
       const volume = Math.round(b.volume * (0.5 + 1.5 * rand()));
-      return { ...b, open: p(b.open), high: p(b.high), low: p(b.low), close: p(b.close), volume: shares(volume), value: krw(volume * p(b.close)) };
+      return {
+        ...b, open: p(b.open), high: p(b.high), low: p(b.low), close: p(b.close), volume: shares(volume),
+        value: krw(volume * p(b.close)),
+      };
     }));
   }
   return out;
@@ -41,7 +44,9 @@ describe('no look-ahead', () => {
   it('decides every day up to t the same whatever happens after t', async () => {
     // momentum-volume with its defaults and exits that trade often, so entries and every exit rule are exercised
     const settings = await backtestSettings((c) => {
-      c.strategies['momentum-volume']!.exits = { ...c.strategies['momentum-volume']!.exits, trailAtrMultiple: 2, breakEvenAfterPct: 2 };
+      c.strategies['momentum-volume']!.exits = {
+        ...c.strategies['momentum-volume']!.exits, trailAtrMultiple: 2, breakEvenAfterPct: 2,
+      };
       c.risk.maxPositions = 10;
       c.strategies['momentum-volume']!.maxPositions = 10;
     });
@@ -56,7 +61,8 @@ describe('no look-ahead', () => {
       const moved = decisions(settings, perturbAfter(market, t, 1_000 + i));
       const upTo = (ds: BacktestDecision[]) => ds.filter((d) => d.date <= t);
       expect(upTo(moved), `decisions up to ${t}`).toEqual(upTo(base));
-      if (JSON.stringify(moved.filter((d) => d.date > t)) !== JSON.stringify(base.filter((d) => d.date > t))) changedLater += 1;
+      const after = (ds: BacktestDecision[]) => JSON.stringify(ds.filter((d) => d.date > t));
+      if (after(moved) !== after(base)) changedLater += 1;
     }
     // the perturbation does change what comes after t, so the equality above is not vacuous
     expect(changedLater).toBeGreaterThan(20);
@@ -76,7 +82,9 @@ describe('determinism', () => {
     expect(b.hash).toBe(a.hash);
     expect(c.hash).toBe(a.hash);
     expect(c.daily).toEqual(a.daily);
-    const slipped = runBacktest({ settings: { ...settings, slippageTicks: 3 }, bars: market, from: FROM, to: TO, fees: DEFAULT_FEE_RATES });
+    const slipped = runBacktest({
+      settings: { ...settings, slippageTicks: 3 }, bars: market, from: FROM, to: TO, fees: DEFAULT_FEE_RATES,
+    });
     expect(slipped.hash).not.toBe(a.hash);
   });
 });
