@@ -27,7 +27,11 @@ export interface DayContext {
   bySymbol: ReadonlyMap<StockCode, Series>;
   /** index of each trading day, for days held */
   dayIndex: ReadonlyMap<TradingDate, number>;
-  exitStates: Map<StockCode, ExitState>;
+  /**
+   * The exit machine's state of each position, tied to the order that opened it as the daemon ties
+   * it (signals/evaluate-exit-job.ts PositionExitRecord): a later position in the symbol starts afresh.
+   */
+  exitStates: Map<StockCode, ExitState & { openingOrderId: number }>;
   losingExits: Partial<Record<StockCode, EpochMs>>;
   dayStartEquity: Krw;
   /** today's close (closeInstant), computed once a day */
@@ -60,6 +64,12 @@ function emit(
   });
 }
 
+function previousState(ctx: DayContext, symbol: StockCode, openingOrderId: number): ExitState | null {
+  const stored = ctx.exitStates.get(symbol);
+  if (stored?.openingOrderId !== openingOrderId) return null;
+  return { peakPrice: stored.peakPrice, breakEvenArmed: stored.breakEvenArmed };
+}
+
 function place(ctx: DayContext, s: Series, o: Omit<PendingOrder, 'orderId' | 'id'>): void {
   const orderId = ctx.nextOrderId++;
   ctx.account.pending.set(s.symbol, { ...o, orderId, id: String(orderId) });
@@ -84,9 +94,9 @@ export function decideExits(ctx: DayContext, today: TradingDate, flattenDue: boo
         qty: position.qty, avgPrice: position.avgPrice, openedDate: origin.openedDate,
         daysHeld: (ctx.dayIndex.get(today) ?? 0) - (ctx.dayIndex.get(origin.openedDate) ?? 0),
       },
-      policy: policyOf.exits, previous: ctx.exitStates.get(symbol) ?? null, flattenDue, strategy: own,
+      policy: policyOf.exits, previous: previousState(ctx, symbol, origin.openingOrderId), flattenDue, strategy: own,
     });
-    ctx.exitStates.set(symbol, decision.state);
+    ctx.exitStates.set(symbol, { ...decision.state, openingOrderId: origin.openingOrderId });
     const strategyId = origin.strategy ?? policyOf.id;
     const report = (outcome: BacktestDecision['outcome']): void =>
       emit(ctx, today, symbol, 'exit', strategyId, decision, outcome);

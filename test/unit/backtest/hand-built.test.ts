@@ -112,3 +112,42 @@ describe('a hand-built breakout stopped out', () => {
     expect(r.summary.unfilled).toBe(1);
   });
 });
+
+describe('a second position in a symbol', () => {
+  it('starts its exit state afresh: the first one\'s armed break-even does not sell it', async () => {
+    const bars = [
+      ...BARS.slice(0, 4),
+      bar('20250108', 10_200, 10_600, 10_150, 10_500, 1_000), // bought at 10,210; peak 10,600 = +3.8 %: armed
+      bar('20250109', 10_400, 10_400, 10_150, 10_200, 1_000), // 10,200 ≤ the average 10,211: break-even exit
+      bar('20250110', 10_200, 10_250, 10_100, 10_150, 1_000), // sold at 10,190
+      bar('20250113', 10_150, 10_300, 10_100, 10_250, 1_000),
+      bar('20250114', 10_300, 10_700, 10_300, 10_650, 2_000), // 10,650 > high(3) 10,400: a new entry
+      bar('20250115', 10_600, 10_650, 10_500, 10_550, 1_000), // bought at 10,610; 10,550 is below its average
+      bar('20250116', 10_550, 10_600, 10_500, 10_560, 1_000),
+    ];
+    const settings = await backtestSettings((c) => {
+      c.strategies = {
+        bo: {
+          ...c.strategies['momentum-volume']!, use: 'rules',
+          params: { entry: { name: 'breakout', all: [{ left: 'price', op: '>', right: 'high(3)' }] } },
+          exits: {
+            ...c.strategies['momentum-volume']!.exits, stopLossPct: 10, takeProfitPct: null, breakEvenAfterPct: 2,
+            maxHoldDays: null,
+          },
+        },
+      };
+    }, { initialCash: krw(10_000_000) });
+    const exits: BacktestDecision[] = [];
+    const r = runBacktest({
+      settings, bars: new Map([[SYM, bars]]), from: tradingDate('20250102'), to: tradingDate('20250116'),
+      fees: DEFAULT_FEE_RATES,
+      onDecision: (d) => { if (d.kind === 'exit') exits.push(d); },
+    });
+    expect(exits.map((d) => [d.date, d.rule])).toEqual([
+      ['20250108', 'hold'], ['20250109', 'break-even'], ['20250115', 'hold'],
+    ]);
+    expect(r.fills.map((f) => [f.date, f.side, f.price])).toEqual([
+      ['20250108', 'buy', 10_210], ['20250110', 'sell', 10_190], ['20250115', 'buy', 10_610],
+    ]);
+  });
+});
