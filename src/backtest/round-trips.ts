@@ -6,6 +6,7 @@ import type { BacktestFill } from './types.js';
  * Round trips from the backtest's fills, by the rules of v_round_trips (docs/review.md): one entry
  * order and the exit fills matched to its shares FIFO per symbol; a fill matched in parts splits
  * its value, commission and tax by cumulative rounding, so the parts add up to the fill exactly.
+ * test/integration/backtest/round-trips-conform.test.ts holds this and the SQL view to one answer.
  */
 const halfUp = (x: number): number => Math.sign(x) * Math.round(Math.abs(x));
 /** the share of x over shares a…b of a fill of q: round(x·b/q) − round(x·a/q) */
@@ -69,7 +70,7 @@ function toRoundTrip(t: Trip, mark: Krw | null): RoundTrip {
     id: t.id, symbol: t.symbol, strategy: t.strategy, status: closed ? 'closed' : 'open',
     openedAt: t.openedAt as RoundTrip['openedAt'],
     closedAt: t.closedAt as RoundTrip['closedAt'],
-    holdingSeconds: closed && t.closedAt !== null ? Math.round((t.closedAt - t.openedAt) / 1000) : null,
+    holdingSeconds: closed && t.closedAt !== null ? Math.trunc((t.closedAt - t.openedAt) / 1000) : null,
     qty: t.qty, closedQty: t.closedQty, entryPrice: krw(halfUp(t.entryValue / t.qty)),
     exitPrice: t.closedQty > 0 ? krw(halfUp(t.exitValue / t.closedQty)) : null, gross: krw(gross),
     commission: krw(t.commission),
