@@ -6,6 +6,7 @@ import type { BacktestFill } from '../../../src/backtest/index.js';
 import { createReviewReader } from '../../../src/store/index.js';
 import type { Store } from '../../../src/store/index.js';
 import { createTempStore } from '../../helpers/temp-store.js';
+import { seededRandom } from '../../helpers/synthetic-bars.js';
 
 /**
  * The backtest's round trips (src/backtest/round-trips.ts) and the trade log's (v_round_trips) are
@@ -13,23 +14,12 @@ import { createTempStore } from '../../helpers/temp-store.js';
  * users' queries: random books of partial fills, several entries and exits per symbol, commission
  * and tax, must give the same trips to the won in both.
  */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 const DAY = tradingDate('20261201');
 const SYMBOLS = [stockCode('005930'), stockCode('000660')];
 
 /** A book the backtest could make: orders of 1–3 partial fills, never selling more than held. */
 function randomBook(seed: number): BacktestFill[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
   const held = new Map<string, number>();
   const fills: BacktestFill[] = [];

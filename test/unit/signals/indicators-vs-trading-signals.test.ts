@@ -22,6 +22,7 @@ import {
   Atr, BollingerBands, Ema, Gap, HighLow, Macd, RateOfChange, Rsi, Sma, VolumeRatio,
 } from '../../../src/signals/index.js';
 import { roundToTick } from '../../../src/market/index.js';
+import { seededRandom } from '../../helpers/synthetic-bars.js';
 
 const REL = 1e-9;
 
@@ -43,18 +44,6 @@ function expectSame(ours: readonly (number | null)[], theirs: readonly (number |
   }
 }
 
-/** mulberry32: a small seeded PRNG, so every run sees the same series. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function normal(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 }
@@ -63,7 +52,7 @@ interface Bar { open: number; high: number; low: number; close: number; volume: 
 
 /** A plain random walk in floats: log returns N(0, 2 %), small opening gaps, lognormal volume. */
 function randomWalk(n: number, seed: number): Bar[] {
-  const rand = rng(seed);
+  const rand = seededRandom(seed);
   const bars: Bar[] = [];
   let close = 100;
   for (let i = 0; i < n; i += 1) {
@@ -88,7 +77,7 @@ function onGrid(price: number): number {
  * and a volume baseline of 0.
  */
 function krxLike(n: number, seed: number): Bar[] {
-  const rand = rng(seed);
+  const rand = seededRandom(seed);
   const bars: Bar[] = [];
   let close = 50000;
   for (let i = 0; i < n; i += 1) {
