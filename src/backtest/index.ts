@@ -1,6 +1,6 @@
 export { runBacktest } from './run.js';
 export { barCalendar } from './calendar.js';
-export { canonicalJson, sha256Of } from './hash.js';
+export { sha256Of } from './hash.js';
 export type {
   BacktestDecision, BacktestFill, BacktestInput, BacktestResult, BacktestSettings, BacktestSummary,
 } from './types.js';

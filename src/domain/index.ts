@@ -47,3 +47,4 @@ export type {
 export { positionOrigins } from './position-origins.js';
 export type { PositionOrigin } from './position-origins.js';
 export type { DailyPnl, RoundTrip } from './review.js';
+export { canonicalJson } from './canonical-json.js';
