@@ -1,4 +1,4 @@
-import { krw, shares, stockCode, tradingDate } from '../domain/index.js';
+import { krw, parseIsoOrCompactDate, shares, stockCode } from '../domain/index.js';
 import type { DailyBar, TradingDate } from '../domain/index.js';
 import { BOM } from './csv.js';
 
@@ -126,11 +126,10 @@ function symbolProblem(raw: string): string | null {
 }
 
 function dateOf(raw: string): { date: TradingDate } | { error: string } {
-  if (!/^\d{8}$/.test(raw) && !/^\d{4}-\d{2}-\d{2}$/.test(raw)) return { error: `expected YYYYMMDD or YYYY-MM-DD, got ${quote(raw)}` };
   try {
-    return { date: tradingDate(raw.replaceAll('-', '')) };
-  } catch {
-    return { error: `${quote(raw)} is not a calendar day` };
+    return { date: parseIsoOrCompactDate(raw) };
+  } catch (e) {
+    return { error: /no such calendar day/.test(String(e)) ? `${quote(raw)} is not a calendar day` : `expected YYYYMMDD or YYYY-MM-DD, got ${quote(raw)}` };
   }
 }
 

@@ -1,4 +1,4 @@
-import { tradingDate } from '../domain/index.js';
+import { parseIsoOrCompactDate, tradingDate } from '../domain/index.js';
 import type { TradingDate } from '../domain/index.js';
 import type { DateRange } from '../store/index.js';
 
@@ -17,10 +17,9 @@ export const DATE_HELP = 'YYYYMMDD or YYYY-MM-DD';
 export const EARLIEST = tradingDate('19000101');
 export const LATEST = tradingDate('99991231');
 
-function parseDate(option: string, value: string): { date: TradingDate } | { error: string } {
-  const compact = /^\d{4}-\d{2}-\d{2}$/.test(value) ? value.replaceAll('-', '') : value;
+export function parseDate(option: string, value: string): { date: TradingDate } | { error: string } {
   try {
-    return { date: tradingDate(compact) };
+    return { date: parseIsoOrCompactDate(value) };
   } catch {
     return { error: `${option}: expected ${DATE_HELP}, got "${value}"` };
   }

@@ -2,13 +2,12 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { jobSettings, strategySlices } from '../config/index.js';
 import type { LoadedConfig } from '../config/index.js';
-import { tradingDate } from '../domain/index.js';
 import type { StockCode, TradingDate } from '../domain/index.js';
 import { loadCalendar, resolveStrategies } from '../runtime/index.js';
 import { replayDecisions } from '../signals/index.js';
 import type { RecordedDecision, ReplayDifference } from '../signals/index.js';
 import type { Store } from '../store/index.js';
-import { DATE_HELP } from './list-options.js';
+import { DATE_HELP, parseDate } from './list-options.js';
 import { table } from './table.js';
 
 /**
@@ -55,13 +54,12 @@ export function registerReplayCommand(program: Command, io: ReplayIo): void {
     .requiredOption('--date <date>', `the trading date (${DATE_HELP})`)
     .option('--json', 'print the differences as JSON')
     .action(async (opts: { date: string; json?: boolean }) => {
-      let date: TradingDate;
-      try {
-        date = tradingDate(/^\d{4}-\d{2}-\d{2}$/.test(opts.date) ? opts.date.replaceAll('-', '') : opts.date);
-      } catch {
-        io.err(`--date: expected ${DATE_HELP}, got "${opts.date}"`);
+      const parsed = parseDate('--date', opts.date);
+      if ('error' in parsed) {
+        io.err(parsed.error);
         return io.exit(2);
       }
+      const { date } = parsed;
       const { config, hash } = io.loaded();
       const strategies = await resolveStrategies(strategySlices(config), io.root);
       const calendar = loadCalendar(resolve(io.root, config.market.calendarFile), config.market.sessions);

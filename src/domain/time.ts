@@ -32,8 +32,11 @@ export function tradingDate(value: string): TradingDate {
   return value as TradingDate;
 }
 
-/** Accepts 'YYYY-MM-DD' or 'YYYYMMDD'. */
+/** Accepts 'YYYY-MM-DD' or 'YYYYMMDD' and nothing else ('2026-1201' is a typo, not a date). */
 export function parseIsoOrCompactDate(value: string): TradingDate {
+  if (!/^\d{8}$/.test(value) && !/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    throw new AppError('DOMAIN_INVALID_DATE', `expected YYYYMMDD or YYYY-MM-DD, got "${value}"`);
+  }
   return tradingDate(value.replaceAll('-', ''));
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addDays, applyPpm, epochMs, formatKst, kstDateOf, kstInstant, kstParts, kstSecondOfDay, krw, makeFillKey, makeIntentKey, parseClockTime, ppm,
+  addDays, applyPpm, epochMs, formatKst, kstDateOf, kstInstant, kstParts, kstSecondOfDay, krw, makeFillKey, makeIntentKey, parseClockTime, parseIsoOrCompactDate, ppm,
   shares, stockCode, tradingDate, weekdayOf,
 } from '../../../src/domain/index.js';
 
@@ -68,5 +68,15 @@ describe('ids', () => {
     expect(key).not.toMatch(/:/);
     expect(makeFillKey(tradingDate('20261126'), '0000013178', 1200)).toBe('20261126.0000013178.1200');
     expect(() => stockCode('5930')).toThrow(/six characters/);
+  });
+});
+
+describe('parseIsoOrCompactDate', () => {
+  it('takes YYYYMMDD or YYYY-MM-DD and refuses anything in between, naming it', () => {
+    expect(parseIsoOrCompactDate('20261201')).toBe('20261201');
+    expect(parseIsoOrCompactDate('2026-12-01')).toBe('20261201');
+    expect(() => parseIsoOrCompactDate('2026-1201')).toThrow('expected YYYYMMDD or YYYY-MM-DD, got "2026-1201"');
+    expect(() => parseIsoOrCompactDate('2026/12/01')).toThrow('expected YYYYMMDD or YYYY-MM-DD, got "2026/12/01"');
+    expect(() => parseIsoOrCompactDate('2026-02-30')).toThrow('no such calendar day');
   });
 });
