@@ -1,16 +1,16 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { runBacktest, syntheticMarketBars } from '../backtest/index.js';
+import { runBacktest } from '../backtest/index.js';
 import type { BacktestResult, BacktestSettings } from '../backtest/index.js';
-import { configSchema, formatIssues, jobSettings, readConfigFile } from '../config/index.js';
-import type { Config, LoadedConfig } from '../config/index.js';
-import { AppError, krw } from '../domain/index.js';
-import type { DailyBar, EpochMs, StockCode, TradingDate } from '../domain/index.js';
+import { jobSettings } from '../config/index.js';
+import type { LoadedConfig } from '../config/index.js';
+import { krw } from '../domain/index.js';
+import type { EpochMs, TradingDate } from '../domain/index.js';
 import { renderReport } from '../review/index.js';
-import { feeRatesOf, loadCalendar, resolveStrategies } from '../runtime/index.js';
+import { feeRatesOf, resolveStrategies } from '../runtime/index.js';
 import type { Store } from '../store/index.js';
-import { parseBarsCsv, readCsvRecords } from './bars-csv.js';
+import { barsFrom, configWith, UsageError, wholeOption } from './backtest-inputs.js';
 import { DATE_HELP, dateRange } from './list-options.js';
 import { table, won } from './table.js';
 
@@ -39,103 +39,6 @@ interface Options {
   from?: string; to?: string; source: string; csv?: string; configFile?: string; out?: string; force?: boolean;
   json?: boolean;
   slippageTicks?: string; cash?: string; seed?: string; symbols?: string;
-}
-
-class UsageError extends Error {}
-
-type Plain = Record<string, unknown>;
-const isPlain = (v: unknown): v is Plain => v !== null && typeof v === 'object' && !Array.isArray(v);
-/** A layer over the config as local.json is (objects merge, anything else replaces). */
-function overlay(base: unknown, top: unknown): unknown {
-  if (!isPlain(base) || !isPlain(top)) return top;
-  const out: Plain = { ...base };
-  for (const [k, v] of Object.entries(top)) out[k] = overlay(base[k], v);
-  return out;
-}
-
-/** The loaded config with --config-file laid over it, validated like any config file (problems name the file). */
-function configWith(loaded: LoadedConfig, file: string | undefined): Config {
-  if (file === undefined) return loaded.config;
-  const read = readConfigFile(file);
-  if (read.kind === 'missing') throw new UsageError(`--config-file: no such file ${file}`);
-  if (read.kind === 'unreadable') throw new UsageError(`--config-file: ${read.problem}`);
-  const merged = overlay(structuredClone(loaded.config), read.value);
-  const parsed = configSchema.safeParse(merged);
-  if (!parsed.success) {
-    const problems = formatIssues(parsed.error.issues, merged, configSchema, () => `in ${file}`);
-    const text = `configuration rejected:\n  ${problems.join('\n  ')}`;
-    throw new AppError('CONFIG_INVALID', text, { details: { problems } });
-  }
-  return parsed.data;
-}
-
-function wholeOption(name: string, text: string, min: number): number {
-  if (!/^\d+$/.test(text) || Number(text) < min) {
-    throw new UsageError(`${name}: expected a whole number ≥ ${min}, got "${text}"`);
-  }
-  return Number(text);
-}
-
-function bySymbol(rows: readonly DailyBar[]): Map<StockCode, DailyBar[]> {
-  const bars = new Map<StockCode, DailyBar[]>();
-  for (const b of rows) {
-    const list = bars.get(b.symbol) ?? [];
-    list.push(b);
-    bars.set(b.symbol, list);
-  }
-  return bars;
-}
-
-/** The `name` column of a bars CSV, for the report (data import does not keep it). */
-function namesOf(text: string): Record<string, string> {
-  const [head, ...rows] = readCsvRecords(text).records;
-  const cols = head?.fields.map((f) => f.trim().toLowerCase()) ?? [];
-  const [s, n] = [cols.indexOf('symbol'), cols.indexOf('name')];
-  const names: Record<string, string> = {};
-  if (s < 0 || n < 0) return names;
-  for (const r of rows) {
-    const name = r.fields[n]?.trim();
-    if (name) names[r.fields[s]?.trim() ?? ''] = name;
-  }
-  return names;
-}
-
-/** The bars CSV of `kis-trader data import` (docs/data.md), read the same way. */
-function csvBars(path: string): { bars: Map<StockCode, DailyBar[]>; names: Record<string, string> } {
-  const text = readFileSync(path, 'utf8');
-  const parsed = parseBarsCsv(text);
-  if (!parsed.ok) {
-    const more = parsed.total > parsed.errors.length ? `\n  … ${parsed.total - parsed.errors.length} more` : '';
-    const list = `${parsed.errors.join('\n  ')}${more}`;
-    throw new UsageError(`--csv ${path}: ${parsed.total} problem(s), nothing run:\n  ${list}`);
-  }
-  return { bars: bySymbol(parsed.bars), names: namesOf(text) };
-}
-
-type Bars = { bars: Map<StockCode, DailyBar[]>; names: Record<string, string> };
-
-/** The simulator's synthetic market (seed and size from sim.seed / sim.symbols unless given). */
-function simBars(io: BacktestIo, opts: Options, config: Config, from: TradingDate, to: TradingDate): Bars {
-  const seed = opts.seed === undefined ? config.sim.seed : wholeOption('--seed', opts.seed, 0);
-  const symbols = opts.symbols === undefined ? config.sim.symbols : wholeOption('--symbols', opts.symbols, 1);
-  const calendar = loadCalendar(resolve(io.root, config.market.calendarFile), config.market.sessions);
-  return syntheticMarketBars({ seed, symbols, from, to, calendar });
-}
-
-function barsFrom(io: BacktestIo, opts: Options, config: Config, from: TradingDate, to: TradingDate): Bars {
-  if (opts.source !== 'sim' && (opts.seed !== undefined || opts.symbols !== undefined)) {
-    throw new UsageError('--seed and --symbols go with --source sim');
-  }
-  if (opts.source === 'sim') return simBars(io, opts, config, from, to);
-  if (opts.source === 'csv') {
-    if (opts.csv === undefined) throw new UsageError('--source csv needs --csv FILE');
-    const path = resolve(io.cwd, opts.csv);
-    if (!existsSync(path)) throw new UsageError(`--csv: no such file ${path}`);
-    return csvBars(path);
-  }
-  if (opts.source !== 'db') throw new UsageError(`--source: expected db, csv or sim, got "${opts.source}"`);
-  if (opts.csv !== undefined) throw new UsageError('--csv goes with --source csv');
-  return { bars: bySymbol(io.withReadStore((store) => store.bars.allUpTo(to))), names: {} };
 }
 
 const pct = (x: number | null): string => (x === null ? '' : `${(x * 100).toFixed(2)} %`);
