@@ -6,6 +6,7 @@ import { envFileVars, resolveHome } from '../runtime/index.js';
 import type { Store } from '../store/index.js';
 import { registerBackupCommand } from './backup-command.js';
 import { registerBacktestCommand } from './backtest-command.js';
+import { registerSweepCommand } from './sweep-command.js';
 import { registerConfigCommands, EXIT_CONFIG } from './config-command.js';
 import { registerDataCommands } from './data-command.js';
 import { cliClock, configFileProblems, connectKis, loadCliConfig, openCliStore, tradeLogSource } from './compose.js';
@@ -98,6 +99,10 @@ registerReloadCommand(program, {
 });
 registerBacktestCommand(program, {
   out, err, exit, load: loaded, root: cwd, cwd: process.cwd(), withReadStore, now: () => epochMs(Date.now()),
+  tty: process.stderr.isTTY ? (s) => { process.stderr.write(s); } : null,
+});
+registerSweepCommand(program, {
+  out, err, exit, load: loaded, root: cwd, cwd: process.cwd(), withReadStore,
   tty: process.stderr.isTTY ? (s) => { process.stderr.write(s); } : null,
 });
 registerKisCommands(program, () => connectKis(loaded(), process.env, cwd), { out, err, exit, env: process.env });

@@ -1,0 +1,204 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Command } from 'commander';
+import { jobSettings } from '../config/index.js';
+import type { Config, LoadedConfig } from '../config/index.js';
+import { isAppError } from '../domain/index.js';
+import { resolveStrategies } from '../runtime/index.js';
+import type { Store } from '../store/index.js';
+import { barsFrom, configOver, configWith, UsageError, wholeOption } from './backtest-inputs.js';
+import type { Bars } from './backtest-inputs.js';
+import { DATE_HELP, dateRange } from './list-options.js';
+import { layerOf, OBJECTIVES, paramsText, parseGrid, pointsOf, rank } from './sweep-grid.js';
+import type { Grid, Objective, Point, PointResult, Ranked } from './sweep-grid.js';
+import type { SweepJob, SweepReply, SweepWorkerData } from './sweep-worker.js';
+import { table, won } from './table.js';
+
+/**
+ * `kis-trader sweep`: the backtest of every point of a parameter grid, on worker threads, ranked by
+ * an objective with each point's stability (docs/backtest.md).
+ */
+export interface SweepIo {
+  out(s: string): void;
+  err(s: string): void;
+  exit(code: number): never;
+  load(): LoadedConfig;
+  root: string;
+  cwd: string;
+  withReadStore<T>(fn: (store: Store) => T): T;
+  /** writes to stderr as is when it is a terminal; null when it is not */
+  tty: ((s: string) => void) | null;
+}
+
+interface Options {
+  grid: string; from?: string; to?: string; source: string; csv?: string; seed?: string; symbols?: string;
+  configFile?: string; objective: string; workers?: string; top: string; json?: boolean;
+}
+
+function readGrid(path: string): Grid {
+  if (!existsSync(path)) throw new UsageError(`--grid: no such file ${path}`);
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`--grid ${path}: not JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+  const grid = parseGrid(value);
+  if (typeof grid === 'string') throw new UsageError(`--grid ${path}: ${grid}`);
+  return grid;
+}
+
+/**
+ * Every point's config, checked before anything runs: the config schema (an unknown key, a refused
+ * value) and the strategies' own params schemas, as the daemon checks them.
+ */
+async function pointConfigs(base: Config, grid: Grid, points: readonly Point[], root: string): Promise<Config[]> {
+  const out: Config[] = [];
+  for (const [i, point] of points.entries()) {
+    const where = `grid point ${i + 1} of ${points.length} (${paramsText(grid, point)})`;
+    try {
+      const config = configOver(base, layerOf(grid, point));
+      await resolveStrategies(jobSettings(config).strategies, root);
+      out.push(config);
+    } catch (e) {
+      if (!isAppError(e)) throw e;
+      throw new UsageError(`--grid: ${where} rejected:\n${e.message.split('\n').slice(1).join('\n') || e.message}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * The worker thread. Built, it is the .js beside this file. Under tsx (npm run cli, the tests) this
+ * file is .ts and Node 20 does not apply tsx's `--import` hooks to a worker's entry, so a one-line
+ * bootstrap loads the .ts worker through tsx's own API.
+ */
+function startWorker(data: SweepWorkerData): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./sweep-worker.js', import.meta.url), { workerData: data });
+  const api = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const entry = JSON.stringify(new URL('./sweep-worker.ts', import.meta.url).href);
+  const code = `import(${api}).then((tsx) => tsx.tsImport(${entry}, ${JSON.stringify(import.meta.url)}))`;
+  return new Worker(code, { eval: true, workerData: data });
+}
+
+/** The points on `n` worker threads, each fed its next point when it answers (results by index). */
+function runPoints(
+  data: SweepWorkerData, configs: readonly Config[], n: number, onDone: (done: number) => void,
+): Promise<PointResult[]> {
+  const results: PointResult[] = new Array<PointResult>(configs.length);
+  let next = 0;
+  let done = 0;
+  return new Promise((resolveAll, reject) => {
+    const workers = Array.from({ length: Math.min(n, configs.length) }, () => startWorker(data));
+    const stop = (): void => { for (const w of workers) void w.terminate(); };
+    const feed = (w: Worker): void => {
+      if (next < configs.length) {
+        const job: SweepJob = { index: next, config: configs[next]! };
+        next += 1;
+        w.postMessage(job);
+      }
+    };
+    for (const w of workers) {
+      w.on('message', (reply: SweepReply) => {
+        if ('error' in reply) {
+          stop();
+          reject(new Error(`sweep: point ${reply.index + 1} failed: ${reply.error}`));
+          return;
+        }
+        results[reply.index] = { hash: reply.hash, summary: reply.summary };
+        done += 1;
+        onDone(done);
+        if (done === configs.length) {
+          stop();
+          resolveAll(results);
+        } else feed(w);
+      });
+      w.on('error', (e) => { stop(); reject(e); });
+      feed(w);
+    }
+  });
+}
+
+function objectiveText(objective: Objective, v: number | null): string {
+  if (v === null) return '';
+  if (!Number.isFinite(v)) return v > 0 ? '∞' : '-∞';
+  if (objective === 'net') return won(Math.round(v));
+  if (objective === 'return') return `${(v * 100).toFixed(2)} %`;
+  return v.toFixed(2);
+}
+
+function rows(grid: Grid, ranked: readonly Ranked[], objective: Objective): string[][] {
+  return ranked.map((r) => [
+    String(r.rank), grid.keys.map((k) => `${k.split('.').at(-1)}=${JSON.stringify(r.params[k])}`).join(' '),
+    objectiveText(objective, r.objective), objectiveText(objective, r.stability), String(r.summary.trades),
+    r.summary.winRateBp === null ? '' : `${(r.summary.winRateBp / 100).toFixed(1)} %`, won(r.summary.net),
+    r.summary.maxDrawdown === null ? '' : won(r.summary.maxDrawdown), r.hash.slice(0, 12),
+  ]);
+}
+
+async function run(io: SweepIo, opts: Options): Promise<void> {
+  const r = dateRange(opts, { from: null, to: null });
+  if ('error' in r) throw new UsageError(r.error);
+  const { from, to } = r.range;
+  if (from === null || to === null) throw new UsageError('--from and --to are required');
+  if (!(OBJECTIVES as readonly string[]).includes(opts.objective)) {
+    throw new UsageError(`--objective: expected one of ${OBJECTIVES.join(', ')}, got "${opts.objective}"`);
+  }
+  const objective = opts.objective as Objective;
+  const workers = opts.workers === undefined ? availableParallelism() : wholeOption('--workers', opts.workers, 1);
+  const top = wholeOption('--top', opts.top, 1);
+  const grid = readGrid(resolve(io.cwd, opts.grid));
+  const points = pointsOf(grid);
+  const base = configWith(io.load(), opts.configFile === undefined ? undefined : resolve(io.cwd, opts.configFile));
+  const configs = await pointConfigs(base, grid, points, io.root);
+  const { bars, names }: Bars = barsFrom(io, opts, base, from, to);
+  if (bars.size === 0) {
+    const where = opts.source === 'db' ? 'the trade log\'s cache' : `the ${opts.source} source`;
+    throw new UsageError(`no daily bars up to ${to} in ${where}`);
+  }
+  const tty = io.tty;
+  const results = await runPoints({ bars, names, from, to, root: io.root }, configs, workers, (done) => {
+    tty?.(`\r\x1b[2K sweep: point ${done} of ${points.length}`);
+  });
+  tty?.('\r\x1b[2K');
+  const ranked = rank(grid, points, results, objective);
+  const title = `sweep ${from} … ${to} · ${bars.size} symbols · ${points.length} points · by ${objective}`;
+  if (opts.json) {
+    io.out(JSON.stringify({ title, from, to, objective, keys: grid.keys, points: ranked }, null, 2));
+    return;
+  }
+  io.out(title);
+  io.out(table(
+    ['rank', 'params', `by ${objective}`, 'stability', 'trades', 'win rate', 'net', 'max drawdown', 'hash'],
+    rows(grid, ranked.slice(0, top), objective),
+  ));
+  if (ranked.length > top) io.out(`… ${ranked.length - top} more (--top, or --json for all)`);
+}
+
+export function registerSweepCommand(program: Command, io: SweepIo): void {
+  program.command('sweep')
+    .description('backtest every point of a parameter grid on worker threads, ranked by an objective (docs/backtest.md)')
+    .requiredOption('--grid <file>', 'JSON: config paths to arrays of values, e.g. {"strategies.momentum-volume.exits.stopLossPct": [2, 3]}')
+    .requiredOption('--from <date>', `first trading date (${DATE_HELP})`)
+    .requiredOption('--to <date>', 'last trading date')
+    .option('--source <source>', 'db (the trade log\'s bar cache) | csv | sim (the synthetic market)', 'db')
+    .option('--csv <file>', 'with --source csv: the bars CSV of `data import` (docs/data.md)')
+    .option('--seed <n>', 'with --source sim: the market\'s seed (default: sim.seed)')
+    .option('--symbols <n>', 'with --source sim: how many listings (default: sim.symbols)')
+    .option('--config-file <file>', 'a JSON layer over the config, under every point')
+    .option('--objective <name>', `what ranks the points: ${OBJECTIVES.join(' | ')}`, 'net')
+    .option('--workers <n>', 'worker threads (default: the available parallelism)')
+    .option('--top <k>', 'rows of the table', '10')
+    .option('--json', 'print every point as JSON')
+    .action(async (opts: Options) => {
+      try {
+        await run(io, opts);
+      } catch (e) {
+        if (!(e instanceof UsageError)) throw e;
+        io.err(e.message);
+        io.exit(2);
+      }
+    });
+}
