@@ -72,12 +72,10 @@ export function createApp(opts: AppOptions): App {
   // later (as Constitution Day 2026-07-17) must be added to it by hand.
   const calendarPath = at(config.market.calendarFile);
   let calendar: TradingCalendar = loadCalendar(calendarPath, config.market.sessions);
-  log.info(
-    { calendarFile: config.market.calendarFile, mode: config.mode, holidaySync: config.mode === 'live' ? 'kis chk-holiday, daily' : 'none' },
-    config.mode === 'live'
-      ? 'trading calendar loaded; KIS holidays (chk-holiday) override it once a day'
-      : `trading calendar loaded; ${config.mode} mode does not sync holidays from KIS: the file alone decides`,
-  );
+  const holidaySync = config.mode === 'live' ? 'kis chk-holiday, daily' : 'none';
+  log.info({ calendarFile: config.market.calendarFile, mode: config.mode, holidaySync }, config.mode === 'live'
+    ? 'trading calendar loaded; KIS holidays (chk-holiday) override it once a day'
+    : `trading calendar loaded; ${config.mode} mode does not sync holidays from KIS: the file alone decides`);
   // The store is opened before the clock is known (sim mode resumes from it): it reads time through this.
   let clockTarget: Clock = systemClock;
   const clock: Clock = { now: () => clockTarget.now() };
@@ -92,7 +90,6 @@ export function createApp(opts: AppOptions): App {
   clockTarget = plan.clock;
   // A file that does not cover today would fail the first schedule tick: refuse it now (exit 78).
   requireCalendarCovers(calendar, kstDateOf(clock.now()), calendarPath);
-  const anchor = plan.anchor;
   const fees = feeRatesOf(config.market);
 
   let embedded: EmbeddedRedis | null = null;
@@ -103,7 +100,7 @@ export function createApp(opts: AppOptions): App {
   let rankingClient: KisClient | null = null;
   let accountLock: AccountLock | null = null;
   let producers: Producers | null = null;
-  let workers: WorkerHandle[] = [];
+  let workers: Record<'signals' | 'decisions' | 'orders', WorkerHandle> | null = null;
   let watchdog: { stop(): void } | null = null;
   let scheduler: Scheduler | null = null;
   let jobs: Jobs | null = null;
@@ -186,7 +183,7 @@ export function createApp(opts: AppOptions): App {
         baseUrl = opts.env.KIS_TRADER_SIM_URL ?? '';
       } else {
         const started = await startInProcessSim({
-          cwd: opts.cwd, config, kv: store.kv, anchor, options: {
+          cwd: opts.cwd, config, kv: store.kv, anchor: plan.anchor, options: {
             env, seed: config.sim.seed, clock, calendar, fees, symbols: config.sim.symbols, faults: [...config.sim.faults],
             log: log.child({ mod: 'sim' }), journal: simJournal, variant: config.sim.variant,
           },
@@ -194,7 +191,7 @@ export function createApp(opts: AppOptions): App {
         sim = started;
         baseUrl = started.url;
       }
-      log.info({ env, baseUrl, clockAnchor: anchor, speed: config.sim.speed }, 'sim mode: trading the built-in KIS simulator');
+      log.info({ env, baseUrl, clockAnchor: plan.anchor, speed: config.sim.speed }, 'sim mode: trading the built-in KIS simulator');
     } else {
       baseUrl = venue.baseUrl ?? '';
       log.info({ env, baseUrl, rankings: env === 'paper' ? config.kis.paperRankingSource : 'kis' }, `${config.mode} mode`);
@@ -240,15 +237,16 @@ export function createApp(opts: AppOptions): App {
     freshLog.after(first.account, kstDateOf(clock.now()), (reason, details) => jobs!.haltEntries(reason, details));
 
     // The owner evaluates signal jobs too, records what `workers` processes decided, and alone sends orders.
-    const signalWorker = createSignalWorker(redis, prefix, config.daemon.signalConcurrency, (j, id) => jobs!.processSignal(j, id), log, { name: `owner-${process.pid}` });
-    const decisionWorker = createDecisionWorker(redis, prefix, (j, id) => jobs!.processDecision(j, id), log);
-    const orderWorker = createOrderWorker(redis, prefix, (j, id) => jobs!.processOrder(j, id), log);
-    workers = [signalWorker, decisionWorker, orderWorker];
-    for (const w of workers) w.run();
-    const watched = { signals: signalWorker, decisions: decisionWorker, orders: orderWorker } as const;
+    const owned = workers = {
+      signals: createSignalWorker(redis, prefix, config.daemon.signalConcurrency, (j, id) => jobs!.processSignal(j, id), log,
+        { name: `owner-${process.pid}` }),
+      decisions: createDecisionWorker(redis, prefix, (j, id) => jobs!.processDecision(j, id), log),
+      orders: createOrderWorker(redis, prefix, (j, id) => jobs!.processOrder(j, id), log),
+    };
+    for (const w of Object.values(owned)) w.run();
     watchdog = startWorkerWatchdog({
-      workers: (Object.keys(watched) as (keyof typeof watched)[])
-        .map((name) => ({ name, handle: watched[name], waiting: async () => (await producers!.counts())[name].waiting ?? 0 })),
+      workers: (Object.keys(owned) as (keyof typeof owned)[])
+        .map((name) => ({ name, handle: owned[name], waiting: async () => (await producers!.counts())[name].waiting ?? 0 })),
       redisReady: () => redis?.status === 'ready', log, stallMs: config.daemon.workerStallSeconds * 1000,
     });
 
@@ -270,13 +268,12 @@ export function createApp(opts: AppOptions): App {
     if (scheduler) notifier.notify({ kind: 'stop', message: 'kis-trader stopping', details: { mode: config.mode } });
     watchdog?.stop();
     const close = (w: WorkerHandle) => w.close().catch((err: unknown) => log.warn({ err: describeError(err) }, 'worker close failed'));
-    const [orderWorker, ...others] = [...workers].reverse(); // workers: signals, decisions, orders
     // Nothing new starts, side by side: the scheduler's runs give up or finish (a scan gives up), the
     // signal and decision workers take no more jobs (a backlog of them kept a stop busy for 15 s).
-    await Promise.all([scheduler?.stop(), ...others.map(close)]);
+    await Promise.all([scheduler?.stop(), ...(workers ? [close(workers.signals), close(workers.decisions)] : [])]);
     // Orders last: the submit or reconcile in progress, then the order in flight, finish.
     await jobs?.close();
-    if (orderWorker) await close(orderWorker);
+    if (workers) await close(workers.orders);
     await producers?.close();
     await accountLock?.release().catch(() => undefined);
     await kis?.close().catch(() => undefined);

@@ -10,8 +10,8 @@ import type { EpochMs, TradingDate } from '../domain/index.js';
 import { renderReport } from '../review/index.js';
 import { feeRatesOf, resolveStrategies } from '../runtime/index.js';
 import type { Store } from '../store/index.js';
-import { barsFrom, configWith, UsageError, wholeOption } from './backtest-inputs.js';
-import { DATE_HELP, dateRange } from './list-options.js';
+import { barsFrom, configWith, periodAndSourceOptions, UsageError, wholeOption } from './backtest-inputs.js';
+import { dateRange } from './list-options.js';
 import { table, won } from './table.js';
 
 /**
@@ -111,14 +111,8 @@ async function run(io: BacktestIo, opts: Options): Promise<void> {
 }
 
 export function registerBacktestCommand(program: Command, io: BacktestIo): void {
-  program.command('backtest')
-    .description('run the daemon\'s strategies, risk guards, sizing and matching over daily bars (docs/backtest.md)')
-    .requiredOption('--from <date>', `first trading date (${DATE_HELP})`)
-    .requiredOption('--to <date>', 'last trading date')
-    .option('--source <source>', 'db (the trade log\'s bar cache) | csv | sim (the synthetic market)', 'db')
-    .option('--csv <file>', 'with --source csv: the bars CSV of `data import` (docs/data.md)')
-    .option('--seed <n>', 'with --source sim: the market\'s seed (default: sim.seed)')
-    .option('--symbols <n>', 'with --source sim: how many listings (default: sim.symbols)')
+  periodAndSourceOptions(program.command('backtest')
+    .description('run the daemon\'s strategies, risk guards, sizing and matching over daily bars (docs/backtest.md)'))
     .option('--config-file <file>', 'a JSON layer over the config, like local.json (strategies, risk, orders)')
     .option('--slippage-ticks <n>', 'ticks a fill at the open is moved against us (default: backtest.slippageTicks, 1)')
     .option('--cash <won>', 'starting cash (default: backtest.initialCash, 100,000,000)')

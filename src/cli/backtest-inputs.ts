@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Command } from 'commander';
 import { syntheticMarketBars } from '../backtest/index.js';
 import { configSchema, formatIssues, readConfigFile } from '../config/index.js';
 import type { Config, LoadedConfig } from '../config/index.js';
@@ -8,6 +9,7 @@ import type { DailyBar, StockCode, TradingDate } from '../domain/index.js';
 import { loadCalendar } from '../runtime/index.js';
 import type { Store } from '../store/index.js';
 import { parseBarsCsv, readCsvRecords } from './bars-csv.js';
+import { DATE_HELP } from './list-options.js';
 
 /**
  * What `kis-trader backtest` and `kis-trader sweep` share: the config layer (--config-file, grid
@@ -21,6 +23,17 @@ export interface BarsIo {
 
 /** The source options both commands take. */
 export interface SourceOptions { source: string; csv?: string; seed?: string; symbols?: string }
+
+/** The period and the bar source, as `backtest` and `sweep` both take them. */
+export function periodAndSourceOptions(c: Command): Command {
+  return c
+    .requiredOption('--from <date>', `first trading date (${DATE_HELP})`)
+    .requiredOption('--to <date>', 'last trading date')
+    .option('--source <source>', 'db (the trade log\'s bar cache) | csv | sim (the synthetic market)', 'db')
+    .option('--csv <file>', 'with --source csv: the bars CSV of `data import` (docs/data.md)')
+    .option('--seed <n>', 'with --source sim: the market\'s seed (default: sim.seed)')
+    .option('--symbols <n>', 'with --source sim: how many listings (default: sim.symbols)');
+}
 
 /** A mistake in the command line: printed as is, exit 2. */
 export class UsageError extends Error {}

@@ -4,13 +4,13 @@ import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Command } from 'commander';
 import { jobSettings } from '../config/index.js';
-import type { Config, LoadedConfig } from '../config/index.js';
+import type { Config } from '../config/index.js';
 import { isAppError } from '../domain/index.js';
 import { resolveStrategies } from '../runtime/index.js';
-import type { Store } from '../store/index.js';
-import { barsFrom, configOver, configWith, UsageError, wholeOption } from './backtest-inputs.js';
+import type { BacktestIo } from './backtest-command.js';
+import { barsFrom, configOver, configWith, periodAndSourceOptions, UsageError, wholeOption } from './backtest-inputs.js';
 import type { Bars } from './backtest-inputs.js';
-import { DATE_HELP, dateRange } from './list-options.js';
+import { dateRange } from './list-options.js';
 import { layerOf, OBJECTIVES, paramsText, parseGrid, pointsOf, rank } from './sweep-grid.js';
 import type { Grid, Objective, Point, PointResult, Ranked } from './sweep-grid.js';
 import type { SweepJob, SweepReply, SweepWorkerData } from './sweep-worker.js';
@@ -20,17 +20,7 @@ import { table, won } from './table.js';
  * `kis-trader sweep`: the backtest of every point of a parameter grid, on worker threads, ranked by
  * an objective with each point's stability (docs/backtest.md).
  */
-export interface SweepIo {
-  out(s: string): void;
-  err(s: string): void;
-  exit(code: number): never;
-  load(): LoadedConfig;
-  root: string;
-  cwd: string;
-  withReadStore<T>(fn: (store: Store) => T): T;
-  /** writes to stderr as is when it is a terminal; null when it is not */
-  tty: ((s: string) => void) | null;
-}
+export type SweepIo = Omit<BacktestIo, 'now'>;
 
 interface Options {
   grid: string; from?: string; to?: string; source: string; csv?: string; seed?: string; symbols?: string;
@@ -178,15 +168,9 @@ async function run(io: SweepIo, opts: Options): Promise<void> {
 }
 
 export function registerSweepCommand(program: Command, io: SweepIo): void {
-  program.command('sweep')
+  periodAndSourceOptions(program.command('sweep')
     .description('backtest every point of a parameter grid on worker threads, ranked by an objective (docs/backtest.md)')
-    .requiredOption('--grid <file>', 'JSON: config paths to arrays of values, e.g. {"strategies.momentum-volume.exits.stopLossPct": [2, 3]}')
-    .requiredOption('--from <date>', `first trading date (${DATE_HELP})`)
-    .requiredOption('--to <date>', 'last trading date')
-    .option('--source <source>', 'db (the trade log\'s bar cache) | csv | sim (the synthetic market)', 'db')
-    .option('--csv <file>', 'with --source csv: the bars CSV of `data import` (docs/data.md)')
-    .option('--seed <n>', 'with --source sim: the market\'s seed (default: sim.seed)')
-    .option('--symbols <n>', 'with --source sim: how many listings (default: sim.symbols)')
+    .requiredOption('--grid <file>', 'JSON: config paths to arrays of values, e.g. {"strategies.momentum-volume.exits.stopLossPct": [2, 3]}'))
     .option('--config-file <file>', 'a JSON layer over the config, under every point')
     .option('--objective <name>', `what ranks the points: ${OBJECTIVES.join(' | ')}`, 'net')
     .option('--workers <n>', 'worker threads (default: the available parallelism)')

@@ -5,7 +5,7 @@ Usage: seed_driver.py BASE_URL [--app-key K --app-secret S --account 50000000-01
 
 Prints one JSON object per step, {"step", "ok", "detail"} (plus "expect" where the step is meant to
 be refused), and exits 1 when a step that should work did not (2 when the setup itself failed).
-The seed is loaded from the shared/ folder beside the repository, never copied into it; its
+The seed is the copy kept in test/fixtures/seed/ (so a clone alone can run it); its
 `from src.config import Settings` is satisfied by a stub package written to a temp dir.
 """
 
@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-# shared/ is the repository's sibling, in this checkout and in CI alike
 DEFAULT_SEED = REPO_ROOT / "test" / "fixtures" / "seed" / "kis_api.py"
 
 # Only the attributes kis_api.py reads from Settings.
