@@ -3,12 +3,11 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { runBacktest } from '../backtest/index.js';
 import type { BacktestResult, BacktestSettings } from '../backtest/index.js';
-import { jobSettings } from '../config/index.js';
 import type { LoadedConfig } from '../config/index.js';
 import { krw } from '../domain/index.js';
 import type { EpochMs, TradingDate } from '../domain/index.js';
 import { renderReport } from '../review/index.js';
-import { feeRatesOf, resolveStrategies } from '../runtime/index.js';
+import { backtestSettingsOf, feeRatesOf } from '../runtime/index.js';
 import type { Store } from '../store/index.js';
 import { barsFrom, configWith, periodAndSourceOptions, UsageError, wholeOption } from './backtest-inputs.js';
 import { dateRange } from './list-options.js';
@@ -70,14 +69,9 @@ async function run(io: BacktestIo, opts: Options): Promise<void> {
     throw new UsageError(`--out: ${outPath} exists (--force replaces it)`);
   }
   const config = configWith(io.load(), opts.configFile === undefined ? undefined : resolve(io.cwd, opts.configFile));
-  const jobs = jobSettings(config);
-  const settings: BacktestSettings = {
-    strategies: await resolveStrategies(jobs.strategies, io.root), signals: jobs.signals,
-    slippageTicks: opts.slippageTicks === undefined
-      ? config.backtest.slippageTicks
-      : wholeOption('--slippage-ticks', opts.slippageTicks, 0),
-    initialCash: krw(opts.cash === undefined ? config.backtest.initialCash : wholeOption('--cash', opts.cash, 1)),
-  };
+  const settings: BacktestSettings = await backtestSettingsOf(config, io.root);
+  if (opts.slippageTicks !== undefined) settings.slippageTicks = wholeOption('--slippage-ticks', opts.slippageTicks, 0);
+  if (opts.cash !== undefined) settings.initialCash = krw(wholeOption('--cash', opts.cash, 1));
   const { bars, names } = barsFrom(io, opts, config, from, to);
   if (bars.size === 0) {
     const where = opts.source === 'db' ? 'the trade log\'s cache' : `the ${opts.source} source`;

@@ -1,7 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { Command } from 'commander';
 import { jobSettings } from '../config/index.js';
 import type { Config } from '../config/index.js';
@@ -12,8 +11,8 @@ import { barsFrom, configOver, configWith, periodAndSourceOptions, UsageError, w
 import type { Bars } from './backtest-inputs.js';
 import { dateRange } from './list-options.js';
 import { layerOf, OBJECTIVES, paramsText, parseGrid, pointsOf, rank } from './sweep-grid.js';
-import type { Grid, Objective, Point, PointResult, Ranked } from './sweep-grid.js';
-import type { SweepJob, SweepReply, SweepWorkerData } from './sweep-worker.js';
+import type { Grid, Objective, Point, Ranked } from './sweep-grid.js';
+import { threadPool } from './sweep-pool.js';
 import { table, won } from './table.js';
 
 /**
@@ -60,57 +59,6 @@ async function pointConfigs(base: Config, grid: Grid, points: readonly Point[], 
   return out;
 }
 
-/**
- * The worker thread. Built, it is the .js beside this file. Under tsx (npm run cli, the tests) this
- * file is .ts and Node 20 does not apply tsx's `--import` hooks to a worker's entry, so a one-line
- * bootstrap loads the .ts worker through tsx's own API.
- */
-function startWorker(data: SweepWorkerData): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./sweep-worker.js', import.meta.url), { workerData: data });
-  const api = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const entry = JSON.stringify(new URL('./sweep-worker.ts', import.meta.url).href);
-  const code = `import(${api}).then((tsx) => tsx.tsImport(${entry}, ${JSON.stringify(import.meta.url)}))`;
-  return new Worker(code, { eval: true, workerData: data });
-}
-
-/** The points on `n` worker threads, each fed its next point when it answers (results by index). */
-function runPoints(
-  data: SweepWorkerData, configs: readonly Config[], n: number, onDone: (done: number) => void,
-): Promise<PointResult[]> {
-  const results: PointResult[] = new Array<PointResult>(configs.length);
-  let next = 0;
-  let done = 0;
-  return new Promise((resolveAll, reject) => {
-    const workers = Array.from({ length: Math.min(n, configs.length) }, () => startWorker(data));
-    const stop = (): void => { for (const w of workers) void w.terminate(); };
-    const feed = (w: Worker): void => {
-      if (next < configs.length) {
-        const job: SweepJob = { index: next, config: configs[next]! };
-        next += 1;
-        w.postMessage(job);
-      }
-    };
-    for (const w of workers) {
-      w.on('message', (reply: SweepReply) => {
-        if ('error' in reply) {
-          stop();
-          reject(new Error(`sweep: point ${reply.index + 1} failed: ${reply.error}`));
-          return;
-        }
-        results[reply.index] = { hash: reply.hash, summary: reply.summary };
-        done += 1;
-        onDone(done);
-        if (done === configs.length) {
-          stop();
-          resolveAll(results);
-        } else feed(w);
-      });
-      w.on('error', (e) => { stop(); reject(e); });
-      feed(w);
-    }
-  });
-}
-
 function objectiveText(objective: Objective, v: number | null): string {
   if (v === null) return '';
   if (!Number.isFinite(v)) return v > 0 ? '∞' : '-∞';
@@ -149,9 +97,11 @@ async function run(io: SweepIo, opts: Options): Promise<void> {
     throw new UsageError(`no daily bars up to ${to} in ${where}`);
   }
   const tty = io.tty;
-  const results = await runPoints({ bars, names, from, to, root: io.root }, configs, workers, (done) => {
+  const pool = threadPool({ bars, names, root: io.root }, workers);
+  const jobs = configs.map((config, index) => ({ index, config, from, to }));
+  const results = await pool.run(jobs, (done) => {
     tty?.(`\r\x1b[2K sweep: point ${done} of ${points.length}`);
-  });
+  }).finally(() => pool.close());
   tty?.('\r\x1b[2K');
   const ranked = rank(grid, points, results, objective);
   const title = `sweep ${from} … ${to} · ${bars.size} symbols · ${points.length} points · by ${objective}`;

@@ -1,4 +1,5 @@
 import type { BacktestSummary } from '../backtest/index.js';
+import type { PointResult } from '../runtime/index.js';
 
 /**
  * The parameter grid of `kis-trader sweep` (docs/backtest.md): its points, each point's config
@@ -76,7 +77,6 @@ export function objectiveOf(objective: Objective, s: BacktestSummary): number | 
   }
 }
 
-export interface PointResult { hash: string; summary: BacktestSummary }
 
 export interface Ranked {
   rank: number;

@@ -28,3 +28,5 @@ export { createWorkersProcess, workersRequirements } from './workers-process.js'
 export type { WorkersProcess, WorkersProcessOptions } from './workers-process.js';
 export { holdAccountLock } from './account-lock.js';
 export type { AccountLock } from './account-lock.js';
+export { backtestPoint, backtestSettingsOf } from './backtest-point.js';
+export type { PointBars, PointJob, PointResult } from './backtest-point.js';
