@@ -7,6 +7,7 @@ import type { Store } from '../store/index.js';
 import { registerBackupCommand } from './backup-command.js';
 import { registerBacktestCommand } from './backtest-command.js';
 import { registerSweepCommand } from './sweep-command.js';
+import { registerSweepWorkerCommand } from './sweep-worker-command.js';
 import { registerConfigCommands, EXIT_CONFIG } from './config-command.js';
 import { registerDataCommands } from './data-command.js';
 import { cliClock, configFileProblems, connectKis, loadCliConfig, openCliStore, tradeLogSource } from './compose.js';
@@ -101,10 +102,15 @@ registerBacktestCommand(program, {
   out, err, exit, load: loaded, root: cwd, cwd: process.cwd(), withReadStore, now: () => epochMs(Date.now()),
   tty: process.stderr.isTTY ? (s) => { process.stderr.write(s); } : null,
 });
+// Asked for, it replaces Node's default exit on these signals: the command then ends the process itself.
+const stopSignal = (): Promise<string> => new Promise((resolve) => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(signal));
+});
 registerSweepCommand(program, {
-  out, err, exit, load: loaded, root: cwd, cwd: process.cwd(), withReadStore,
+  out, err, exit, load: loaded, root: cwd, cwd: process.cwd(), withReadStore, interrupted: stopSignal,
   tty: process.stderr.isTTY ? (s) => { process.stderr.write(s); } : null,
 });
+registerSweepWorkerCommand(program, { err, exit, load: loaded, root: cwd, stopped: stopSignal });
 registerKisCommands(program, () => connectKis(loaded(), process.env, cwd), { out, err, exit, env: process.env });
 registerSimCommand(program, { out, err, exit, cwd, env: process.env });
 registerDataCommands(program, {

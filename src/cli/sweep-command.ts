@@ -5,12 +5,15 @@ import type { Command } from 'commander';
 import { jobSettings } from '../config/index.js';
 import type { Config } from '../config/index.js';
 import { isAppError } from '../domain/index.js';
-import { resolveStrategies } from '../runtime/index.js';
+import { connectRedis, queuePointRunner, resolveStrategies, shownRedisUrl } from '../runtime/index.js';
+import type { PointBars, PointRunner } from '../runtime/index.js';
 import type { BacktestIo } from './backtest-command.js';
 import { barsFrom, configOver, configWith, periodAndSourceOptions, UsageError, wholeOption } from './backtest-inputs.js';
 import type { Bars } from './backtest-inputs.js';
 import { dateRange } from './list-options.js';
-import { layerOf, OBJECTIVES, paramsText, parseGrid, pointsOf, rank } from './sweep-grid.js';
+import {
+  gridSize, indexOf, layerOf, OBJECTIVES, paramsText, parseGrid, pointsOf, rank, samplePoints, tooBig,
+} from './sweep-grid.js';
 import type { Grid, Objective, Point, Ranked } from './sweep-grid.js';
 import { threadPool } from './sweep-pool.js';
 import { table, won } from './table.js';
@@ -19,11 +22,15 @@ import { table, won } from './table.js';
  * `kis-trader sweep`: the backtest of every point of a parameter grid, on worker threads, ranked by
  * an objective with each point's stability (docs/backtest.md).
  */
-export type SweepIo = Omit<BacktestIo, 'now'>;
+export type SweepIo = Omit<BacktestIo, 'now'> & {
+  /** resolves on SIGINT or SIGTERM; asked for only by a sweep over Redis, which must take its points back */
+  interrupted(): Promise<string>;
+};
 
 interface Options {
   grid: string; from?: string; to?: string; source: string; csv?: string; seed?: string; symbols?: string;
-  configFile?: string; objective: string; workers?: string; top: string; json?: boolean;
+  configFile?: string; objective: string; workers?: string; top: string; json?: boolean; redis?: string;
+  random?: string; randomSeed?: string;
 }
 
 function readGrid(path: string): Grid {
@@ -76,6 +83,37 @@ function rows(grid: Grid, ranked: readonly Ranked[], objective: Objective): stri
   ]);
 }
 
+/**
+ * The points as BullMQ jobs for `sweep-worker` processes (docs/backtest.md, distributed sweep). The
+ * Redis connection is closed with the runner.
+ */
+async function queueRunner(io: SweepIo, url: string, prefix: string, data: PointBars): Promise<PointRunner> {
+  const connection = await connectRedis(url, 'check --redis, and that the sweep-workers use the same URL');
+  const runner = queuePointRunner({
+    connection, prefix, data,
+    onIdle: (ms) => io.err(`sweep: no sweep-worker has taken a point in ${Math.round(ms / 1000)} s; start one with `
+      + `\`kis-trader sweep-worker --redis ${shownRedisUrl(url)}\` (same redis.prefix "${prefix}")`),
+  });
+  return {
+    run: (jobs, onDone) => runner.run(jobs, onDone),
+    close: async () => {
+      try { await runner.close(); } finally { connection.disconnect(); }
+    },
+  };
+}
+
+/** The whole grid, or with --random N a seeded sample of it (a random search). */
+function choosePoints(grid: Grid, opts: Options): Point[] {
+  if (opts.random !== undefined) {
+    const seed = opts.randomSeed === undefined ? 1 : wholeOption('--random-seed', opts.randomSeed, 0);
+    return samplePoints(grid, wholeOption('--random', opts.random, 1), seed);
+  }
+  if (opts.randomSeed !== undefined) throw new UsageError('--random-seed goes with --random');
+  const big = tooBig(grid);
+  if (big !== null) throw new UsageError(`--grid: ${big}`);
+  return pointsOf(grid);
+}
+
 async function run(io: SweepIo, opts: Options): Promise<void> {
   const r = dateRange(opts, { from: null, to: null });
   if ('error' in r) throw new UsageError(r.error);
@@ -85,10 +123,13 @@ async function run(io: SweepIo, opts: Options): Promise<void> {
     throw new UsageError(`--objective: expected one of ${OBJECTIVES.join(', ')}, got "${opts.objective}"`);
   }
   const objective = opts.objective as Objective;
+  if (opts.redis !== undefined && opts.workers !== undefined) {
+    throw new UsageError('--workers goes without --redis (each sweep-worker sets its own --threads)');
+  }
   const workers = opts.workers === undefined ? availableParallelism() : wholeOption('--workers', opts.workers, 1);
   const top = wholeOption('--top', opts.top, 1);
   const grid = readGrid(resolve(io.cwd, opts.grid));
-  const points = pointsOf(grid);
+  const points = choosePoints(grid, opts);
   const base = configWith(io.load(), opts.configFile === undefined ? undefined : resolve(io.cwd, opts.configFile));
   const configs = await pointConfigs(base, grid, points, io.root);
   const { bars, names }: Bars = barsFrom(io, opts, base, from, to);
@@ -97,14 +138,24 @@ async function run(io: SweepIo, opts: Options): Promise<void> {
     throw new UsageError(`no daily bars up to ${to} in ${where}`);
   }
   const tty = io.tty;
-  const pool = threadPool({ bars, names, root: io.root }, workers);
-  const jobs = configs.map((config, index) => ({ index, config, from, to }));
-  const results = await pool.run(jobs, (done) => {
+  const runner = opts.redis === undefined
+    ? threadPool({ bars, names, root: io.root }, workers)
+    : await queueRunner(io, opts.redis, base.redis.prefix, { bars, names });
+  if (opts.redis !== undefined) {
+    void io.interrupted().then(async (signal) => {
+      io.err(`sweep: ${signal}: taking this sweep's points and bars out of Redis`);
+      await runner.close().catch(() => undefined);
+      io.exit(130);
+    });
+  }
+  const jobs = points.map((point, i) => ({ index: indexOf(grid, point), config: configs[i]!, from, to }));
+  const results = await runner.run(jobs, (done) => {
     tty?.(`\r\x1b[2K sweep: point ${done} of ${points.length}`);
-  }).finally(() => pool.close());
+  }).finally(() => runner.close());
   tty?.('\r\x1b[2K');
   const ranked = rank(grid, points, results, objective);
-  const title = `sweep ${from} … ${to} · ${bars.size} symbols · ${points.length} points · by ${objective}`;
+  const of = points.length < gridSize(grid) ? `${points.length} random points of ${gridSize(grid)}` : `${points.length} points`;
+  const title = `sweep ${from} … ${to} · ${bars.size} symbols · ${of} · by ${objective}`;
   if (opts.json) {
     io.out(JSON.stringify({ title, from, to, objective, keys: grid.keys, points: ranked }, null, 2));
     return;
@@ -124,6 +175,9 @@ export function registerSweepCommand(program: Command, io: SweepIo): void {
     .option('--config-file <file>', 'a JSON layer over the config, under every point')
     .option('--objective <name>', `what ranks the points: ${OBJECTIVES.join(' | ')}`, 'net')
     .option('--workers <n>', 'worker threads (default: the available parallelism)')
+    .option('--random <n>', 'a random search: n points drawn from the grid instead of all of them')
+    .option('--random-seed <n>', 'the draw of --random: the same seed draws the same points (default 1)')
+    .option('--redis <url>', 'run the points on `kis-trader sweep-worker --redis URL` processes over BullMQ instead')
     .option('--top <k>', 'rows of the table', '10')
     .option('--json', 'print every point as JSON')
     .action(async (opts: Options) => {

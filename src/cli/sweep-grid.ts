@@ -21,6 +21,20 @@ export type Point = number[];
 export const OBJECTIVES = ['net', 'sharpe', 'sortino', 'profitFactor', 'return'] as const;
 export type Objective = (typeof OBJECTIVES)[number];
 
+/** A range in the grid file, `{"min": 1, "max": 3, "step": 0.5}`, as the list of its values. */
+function rangeValues(key: string, r: Record<string, unknown>): unknown[] | string {
+  const { min, max, step } = r;
+  const extra = Object.keys(r).filter((k) => !['min', 'max', 'step'].includes(k));
+  if (extra.length > 0 || typeof min !== 'number' || typeof max !== 'number' || typeof step !== 'number') {
+    return `"${key}": expected an array of values or {"min": number, "max": number, "step": number}`;
+  }
+  if (!(step > 0) || !(max >= min)) return `"${key}": a range needs step > 0 and max ≥ min`;
+  const n = Math.floor((max - min) / step + 1e-9) + 1;
+  if (n > MAX_POINTS) return `"${key}": ${n} values in the range: at most ${MAX_POINTS}`;
+  // rounded to 10 decimals: 0.1 + 0.2 is 0.3 in a config, not 0.30000000000000004
+  return Array.from({ length: n }, (_, i) => Math.round((min + i * step) * 1e10) / 1e10);
+}
+
 /** The grid file's object, or the problem with it. */
 export function parseGrid(value: unknown): Grid | string {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -28,15 +42,29 @@ export function parseGrid(value: unknown): Grid | string {
   }
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length === 0) return 'no parameter: expected at least one config path';
+  const grid: Grid = { keys: [], values: [] };
   for (const [key, list] of entries) {
     if (!/^[^.\s]+(\.[^.\s]+)*$/.test(key)) return `"${key}": not a config path (dot-separated keys)`;
-    if (!Array.isArray(list) || list.length === 0) return `"${key}": expected a non-empty array of values`;
+    const values = Array.isArray(list) ? list
+      : list !== null && typeof list === 'object' ? rangeValues(key, list as Record<string, unknown>)
+        : `"${key}": expected a non-empty array of values`;
+    if (typeof values === 'string') return values;
+    if (values.length === 0) return `"${key}": expected a non-empty array of values`;
+    grid.keys.push(key);
+    grid.values.push(values);
   }
-  const total = entries.reduce((n, [, list]) => n * (list as unknown[]).length, 1);
-  if (total > MAX_POINTS) {
-    return `${total} points (${entries.map(([, l]) => (l as unknown[]).length).join(' × ')}): at most ${MAX_POINTS}`;
-  }
-  return { keys: entries.map(([k]) => k), values: entries.map(([, l]) => l as unknown[]) };
+  return grid;
+}
+
+/** How many points the full product has. */
+export const gridSize = (grid: Grid): number => grid.values.reduce((n, list) => n * list.length, 1);
+
+/** The full product's problem when it is too big to run whole, or null. */
+export function tooBig(grid: Grid): string | null {
+  const total = gridSize(grid);
+  if (total <= MAX_POINTS) return null;
+  return `${total} points (${grid.values.map((l) => l.length).join(' × ')}): at most ${MAX_POINTS}; `
+    + '--random N samples N of them';
 }
 
 /** The cartesian product, the last key varying fastest. */
@@ -44,6 +72,47 @@ export function pointsOf(grid: Grid): Point[] {
   let out: Point[] = [[]];
   for (const list of grid.values) out = out.flatMap((p) => list.map((_, i) => [...p, i]));
   return out;
+}
+
+/** The point at `index` in pointsOf's order. */
+function pointAt(grid: Grid, index: number): Point {
+  const point = new Array<number>(grid.values.length);
+  let rest = index;
+  for (let k = grid.values.length - 1; k >= 0; k -= 1) {
+    const n = grid.values[k]!.length;
+    point[k] = rest % n;
+    rest = Math.floor(rest / n);
+  }
+  return point;
+}
+
+/** mulberry32: a small seeded generator, so a random search is the same for the same seed everywhere. */
+function generator(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * `n` distinct points drawn uniformly from the product (a random search), in pointsOf's order; the
+ * whole product when it has no more than `n`. Floyd's sampling: no list of the product is made,
+ * so a grid of millions of points samples as fast as a small one.
+ */
+export function samplePoints(grid: Grid, n: number, seed: number): Point[] {
+  const total = gridSize(grid);
+  if (n >= total) return pointsOf(grid);
+  const next = generator(seed);
+  const chosen = new Set<number>();
+  for (let j = total - n; j < total; j += 1) {
+    const t = Math.floor(next() * (j + 1));
+    chosen.add(chosen.has(t) ? j : t);
+  }
+  return [...chosen].sort((a, b) => a - b).map((i) => pointAt(grid, i));
 }
 
 /** The point as a config layer: `a.b.c: v` becomes `{ a: { b: { c: v } } }`. */
@@ -102,23 +171,25 @@ function neighbours(grid: Grid, point: Point): Point[] {
 }
 
 /** Index of a point in pointsOf's order. */
-function indexOf(grid: Grid, point: Point): number {
+export function indexOf(grid: Grid, point: Point): number {
   return point.reduce((n, i, k) => n * grid.values[k]!.length + i, 0);
 }
 
 /**
  * Descending by the objective (null last), ties by hash then by index, so the ranking depends only
- * on the results, never on which worker finished first.
+ * on the results, never on which worker finished first. A random search's stability counts only the
+ * neighbours that were run.
  */
 export function rank(grid: Grid, points: readonly Point[], results: readonly PointResult[], objective: Objective): Ranked[] {
-  const values = results.map((r) => objectiveOf(objective, r.summary));
-  const rows = points.map((point, index): Omit<Ranked, 'rank'> => {
-    const near = neighbours(grid, point).map((p) => values[indexOf(grid, p)]!).filter((v): v is number => v !== null && Number.isFinite(v));
+  const ran = new Map(points.map((p, i) => [indexOf(grid, p), objectiveOf(objective, results[i]!.summary)]));
+  const rows = points.map((point, i): Omit<Ranked, 'rank'> => {
+    const near = neighbours(grid, point).map((p) => ran.get(indexOf(grid, p)))
+      .filter((v): v is number => v !== undefined && v !== null && Number.isFinite(v));
     const params: Record<string, unknown> = {};
     grid.keys.forEach((key, k) => { params[key] = grid.values[k]![point[k]!]; });
     return {
-      index, params, objective: values[index]!, hash: results[index]!.hash, summary: results[index]!.summary,
-      stability: near.length === 0 ? null : near.reduce((a, b) => a + b, 0) / near.length,
+      index: indexOf(grid, point), params, objective: ran.get(indexOf(grid, point))!, hash: results[i]!.hash,
+      summary: results[i]!.summary, stability: near.length === 0 ? null : near.reduce((a, b) => a + b, 0) / near.length,
     };
   });
   const key = (v: number | null): number => (v === null || Number.isNaN(v) ? -Infinity : v);

@@ -1,16 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import type { PointJob, PointResult } from '../runtime/index.js';
+import type { PointJob, PointResult, PointRunner } from '../runtime/index.js';
 import type { SweepReply, SweepWorkerData } from './sweep-worker.js';
-
-/**
- * Where a sweep's points run: worker threads here (threadPool), or `sweep-worker` processes over
- * BullMQ (runtime/sweep-queue.ts). Results come back by the job's place in the list, never by arrival,
- * so whatever runs them the answer is the same.
- */
-export interface PointRunner {
-  run(jobs: readonly PointJob[], onDone?: (done: number) => void): Promise<PointResult[]>;
-  close(): Promise<void>;
-}
 
 /**
  * The worker thread. Built, it is the .js beside this file. Under tsx (npm run cli, the tests) this
@@ -25,46 +15,66 @@ function startWorker(data: SweepWorkerData): Worker {
   return new Worker(code, { eval: true, workerData: data });
 }
 
+/** The thread pool: jobs one at a time per thread, in the order submitted. */
+export interface ThreadPool extends PointRunner {
+  submit(job: PointJob): Promise<PointResult>;
+}
+
+interface Task { job: PointJob; resolve(r: PointResult): void; reject(e: Error): void }
+
 /**
- * `n` worker threads, started on the first run and kept for the next (a walk-forward runs one grid
- * per window): each receives the bars once, then is fed its next job when it answers.
+ * `n` worker threads, started on demand and kept until `close` (a walk-forward runs one grid per
+ * window; a `sweep-worker` process serves jobs as they come): each receives the bars once, then one
+ * job at a time. A failed point rejects its own promise; a thread that dies takes the pool down.
  */
-export function threadPool(data: SweepWorkerData, n: number): PointRunner {
-  let workers: Worker[] = [];
-  const close = async (): Promise<void> => {
-    const all = workers;
-    workers = [];
+export function threadPool(data: SweepWorkerData, n: number): ThreadPool {
+  const idle: Worker[] = [];
+  const busy = new Map<Worker, Task>();
+  const queue: Task[] = [];
+  let closed: Error | null = null;
+  const dispatch = (): void => {
+    while (queue.length > 0 && closed === null) {
+      let w = idle.pop();
+      if (!w && busy.size < n) w = spawn();
+      if (!w) return;
+      const task = queue.shift()!;
+      busy.set(w, task);
+      w.postMessage(task.job);
+    }
+  };
+  const shutdown = async (why: Error): Promise<void> => {
+    closed ??= why;
+    for (const t of [...busy.values(), ...queue.splice(0)]) t.reject(closed);
+    const all = [...idle.splice(0), ...busy.keys()];
+    busy.clear();
     await Promise.all(all.map((w) => w.terminate()));
   };
-  const run = (jobs: readonly PointJob[], onDone?: (done: number) => void): Promise<PointResult[]> => {
-    if (jobs.length === 0) return Promise.resolve([]);
-    while (workers.length < Math.min(n, jobs.length)) workers.push(startWorker(data));
-    const results = new Array<PointResult>(jobs.length);
-    const place = new Map(jobs.map((j, i) => [j.index, i]));
-    let next = 0;
-    let done = 0;
-    return new Promise((resolveAll, reject) => {
-      const active = workers.slice(0, Math.min(n, jobs.length));
-      const detach = (): void => { for (const w of active) w.removeAllListeners('message').removeAllListeners('error'); };
-      const fail = (e: Error): void => { detach(); void close(); reject(e); };
-      const feed = (w: Worker): void => {
-        if (next < jobs.length) w.postMessage(jobs[next++]);
-      };
-      for (const w of active) {
-        w.on('message', (reply: SweepReply) => {
-          if ('error' in reply) return fail(new Error(`sweep: point ${reply.index + 1} failed: ${reply.error}`));
-          results[place.get(reply.index)!] = { hash: reply.hash, summary: reply.summary };
-          done += 1;
-          onDone?.(done);
-          if (done === jobs.length) {
-            detach();
-            resolveAll(results);
-          } else feed(w);
-        });
-        w.on('error', fail);
-        feed(w);
-      }
+  function spawn(): Worker {
+    const w = startWorker(data);
+    w.on('message', (reply: SweepReply) => {
+      const task = busy.get(w);
+      if (!task) return;
+      busy.delete(w);
+      idle.push(w);
+      if ('error' in reply) task.reject(new Error(`sweep: point ${reply.index + 1} failed: ${reply.error}`));
+      else task.resolve({ hash: reply.hash, summary: reply.summary });
+      dispatch();
     });
+    w.on('error', (e) => { void shutdown(e); });
+    return w;
+  }
+  const submit = (job: PointJob): Promise<PointResult> => new Promise((resolve, reject) => {
+    if (closed) return reject(closed);
+    queue.push({ job, resolve, reject });
+    dispatch();
+  });
+  const run = (jobs: readonly PointJob[], onDone?: (done: number) => void): Promise<PointResult[]> => {
+    let done = 0;
+    return Promise.all(jobs.map((j) => submit(j).then((r) => {
+      done += 1;
+      onDone?.(done);
+      return r;
+    })));
   };
-  return { run, close };
+  return { submit, run, close: () => shutdown(new Error('the sweep\'s thread pool was closed')) };
 }

@@ -22,6 +22,16 @@ export interface PointJob { index: number; config: Config; from: TradingDate; to
 /** What a sweep keeps of a point's run. */
 export interface PointResult { hash: string; summary: BacktestSummary }
 
+/**
+ * Where a sweep's points run: worker threads here (cli/sweep-pool.ts), or `sweep-worker` processes
+ * over BullMQ (sweep-queue.ts). Results come back in the order of the jobs given, never by arrival,
+ * so whatever runs them the answer is the same.
+ */
+export interface PointRunner {
+  run(jobs: readonly PointJob[], onDone?: (done: number) => void): Promise<PointResult[]>;
+  close(): Promise<void>;
+}
+
 /** The backtest's settings as a config gives them (strategies resolved against the installation root). */
 export async function backtestSettingsOf(config: Config, root: string): Promise<BacktestSettings> {
   const jobs = jobSettings(config);

@@ -4,7 +4,9 @@ import type { Logger, Notifier } from '../domain/index.js';
 import { createLogNotifier } from './notifier.js';
 
 /** Connects, or says clearly that Redis does not answer; used by the daemon and a `workers` process. */
-export async function connectRedis(url: string): Promise<Redis> {
+export async function connectRedis(
+  url: string, hint = 'start it, or unset REDIS_URL to let the daemon run its own',
+): Promise<Redis> {
   // Workers need maxRetriesPerRequest: null (docs/stack.md §1.8); BullMQ duplicates this connection for them.
   const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true, connectTimeout: 3000 });
   // the outage watcher is attached by the caller; until then connection errors surface below
@@ -16,7 +18,7 @@ export async function connectRedis(url: string): Promise<Redis> {
     ]);
   } catch (err) {
     redis.disconnect();
-    throw new AppError('REDIS_UNAVAILABLE', `Redis at ${url.replace(/\/\/[^@]*@/, '//')} does not answer (${describeError(err)}): start it, or unset REDIS_URL to let the daemon run its own`, { cause: err });
+    throw new AppError('REDIS_UNAVAILABLE', `Redis at ${url.replace(/\/\/[^@]*@/, '//')} does not answer (${describeError(err)}): ${hint}`, { cause: err });
   }
   return redis;
 }

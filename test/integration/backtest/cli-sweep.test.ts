@@ -47,6 +47,26 @@ describe('kis-trader sweep', () => {
     expect(table.out).toContain('… 2 more');
   }, 60_000);
 
+  it('draws a random search from the grid, the same points for the same seed', async () => {
+    const dir = tempDir('kis-sweep-');
+    writeFileSync(join(dir, 'grid.json'), JSON.stringify({
+      'strategies.momentum-volume.params.minChangePct': { min: 1, max: 3, step: 1 },
+      'strategies.momentum-volume.exits.stopLossPct': [2, 3],
+    }));
+    const args = ['sweep', '--grid', 'grid.json', ...SIM, '--random', '3', '--random-seed', '5', '--json'];
+    const one = await spawnCli(args, dir, {});
+    expect(one.err).toBe('');
+    expect(one.code).toBe(0);
+    const sweep = JSON.parse(one.out) as Sweep & { title: string };
+    expect(sweep.title).toContain('3 random points of 6');
+    expect(sweep.points).toHaveLength(3);
+    const again = await spawnCli(args, dir, {});
+    expect(again.out).toBe(one.out);
+    const lone = await spawnCli(['sweep', '--grid', 'grid.json', ...SIM, '--random-seed', '5'], dir, {});
+    expect(lone.code).toBe(2);
+    expect(lone.err).toContain('--random-seed goes with --random');
+  }, 60_000);
+
   it('refuses a grid key that is no config path, naming the key and the point', async () => {
     const dir = tempDir('kis-sweep-');
     writeFileSync(join(dir, 'grid.json'), JSON.stringify({ ...GRID, 'risk.nope': [1] }));
