@@ -11,6 +11,8 @@ import { backtestSettingsOf, feeRatesOf } from '../runtime/index.js';
 import type { Store } from '../store/index.js';
 import { barsFrom, configWith, periodAndSourceOptions, UsageError, wholeOption } from './backtest-inputs.js';
 import { dateRange } from './list-options.js';
+import { progressBar } from './progress.js';
+import type { Progress } from './progress.js';
 import { table, won } from './table.js';
 
 /**
@@ -77,15 +79,16 @@ async function run(io: BacktestIo, opts: Options): Promise<void> {
     const where = opts.source === 'db' ? 'the trade log\'s cache' : `the ${opts.source} source`;
     throw new UsageError(`no daily bars up to ${to} in ${where}`);
   }
-  const tty = io.tty;
-  // A progress line on a terminal only, redrawn every 10 days: piped output stays clean.
-  const onDay = tty === null ? undefined : (done: number, total: number, date: TradingDate): void => {
-    if (done % 10 === 0 || done === total - 1) tty(`\r\x1b[2K backtest ${date}: day ${done} of ${total}`);
+  // A progress bar on a terminal only: piped output stays clean.
+  let progress: Progress | null = null;
+  const onDay = io.tty === null ? undefined : (done: number, total: number, date: TradingDate): void => {
+    progress ??= progressBar(io.tty, 'backtest', total);
+    progress.update(done, date);
   };
   const result = runBacktest({
     settings, bars, names, from, to, fees: feeRatesOf(config.market), ...(onDay ? { onDay } : {}),
   });
-  tty?.('\r\x1b[2K');
+  (progress as Progress | null)?.end();
   const title = `backtest ${settings.strategies.map((s) => s.id).join(', ')} ${from} … ${to} · ${bars.size} symbols, `
     + 'universe: every symbol (no ranking rebuilt from bars yet)';
   if (opts.json) io.out(JSON.stringify({ title, from, to, hash: result.hash, summary: result.summary }, null, 2));

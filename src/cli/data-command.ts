@@ -6,6 +6,7 @@ import type { Clock, Lane, MarketData, TradingDate } from '../domain/index.js';
 import type { BarRepository, Store } from '../store/index.js';
 import { parseBarsCsv, BAR_CSV_COLUMNS, BAR_CSV_OPTIONAL_COLUMNS } from './bars-csv.js';
 import { DATE_HELP } from './list-options.js';
+import { progressBar } from './progress.js';
 import { table, won } from './table.js';
 
 /**
@@ -116,6 +117,7 @@ export function registerDataCommands(program: Command, io: DataCommandsIo): void
         }
       }
       const n = symbols.length;
+      const progress = progressBar(io.tty, 'data fetch', n);
       let outcomes: FetchOutcome[] = [];
       let failed: unknown = null;
       let today: TradingDate | null = null;
@@ -125,16 +127,16 @@ export function registerDataCommands(program: Command, io: DataCommandsIo): void
           today = kstDateOf(session.clock.now());
           try {
             outcomes = await fetchBarsInto({ market: session.market, bars: store.bars, clock: session.clock }, symbols, Number(o.days), end, {
-              // A terminal gets one line rewritten per symbol; a log or a pipe gets one line each.
-              onStart: (symbol, i) => io.tty?.(`\r\x1b[2K[${i + 1}/${n}] ${symbol} …`),
+              // A terminal gets a progress bar and the failures; a log or a pipe gets one line a symbol.
+              onStart: (symbol, i) => progress.update(i, symbol),
               onDone: (r, i) => {
                 if (io.tty !== null && r.ok) return;
-                io.tty?.('\r\x1b[2K');
+                progress.end();
                 io.err(r.ok ? `[${i + 1}/${n}] ${r.symbol}: ${r.bars} bars ${r.first ?? ''}..${r.last ?? ''}` : `[${i + 1}/${n}] ${r.symbol}: failed: ${r.error}`);
               },
             });
           } finally {
-            io.tty?.('\r\x1b[2K');
+            progress.end();
             await session.close();
           }
         });

@@ -11,6 +11,7 @@ import type { BacktestIo } from './backtest-command.js';
 import { barsFrom, configOver, configWith, periodAndSourceOptions, UsageError, wholeOption } from './backtest-inputs.js';
 import type { Bars } from './backtest-inputs.js';
 import { dateRange } from './list-options.js';
+import { progressBar } from './progress.js';
 import {
   gridSize, indexOf, layerOf, OBJECTIVES, paramsText, parseGrid, pointsOf, rank, samplePoints, tooBig,
 } from './sweep-grid.js';
@@ -137,7 +138,6 @@ async function run(io: SweepIo, opts: Options): Promise<void> {
     const where = opts.source === 'db' ? 'the trade log\'s cache' : `the ${opts.source} source`;
     throw new UsageError(`no daily bars up to ${to} in ${where}`);
   }
-  const tty = io.tty;
   const runner = opts.redis === undefined
     ? threadPool({ bars, names, root: io.root }, workers)
     : await queueRunner(io, opts.redis, base.redis.prefix, { bars, names });
@@ -149,10 +149,10 @@ async function run(io: SweepIo, opts: Options): Promise<void> {
     });
   }
   const jobs = points.map((point, i) => ({ index: indexOf(grid, point), config: configs[i]!, from, to }));
-  const results = await runner.run(jobs, (done) => {
-    tty?.(`\r\x1b[2K sweep: point ${done} of ${points.length}`);
-  }).finally(() => runner.close());
-  tty?.('\r\x1b[2K');
+  const progress = progressBar(io.tty, 'sweep', jobs.length);
+  progress.update(0, opts.redis === undefined ? `${Math.min(workers, jobs.length)} threads` : 'on sweep-workers');
+  const results = await runner.run(jobs, (done) => progress.update(done)).finally(() => runner.close());
+  progress.end();
   const ranked = rank(grid, points, results, objective);
   const of = points.length < gridSize(grid) ? `${points.length} random points of ${gridSize(grid)}` : `${points.length} points`;
   const title = `sweep ${from} … ${to} · ${bars.size} symbols · ${of} · by ${objective}`;
