@@ -13,7 +13,7 @@ import { table } from './table.js';
 /**
  * `kis-trader replay --date D`: the day's decisions run again through the decision code with the
  * config in force now (signals/replay.ts, docs/review.md), and what the daemon sent checked against
- * them. Exit 0 when nothing differs, 1 when something does.
+ * them. Exit 0 when nothing differs, 1 when something differs or could not be replayed.
  */
 export interface ReplayIo {
   out(s: string): void;
@@ -48,6 +48,39 @@ function sentDifferences(store: Store, day: readonly RecordedDecision[]): Replay
   return out;
 }
 
+/** The field of a decision logged before its inputs were recorded (signals/replay.ts NOT_REPLAYABLE). */
+const UNRECORDED = 'inputs';
+
+/**
+ * The report of a replay. Decisions logged before replay inputs were recorded are counted on one
+ * line, not listed: a months-old log would otherwise bury the real differences under them.
+ */
+export function replayText(
+  result: { day: readonly { id: number }[]; diffs: readonly ReplayDifference[]; hashes: readonly string[] },
+  hash: string, date: TradingDate, source: string,
+): string[] {
+  const lines = [`replay of ${date}: ${result.day.length} decisions (${source}), config ${hash} now`];
+  const other = result.hashes.filter((h) => h !== hash);
+  if (other.length > 0) lines.push(`decided under config ${other.join(', ')}: a difference may be the config's, not the code's`);
+  const old = result.diffs.filter((d) => d.field === UNRECORDED);
+  const real = result.diffs.filter((d) => d.field !== UNRECORDED);
+  if (old.length > 0) {
+    const ids = old.map((d) => d.decisionId);
+    lines.push(`${old.length} decision(s) (ids ${Math.min(...ids)}…${Math.max(...ids)}) were logged before replay inputs `
+      + 'were recorded: not replayable, not compared (--json lists them)');
+  }
+  if (real.length === 0) {
+    lines.push(old.length === 0
+      ? 'no difference: the decision code decides today as it did then, and the daemon sent what it decided'
+      : `no difference among the ${result.day.length - old.length} decision(s) that could be replayed`);
+  } else {
+    lines.push(`${real.length} difference(s):`);
+    lines.push(table(['decision', 'symbol', 'kind', 'field', 'recorded', 'replayed'],
+      real.map((d) => [d.decisionId, d.symbol, d.kind, d.field, JSON.stringify(d.recorded), JSON.stringify(d.replayed)])));
+  }
+  return lines;
+}
+
 export function registerReplayCommand(program: Command, io: ReplayIo): void {
   program.command('replay')
     .description("run a day's recorded decisions through the decision code again and list every difference from what the daemon decided and sent")
@@ -74,15 +107,7 @@ export function registerReplayCommand(program: Command, io: ReplayIo): void {
       });
       if (opts.json) io.out(JSON.stringify({ date, configHash: hash, decisions: result.day.length, differences: result.diffs }, null, 2));
       else {
-        io.out(`replay of ${date}: ${result.day.length} decisions (${io.source}), config ${hash} now`);
-        const other = result.hashes.filter((h) => h !== hash);
-        if (other.length > 0) io.out(`decided under config ${other.join(', ')}: a difference may be the config's, not the code's`);
-        if (result.diffs.length === 0) io.out('no difference: the decision code decides today as it did then, and the daemon sent what it decided');
-        else {
-          io.out(`${result.diffs.length} difference(s):`);
-          io.out(table(['decision', 'symbol', 'kind', 'field', 'recorded', 'replayed'],
-            result.diffs.map((d) => [d.decisionId, d.symbol, d.kind, d.field, JSON.stringify(d.recorded), JSON.stringify(d.replayed)])));
-        }
+        for (const line of replayText(result, hash, date, io.source)) io.out(line);
       }
       if (result.diffs.length > 0) io.exit(1);
     });
