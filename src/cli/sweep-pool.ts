@@ -53,7 +53,7 @@ export function threadPool(data: SweepWorkerData, n: number): PointRunner {
       for (const w of active) {
         w.on('message', (reply: SweepReply) => {
           if ('error' in reply) return fail(new Error(`sweep: point ${reply.index + 1} failed: ${reply.error}`));
-          results[place.get(reply.index)!] = { hash: reply.hash, summary: reply.summary };
+          results[place.get(reply.index)!] = { hash: reply.hash, summary: reply.summary, universe: reply.universe };
           done += 1;
           onDone?.(done);
           if (done === jobs.length) {
