@@ -9,7 +9,9 @@ import type { EpochMs, TradingDate } from '../domain/index.js';
 import { renderReport } from '../review/index.js';
 import { backtestSettingsOf, feeRatesOf } from '../runtime/index.js';
 import type { Store } from '../store/index.js';
-import { barsFrom, configWith, periodAndSourceOptions, UsageError, wholeOption } from './backtest-inputs.js';
+import {
+  barsFrom, configWith, periodAndSourceOptions, universeFrom, universeText, UsageError, wholeOption,
+} from './backtest-inputs.js';
 import { dateRange } from './list-options.js';
 import { table, won } from './table.js';
 
@@ -37,7 +39,7 @@ export interface BacktestIo {
 interface Options {
   from?: string; to?: string; source: string; csv?: string; configFile?: string; out?: string; force?: boolean;
   json?: boolean;
-  slippageTicks?: string; cash?: string; seed?: string; symbols?: string;
+  slippageTicks?: string; cash?: string; seed?: string; symbols?: string; universe?: string;
 }
 
 const pct = (x: number | null): string => (x === null ? '' : `${(x * 100).toFixed(2)} %`);
@@ -77,18 +79,22 @@ async function run(io: BacktestIo, opts: Options): Promise<void> {
     const where = opts.source === 'db' ? 'the trade log\'s cache' : `the ${opts.source} source`;
     throw new UsageError(`no daily bars up to ${to} in ${where}`);
   }
+  const universe = universeFrom(io, opts, from, to);
   const tty = io.tty;
   // A progress line on a terminal only, redrawn every 10 days: piped output stays clean.
   const onDay = tty === null ? undefined : (done: number, total: number, date: TradingDate): void => {
     if (done % 10 === 0 || done === total - 1) tty(`\r\x1b[2K backtest ${date}: day ${done} of ${total}`);
   };
   const result = runBacktest({
-    settings, bars, names, from, to, fees: feeRatesOf(config.market), ...(onDay ? { onDay } : {}),
+    settings, bars, names, from, to, fees: feeRatesOf(config.market), universe, ...(onDay ? { onDay } : {}),
   });
   tty?.('\r\x1b[2K');
   const title = `backtest ${settings.strategies.map((s) => s.id).join(', ')} ${from} … ${to} · ${bars.size} symbols, `
-    + 'universe: every symbol (no ranking rebuilt from bars yet)';
-  if (opts.json) io.out(JSON.stringify({ title, from, to, hash: result.hash, summary: result.summary }, null, 2));
+    + universeText(result.universe);
+  if (opts.json) {
+    const { hash, summary } = result;
+    io.out(JSON.stringify({ title, from, to, hash, summary, universe: result.universe }, null, 2));
+  }
   else {
     io.out(title);
     io.out(table(['figure', 'value'], summaryLines(result)));

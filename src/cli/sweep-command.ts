@@ -7,7 +7,9 @@ import type { Config } from '../config/index.js';
 import { isAppError } from '../domain/index.js';
 import { resolveStrategies } from '../runtime/index.js';
 import type { BacktestIo } from './backtest-command.js';
-import { barsFrom, configOver, configWith, periodAndSourceOptions, UsageError, wholeOption } from './backtest-inputs.js';
+import {
+  barsFrom, configOver, configWith, periodAndSourceOptions, universeFrom, universeText, UsageError, wholeOption,
+} from './backtest-inputs.js';
 import type { Bars } from './backtest-inputs.js';
 import { dateRange } from './list-options.js';
 import { layerOf, OBJECTIVES, paramsText, parseGrid, pointsOf, rank } from './sweep-grid.js';
@@ -23,7 +25,7 @@ export type SweepIo = Omit<BacktestIo, 'now'>;
 
 interface Options {
   grid: string; from?: string; to?: string; source: string; csv?: string; seed?: string; symbols?: string;
-  configFile?: string; objective: string; workers?: string; top: string; json?: boolean;
+  configFile?: string; objective: string; workers?: string; top: string; json?: boolean; universe?: string;
 }
 
 function readGrid(path: string): Grid {
@@ -96,15 +98,19 @@ async function run(io: SweepIo, opts: Options): Promise<void> {
     const where = opts.source === 'db' ? 'the trade log\'s cache' : `the ${opts.source} source`;
     throw new UsageError(`no daily bars up to ${to} in ${where}`);
   }
+  const universe = universeFrom(io, opts, from, to);
   const tty = io.tty;
-  const pool = threadPool({ bars, names, root: io.root }, workers);
+  const pool = threadPool({ bars, names, universe, root: io.root }, workers);
   const jobs = configs.map((config, index) => ({ index, config, from, to }));
   const results = await pool.run(jobs, (done) => {
     tty?.(`\r\x1b[2K sweep: point ${done} of ${points.length}`);
   }).finally(() => pool.close());
   tty?.('\r\x1b[2K');
   const ranked = rank(grid, points, results, objective);
-  const title = `sweep ${from} … ${to} · ${bars.size} symbols · ${points.length} points · by ${objective}`;
+  // Every point runs over the same days and recorded scans: the first one's universe is every one's
+  // (unless the grid varies scan.rankings, the kinds a day's recorded scans are kept of).
+  const title = `sweep ${from} … ${to} · ${bars.size} symbols · ${points.length} points · by ${objective} · `
+    + universeText(results[0]!.universe);
   if (opts.json) {
     io.out(JSON.stringify({ title, from, to, objective, keys: grid.keys, points: ranked }, null, 2));
     return;
