@@ -12,6 +12,7 @@ import { closeQuote, nextDayQuote, unitPriceOf } from './quote.js';
 import { markOf } from './series.js';
 import type { Series } from './series.js';
 import type { BacktestDecision, BacktestSettings } from './types.js';
+import type { UniverseEntry } from './universe.js';
 
 /**
  * One day's decisions at the close, as the daemon's signal jobs take them (signals/evaluate-job.ts,
@@ -43,7 +44,7 @@ export interface DayContext {
   onDecision: ((d: BacktestDecision) => void) | undefined;
 }
 
-/** A bar-built universe has no rankings (docs/backtest.md, universe): a strategy with a maxRank admits nothing. */
+/** The `all` universe has no rankings (docs/backtest.md §3): a strategy with a maxRank admits nothing. */
 const NO_RANKS = { volume: null, fluctuation: null };
 
 /** The daemon's phase when it places orders: continuous trading (docs/backtest.md). */
@@ -128,12 +129,29 @@ export function decideExits(ctx: DayContext, today: TradingDate, flattenDue: boo
   }
 }
 
-/** A bar-built universe has no rankings: every symbol is a watch-list candidate (no rank) with the day's figures. */
+/** The `all` universe: every symbol is a candidate without a rank, with the day's figures. */
 function scanRow(quote: ReturnType<typeof closeQuote>, name: string): ScanFields {
   return { name, rank: null, changeBp: quote.changeBp, tradedValue: quote.tradedValue, volume: quote.volume };
 }
 
-export function decideEntries(ctx: DayContext, today: TradingDate, names: Readonly<Record<string, string>>): void {
+/**
+ * Entries: the day's universe entries in scan order (universe.ts), or in the `all` universe (`entries`
+ * null) every symbol for every strategy whose universe admits it, in config and code order.
+ */
+export function decideEntries(
+  ctx: DayContext, today: TradingDate, names: Readonly<Record<string, string>>,
+  entries: readonly UniverseEntry[] | null,
+): void {
+  if (entries !== null) {
+    for (const e of entries) {
+      const s = ctx.bySymbol.get(e.symbol);
+      // A recorded candidate without a bar today cannot be decided; held or pending: as below.
+      if (!s || s.at < 0 || ctx.account.positions.has(s.symbol) || ctx.account.pending.has(s.symbol)) continue;
+      ctx.evaluations += 1;
+      entryFor(ctx, e.strategy, s, today, '', e.scan);
+    }
+    return;
+  }
   for (const strategy of ctx.settings.strategies) {
     for (const s of ctx.series) {
       if (s.at < 0 || ctx.account.positions.has(s.symbol) || ctx.account.pending.has(s.symbol)) continue;
@@ -147,11 +165,14 @@ export function decideEntries(ctx: DayContext, today: TradingDate, names: Readon
   }
 }
 
-function entryFor(ctx: DayContext, strategy: StrategyInstance, s: Series, today: TradingDate, name: string): void {
+/** `scan`: the universe entry's scan row; absent in the `all` universe (the day's own figures, no rank). */
+function entryFor(
+  ctx: DayContext, strategy: StrategyInstance, s: Series, today: TradingDate, name: string, scan?: ScanFields | null,
+): void {
   const quote = closeQuote(s.bars, s.at, ctx.closeAt);
   const signal = decideEntry({
-    symbol: s.symbol, today, quote, bars: windowOf(s, strategy), session: REGULAR_SESSION, scan: scanRow(quote, name),
-    position: null,
+    symbol: s.symbol, today, quote, bars: windowOf(s, strategy), session: REGULAR_SESSION,
+    scan: scan === undefined ? scanRow(quote, name) : scan, position: null,
   }, strategy);
   // Most evaluations end here, before any closure is made (a backtest makes a million of them).
   if (signal.action !== 'enter') return emit(ctx, today, s.symbol, 'entry', strategy.id, signal, 'no-trade');

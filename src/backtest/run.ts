@@ -13,6 +13,7 @@ import { closeInstant } from './quote.js';
 import { roundTrips } from './round-trips.js';
 import { advance, buildSeries, markOf, tradingDays } from './series.js';
 import type { BacktestInput, BacktestResult } from './types.js';
+import { dayUniverse } from './universe.js';
 
 /**
  * The orders decided at yesterday's close meet today's bar (docs/backtest.md, execution). An order
@@ -76,6 +77,8 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     orders: 0, onDecision: input.onDecision,
   };
   const flattenDue = settings.signals.flattenBeforeCloseMinutes > 0;
+  const names = input.names ?? {};
+  const universe = dayUniverse(input.universe, settings.scan, settings.strategies, series, ctx.bySymbol, names);
   let engine = createEngineState();
   let unfilled = 0;
   let peak = settings.initialCash as number;
@@ -97,7 +100,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     ctx.ordersToday = 0;
     ctx.closeAt = closeInstant(today);
     decideExits(ctx, today, flattenDue);
-    decideEntries(ctx, today, input.names ?? {});
+    decideEntries(ctx, today, names, universe.entries(today, ctx.closeAt, new Set(account.positions.keys())));
     ctx.dayStartEquity = row.equity;
     input.onDay?.(daily.length, total, today);
   }
@@ -110,5 +113,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     orders: ctx.orders, unfilled,
     fees: daily.reduce((s, d) => s + d.fees, 0),
   };
-  return { roundTrips: trips, daily, fills: account.fills, summary, hash: sha256Of(account.fills) };
+  return {
+    roundTrips: trips, daily, fills: account.fills, summary, hash: sha256Of(account.fills), universe: universe.report,
+  };
 }

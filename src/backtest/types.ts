@@ -4,6 +4,7 @@ import type {
 import type { FeeRates, TradingCalendar } from '../market/index.js';
 import type { SignalValues, StrategyInstance } from '../signals/index.js';
 import type { PerformanceMetrics, PnlSummary } from '../review/index.js';
+import type { BacktestUniverse, UniverseReport, UniverseScan } from './universe.js';
 
 /** What a backtest runs with: the daemon's own strategies and signal settings, plus the execution model's knobs. */
 export interface BacktestSettings {
@@ -14,6 +15,8 @@ export interface BacktestSettings {
   /** ticks the open is moved against us for a fill at the open (config backtest.slippageTicks, docs/backtest.md) */
   slippageTicks: number;
   initialCash: Krw;
+  /** the rankings the scan asks for and the scan's filter (config scan.*): the universe's (universe.ts) */
+  scan: UniverseScan;
 }
 
 export interface BacktestInput {
@@ -24,6 +27,8 @@ export interface BacktestInput {
   from: TradingDate;
   to: TradingDate;
   fees: FeeRates;
+  /** where each day's candidates come from (docs/backtest.md §3); absent: `all`, every symbol unranked */
+  universe?: BacktestUniverse;
   /** the trading days; by default the dates the bars trade on (docs/backtest.md) */
   calendar?: TradingCalendar;
   /** every decision, as it is made: for tests and a decision log (costs nothing when absent) */
@@ -80,4 +85,6 @@ export interface BacktestResult {
   summary: BacktestSummary;
   /** sha256 of the canonical JSON of `fills` */
   hash: string;
+  /** which universe the run used, and on how many days the recorded scans gave it */
+  universe: UniverseReport;
 }

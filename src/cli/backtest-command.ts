@@ -9,7 +9,9 @@ import type { EpochMs, TradingDate } from '../domain/index.js';
 import { renderReport } from '../review/index.js';
 import { backtestSettingsOf, feeRatesOf } from '../runtime/index.js';
 import type { Store } from '../store/index.js';
-import { barsFrom, configWith, periodAndSourceOptions, UsageError, wholeOption } from './backtest-inputs.js';
+import {
+  barsFrom, configWith, periodAndSourceOptions, universeFrom, universeText, UsageError, wholeOption,
+} from './backtest-inputs.js';
 import { dateRange } from './list-options.js';
 import { progressBar } from './progress.js';
 import type { Progress } from './progress.js';
@@ -39,7 +41,7 @@ export interface BacktestIo {
 interface Options {
   from?: string; to?: string; source: string; csv?: string; configFile?: string; out?: string; force?: boolean;
   json?: boolean;
-  slippageTicks?: string; cash?: string; seed?: string; symbols?: string;
+  slippageTicks?: string; cash?: string; seed?: string; symbols?: string; universe?: string;
 }
 
 const pct = (x: number | null): string => (x === null ? '' : `${(x * 100).toFixed(2)} %`);
@@ -79,6 +81,7 @@ async function run(io: BacktestIo, opts: Options): Promise<void> {
     const where = opts.source === 'db' ? 'the trade log\'s cache' : `the ${opts.source} source`;
     throw new UsageError(`no daily bars up to ${to} in ${where}`);
   }
+  const universe = universeFrom(io, opts, from, to);
   // A progress bar on a terminal only: piped output stays clean.
   let progress: Progress | null = null;
   const onDay = io.tty === null ? undefined : (done: number, total: number, date: TradingDate): void => {
@@ -86,12 +89,15 @@ async function run(io: BacktestIo, opts: Options): Promise<void> {
     progress.update(done, date);
   };
   const result = runBacktest({
-    settings, bars, names, from, to, fees: feeRatesOf(config.market), ...(onDay ? { onDay } : {}),
+    settings, bars, names, from, to, fees: feeRatesOf(config.market), universe, ...(onDay ? { onDay } : {}),
   });
   (progress as Progress | null)?.end();
   const title = `backtest ${settings.strategies.map((s) => s.id).join(', ')} ${from} … ${to} · ${bars.size} symbols, `
-    + 'universe: every symbol (no ranking rebuilt from bars yet)';
-  if (opts.json) io.out(JSON.stringify({ title, from, to, hash: result.hash, summary: result.summary }, null, 2));
+    + universeText(result.universe);
+  if (opts.json) {
+    const { hash, summary } = result;
+    io.out(JSON.stringify({ title, from, to, hash, summary, universe: result.universe }, null, 2));
+  }
   else {
     io.out(title);
     io.out(table(['figure', 'value'], summaryLines(result)));

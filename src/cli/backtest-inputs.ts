@@ -1,11 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { syntheticMarketBars } from '../backtest/index.js';
+import { closeInstant, syntheticMarketBars, UNIVERSE_MODES } from '../backtest/index.js';
+import type { BacktestUniverse, UniverseMode, UniverseReport } from '../backtest/index.js';
 import { configSchema, formatIssues, readConfigFile } from '../config/index.js';
 import type { Config, LoadedConfig } from '../config/index.js';
 import { AppError } from '../domain/index.js';
-import type { DailyBar, StockCode, TradingDate } from '../domain/index.js';
+import type { DailyBar, RankingSnapshot, StockCode, TradingDate } from '../domain/index.js';
 import { loadCalendar } from '../runtime/index.js';
 import type { Store } from '../store/index.js';
 import { parseBarsCsv, readCsvRecords } from './bars-csv.js';
@@ -22,7 +23,7 @@ export interface BarsIo {
 }
 
 /** The source options both commands take. */
-export interface SourceOptions { source: string; csv?: string; seed?: string; symbols?: string }
+export interface SourceOptions { source: string; csv?: string; seed?: string; symbols?: string; universe?: string }
 
 /** The period and the bar source, as `backtest` and `sweep` both take them. */
 export function periodAndSourceOptions(c: Command): Command {
@@ -32,7 +33,10 @@ export function periodAndSourceOptions(c: Command): Command {
     .option('--source <source>', 'db (the trade log\'s bar cache) | csv | sim (the synthetic market)', 'db')
     .option('--csv <file>', 'with --source csv: the bars CSV of `data import` (docs/data.md)')
     .option('--seed <n>', 'with --source sim: the market\'s seed (default: sim.seed)')
-    .option('--symbols <n>', 'with --source sim: how many listings (default: sim.symbols)');
+    .option('--symbols <n>', 'with --source sim: how many listings (default: sim.symbols)')
+    .option('--universe <mode>', 'each day\'s candidates: rebuilt (rankings from bars) | snapshots (the recorded '
+      + 'scans, rebuilt where none; --source db) | all (every symbol, unranked). Default: snapshots with --source db, '
+      + 'rebuilt otherwise (docs/backtest.md §3)');
 }
 
 /** A mistake in the command line: printed as is, exit 2. */
@@ -141,3 +145,39 @@ export function barsFrom(io: BarsIo, opts: SourceOptions, config: Config, from: 
   return { bars: bySymbol(io.withReadStore((store) => store.bars.allUpTo(to))), names: {} };
 }
 
+/** Both rankings are read: a sweep's point may scan other kinds than the base config. */
+const KINDS = ['volume', 'fluctuation'] as const;
+
+/**
+ * The universe of `--universe` (docs/backtest.md §3): with `snapshots`, of each day of the period that
+ * has recorded scans, the last of each ranking up to the close, read from the trade log without the
+ * raw responses. The backtest keeps the configured kinds and checks the time again (universe.ts latestRecorded).
+ */
+export function universeFrom(io: BarsIo, opts: SourceOptions, from: TradingDate, to: TradingDate): BacktestUniverse {
+  const mode = opts.universe ?? (opts.source === 'db' ? 'snapshots' : 'rebuilt');
+  if (!(UNIVERSE_MODES as readonly string[]).includes(mode)) {
+    throw new UsageError(`--universe: expected ${UNIVERSE_MODES.join(', ')}, got "${mode}"`);
+  }
+  if (mode !== 'snapshots') return { mode: mode as UniverseMode };
+  if (opts.source !== 'db') {
+    throw new UsageError('--universe snapshots goes with --source db (the trade log\'s recorded scans)');
+  }
+  const recorded = io.withReadStore((store) => {
+    const byDate = new Map<TradingDate, RankingSnapshot[]>();
+    for (const date of store.scans.datesBetween(from, to)) {
+      const day = KINDS.flatMap((kind) => store.scans.latestBefore(date, kind, closeInstant(date)) ?? []);
+      if (day.length > 0) byDate.set(date, day);
+    }
+    return byDate;
+  });
+  return { mode, recorded };
+}
+
+/** The universe a run used, for the title of the report (docs/backtest.md §3). */
+export function universeText(u: UniverseReport): string {
+  if (u.mode === 'all') return 'universe: every symbol, unranked (--universe all)';
+  if (u.mode === 'rebuilt') return `universe: rankings rebuilt from bars on ${u.rebuiltDays} days (--universe rebuilt)`;
+  const missing = u.candidatesWithoutBar > 0 ? `, ${u.candidatesWithoutBar} recorded candidates without a bar` : '';
+  return `universe: recorded scans on ${u.snapshotDays} days, rankings rebuilt from bars on ${u.rebuiltDays} days`
+    + `${missing} (--universe snapshots)`;
+}

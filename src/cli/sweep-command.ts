@@ -8,7 +8,9 @@ import { isAppError } from '../domain/index.js';
 import { connectRedis, queuePointRunner, resolveStrategies, shownRedisUrl } from '../runtime/index.js';
 import type { PointBars, PointRunner } from '../runtime/index.js';
 import type { BacktestIo } from './backtest-command.js';
-import { barsFrom, configOver, configWith, periodAndSourceOptions, UsageError, wholeOption } from './backtest-inputs.js';
+import {
+  barsFrom, configOver, configWith, periodAndSourceOptions, universeFrom, universeText, UsageError, wholeOption,
+} from './backtest-inputs.js';
 import type { Bars } from './backtest-inputs.js';
 import { dateRange } from './list-options.js';
 import { progressBar } from './progress.js';
@@ -31,7 +33,7 @@ export type SweepIo = Omit<BacktestIo, 'now'> & {
 interface Options {
   grid: string; from?: string; to?: string; source: string; csv?: string; seed?: string; symbols?: string;
   configFile?: string; objective: string; workers?: string; top: string; json?: boolean; redis?: string;
-  random?: string; randomSeed?: string;
+  random?: string; randomSeed?: string; universe?: string;
 }
 
 function readGrid(path: string): Grid {
@@ -138,9 +140,11 @@ async function run(io: SweepIo, opts: Options): Promise<void> {
     const where = opts.source === 'db' ? 'the trade log\'s cache' : `the ${opts.source} source`;
     throw new UsageError(`no daily bars up to ${to} in ${where}`);
   }
+  const universe = universeFrom(io, opts, from, to);
+  const data: PointBars = { bars, names, ...(universe ? { universe } : {}) };
   const runner = opts.redis === undefined
-    ? threadPool({ bars, names, root: io.root }, workers)
-    : await queueRunner(io, opts.redis, base.redis.prefix, { bars, names });
+    ? threadPool({ ...data, root: io.root }, workers)
+    : await queueRunner(io, opts.redis, base.redis.prefix, data);
   if (opts.redis !== undefined) {
     void io.interrupted().then(async (signal) => {
       io.err(`sweep: ${signal}: taking this sweep's points and bars out of Redis`);
@@ -155,7 +159,10 @@ async function run(io: SweepIo, opts: Options): Promise<void> {
   progress.end();
   const ranked = rank(grid, points, results, objective);
   const of = points.length < gridSize(grid) ? `${points.length} random points of ${gridSize(grid)}` : `${points.length} points`;
-  const title = `sweep ${from} … ${to} · ${bars.size} symbols · ${of} · by ${objective}`;
+  // Every point runs over the same days and recorded scans: the first one's universe is every one's
+  // (unless the grid varies scan.rankings, the kinds a day's recorded scans are kept of).
+  const title = `sweep ${from} … ${to} · ${bars.size} symbols · ${of} · by ${objective} · `
+    + universeText(results[0]!.universe);
   if (opts.json) {
     io.out(JSON.stringify({ title, from, to, objective, keys: grid.keys, points: ranked }, null, 2));
     return;

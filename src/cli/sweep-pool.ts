@@ -57,7 +57,7 @@ export function threadPool(data: SweepWorkerData, n: number): ThreadPool {
       busy.delete(w);
       idle.push(w);
       if ('error' in reply) task.reject(new Error(`sweep: point ${reply.index + 1} failed: ${reply.error}`));
-      else task.resolve({ hash: reply.hash, summary: reply.summary });
+      else task.resolve({ hash: reply.hash, summary: reply.summary, universe: reply.universe });
       dispatch();
     });
     w.on('error', (e) => { void shutdown(e); });

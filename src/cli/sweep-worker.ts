@@ -17,7 +17,7 @@ const port = parentPort!;
 async function runPoint(job: PointJob): Promise<SweepReply> {
   try {
     const result = await backtestPoint(data, job, data.root);
-    return { index: job.index, hash: result.hash, summary: result.summary };
+    return { index: job.index, hash: result.hash, summary: result.summary, universe: result.universe };
   } catch (e) {
     return { index: job.index, error: e instanceof Error ? e.message : String(e) };
   }

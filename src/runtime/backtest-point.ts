@@ -1,5 +1,7 @@
 import { runBacktest } from '../backtest/index.js';
-import type { BacktestResult, BacktestSettings, BacktestSummary } from '../backtest/index.js';
+import type {
+  BacktestResult, BacktestSettings, BacktestSummary, BacktestUniverse, UniverseReport,
+} from '../backtest/index.js';
 import { jobSettings } from '../config/index.js';
 import type { Config } from '../config/index.js';
 import { krw } from '../domain/index.js';
@@ -14,13 +16,15 @@ import { resolveStrategies } from './strategies.js';
 export interface PointBars {
   bars: ReadonlyMap<StockCode, readonly DailyBar[]>;
   names: Readonly<Record<string, string>>;
+  /** each day's candidates (docs/backtest.md §3); absent: every symbol, unranked */
+  universe?: BacktestUniverse;
 }
 
 /** A point of a sweep: its config (validated by the command) and the period to run it over. */
 export interface PointJob { index: number; config: Config; from: TradingDate; to: TradingDate }
 
 /** What a sweep keeps of a point's run. */
-export interface PointResult { hash: string; summary: BacktestSummary }
+export interface PointResult { hash: string; summary: BacktestSummary; universe: UniverseReport }
 
 /**
  * Where a sweep's points run: worker threads here (cli/sweep-pool.ts), or `sweep-worker` processes
@@ -38,6 +42,7 @@ export async function backtestSettingsOf(config: Config, root: string): Promise<
   return {
     strategies: await resolveStrategies(jobs.strategies, root), signals: jobs.signals,
     slippageTicks: config.backtest.slippageTicks, initialCash: krw(config.backtest.initialCash),
+    scan: { kinds: jobs.scan.kinds, filter: jobs.scan.filter },
   };
 }
 
@@ -45,5 +50,6 @@ export async function backtestPoint(data: PointBars, job: PointJob, root: string
   return runBacktest({
     settings: await backtestSettingsOf(job.config, root), bars: data.bars, names: data.names,
     from: job.from, to: job.to, fees: feeRatesOf(job.config.market),
+    ...(data.universe ? { universe: data.universe } : {}),
   });
 }

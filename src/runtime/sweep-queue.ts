@@ -5,7 +5,8 @@ import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.js';
 import { krw, shares } from '../domain/index.js';
-import type { DailyBar, StockCode, TradingDate } from '../domain/index.js';
+import type { BacktestUniverse } from '../backtest/index.js';
+import type { DailyBar, RankingSnapshot, StockCode, TradingDate } from '../domain/index.js';
 import type { PointBars, PointJob, PointResult, PointRunner } from './backtest-point.js';
 
 /**
@@ -30,16 +31,25 @@ const jobIdOf = (sweep: string, index: number): string => `s${sweep}.${index}`;
 
 type BarRow = [string, number, number, number, number, number, number];
 
-/** The bars as gzip'd JSON, a row per bar without repeating the field names (2,000 × 370 bars ≈ 8 MB). */
+/** The bars, and the universe with its recorded scans, as gzip'd JSON: a row per bar without field names. */
 export function packBars(data: PointBars): Buffer {
   const bars: [string, BarRow[]][] = [...data.bars].map(([symbol, list]) => [
     symbol, list.map((b): BarRow => [b.date, b.open, b.high, b.low, b.close, b.volume, b.value]),
   ]);
-  return gzipSync(JSON.stringify({ names: data.names, bars }));
+  const universe = data.universe && {
+    mode: data.universe.mode, recorded: data.universe.recorded ? [...data.universe.recorded] : null,
+  };
+  return gzipSync(JSON.stringify({ names: data.names, bars, universe }));
+}
+
+interface Packed {
+  names: Record<string, string>;
+  bars: [string, BarRow[]][];
+  universe?: { mode: BacktestUniverse['mode']; recorded: [TradingDate, RankingSnapshot[]][] | null };
 }
 
 export function unpackBars(buf: Buffer): PointBars {
-  const raw = JSON.parse(gunzipSync(buf).toString('utf8')) as { names: Record<string, string>; bars: [string, BarRow[]][] };
+  const raw = JSON.parse(gunzipSync(buf).toString('utf8')) as Packed;
   const bars = new Map<StockCode, DailyBar[]>();
   for (const [symbol, rows] of raw.bars) {
     bars.set(symbol as StockCode, rows.map(([date, open, high, low, close, volume, value]) => ({
@@ -47,7 +57,9 @@ export function unpackBars(buf: Buffer): PointBars {
       close: krw(close), volume: shares(volume), value: krw(value),
     })));
   }
-  return { bars, names: raw.names };
+  if (!raw.universe) return { bars, names: raw.names };
+  const { mode, recorded } = raw.universe;
+  return { bars, names: raw.names, universe: { mode, ...(recorded ? { recorded: new Map(recorded) } : {}) } };
 }
 
 export interface QueueRunnerOptions {

@@ -1,4 +1,4 @@
-export { selectCandidates, rankPoints, RANK_POINTS_BASE } from './universe.js';
+export { selectCandidates, rankPoints, RANK_POINTS_BASE, kindByCode } from './universe.js';
 export type { UniverseFilter, Candidate, Rejection, Selection } from './universe.js';
 export { compileNamePatterns, matchNamePattern } from './name-patterns.js';
 export type { NamePattern } from './name-patterns.js';

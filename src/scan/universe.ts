@@ -116,7 +116,7 @@ function toCandidate(m: Merged): Candidate {
  * character of a share's code is 0 for the common share and 5/7/9 or a letter for its preferred
  * classes (005935 삼성전자우, 00088K 한화3우B).
  */
-function kindByCode(symbol: StockCode, exclude: RankingExclusions | undefined): string | null {
+export function kindByCode(symbol: StockCode, exclude: RankingExclusions | undefined): string | null {
   if (exclude === undefined) return null;
   if (exclude.etn && symbol.startsWith('Q')) return 'kind:etn';
   if (exclude.preferred && symbol.length === 6 && !symbol.endsWith('0')) return 'kind:preferred';

@@ -20,7 +20,7 @@ export { sizeEntry } from './sizing.js';
 export type { SizingInput, SizingLimit, SizingResult } from './sizing.js';
 export { entryLimitPrice, limitPriceFor } from './pricing.js';
 export type { LimitPriceInput, LimitPrice } from './pricing.js';
-export { runEvaluateEntry, barsFor, barsWanted } from './evaluate-job.js';
+export { runEvaluateEntry, barsFor, barsWanted, scanFieldsOf } from './evaluate-job.js';
 export type { EvaluateDeps, EvaluateResult, EntryInput } from './evaluate-job.js';
 export { runEvaluateExit } from './evaluate-exit-job.js';
 export type { PositionExitRecord } from './evaluate-exit-job.js';

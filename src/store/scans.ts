@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { epochMs, tradingDate } from '../domain/index.js';
-import type { RankingKind, RankingRow, RankingSnapshot, ScanRepo, TradingDate } from '../domain/index.js';
+import type { EpochMs, RankingKind, RankingRow, RankingSnapshot, ScanRepo, TradingDate } from '../domain/index.js';
 import { parseJson } from './sqlite-errors.js';
 import type { ScanRecord } from './types.js';
 
@@ -12,6 +12,13 @@ export interface ScanRepository extends ScanRepo {
   byId(id: number): ScanRecord | null;
   /** oldest first, optionally of one kind */
   forDate(date: TradingDate, kind?: RankingKind): ScanRecord[];
+  /** the trading dates from `from` to `to` with any snapshot, oldest first */
+  datesBetween(from: TradingDate, to: TradingDate): TradingDate[];
+  /**
+   * The last snapshot of `kind` on `date` fetched at or before `at` (the backtest's universe,
+   * docs/backtest.md §3), without its raw response (`raw` null): a day holds a scan every few minutes.
+   */
+  latestBefore(date: TradingDate, kind: RankingKind, at: EpochMs): ScanRecord | null;
 }
 
 interface ScanRow {
@@ -46,6 +53,11 @@ export function createScanRepository(db: Database): ScanRepository {
   const selectById = db.prepare<[number], ScanRow>('SELECT * FROM scan_snapshots WHERE id = ?');
   const selectForDate = db.prepare<{ date: string; kind: string | null }, ScanRow>(
     'SELECT * FROM scan_snapshots WHERE trading_date = @date AND (@kind IS NULL OR kind = @kind) ORDER BY id');
+  const selectDates = db.prepare<[string, string], { trading_date: string }>(
+    'SELECT DISTINCT trading_date FROM scan_snapshots WHERE trading_date BETWEEN ? AND ? ORDER BY trading_date');
+  const selectLatestBefore = db.prepare<{ date: string; kind: string; at: number }, ScanRow>(`
+    SELECT id, at, trading_date, kind, params, 'null' AS response, parsed_rows, row_count FROM scan_snapshots
+    WHERE trading_date = @date AND kind = @kind AND at <= @at ORDER BY at DESC, id DESC LIMIT 1`);
   return {
     insert: (s, date) => {
       const res = insert.run({
@@ -64,5 +76,10 @@ export function createScanRepository(db: Database): ScanRepository {
       return row ? toScanRecord(row) : null;
     },
     forDate: (date, kind) => selectForDate.all({ date, kind: kind ?? null }).map(toScanRecord),
+    datesBetween: (from, to) => selectDates.all(from, to).map((r) => tradingDate(r.trading_date)),
+    latestBefore: (date, kind, at) => {
+      const row = selectLatestBefore.get({ date, kind, at });
+      return row ? toScanRecord(row) : null;
+    },
   };
 }

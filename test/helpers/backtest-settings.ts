@@ -19,6 +19,7 @@ export async function backtestSettings(
   return {
     strategies: await resolveStrategies(jobs.strategies, process.cwd()),
     signals: jobs.signals, slippageTicks: config.backtest.slippageTicks, initialCash: krw(config.backtest.initialCash),
+    scan: { kinds: jobs.scan.kinds, filter: jobs.scan.filter },
     ...extra,
   };
 }

@@ -4,7 +4,8 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { registerBacktestCommand } from '../../../src/cli/backtest-command.js';
 import { loadConfig } from '../../../src/config/index.js';
-import { epochMs } from '../../../src/domain/index.js';
+import { epochMs, kstInstant, krw, shares, stockCode, tradingDate } from '../../../src/domain/index.js';
+import type { RankingSnapshot } from '../../../src/domain/index.js';
 import { openStoreReadOnly } from '../../../src/store/index.js';
 import type { Store } from '../../../src/store/index.js';
 import { tempDir } from '../../helpers/cli.js';
@@ -79,7 +80,7 @@ describe('kis-trader backtest', () => {
       expect(b.out).toContain(figure);
     }
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
-    expect(html).toContain('no ranking rebuilt from bars yet');
+    expect(html).toContain('universe: rankings rebuilt from bars on 55 days (--universe rebuilt)');
     expect(html).toContain('이름');
     expect((await backtest([...args, '--out', 'report.html'], dir)).err).toContain('exists (--force replaces it)');
   });
@@ -122,6 +123,65 @@ describe('kis-trader backtest', () => {
     expect(c.hash).not.toBe(a.hash);
     const misplaced = await backtest(['--from', '20260302', '--to', '20260430', '--seed', '7'], dir);
     expect(misplaced.err).toContain('--seed and --symbols go with --source sim');
+  });
+
+  it('replays the recorded scans where the trade log has them and rebuilds the other days', async () => {
+    const dir = tempDir('kis-bt-');
+    const t = createTempStore();
+    const market = syntheticMarket(20, 80, 3);
+    for (const bars of market.values()) t.store.bars.upsert(bars, epochMs(0));
+    // One volume ranking at 10:00 on three days; on a fourth only one fetched after the close (not seen).
+    const scan = (date: string, hhmmss: string, symbols: string[]): void => {
+      const at = epochMs(kstInstant(tradingDate(date), hhmmss));
+      const rows = symbols.map((s, i) => {
+        const close = market.get(stockCode(s))!.find((b) => b.date === date)!.close;
+        return {
+          rank: i + 1, symbol: stockCode(s), name: `이름${s.slice(-2)}`, price: close, changeBp: 100,
+          volume: shares(1_000_000), tradedValue: krw(close * 1_000_000), volumeIncreaseBp: null,
+        };
+      });
+      const snapshot: RankingSnapshot = { kind: 'volume', params: {}, rows, raw: { output: [] }, fetchedAt: at };
+      t.store.scans.insert(snapshot, tradingDate(date));
+    };
+    for (const date of ['20250210', '20250211', '20250212']) scan(date, '100000', ['000007', '000003']);
+    scan('20250213', '160000', ['000005']);
+    t.store.close();
+    // the synthetic codes 000001… end in 1–9, which a code says is a preferred share (scan/universe.ts)
+    writeFileSync(join(dir, 'common.json'), JSON.stringify({ scan: { excludeKinds: { preferred: false } } }));
+    const args = ['--from', '20250203', '--to', '20250421', '--config-file', 'common.json', '--json'];
+    type Out = { title: string; hash: string; summary: { days: number; evaluations: number }; universe: unknown };
+    const run = async (more: string[]): Promise<Out> => {
+      const r = await backtest([...args, ...more], dir, t.path);
+      expect(r.err).toBe('');
+      return JSON.parse(r.out) as Out;
+    };
+    const replayed = await run([]);
+    const decisionDays = replayed.summary.days - 1;
+    expect(replayed.universe).toEqual({
+      mode: 'snapshots', snapshotDays: 3, rebuiltDays: decisionDays - 3, candidatesWithoutBar: 0,
+    });
+    const rebuiltDays = decisionDays - 3;
+    expect(replayed.title).toContain(
+      `universe: recorded scans on 3 days, rankings rebuilt from bars on ${rebuiltDays} days (--universe snapshots)`,
+    );
+    expect((await run(['--universe', 'snapshots'])).hash).toBe(replayed.hash);
+    const rebuilt = await run(['--universe', 'rebuilt']);
+    expect(rebuilt.universe).toEqual({
+      mode: 'rebuilt', snapshotDays: 0, rebuiltDays: decisionDays, candidatesWithoutBar: 0,
+    });
+    expect(rebuilt.summary.evaluations).not.toBe(replayed.summary.evaluations);
+    const all = await run(['--universe', 'all']);
+    expect(all.title).toContain('universe: every symbol, unranked (--universe all)');
+    expect(all.summary.evaluations).toBeGreaterThan(rebuilt.summary.evaluations);
+
+    writeCsv(dir);
+    const csv = await backtest(['--from', '20250203', '--to', '20250421', '--source', 'csv', '--csv', 'bars.csv',
+      '--universe', 'snapshots'], dir);
+    expect(csv.code).toBe(2);
+    expect(csv.err).toContain('--universe snapshots goes with --source db');
+    const bad = await backtest([...args, '--universe', 'top'], dir, t.path);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--universe: expected rebuilt, snapshots, all, got "top"');
   });
 
   it('names the line and column of a bad CSV, exit 2', async () => {

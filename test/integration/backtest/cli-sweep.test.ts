@@ -42,7 +42,7 @@ describe('kis-trader sweep', () => {
     const table = await spawnCli(['sweep', '--grid', 'grid.json', ...SIM, '--top', '2'], dir, {});
     expect(table.code).toBe(0);
     const best = sweep.points[0]!;
-    expect(table.out).toContain('4 points · by net');
+    expect(table.out).toContain('4 points · by net · universe: rankings rebuilt from bars on 41 days');
     expect(table.out).toMatch(new RegExp(`│ 1 +│ minChangePct=\\d stopLossPct=\\d .*│ ${best.hash.slice(0, 12)} │`));
     expect(table.out).toContain('… 2 more');
   }, 60_000);

@@ -134,6 +134,21 @@ describe('scans', () => {
     expect(store.db.prepare<[number], { row_count: number }>('SELECT row_count FROM scan_snapshots WHERE id = ?').get(v1)?.row_count).toBe(1);
   });
 
+  it('latestBefore is the last of a kind on a date up to an instant, without the raw response', () => {
+    const { store } = createTempStore();
+    store.scans.insert(snapshot('volume', T0, SAMSUNG), DATE);
+    const v2 = store.scans.insert(snapshot('volume', T0 + 60_000, HYNIX), DATE);
+    store.scans.insert(snapshot('volume', T0 + 120_000, SAMSUNG), DATE);
+    store.scans.insert(snapshot('volume', T0 + 60_000, SAMSUNG), tradingDate('20260313'));
+    expect(store.scans.latestBefore(DATE, 'volume', epochMs(T0 + 119_999))).toEqual({
+      id: v2, tradingDate: DATE, ...snapshot('volume', T0 + 60_000, HYNIX), raw: null,
+    });
+    expect(store.scans.latestBefore(DATE, 'volume', epochMs(T0 - 1))).toBeNull();
+    expect(store.scans.latestBefore(DATE, 'fluctuation', epochMs(T0 + 200_000))).toBeNull();
+    expect(store.scans.datesBetween(DATE, tradingDate('20260331'))).toEqual([DATE, '20260313']);
+    expect(store.scans.datesBetween(tradingDate('20260313'), tradingDate('20260313'))).toEqual(['20260313']);
+  });
+
   it('latest is null before any scan', () => {
     const { store } = createTempStore();
     expect(store.scans.latest('volume')).toBeNull();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runBacktest } from '../../../src/backtest/index.js';
-import type { BacktestDecision, BacktestSettings } from '../../../src/backtest/index.js';
+import type { BacktestDecision, BacktestSettings, BacktestUniverse } from '../../../src/backtest/index.js';
 import { krw, shares } from '../../../src/domain/index.js';
 import type { DailyBar, StockCode, TradingDate } from '../../../src/domain/index.js';
 import { DEFAULT_FEE_RATES, roundToTick } from '../../../src/market/index.js';
@@ -34,14 +34,18 @@ function perturbAfter(market: Market, t: TradingDate, seed: number): Market {
   return out;
 }
 
-function decisions(settings: BacktestSettings, market: Market): BacktestDecision[] {
+function decisions(settings: BacktestSettings, market: Market, universe: BacktestUniverse): BacktestDecision[] {
   const out: BacktestDecision[] = [];
-  runBacktest({ settings, bars: market, from: FROM, to: TO, fees: DEFAULT_FEE_RATES, onDecision: (d) => out.push(d) });
+  runBacktest({
+    settings, bars: market, from: FROM, to: TO, fees: DEFAULT_FEE_RATES, universe, onDecision: (d) => out.push(d),
+  });
   return out;
 }
 
 describe('no look-ahead', () => {
-  it('decides every day up to t the same whatever happens after t', async () => {
+  // `rebuilt`: each day's rankings too come from the bars up to that day only (docs/backtest.md §3)
+  const title = 'decides every day up to t the same whatever happens after t (%s)';
+  it.each(['all', 'rebuilt'] as const)(title, async (mode) => {
     // momentum-volume with its defaults and exits that trade often, so entries and every exit rule are exercised
     const settings = await backtestSettings((c) => {
       c.strategies['momentum-volume']!.exits = {
@@ -49,16 +53,20 @@ describe('no look-ahead', () => {
       };
       c.risk.maxPositions = 10;
       c.strategies['momentum-volume']!.maxPositions = 10;
+      // the rankings' top 3 only; the synthetic codes 000001… would read as preferred shares (scan/universe.ts)
+      c.strategies['momentum-volume']!.universe.maxRank = mode === 'rebuilt' ? 3 : null;
+      c.scan.excludeKinds.preferred = false;
     });
+    const universe: BacktestUniverse = { mode };
     const market = syntheticMarket(SYMBOLS, DAYS, 11);
-    const base = decisions(settings, market);
+    const base = decisions(settings, market, universe);
     const orders = base.filter((d) => d.outcome === 'order');
     expect(orders.filter((d) => d.kind === 'entry').length).toBeGreaterThan(5);
     expect(orders.filter((d) => d.kind === 'exit').length).toBeGreaterThan(3);
     let changedLater = 0;
     for (const [i, t] of dates.entries()) {
       if (t < FROM || t === TO) continue;
-      const moved = decisions(settings, perturbAfter(market, t, 1_000 + i));
+      const moved = decisions(settings, perturbAfter(market, t, 1_000 + i), universe);
       const upTo = (ds: BacktestDecision[]) => ds.filter((d) => d.date <= t);
       expect(upTo(moved), `decisions up to ${t}`).toEqual(upTo(base));
       const after = (ds: BacktestDecision[]) => JSON.stringify(ds.filter((d) => d.date > t));

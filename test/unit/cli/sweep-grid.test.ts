@@ -52,9 +52,10 @@ describe('sweep grid', () => {
   it('gives a sampled point the stability of the neighbours that were run only', () => {
     const grid = parseGrid({ a: [1, 2, 3] }) as Grid;
     const summary = (net: number): BacktestSummary => ({ net } as BacktestSummary);
-    const ranked = rank(grid, [[0], [2]], [{ hash: 'x', summary: summary(5) }, { hash: 'y', summary: summary(9) }], 'net');
+    const universe = { mode: 'all' as const, snapshotDays: 0, rebuiltDays: 0, candidatesWithoutBar: 0 };
+    const ranked = rank(grid, [[0], [2]], [{ hash: 'x', summary: summary(5), universe }, { hash: 'y', summary: summary(9), universe }], 'net');
     expect(ranked.map((r) => [r.index, r.objective, r.stability])).toEqual([[2, 9, null], [0, 5, null]]);
-    const all = rank(grid, pointsOf(grid), [5, 7, 9].map((net, i) => ({ hash: String(i), summary: summary(net) })), 'net');
+    const all = rank(grid, pointsOf(grid), [5, 7, 9].map((net, i) => ({ hash: String(i), summary: summary(net), universe })), 'net');
     expect(all.find((r) => r.index === 1)!.stability).toBe(7);
   });
 });
