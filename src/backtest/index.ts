@@ -2,6 +2,7 @@ export { runBacktest } from './run.js';
 export { barCalendar } from './calendar.js';
 export { sha256Of } from './hash.js';
 export type {
-  BacktestDecision, BacktestFill, BacktestInput, BacktestResult, BacktestSettings, BacktestSummary,
+  BacktestDecision, BacktestFill, BacktestInput, BacktestResult, BacktestSettings, BacktestSummary, DayPath,
 } from './types.js';
-export { syntheticMarketBars } from './synthetic-source.js';
+export { dayPath, syntheticMarketBars } from './synthetic-source.js';
+export { fillModel } from './execution.js';

@@ -80,6 +80,7 @@ describe('kis-trader backtest', () => {
     }
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     expect(html).toContain('no ranking rebuilt from bars yet');
+    expect(html).toContain('fills on daily bars (open ± 1 tick, limits through low/high, close)');
     expect(html).toContain('이름');
     expect((await backtest([...args, '--out', 'report.html'], dir)).err).toContain('exists (--force replaces it)');
   });
@@ -112,8 +113,9 @@ describe('kis-trader backtest', () => {
     const dir = tempDir('kis-bt-');
     const args = ['--from', '20260302', '--to', '20260430', '--source', 'sim', '--symbols', '30', '--json'];
     const a = JSON.parse((await backtest([...args, '--seed', '7'], dir)).out) as {
-      hash: string; summary: { evaluations: number; orders: number },
+      hash: string; title: string; summary: { evaluations: number; orders: number },
     };
+    expect(a.title).toContain('fills on the synthetic intraday path');
     const b = await hashOf([...args, '--seed', '7'], dir);
     const c = await hashOf([...args, '--seed', '8'], dir);
     expect(a.summary.evaluations).toBeGreaterThan(1_000);
