@@ -73,7 +73,10 @@ export interface BacktestFill {
   seq: number;
   orderId: number;
   date: TradingDate;
-  /** when the engine filled it: the open, or the tick that traded through the limit (docs/backtest.md) */
+  /**
+   * when the engine filled it (docs/backtest.md §2): on daily bars the open, the tick that traded
+   * through the limit or the close; on a path the opening auction, the minute, or the closing auction
+   */
   at: EpochMs;
   symbol: StockCode;
   side: Side;
