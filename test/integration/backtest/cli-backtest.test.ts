@@ -124,7 +124,7 @@ describe('kis-trader backtest', () => {
     expect(c.hash).not.toBe(a.hash);
     const misplaced = await backtest(['--from', '20260302', '--to', '20260430', '--seed', '7'], dir);
     expect(misplaced.err).toContain('--seed and --symbols go with --source sim');
-  });
+  }, 120_000);
 
   it('names the line and column of a bad CSV, exit 2', async () => {
     const dir = tempDir('kis-bt-');

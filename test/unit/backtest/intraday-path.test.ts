@@ -160,5 +160,5 @@ describe('a sim-source backtest on the paths', () => {
         expect(atOpen.has(f.orderId)).toBe(true);
       }
     }
-  });
+  }, 60_000);
 });
