@@ -1,4 +1,4 @@
-import { kstInstant, shares } from '../domain/index.js';
+import { epochMs, kstInstant, shares } from '../domain/index.js';
 import type { DailyBar, Krw, OrderType, Side, StockCode } from '../domain/index.js';
 import { addTicks, priceLimits } from '../market/index.js';
 import type { PriceLimits } from '../market/index.js';
@@ -106,7 +106,7 @@ export function workOrderOnPath(
     kind: 'submit', tick: null,
     order: {
       id: order.id, account: 'backtest', symbol: bar.symbol, side: order.side, type: order.type, qty: shares(order.qty),
-      limit: order.limit, at: (openAt - 1) as MarketTick['at'],
+      limit: order.limit, at: epochMs(openAt - 1),
     },
   }));
   apply(applyEngineEvent(s, { kind: 'open', symbol: bar.symbol, at: openAt, auction }));
