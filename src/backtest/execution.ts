@@ -1,9 +1,10 @@
-import { kstInstant, shares } from '../domain/index.js';
+import { epochMs, kstInstant, shares } from '../domain/index.js';
 import type { DailyBar, Krw, OrderType, Side, StockCode } from '../domain/index.js';
 import { addTicks, priceLimits } from '../market/index.js';
 import type { PriceLimits } from '../market/index.js';
 import { applyEngineEvent } from '../exchange/index.js';
 import type { EngineFill, EngineState, MarketTick } from '../exchange/index.js';
+import type { DayPath } from './types.js';
 
 /** An order decided at one close, to be worked on the next day's bar. */
 export interface DayOrder {
@@ -75,4 +76,56 @@ export function workOrder(
     kind: 'close', symbol: bar.symbol, at: kstInstant(bar.date, '153000'), price: bar.close, volume: bar.volume,
   }));
   return { state: s, fills };
+}
+
+/**
+ * Works one order through the matching engine along the day's intraday path (docs/backtest.md §2,
+ * sim source), with the events the simulator's exchange feeds it (exchange/exchange.ts advanceTo):
+ * the order, decided at yesterday's close, is entered before the open, so it joins the opening call
+ * auction, which the market's own orders alone clear at the bar's open (ours, if large, move it);
+ * what is left meets each minute's tick (its book when it is still fresh or a market order, else a
+ * resting limit fills at its limit once the last trade goes through it, bounded by the minute's
+ * volume); the closing auction takes the rest if the limit allows, and anything left expires.
+ * A day locked at a limit against us is refused as on bars (`lockedAgainst`): the path does not
+ * model the queue at the limit. `backtest.slippageTicks` is not used: the auction and the book price it.
+ */
+export function workOrderOnPath(
+  state: EngineState, order: DayOrder, bar: DailyBar, prevClose: Krw, path: DayPath,
+): { state: EngineState; fills: EngineFill[] } {
+  if (lockedAgainst(order.side, bar, priceLimits(prevClose)) || bar.volume <= 0) return { state, fills: [] };
+  // a suspended symbol takes no orders (the simulator refuses them: exchange/order-entry.ts)
+  if (path.opening === null) return { state, fills: [] };
+  const { at: openAt, ...auction } = path.opening;
+  const fills: EngineFill[] = [];
+  let s = state;
+  const apply = (r: { state: EngineState; fills: EngineFill[] }): void => {
+    s = r.state;
+    fills.push(...r.fills);
+  };
+  apply(applyEngineEvent(s, {
+    kind: 'submit', tick: null,
+    order: {
+      id: order.id, account: 'backtest', symbol: bar.symbol, side: order.side, type: order.type, qty: shares(order.qty),
+      limit: order.limit, at: epochMs(openAt - 1),
+    },
+  }));
+  apply(applyEngineEvent(s, { kind: 'open', symbol: bar.symbol, at: openAt, auction }));
+  const working = (): boolean => s.orders.get(order.id)?.status === 'working';
+  for (let k = 0; k < path.steps && working(); k++) {
+    const t = path.tick(k);
+    if (t !== null) apply(applyEngineEvent(s, { kind: 'tick', tick: t }));
+  }
+  if (working()) {
+    const c = path.closing;
+    apply(applyEngineEvent(s, { kind: 'close', symbol: bar.symbol, at: c.at, price: c.price, volume: c.volume }));
+  }
+  return { state: s, fills };
+}
+
+/** The fill model a run uses, for the report's title (docs/backtest.md §2). */
+export function fillModel(onPaths: boolean, slippageTicks: number): string {
+  return onPaths
+    ? 'fills on the synthetic intraday path (opening auction, minute ticks and book, closing auction)'
+    : `fills on daily bars (open ± ${slippageTicks} tick${slippageTicks === 1 ? '' : 's'}, `
+      + 'limits through low/high, close)';
 }

@@ -7,7 +7,7 @@ import { Account } from './account.js';
 import { barCalendar } from './calendar.js';
 import { decideEntries, decideExits } from './decisions.js';
 import type { DayContext } from './decisions.js';
-import { workOrder } from './execution.js';
+import { workOrder, workOrderOnPath } from './execution.js';
 import { sha256Of } from './hash.js';
 import { closeInstant } from './quote.js';
 import { roundTrips } from './round-trips.js';
@@ -16,11 +16,12 @@ import type { BacktestInput, BacktestResult } from './types.js';
 import { dayUniverse } from './universe.js';
 
 /**
- * The orders decided at yesterday's close meet today's bar (docs/backtest.md, execution). An order
- * for a symbol without a bar today (halted, or missing from the data) expires unfilled.
+ * The orders decided at yesterday's close meet today's bar, or today's intraday path when the
+ * source has one (docs/backtest.md §2). An order for a symbol without a bar today (halted, or
+ * missing from the data) expires unfilled.
  */
 function workPending(
-  ctx: DayContext, engine: EngineState, today: TradingDate,
+  ctx: DayContext, engine: EngineState, today: TradingDate, paths: BacktestInput['paths'],
 ): { engine: EngineState; unfilled: number } {
   let state = engine;
   let unfilled = 0;
@@ -32,7 +33,13 @@ function workPending(
       unfilled += 1;
       continue;
     }
-    const r = workOrder(state, order, s.bars[s.at]!, s.bars[s.at - 1]!.close, ctx.settings.slippageTicks);
+    const bar = s.bars[s.at]!;
+    const prevClose = s.bars[s.at - 1]!.close;
+    // asked for here only, at today's open, after every decision up to yesterday's close
+    const path = paths?.(order.symbol, today) ?? null;
+    const r = path === null
+      ? workOrder(state, order, bar, prevClose, ctx.settings.slippageTicks)
+      : workOrderOnPath(state, order, bar, prevClose, path);
     state = r.state;
     for (const f of r.fills) ctx.account.record(f, order, today);
     if (r.fills.reduce((q, f) => q + f.qty, 0) < order.qty) unfilled += 1;
@@ -88,7 +95,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
   for (const today of days) {
     advance(series, today);
     if (today < from) continue;
-    const worked = workPending(ctx, engine, today);
+    const worked = workPending(ctx, engine, today, input.paths);
     engine = worked.engine;
     unfilled += worked.unfilled;
     const row = dailyRow(ctx, today, peak);

@@ -2,6 +2,7 @@ import type {
   DailyBar, DailyPnl, EpochMs, Krw, RoundTrip, Side, SignalSettings, StockCode, TradingDate,
 } from '../domain/index.js';
 import type { FeeRates, TradingCalendar } from '../market/index.js';
+import type { MarketTick, OpeningAuctionBook } from '../exchange/index.js';
 import type { SignalValues, StrategyInstance } from '../signals/index.js';
 import type { PerformanceMetrics, PnlSummary } from '../review/index.js';
 import type { BacktestUniverse, UniverseReport, UniverseScan } from './universe.js';
@@ -31,10 +32,32 @@ export interface BacktestInput {
   universe?: BacktestUniverse;
   /** the trading days; by default the dates the bars trade on (docs/backtest.md) */
   calendar?: TradingCalendar;
+  /**
+   * One symbol-day's intraday path, asked for only at the open of a day on which an order of that
+   * symbol is pending (never by the decision code): with it the order is worked along the path,
+   * without it on the daily bar (docs/backtest.md §2). The sim source supplies it (synthetic-source.ts).
+   */
+  paths?: (symbol: StockCode, date: TradingDate) => DayPath | null;
   /** every decision, as it is made: for tests and a decision log (costs nothing when absent) */
   onDecision?: (decision: BacktestDecision) => void;
   /** after each day of the period: `done` of `total` days, for a progress line */
   onDay?: (done: number, total: number, date: TradingDate) => void;
+}
+
+/**
+ * A day of the market as the simulator's matching engine meets it (exchange/exchange.ts advanceTo):
+ * the opening call auction, one tick a minute of continuous trading, the closing call auction.
+ * Ticks are made on demand, so a day costs only the minutes an order is worked through.
+ */
+export interface DayPath {
+  /** the market's own orders in the opening call; null when the symbol takes no orders that day (suspended) */
+  opening: (OpeningAuctionBook & { at: EpochMs }) | null;
+  /** minutes of continuous trading */
+  steps: number;
+  /** minute k's tick (its last trade, volume and book); null while the symbol is halted */
+  tick(k: number): MarketTick | null;
+  /** the closing call auction; volume 0 when nothing trades in it */
+  closing: { at: EpochMs; price: Krw; volume: number };
 }
 
 export interface BacktestDecision {
@@ -55,7 +78,10 @@ export interface BacktestFill {
   seq: number;
   orderId: number;
   date: TradingDate;
-  /** when the engine filled it: the open, or the tick that traded through the limit (docs/backtest.md) */
+  /**
+   * when the engine filled it (docs/backtest.md §2): on daily bars the open, the tick that traded
+   * through the limit or the close; on a path the opening auction, the minute, or the closing auction
+   */
   at: EpochMs;
   symbol: StockCode;
   side: Side;

@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { runBacktest } from '../backtest/index.js';
+import { fillModel, runBacktest } from '../backtest/index.js';
 import type { BacktestResult, BacktestSettings } from '../backtest/index.js';
 import type { LoadedConfig } from '../config/index.js';
 import { krw } from '../domain/index.js';
@@ -76,7 +76,7 @@ async function run(io: BacktestIo, opts: Options): Promise<void> {
   const settings: BacktestSettings = await backtestSettingsOf(config, io.root);
   if (opts.slippageTicks !== undefined) settings.slippageTicks = wholeOption('--slippage-ticks', opts.slippageTicks, 0);
   if (opts.cash !== undefined) settings.initialCash = krw(wholeOption('--cash', opts.cash, 1));
-  const { bars, names } = barsFrom(io, opts, config, from, to);
+  const { bars, names, paths } = barsFrom(io, opts, config, from, to);
   if (bars.size === 0) {
     const where = opts.source === 'db' ? 'the trade log\'s cache' : `the ${opts.source} source`;
     throw new UsageError(`no daily bars up to ${to} in ${where}`);
@@ -90,10 +90,11 @@ async function run(io: BacktestIo, opts: Options): Promise<void> {
   };
   const result = runBacktest({
     settings, bars, names, from, to, fees: feeRatesOf(config.market), universe, ...(onDay ? { onDay } : {}),
+    ...(paths ? { paths } : {}),
   });
   (progress as Progress | null)?.end();
   const title = `backtest ${settings.strategies.map((s) => s.id).join(', ')} ${from} … ${to} · ${bars.size} symbols, `
-    + universeText(result.universe);
+    + `${universeText(result.universe)} · ${fillModel(paths !== undefined, settings.slippageTicks)}`;
   if (opts.json) {
     const { hash, summary } = result;
     io.out(JSON.stringify({ title, from, to, hash, summary, universe: result.universe }, null, 2));

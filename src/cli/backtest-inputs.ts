@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { closeInstant, syntheticMarketBars, UNIVERSE_MODES } from '../backtest/index.js';
-import type { BacktestUniverse, UniverseMode, UniverseReport } from '../backtest/index.js';
+import type { BacktestInput, BacktestUniverse, UniverseMode, UniverseReport } from '../backtest/index.js';
 import { configSchema, formatIssues, readConfigFile } from '../config/index.js';
 import type { Config, LoadedConfig } from '../config/index.js';
 import { AppError } from '../domain/index.js';
@@ -119,7 +119,8 @@ function csvBars(path: string): { bars: Map<StockCode, DailyBar[]>; names: Recor
   return { bars: bySymbol(parsed.bars), names: namesOf(text) };
 }
 
-export type Bars = { bars: Map<StockCode, DailyBar[]>; names: Record<string, string> };
+/** `paths`: the sim source's intraday paths, which the fills follow (docs/backtest.md §2) */
+export type Bars = { bars: Map<StockCode, DailyBar[]>; names: Record<string, string>; paths?: BacktestInput['paths'] };
 
 /** The simulator's synthetic market (seed and size from sim.seed / sim.symbols unless given). */
 function simBars(io: BarsIo, opts: SourceOptions, config: Config, from: TradingDate, to: TradingDate): Bars {

@@ -81,6 +81,7 @@ describe('kis-trader backtest', () => {
     }
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     expect(html).toContain('universe: rankings rebuilt from bars on 55 days (--universe rebuilt)');
+    expect(html).toContain('fills on daily bars (open ± 1 tick, limits through low/high, close)');
     expect(html).toContain('이름');
     expect((await backtest([...args, '--out', 'report.html'], dir)).err).toContain('exists (--force replaces it)');
   });
@@ -113,8 +114,9 @@ describe('kis-trader backtest', () => {
     const dir = tempDir('kis-bt-');
     const args = ['--from', '20260302', '--to', '20260430', '--source', 'sim', '--symbols', '30', '--json'];
     const a = JSON.parse((await backtest([...args, '--seed', '7'], dir)).out) as {
-      hash: string; summary: { evaluations: number; orders: number },
+      hash: string; title: string; summary: { evaluations: number; orders: number },
     };
+    expect(a.title).toContain('fills on the synthetic intraday path');
     const b = await hashOf([...args, '--seed', '7'], dir);
     const c = await hashOf([...args, '--seed', '8'], dir);
     expect(a.summary.evaluations).toBeGreaterThan(1_000);
@@ -123,7 +125,7 @@ describe('kis-trader backtest', () => {
     expect(c.hash).not.toBe(a.hash);
     const misplaced = await backtest(['--from', '20260302', '--to', '20260430', '--seed', '7'], dir);
     expect(misplaced.err).toContain('--seed and --symbols go with --source sim');
-  });
+  }, 120_000);
 
   it('replays the recorded scans where the trade log has them and rebuilds the other days', async () => {
     const dir = tempDir('kis-bt-');
