@@ -1,5 +1,5 @@
 import { epochMs, kstInstant } from '../domain/index.js';
-import type { DailyBar, StockCode, TradingDate } from '../domain/index.js';
+import type { DailyBar, EpochMs, StockCode, TradingDate } from '../domain/index.js';
 import type { TradingCalendar } from '../market/index.js';
 import { createSimCalendar, createSyntheticMarket } from '../synthetic/index.js';
 import type { SyntheticMarket } from '../synthetic/index.js';
@@ -20,10 +20,7 @@ export function syntheticMarketBars(o: {
   bars: Map<StockCode, DailyBar[]>; names: Record<string, string>;
   paths: (symbol: StockCode, date: TradingDate) => DayPath | null;
 } {
-  const calendar = createSimCalendar(o.calendar);
-  // After the close of `to`: its bar is complete, and nothing later exists yet.
-  const at = kstInstant(o.to, '235959');
-  const market = createSyntheticMarket({ seed: o.seed, symbols: o.symbols, clock: { now: () => at }, calendar });
+  const { market, calendar, at } = marketOf(o);
   let days = HISTORY_DAYS;
   for (let d = o.to; d >= o.from; d = calendar.previous(d)) days += 1;
   const bars = new Map<StockCode, DailyBar[]>();
@@ -33,6 +30,25 @@ export function syntheticMarketBars(o: {
     names[s.code] = s.name;
   }
   return { bars, names, paths: (symbol, date) => dayPath(market, symbol, date) };
+}
+
+interface MarketSpec { seed: number; symbols: number; to: TradingDate; calendar: TradingCalendar }
+
+function marketOf(o: MarketSpec): { market: SyntheticMarket; calendar: ReturnType<typeof createSimCalendar>; at: EpochMs } {
+  const calendar = createSimCalendar(o.calendar);
+  // After the close of `to`: its bar is complete, and nothing later exists yet.
+  const at = kstInstant(o.to, '235959');
+  return { market: createSyntheticMarket({ seed: o.seed, symbols: o.symbols, clock: { now: () => at }, calendar }), calendar, at };
+}
+
+/**
+ * The intraday paths of the market `syntheticMarketBars` gives the bars of, from its seed alone: a
+ * sweep's worker (a thread, or a sweep-worker on another machine) makes its own instead of receiving
+ * them. The market is a pure function of its seed, so both give the same paths.
+ */
+export function syntheticPaths(o: MarketSpec): (symbol: StockCode, date: TradingDate) => DayPath | null {
+  const { market } = marketOf(o);
+  return (symbol, date) => dayPath(market, symbol, date);
 }
 
 /**

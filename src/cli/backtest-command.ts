@@ -7,7 +7,7 @@ import type { LoadedConfig } from '../config/index.js';
 import { krw } from '../domain/index.js';
 import type { EpochMs, TradingDate } from '../domain/index.js';
 import { renderReport } from '../review/index.js';
-import { backtestSettingsOf, feeRatesOf } from '../runtime/index.js';
+import { backtestSettingsOf, feeRatesOf, pathsOf } from '../runtime/index.js';
 import type { Store } from '../store/index.js';
 import {
   barsFrom, configWith, periodAndSourceOptions, universeFrom, universeText, UsageError, wholeOption,
@@ -76,7 +76,8 @@ async function run(io: BacktestIo, opts: Options): Promise<void> {
   const settings: BacktestSettings = await backtestSettingsOf(config, io.root);
   if (opts.slippageTicks !== undefined) settings.slippageTicks = wholeOption('--slippage-ticks', opts.slippageTicks, 0);
   if (opts.cash !== undefined) settings.initialCash = krw(wholeOption('--cash', opts.cash, 1));
-  const { bars, names, paths } = barsFrom(io, opts, config, from, to);
+  const { bars, names, sim } = barsFrom(io, opts, config, from, to);
+  const paths = sim && pathsOf(sim);
   if (bars.size === 0) {
     const where = opts.source === 'db' ? 'the trade log\'s cache' : `the ${opts.source} source`;
     throw new UsageError(`no daily bars up to ${to} in ${where}`);

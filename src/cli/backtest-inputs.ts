@@ -2,12 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { closeInstant, syntheticMarketBars, UNIVERSE_MODES } from '../backtest/index.js';
-import type { BacktestInput, BacktestUniverse, UniverseMode, UniverseReport } from '../backtest/index.js';
+import type { BacktestUniverse, UniverseMode, UniverseReport } from '../backtest/index.js';
 import { configSchema, formatIssues, readConfigFile } from '../config/index.js';
 import type { Config, LoadedConfig } from '../config/index.js';
 import { AppError } from '../domain/index.js';
 import type { DailyBar, RankingSnapshot, StockCode, TradingDate } from '../domain/index.js';
 import { loadCalendar } from '../runtime/index.js';
+import type { SimMarketSpec } from '../runtime/index.js';
 import type { Store } from '../store/index.js';
 import { parseBarsCsv, readCsvRecords } from './bars-csv.js';
 import { DATE_HELP } from './list-options.js';
@@ -119,15 +120,22 @@ function csvBars(path: string): { bars: Map<StockCode, DailyBar[]>; names: Recor
   return { bars: bySymbol(parsed.bars), names: namesOf(text) };
 }
 
-/** `paths`: the sim source's intraday paths, which the fills follow (docs/backtest.md §2) */
-export type Bars = { bars: Map<StockCode, DailyBar[]>; names: Record<string, string>; paths?: BacktestInput['paths'] };
+/**
+ * `sim`: with the sim source, its market as data (the fills follow its intraday paths, docs/backtest.md
+ * §2; pathsOf makes them wherever the point runs).
+ */
+export type Bars = { bars: Map<StockCode, DailyBar[]>; names: Record<string, string>; sim?: SimMarketSpec };
 
 /** The simulator's synthetic market (seed and size from sim.seed / sim.symbols unless given). */
 function simBars(io: BarsIo, opts: SourceOptions, config: Config, from: TradingDate, to: TradingDate): Bars {
   const seed = opts.seed === undefined ? config.sim.seed : wholeOption('--seed', opts.seed, 0);
   const symbols = opts.symbols === undefined ? config.sim.symbols : wholeOption('--symbols', opts.symbols, 1);
-  const calendar = loadCalendar(resolve(io.root, config.market.calendarFile), config.market.sessions);
-  return syntheticMarketBars({ seed, symbols, from, to, calendar });
+  const file = resolve(io.root, config.market.calendarFile);
+  const calendar = loadCalendar(file, config.market.sessions);
+  const { bars, names } = syntheticMarketBars({ seed, symbols, from, to, calendar });
+  const read = readConfigFile(file);
+  if (read.kind !== 'ok') throw new Error(`${file}: changed while it was read`);
+  return { bars, names, sim: { seed, symbols, to, calendar: read.value, sessions: config.market.sessions } };
 }
 
 export function barsFrom(io: BarsIo, opts: SourceOptions, config: Config, from: TradingDate, to: TradingDate): Bars {

@@ -135,13 +135,13 @@ async function run(io: SweepIo, opts: Options): Promise<void> {
   const points = choosePoints(grid, opts);
   const base = configWith(io.load(), opts.configFile === undefined ? undefined : resolve(io.cwd, opts.configFile));
   const configs = await pointConfigs(base, grid, points, io.root);
-  const { bars, names }: Bars = barsFrom(io, opts, base, from, to);
+  const { bars, names, sim }: Bars = barsFrom(io, opts, base, from, to);
   if (bars.size === 0) {
     const where = opts.source === 'db' ? 'the trade log\'s cache' : `the ${opts.source} source`;
     throw new UsageError(`no daily bars up to ${to} in ${where}`);
   }
   const universe = universeFrom(io, opts, from, to);
-  const data: PointBars = { bars, names, ...(universe ? { universe } : {}) };
+  const data: PointBars = { bars, names, universe, ...(sim ? { sim } : {}) };
   const runner = opts.redis === undefined
     ? threadPool({ ...data, root: io.root }, workers)
     : await queueRunner(io, opts.redis, base.redis.prefix, data);

@@ -28,7 +28,7 @@ export { createWorkersProcess, workersRequirements } from './workers-process.js'
 export type { WorkersProcess, WorkersProcessOptions } from './workers-process.js';
 export { holdAccountLock } from './account-lock.js';
 export type { AccountLock } from './account-lock.js';
-export { backtestPoint, backtestSettingsOf } from './backtest-point.js';
-export type { PointBars, PointJob, PointResult, PointRunner } from './backtest-point.js';
+export { backtestPoint, backtestSettingsOf, pathsOf } from './backtest-point.js';
+export type { PointBars, PointJob, PointResult, PointRunner, SimMarketSpec } from './backtest-point.js';
 export { packBars, queuePointRunner, serveSweepQueue, SWEEP_QUEUE, unpackBars } from './sweep-queue.js';
 export type { PointPool, SweepWorkerHandle } from './sweep-queue.js';

@@ -7,7 +7,7 @@ import type { Config } from '../config/index.js';
 import { krw, shares } from '../domain/index.js';
 import type { BacktestUniverse } from '../backtest/index.js';
 import type { DailyBar, RankingSnapshot, StockCode, TradingDate } from '../domain/index.js';
-import type { PointBars, PointJob, PointResult, PointRunner } from './backtest-point.js';
+import type { PointBars, PointJob, PointResult, PointRunner, SimMarketSpec } from './backtest-point.js';
 
 /**
  * A sweep spread over machines (docs/backtest.md, distributed sweep): `kis-trader sweep --redis URL`
@@ -39,13 +39,14 @@ export function packBars(data: PointBars): Buffer {
   const universe = data.universe && {
     mode: data.universe.mode, recorded: data.universe.recorded ? [...data.universe.recorded] : null,
   };
-  return gzipSync(JSON.stringify({ names: data.names, bars, universe }));
+  return gzipSync(JSON.stringify({ names: data.names, bars, universe, sim: data.sim ?? null }));
 }
 
 interface Packed {
   names: Record<string, string>;
   bars: [string, BarRow[]][];
   universe?: { mode: BacktestUniverse['mode']; recorded: [TradingDate, RankingSnapshot[]][] | null };
+  sim: SimMarketSpec | null;
 }
 
 export function unpackBars(buf: Buffer): PointBars {
@@ -57,9 +58,10 @@ export function unpackBars(buf: Buffer): PointBars {
       close: krw(close), volume: shares(volume), value: krw(value),
     })));
   }
-  if (!raw.universe) return { bars, names: raw.names };
+  const sim = raw.sim ? { sim: raw.sim } : {};
+  if (!raw.universe) return { bars, names: raw.names, ...sim };
   const { mode, recorded } = raw.universe;
-  return { bars, names: raw.names, universe: { mode, ...(recorded ? { recorded: new Map(recorded) } : {}) } };
+  return { bars, names: raw.names, universe: { mode, ...(recorded ? { recorded: new Map(recorded) } : {}) }, ...sim };
 }
 
 export interface QueueRunnerOptions {

@@ -10,7 +10,7 @@ const bar = (symbol: string, date: string, close: number): DailyBar => ({
 } as DailyBar);
 
 describe('packBars / unpackBars', () => {
-  it('round-trips the bars, the names and a universe of recorded scans', () => {
+  it('round-trips the bars, the names, a universe of recorded scans and the spec of the sim market', () => {
     const snapshot = {
       kind: 'volume', params: { a: '1' }, rows: [{ rank: 1, symbol: '005930' }], raw: null, fetchedAt: 5 as EpochMs,
     } as unknown as RankingSnapshot;
@@ -21,6 +21,7 @@ describe('packBars / unpackBars', () => {
       ]),
       names: { '005930': '삼성전자' },
       universe: { mode: 'snapshots', recorded: new Map([['20250103' as TradingDate, [snapshot]]]) },
+      sim: { seed: 7, symbols: 10, to: '20250103' as TradingDate, calendar: { years: [2025] }, sessions: {} as never },
     };
     expect(unpackBars(packBars(data))).toEqual(data);
     const plain: PointBars = { bars: data.bars, names: {} };
