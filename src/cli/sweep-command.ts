@@ -1,18 +1,14 @@
-import { readFileSync, existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { jobSettings } from '../config/index.js';
-import type { Config } from '../config/index.js';
-import { isAppError } from '../domain/index.js';
-import { resolveStrategies } from '../runtime/index.js';
 import type { BacktestIo } from './backtest-command.js';
-import { barsFrom, configOver, configWith, periodAndSourceOptions, UsageError, wholeOption } from './backtest-inputs.js';
+import { barsFrom, configWith, periodAndSourceOptions, UsageError, wholeOption } from './backtest-inputs.js';
 import type { Bars } from './backtest-inputs.js';
 import { dateRange } from './list-options.js';
-import { layerOf, OBJECTIVES, paramsText, parseGrid, pointsOf, rank } from './sweep-grid.js';
-import type { Grid, Objective, Point, Ranked } from './sweep-grid.js';
+import { OBJECTIVES, pointsOf, rank } from './sweep-grid.js';
+import type { Grid, Objective, Ranked } from './sweep-grid.js';
 import { threadPool } from './sweep-pool.js';
+import { objectiveOption, objectiveText, pointConfigs, readGrid } from './sweep-points.js';
 import { table, won } from './table.js';
 
 /**
@@ -24,47 +20,6 @@ export type SweepIo = Omit<BacktestIo, 'now'>;
 interface Options {
   grid: string; from?: string; to?: string; source: string; csv?: string; seed?: string; symbols?: string;
   configFile?: string; objective: string; workers?: string; top: string; json?: boolean;
-}
-
-function readGrid(path: string): Grid {
-  if (!existsSync(path)) throw new UsageError(`--grid: no such file ${path}`);
-  let value: unknown;
-  try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new UsageError(`--grid ${path}: not JSON (${e instanceof Error ? e.message : String(e)})`);
-  }
-  const grid = parseGrid(value);
-  if (typeof grid === 'string') throw new UsageError(`--grid ${path}: ${grid}`);
-  return grid;
-}
-
-/**
- * Every point's config, checked before anything runs: the config schema (an unknown key, a refused
- * value) and the strategies' own params schemas, as the daemon checks them.
- */
-async function pointConfigs(base: Config, grid: Grid, points: readonly Point[], root: string): Promise<Config[]> {
-  const out: Config[] = [];
-  for (const [i, point] of points.entries()) {
-    const where = `grid point ${i + 1} of ${points.length} (${paramsText(grid, point)})`;
-    try {
-      const config = configOver(base, layerOf(grid, point));
-      await resolveStrategies(jobSettings(config).strategies, root);
-      out.push(config);
-    } catch (e) {
-      if (!isAppError(e)) throw e;
-      throw new UsageError(`--grid: ${where} rejected:\n${e.message.split('\n').slice(1).join('\n') || e.message}`);
-    }
-  }
-  return out;
-}
-
-function objectiveText(objective: Objective, v: number | null): string {
-  if (v === null) return '';
-  if (!Number.isFinite(v)) return v > 0 ? '∞' : '-∞';
-  if (objective === 'net') return won(Math.round(v));
-  if (objective === 'return') return `${(v * 100).toFixed(2)} %`;
-  return v.toFixed(2);
 }
 
 function rows(grid: Grid, ranked: readonly Ranked[], objective: Objective): string[][] {
@@ -81,10 +36,7 @@ async function run(io: SweepIo, opts: Options): Promise<void> {
   if ('error' in r) throw new UsageError(r.error);
   const { from, to } = r.range;
   if (from === null || to === null) throw new UsageError('--from and --to are required');
-  if (!(OBJECTIVES as readonly string[]).includes(opts.objective)) {
-    throw new UsageError(`--objective: expected one of ${OBJECTIVES.join(', ')}, got "${opts.objective}"`);
-  }
-  const objective = opts.objective as Objective;
+  const objective = objectiveOption(opts.objective);
   const workers = opts.workers === undefined ? availableParallelism() : wholeOption('--workers', opts.workers, 1);
   const top = wholeOption('--top', opts.top, 1);
   const grid = readGrid(resolve(io.cwd, opts.grid));

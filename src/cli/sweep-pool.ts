@@ -13,6 +13,12 @@ export interface PointRunner {
 }
 
 /**
+ * What makes a runner from the bars and a worker count: threadPool, or another runner of the same
+ * interface (registerWalkforwardCommand takes one, so a distributed runner needs no change there).
+ */
+export type PointRunnerFactory = (data: SweepWorkerData, workers: number) => PointRunner;
+
+/**
  * The worker thread. Built, it is the .js beside this file. Under tsx (npm run cli, the tests) this
  * file is .ts and Node 20 does not apply tsx's `--import` hooks to a worker's entry, so a one-line
  * bootstrap loads the .ts worker through tsx's own API.
