@@ -2,7 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { fillModel, runBacktest } from '../backtest/index.js';
-import type { BacktestResult, BacktestSettings } from '../backtest/index.js';
+import type { BacktestSettings, BacktestSummary } from '../backtest/index.js';
 import type { LoadedConfig } from '../config/index.js';
 import { krw } from '../domain/index.js';
 import type { EpochMs, TradingDate } from '../domain/index.js';
@@ -47,8 +47,11 @@ interface Options {
 const pct = (x: number | null): string => (x === null ? '' : `${(x * 100).toFixed(2)} %`);
 const num = (x: number | null): string => (x === null ? '' : x.toFixed(2));
 
-function summaryLines(r: BacktestResult): string[][] {
-  const s = r.summary;
+/**
+ * The summary as `figure, value` rows, for backtest and for walkforward's stitched curve (there
+ * `open` counts the trips left open at the end of each test window, so it says so).
+ */
+export function summaryLines(s: BacktestSummary, openLabel = 'open at the end'): string[][] {
   return [
     ['return', pct(s.totalReturn)], ['CAGR', pct(s.cagr)],
     ['max drawdown', s.maxDrawdown === null ? '' : `${won(s.maxDrawdown)} won (${pct((s.maxDrawdownBp ?? 0) / 1e4)})`],
@@ -59,7 +62,7 @@ function summaryLines(r: BacktestResult): string[][] {
     ['exposure', pct(s.exposure)], ['start → end equity', `${won(s.startEquity)} → ${won(s.endEquity)} won`],
     ['days', String(s.days)], ['evaluations', String(s.evaluations)],
     ['orders (unfilled)', `${s.orders} (${s.unfilled})`],
-    ['open at the end', String(s.open)],
+    [openLabel, String(s.open)],
   ];
 }
 
@@ -102,7 +105,7 @@ async function run(io: BacktestIo, opts: Options): Promise<void> {
   }
   else {
     io.out(title);
-    io.out(table(['figure', 'value'], summaryLines(result)));
+    io.out(table(['figure', 'value'], summaryLines(result.summary)));
     io.out(`trade list hash: ${result.hash}`);
   }
   if (outPath !== null) {

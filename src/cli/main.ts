@@ -8,6 +8,7 @@ import { registerBackupCommand } from './backup-command.js';
 import { registerBacktestCommand } from './backtest-command.js';
 import { registerSweepCommand } from './sweep-command.js';
 import { registerSweepWorkerCommand } from './sweep-worker-command.js';
+import { registerWalkforwardCommand } from './walkforward-command.js';
 import { registerConfigCommands, EXIT_CONFIG } from './config-command.js';
 import { registerDataCommands } from './data-command.js';
 import { cliClock, configFileProblems, connectKis, loadCliConfig, openCliStore, tradeLogSource } from './compose.js';
@@ -111,6 +112,11 @@ registerSweepCommand(program, {
   tty: process.stderr.isTTY ? (s) => { process.stderr.write(s); } : null,
 });
 registerSweepWorkerCommand(program, { err, exit, load: loaded, root: cwd, stopped: stopSignal });
+registerWalkforwardCommand(program, {
+  out, err, exit, load: loaded, root: cwd, cwd: process.cwd(), withReadStore, now: () => epochMs(Date.now()),
+  interrupted: stopSignal,
+  tty: process.stderr.isTTY ? (s) => { process.stderr.write(s); } : null,
+});
 registerKisCommands(program, () => connectKis(loaded(), process.env, cwd), { out, err, exit, env: process.env });
 registerSimCommand(program, { out, err, exit, cwd, env: process.env });
 registerDataCommands(program, {

@@ -1,5 +1,9 @@
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { PointJob, PointResult, PointRunner } from '../runtime/index.js';
+import type { Command } from 'commander';
+import { connectRedis, queuePointRunner, shownRedisUrl } from '../runtime/index.js';
+import type { PointBars, PointJob, PointResult, PointRunner } from '../runtime/index.js';
+import { UsageError, wholeOption } from './backtest-inputs.js';
 import type { SweepReply, SweepWorkerData } from './sweep-worker.js';
 
 /**
@@ -77,4 +81,58 @@ export function threadPool(data: SweepWorkerData, n: number): ThreadPool {
     })));
   };
   return { submit, run, close: () => shutdown(new Error('the sweep\'s thread pool was closed')) };
+}
+
+/** Where the points run, as `sweep` and `walkforward` take it: threads here, or sweep-workers over Redis. */
+export function runnerOptions(c: Command): Command {
+  return c
+    .option('--workers <n>', 'worker threads (default: the available parallelism)')
+    .option('--redis <url>', 'run the points on `kis-trader sweep-worker --redis URL` processes over BullMQ instead');
+}
+
+export interface RunnerIo {
+  err(s: string): void;
+  root: string;
+  /** resolves on SIGINT or SIGTERM; asked for only over Redis, where an interrupted run must take its points back */
+  interrupted(): Promise<string>;
+  exit(code: number): never;
+}
+
+/** The thread count, or null over Redis (each sweep-worker sets its own --threads). */
+export function workersOf(opts: { workers?: string; redis?: string }): number | null {
+  if (opts.redis !== undefined && opts.workers !== undefined) {
+    throw new UsageError('--workers goes without --redis (each sweep-worker sets its own --threads)');
+  }
+  if (opts.redis !== undefined) return null;
+  return opts.workers === undefined ? availableParallelism() : wholeOption('--workers', opts.workers, 1);
+}
+
+/**
+ * The runner of `--workers` / `--redis`. Over Redis the points are BullMQ jobs for `sweep-worker`
+ * processes (docs/backtest.md, distributed sweep); the connection is closed with the runner, and
+ * Ctrl-C takes the run's points and bars out of Redis before the process exits.
+ */
+export async function pointRunner(
+  io: RunnerIo, opts: { redis?: string; workers: number | null; prefix: string; command: string }, data: PointBars,
+): Promise<PointRunner> {
+  if (opts.redis === undefined) return threadPool({ ...data, root: io.root }, opts.workers ?? availableParallelism());
+  const url = opts.redis;
+  const connection = await connectRedis(url, 'check --redis, and that the sweep-workers use the same URL');
+  const queued = queuePointRunner({
+    connection, prefix: opts.prefix, data,
+    onIdle: (ms) => io.err(`${opts.command}: no sweep-worker has taken a point in ${Math.round(ms / 1000)} s; `
+      + `start one with \`kis-trader sweep-worker --redis ${shownRedisUrl(url)}\` (same redis.prefix "${opts.prefix}")`),
+  });
+  const runner: PointRunner = {
+    run: (jobs, onDone) => queued.run(jobs, onDone),
+    close: async () => {
+      try { await queued.close(); } finally { connection.disconnect(); }
+    },
+  };
+  void io.interrupted().then(async (signal) => {
+    io.err(`${opts.command}: ${signal}: taking its points and bars out of Redis`);
+    await runner.close().catch(() => undefined);
+    io.exit(130);
+  });
+  return runner;
 }

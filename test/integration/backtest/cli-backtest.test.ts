@@ -70,7 +70,7 @@ describe('kis-trader backtest', () => {
     expect(json.summary.trades).toBeGreaterThan(0);
     const progress: string[] = [];
     const b = await backtest([...args, '--out', 'report.html'], dir, undefined, progress);
-    expect(progress.join('')).toContain('day 10 of 56');
+    expect(progress.join('')).toMatch(/backtest [█░]{24} \d+ % \d+\/56/);
     expect(b.code).toBe(0);
     expect(b.out).toContain(`trade list hash: ${json.hash}`);
     const figures = [
@@ -125,7 +125,7 @@ describe('kis-trader backtest', () => {
     expect(c.hash).not.toBe(a.hash);
     const misplaced = await backtest(['--from', '20260302', '--to', '20260430', '--seed', '7'], dir);
     expect(misplaced.err).toContain('--seed and --symbols go with --source sim');
-  }, 120_000);
+  }, 240_000);
 
   it('replays the recorded scans where the trade log has them and rebuilds the other days', async () => {
     const dir = tempDir('kis-bt-');

@@ -87,7 +87,7 @@ describe('kis-trader sweep --redis', () => {
     a.child.kill('SIGTERM');
     expect(await a.exited).toBe(0);
     expect(a.log()).toContain('SIGTERM: finishing the points in hand');
-  }, 120_000);
+  }, 240_000);
 
   it('runs again the point of a worker killed while holding it', async () => {
     const { dir, env, prefix } = setup();
@@ -106,7 +106,7 @@ describe('kis-trader sweep --redis', () => {
     const local = await spawnCli(['sweep', '--grid', 'grid.json', ...SIM, '--workers', '1', '--json'], dir, env);
     expect(dist.out).toBe(local.out);
     expect(await leftovers(prefix)).toEqual({ keys: [], jobs: 0 });
-  }, 120_000);
+  }, 240_000);
 
   it('refuses --workers with --redis, and names a Redis that does not answer', async () => {
     const { dir, env } = setup();
@@ -117,5 +117,5 @@ describe('kis-trader sweep --redis', () => {
     expect(none.code).not.toBe(0);
     expect(none.err).toContain('Redis at redis://127.0.0.1:1 does not answer');
     expect(none.err).toContain('check --redis');
-  }, 60_000);
+  }, 240_000);
 });

@@ -45,7 +45,7 @@ describe('kis-trader sweep', () => {
     expect(table.out).toContain('4 points · by net · universe: rankings rebuilt from bars on 41 days');
     expect(table.out).toMatch(new RegExp(`│ 1 +│ minChangePct=\\d stopLossPct=\\d .*│ ${best.hash.slice(0, 12)} │`));
     expect(table.out).toContain('… 2 more');
-  }, 60_000);
+  }, 240_000);
 
   it('draws a random search from the grid, the same points for the same seed', async () => {
     const dir = tempDir('kis-sweep-');
@@ -65,7 +65,7 @@ describe('kis-trader sweep', () => {
     const lone = await spawnCli(['sweep', '--grid', 'grid.json', ...SIM, '--random-seed', '5'], dir, {});
     expect(lone.code).toBe(2);
     expect(lone.err).toContain('--random-seed goes with --random');
-  }, 60_000);
+  }, 240_000);
 
   it('refuses a grid key that is no config path, naming the key and the point', async () => {
     const dir = tempDir('kis-sweep-');
