@@ -34,7 +34,7 @@ export function periodAndSourceOptions(c: Command): Command {
     .option('--source <source>', 'db (the trade log\'s bar cache) | csv | sim (the synthetic market)', 'db')
     .option('--csv <file>', 'with --source csv: the bars CSV of `data import` (docs/data.md)')
     .option('--seed <n>', 'with --source sim: the market\'s seed (default: sim.seed)')
-    .option('--symbols <n>', 'with --source sim: how many listings (default: sim.symbols)')
+    .option('--symbols <n>', 'with --source sim: how many ordinary listings; its ETFs, ETNs, preferred and SPAC come on top (default: sim.symbols)')
     .option('--universe <mode>', 'each day\'s candidates: rebuilt (rankings from bars) | snapshots (the recorded '
       + 'scans, rebuilt where none; --source db) | all (every symbol, unranked). Default: snapshots with --source db, '
       + 'rebuilt otherwise (docs/backtest.md §3)');

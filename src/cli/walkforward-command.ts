@@ -2,7 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { fillModel } from '../backtest/index.js';
-import type { BacktestResult } from '../backtest/index.js';
+import type { BacktestResult, UniverseReport } from '../backtest/index.js';
 import type { Config } from '../config/index.js';
 import { renderReport } from '../review/index.js';
 import { backtestPoint } from '../runtime/index.js';
@@ -71,6 +71,16 @@ async function runWindows(io: WalkforwardIo, plan: Plan, runner: PointRunner): P
   return runs;
 }
 
+/** The universe of the stitched run: the test windows' days, summed. */
+function outOfSampleUniverse(runs: readonly WindowRun[]): UniverseReport {
+  const sum = (k: 'snapshotDays' | 'rebuiltDays' | 'candidatesWithoutBar'): number =>
+    runs.reduce((n, r) => n + r.test.universe[k], 0);
+  return {
+    mode: runs[0]!.test.universe.mode, snapshotDays: sum('snapshotDays'), rebuiltDays: sum('rebuiltDays'),
+    candidatesWithoutBar: sum('candidatesWithoutBar'),
+  };
+}
+
 const pct = (x: number): string => `${(x * 100).toFixed(2)} %`;
 const shortParams = (params: Record<string, unknown>): string => Object.entries(params)
   .map(([k, v]) => `${k.split('.').at(-1)}=${JSON.stringify(v)}`).join(' ');
@@ -123,7 +133,7 @@ async function run(io: WalkforwardIo, opts: Options): Promise<void> {
   const [first, last] = [windows[0]!.test.from, windows.at(-1)!.test.to];
   const title = `walkforward ${from} … ${to} · ${bars.size} symbols · ${points.length} points · `
     + `${windows.length} windows of train ${train} / test ${test} days · by ${objective} · `
-    + `${universeText(runs[0]!.test.universe)} · ${fillModel(sim !== undefined, base.backtest.slippageTicks)}`;
+    + `${universeText(outOfSampleUniverse(runs))} · ${fillModel(sim !== undefined, base.backtest.slippageTicks)}`;
   if (opts.json) {
     io.out(JSON.stringify({
       title, from, to, train, test, objective, keys: grid.keys, windows: runs.map(windowJson),
