@@ -10,7 +10,7 @@ import { renderReport } from '../review/index.js';
 import { backtestSettingsOf, feeRatesOf, pathsOf } from '../runtime/index.js';
 import type { Store } from '../store/index.js';
 import {
-  barsFrom, configWith, periodAndSourceOptions, universeFrom, universeText, UsageError, wholeOption,
+  barsFrom, configWith, periodAndSourceOptions, universeFrom, universeText, usageAction, UsageError, wholeOption,
 } from './backtest-inputs.js';
 import { dateRange } from './list-options.js';
 import { progressBar } from './progress.js';
@@ -127,13 +127,5 @@ export function registerBacktestCommand(program: Command, io: BacktestIo): void 
     .option('--out <file>', 'write the HTML report here')
     .option('--force', 'replace --out if it exists')
     .option('--json', 'print the summary as JSON')
-    .action(async (opts: Options) => {
-      try {
-        await run(io, opts);
-      } catch (e) {
-        if (!(e instanceof UsageError)) throw e;
-        io.err(e.message);
-        io.exit(2);
-      }
-    });
+    .action(usageAction(io, (opts: Options) => run(io, opts)));
 }

@@ -43,6 +43,21 @@ export function periodAndSourceOptions(c: Command): Command {
 /** A mistake in the command line: printed as is, exit 2. */
 export class UsageError extends Error {}
 
+/** A command's action whose UsageError is printed, exit 2; anything else goes up to the CLI's handler. */
+export function usageAction<O>(
+  io: { err(s: string): void; exit(code: number): never }, run: (opts: O) => Promise<void>,
+): (opts: O) => Promise<void> {
+  return async (opts) => {
+    try {
+      await run(opts);
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      io.err(e.message);
+      io.exit(2);
+    }
+  };
+}
+
 type Plain = Record<string, unknown>;
 const isPlain = (v: unknown): v is Plain => v !== null && typeof v === 'object' && !Array.isArray(v);
 /** A layer over the config as local.json is (objects merge, anything else replaces). */

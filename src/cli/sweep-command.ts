@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { PointBars } from '../runtime/index.js';
 import type { BacktestIo } from './backtest-command.js';
 import {
-  barsFrom, configWith, periodAndSourceOptions, universeFrom, universeText, UsageError, wholeOption,
+  barsFrom, configWith, periodAndSourceOptions, universeFrom, universeText, usageAction, UsageError, wholeOption,
 } from './backtest-inputs.js';
 import type { Bars } from './backtest-inputs.js';
 import { dateRange } from './list-options.js';
@@ -103,13 +103,5 @@ export function registerSweepCommand(program: Command, io: SweepIo): void {
     .option('--random-seed <n>', 'the draw of --random: the same seed draws the same points (default 1)')
     .option('--top <k>', 'rows of the table', '10')
     .option('--json', 'print every point as JSON')
-    .action(async (opts: Options) => {
-      try {
-        await run(io, opts);
-      } catch (e) {
-        if (!(e instanceof UsageError)) throw e;
-        io.err(e.message);
-        io.exit(2);
-      }
-    });
+    .action(usageAction(io, (opts: Options) => run(io, opts)));
 }

@@ -1,4 +1,5 @@
 import type { BacktestSummary } from '../backtest/index.js';
+import { seededRandom } from '../domain/index.js';
 import type { PointResult } from '../runtime/index.js';
 
 /**
@@ -86,18 +87,6 @@ function pointAt(grid: Grid, index: number): Point {
   return point;
 }
 
-/** mulberry32: a small seeded generator, so a random search is the same for the same seed everywhere. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * `n` distinct points drawn uniformly from the product (a random search), in pointsOf's order; the
  * whole product when it has no more than `n`. Floyd's sampling: no list of the product is made,
@@ -106,7 +95,7 @@ function generator(seed: number): () => number {
 export function samplePoints(grid: Grid, n: number, seed: number): Point[] {
   const total = gridSize(grid);
   if (n >= total) return pointsOf(grid);
-  const next = generator(seed);
+  const next = seededRandom(seed);
   const chosen = new Set<number>();
   for (let j = total - n; j < total; j += 1) {
     const t = Math.floor(next() * (j + 1));

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import type { LoadedConfig } from '../config/index.js';
 import { connectRedis, serveSweepQueue, shownRedisUrl, SWEEP_QUEUE } from '../runtime/index.js';
-import { UsageError, wholeOption } from './backtest-inputs.js';
+import { usageAction, wholeOption } from './backtest-inputs.js';
 import { threadPool } from './sweep-pool.js';
 
 /**
@@ -62,13 +62,5 @@ export function registerSweepWorkerCommand(program: Command, io: SweepWorkerIo):
     .requiredOption('--redis <url>', 'the Redis the sweep uses, e.g. redis://10.0.0.5:6379')
     .option('--threads <n>', 'points run at once, each on a worker thread (default: the available parallelism)')
     .option('--lock-seconds <n>', 'a point held by a worker silent this long is run again by another', '30')
-    .action(async (opts: Options) => {
-      try {
-        await run(io, opts);
-      } catch (e) {
-        if (!(e instanceof UsageError)) throw e;
-        io.err(e.message);
-        io.exit(2);
-      }
-    });
+    .action(usageAction(io, (opts: Options) => run(io, opts)));
 }

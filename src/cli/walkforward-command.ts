@@ -10,7 +10,7 @@ import type { PointBars, PointRunner } from '../runtime/index.js';
 import { summaryLines } from './backtest-command.js';
 import type { BacktestIo } from './backtest-command.js';
 import {
-  barsFrom, configOver, configWith, periodAndSourceOptions, universeFrom, universeText, UsageError, wholeOption,
+  barsFrom, configOver, configWith, periodAndSourceOptions, universeFrom, universeText, usageAction, UsageError, wholeOption,
 } from './backtest-inputs.js';
 import { progressBar } from './progress.js';
 import { dateRange } from './list-options.js';
@@ -173,13 +173,5 @@ export function registerWalkforwardCommand(program: Command, io: WalkforwardIo):
     .option('--out <file>', 'write the HTML report of the stitched out-of-sample run here')
     .option('--force', 'replace --out if it exists')
     .option('--json', 'print the windows, the stitched summary and its daily rows as JSON')
-    .action(async (opts: Options) => {
-      try {
-        await run(io, opts);
-      } catch (e) {
-        if (!(e instanceof UsageError)) throw e;
-        io.err(e.message);
-        io.exit(2);
-      }
-    });
+    .action(usageAction(io, (opts: Options) => run(io, opts)));
 }

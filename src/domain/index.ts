@@ -48,3 +48,4 @@ export { positionOrigins } from './position-origins.js';
 export type { PositionOrigin } from './position-origins.js';
 export type { DailyPnl, RoundTrip } from './review.js';
 export { canonicalJson } from './canonical-json.js';
+export { seededRandom } from './random.js';

@@ -1,18 +1,8 @@
-import { addDays, krw, shares, stockCode, tradingDate, weekdayOf } from '../../src/domain/index.js';
+import { addDays, krw, seededRandom, shares, stockCode, tradingDate, weekdayOf } from '../../src/domain/index.js';
 import type { DailyBar, StockCode, TradingDate } from '../../src/domain/index.js';
 import { priceLimits, roundToTick } from '../../src/market/index.js';
 
-/** mulberry32: a small seeded generator, so every series is the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 /** `n` weekdays from `start` (holidays ignored: the backtest's calendar is the bars' own dates). */
 export function weekdays(start: string, n: number): TradingDate[] {
