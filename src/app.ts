@@ -257,7 +257,11 @@ export function createApp(opts: AppOptions): App {
     scheduler.start();
     if (opts.reload) live.watch(opts.reload.watch);
     // The current slot's scan now, not at the next boundary: a daemon started mid-session trades at once.
+    // Outside the scan window (a closed day, before the open, after the close) runNow scans nothing and
+    // says why in one line (issue 13); in the closing auction the exit checks the scan would have
+    // enqueued run instead, as the schedule runs them there every minute.
     void scheduler.runNow('scan');
+    if (scheduler.whyNotNow('scan') !== null && scheduler.whyNotNow('exits') === null) void scheduler.runNow('exits');
     heartbeat.beat();
     notifier.notify({ kind: 'start', message: 'kis-trader ready', details: { mode: config.mode, configHash: hash } });
   }
