@@ -18,7 +18,7 @@ import { openStore } from './store/index.js';
 import type { Store } from './store/index.js';
 import {
   chooseVenue, connectRedis, createHeartbeat, createJobs, createLiveConfig, createLogNotifier, feeRatesOf, freshTradeLogGuard,
-  holdAccountLock, lastSimTime, loadCalendar, mirrorTokensToRedis, openSimJournal, pingRedis, planClock, rankingClientOptions,
+  holdAccountLock, lastSimTime, loadCalendar, openSimJournal, pingRedis, planClock, rankingClientOptions,
   requireCalendarCovers, resolveStrategies, startEmbeddedRedis, startInProcessSim, venueClientOptions, warnPositionsWithoutStrategy,
   watchRedis, withCalendarFile,
 } from './runtime/index.js';
@@ -197,14 +197,16 @@ export function createApp(opts: AppOptions): App {
       log.info({ env, baseUrl, rankings: env === 'paper' ? config.kis.paperRankingSource : 'kis' }, `${config.mode} mode`);
     }
 
-    // The token goes to Redis too, so `workers` processes use it instead of issuing their own (runtime/token-mirror.ts).
+    // The token goes to Redis too, so `workers` processes and a daemon on another machine sharing the
+    // Redis use it instead of issuing their own (runtime/token-mirror.ts).
     kis = createKisClient(venueClientOptions(config, venue, {
-      baseUrl, store: { tokens: mirrorTokensToRedis(store.tokens, redis, prefix, log) }, clock, log, lock: createRedisLock(redis, { prefix: config.redis.prefix }),
+      baseUrl, store, clock, log, share: { redis, prefix },
+      lock: createRedisLock(redis, { prefix: config.redis.prefix }),
       rateBudget: createRedisRateBudget(redis, { key: venue.budgetKey, ratePerSec: venue.ratePerSec }),
     }));
 
     const rankingOptions = rankingClientOptions(config, secrets, {
-      account: creds.account, store, clock, log, lock: createRedisLock(redis, { prefix }),
+      account: creds.account, store, clock, log, lock: createRedisLock(redis, { prefix }), share: { redis, prefix },
       rateBudget: (key, ratePerSec) => createRedisRateBudget(redis!, { key, ratePerSec }),
     });
     if (rankingOptions) rankingClient = createKisClient(rankingOptions);
