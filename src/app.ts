@@ -18,7 +18,7 @@ import { openStore } from './store/index.js';
 import type { Store } from './store/index.js';
 import {
   chooseVenue, connectRedis, createHeartbeat, createJobs, createLiveConfig, createLogNotifier, feeRatesOf, freshTradeLogGuard,
-  holdAccountLock, lastSimTime, loadCalendar, mirrorTokensToRedis, openSimJournal, pingRedis, planClock, rankingClientOptions,
+  holdAccountLock, lastSimTime, loadCalendar, openSimJournal, pingRedis, planClock, rankingClientOptions,
   requireCalendarCovers, resolveStrategies, startEmbeddedRedis, startInProcessSim, venueClientOptions, warnPositionsWithoutStrategy,
   watchRedis, withCalendarFile,
 } from './runtime/index.js';
@@ -197,14 +197,16 @@ export function createApp(opts: AppOptions): App {
       log.info({ env, baseUrl, rankings: env === 'paper' ? config.kis.paperRankingSource : 'kis' }, `${config.mode} mode`);
     }
 
-    // The token goes to Redis too, so `workers` processes use it instead of issuing their own (runtime/token-mirror.ts).
+    // The token goes to Redis too, so `workers` processes and a daemon on another machine sharing the
+    // Redis use it instead of issuing their own (runtime/token-mirror.ts).
     kis = createKisClient(venueClientOptions(config, venue, {
-      baseUrl, store: { tokens: mirrorTokensToRedis(store.tokens, redis, prefix, log) }, clock, log, lock: createRedisLock(redis, { prefix: config.redis.prefix }),
+      baseUrl, store, clock, log, share: { redis, prefix },
+      lock: createRedisLock(redis, { prefix: config.redis.prefix }),
       rateBudget: createRedisRateBudget(redis, { key: venue.budgetKey, ratePerSec: venue.ratePerSec }),
     }));
 
     const rankingOptions = rankingClientOptions(config, secrets, {
-      account: creds.account, store, clock, log, lock: createRedisLock(redis, { prefix }),
+      account: creds.account, store, clock, log, lock: createRedisLock(redis, { prefix }), share: { redis, prefix },
       rateBudget: (key, ratePerSec) => createRedisRateBudget(redis!, { key, ratePerSec }),
     });
     if (rankingOptions) rankingClient = createKisClient(rankingOptions);
@@ -257,7 +259,11 @@ export function createApp(opts: AppOptions): App {
     scheduler.start();
     if (opts.reload) live.watch(opts.reload.watch);
     // The current slot's scan now, not at the next boundary: a daemon started mid-session trades at once.
+    // Outside the scan window (a closed day, before the open, after the close) runNow scans nothing and
+    // says why in one line (issue 13); in the closing auction the exit checks the scan would have
+    // enqueued run instead, as the schedule runs them there every minute.
     void scheduler.runNow('scan');
+    if (scheduler.whyNotNow('scan') !== null && scheduler.whyNotNow('exits') === null) void scheduler.runNow('exits');
     heartbeat.beat();
     notifier.notify({ kind: 'start', message: 'kis-trader ready', details: { mode: config.mode, configHash: hash } });
   }

@@ -59,14 +59,30 @@ export function scheduleTable(cfg: ScheduleConfig): Entry[] {
 
 const slot = (t: EpochMs, everyMs: number): number => Math.floor((t - kstInstant(kstParts(t).date)) / everyMs);
 
-/** The jobs whose slot (or time of day) was crossed in (prev, now], gated by the phase at `now`. Pure. */
+/**
+ * Why `job` may not run at `now`, or null when it may: every job runs on trading days only, and in its
+ * table phases (a scan in the regular session). The one gate of scheduled runs and of runNow (the
+ * start-up scan), so a daemon started on a holiday or after the close calls no ranking (issue 13).
+ * A job not in the table (flatten when off) never may. Pure; throws what sessionPhase throws.
+ */
+export function whyNotNow(
+  job: JobName, now: EpochMs, table: readonly Entry[], calendar: TradingCalendar,
+): string | null {
+  const date = kstParts(now).date;
+  if (!calendar.isTradingDay(date)) return `${date} is not a KRX trading day (weekend or holiday)`;
+  const entry = table.find((e) => e.job === job);
+  if (!entry) return `${job} is not in the schedule`;
+  const phase = sessionPhase(now, calendar);
+  if (entry.phases.includes(phase)) return null;
+  return `the market is in its ${phase} phase; ${job} runs in ${entry.phases.join(', ')}`;
+}
+
+/** The jobs whose slot (or time of day) was crossed in (prev, now], gated by whyNotNow at `now`. Pure. */
 export function dueJobs(prev: EpochMs, now: EpochMs, table: readonly Entry[], calendar: TradingCalendar): JobName[] {
   if (now <= prev) return [];
-  const phase = sessionPhase(now, calendar);
-  const tradingDay = calendar.isTradingDay(kstParts(now).date);
   const due: JobName[] = [];
   for (const e of table) {
-    if (!tradingDay || !e.phases.includes(phase)) continue;
+    if (whyNotNow(e.job, now, table, calendar) !== null) continue;
     if (e.everyMs !== undefined) {
       const newDay = kstParts(prev).date !== kstParts(now).date;
       if (newDay || slot(prev, e.everyMs) !== slot(now, e.everyMs)) due.push(e.job);
@@ -93,8 +109,13 @@ export interface Scheduler {
    * finish (OrderDesk.close).
    */
   stop(waitMs?: number): Promise<void>;
-  /** runs one job now, outside its slot (the first scan at start), as a scheduled run: stop() waits for it */
+  /**
+   * runs one job now, outside its slot (the first scan at start), as a scheduled run: stop() waits for
+   * it. Only on a trading day and in the job's phases (whyNotNow): otherwise one info line says why not.
+   */
   runNow(job: JobName): Promise<void>;
+  /** why `job` may not run now (not a trading day, outside its phases), or null: whyNotNow on the clock's now */
+  whyNotNow(job: JobName): string | null;
   /** runs one tick now (tests, and the catch-up at start) */
   tick(): Promise<void>;
 }
@@ -151,6 +172,14 @@ export function createScheduler(opts: {
     await Promise.all(jobs.map((job) => track(runOne(job, now))));
   };
 
+  const gate = (job: JobName, now: EpochMs): string | null => {
+    try {
+      return whyNotNow(job, now, table, opts.calendar());
+    } catch (err) {
+      return `the session phase is unknown (${err instanceof Error ? err.message : String(err)})`;
+    }
+  };
+
   return {
     start() {
       prev = opts.clock.now();
@@ -170,7 +199,17 @@ export function createScheduler(opts: {
       clearTimeout(timer);
       if (done === 'late') opts.log.warn({ jobs: [...running], waitedMs: waitMs }, 'scheduled runs still busy at stop: left to end on their own');
     },
-    runNow: (job) => track(runOne(job, opts.clock.now())),
+    whyNotNow: (job) => gate(job, opts.clock.now()),
+    runNow: (job) => {
+      const now = opts.clock.now();
+      const why = gate(job, now);
+      // Outside its window the job waits for its slot: a start-up scan on a closed day cost 118 KIS calls (issue 13).
+      if (why !== null) {
+        opts.log.info({ job, reason: why }, `${job} not run now: ${why}`);
+        return Promise.resolve();
+      }
+      return track(runOne(job, now));
+    },
     tick,
   };
 }

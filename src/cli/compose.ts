@@ -127,6 +127,8 @@ export async function connectKis(loaded: LoadedConfig, env: Env, cwd: string): P
     baseUrl, store, clock, log: silentLogger,
     rateBudget: redis ? createRedisRateBudget(redis, { key: venue.budgetKey, ratePerSec: venue.ratePerSec }) : localBudget(venue.ratePerSec),
     lock: redis ? createRedisLock(redis, { prefix: config.redis.prefix }) : localLock,
+    // the daemon's token through its Redis when there is one (runtime/token-mirror.ts)
+    ...(redis ? { share: { redis, prefix: config.redis.prefix } } : {}),
   });
   const { tokenStore } = options;
   const tls = venue.tls;

@@ -127,6 +127,8 @@ async function checkRedis(io: DoctorIo, r: Report, loaded: LoadedConfig): Promis
 async function checkToken(r: Report, session: KisSession, loaded: LoadedConfig): Promise<boolean> {
   const key = session.tokens.storeKey;
   const lead = loaded.config.kis.tokenRefreshLeadMinutes * 60_000;
+  // the token a daemon on another machine put in the shared Redis counts as stored (runtime/token-mirror.ts)
+  await session.tokenStore.pull?.(key);
   const stored = session.tokenStore.load(key);
   const reusable = stored !== null && !needsRefresh(stored, session.clock.now(), lead);
   if (!reusable) {

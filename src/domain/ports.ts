@@ -83,6 +83,14 @@ export interface TokenStore {
   lastIssueAttempt(key: string): EpochMs | null;
   /** null forgets the attempt: one that never reached KIS does not start the cooldown */
   recordIssueAttempt(key: string, at: EpochMs | null): void;
+  /**
+   * A store shared beyond this process (Redis, runtime/token-mirror.ts): brings the shared row of
+   * `key` in, so load() sees a token another machine issued. Never rejects: a shared row that cannot
+   * be read is no token. Absent when nothing is shared.
+   */
+  pull?(key: string): Promise<void>;
+  /** resolves once this process's writes reached the shared row (before the token lock is let go) */
+  flush?(): Promise<void>;
 }
 
 /** A job queue seen from the producer: `add` is idempotent by jobId and says whether it added. */

@@ -144,16 +144,35 @@ export function createTokenManager(deps: TokenManagerDeps): TokenManager {
     }
   }
 
+  /** The store's token when it needs no refresh, after the shared row (Redis) was brought in. */
+  async function freshInStore(): Promise<StoredToken | null> {
+    await deps.store.pull?.(key);
+    const stored = deps.store.load(key);
+    return stored !== null && !needsRefresh(stored, deps.clock.now(), deps.leadMs) ? stored : null;
+  }
+
   async function refresh(lane: Lane): Promise<string> {
     try {
+      // A process on another machine sharing the Redis may hold one already: no lock, no tokenP, no
+      // EGW00133 and its minute's wait (issue 13; docs/kis-wire.md §3.1).
+      const shared = await freshInStore();
+      if (shared !== null) {
+        held = shared;
+        return shared.token;
+      }
       return await deps.lock.withLock(`kis-token:${key}`, LOCK_TTL_MS, LOCK_WAIT_MS, async () => {
         // Another process may have refreshed while we waited for the lock.
-        const stored = deps.store.load(key);
-        if (stored !== null && !needsRefresh(stored, deps.clock.now(), deps.leadMs)) {
+        const stored = await freshInStore();
+        if (stored !== null) {
           held = stored;
           return stored.token;
         }
-        return issue(lane, stored ?? held);
+        try {
+          return await issue(lane, deps.store.load(key) ?? held);
+        } finally {
+          // The token and the attempt reach the shared row before the next holder of the lock looks.
+          await deps.store.flush?.();
+        }
       });
     } catch (err) {
       const fallback = held ?? deps.store.load(key);

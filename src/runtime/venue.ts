@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Config, Secrets } from '../config/index.js';
 import { AppError } from '../domain/index.js';
 import type { Clock, DistributedLock, KisEnv, Logger, RateBudget, TokenStore } from '../domain/index.js';
@@ -6,6 +7,7 @@ import type { KisClientOptions, KisTlsOptions } from '../kis/index.js';
 import { SIM_DEFAULT_CREDENTIALS } from '../sim/index.js';
 import { sealTokenStore } from '../store/index.js';
 import type { Store } from '../store/index.js';
+import { mirrorTokensToRedis } from './token-mirror.js';
 
 /**
  * Where this config trades, the one answer the daemon (app.ts) and the CLI (cli/compose.ts) share:
@@ -51,17 +53,39 @@ export function chooseVenue(config: Config, secrets: Secrets | null): Venue {
   };
 }
 
+/** Where a client keeps its token beside its own store: the Redis every process of the account shares. */
+export interface TokenShare {
+  redis: Redis;
+  /** redis.prefix */
+  prefix: string;
+}
+
+/**
+ * The token store of one app key: its own store (the trade log, or memory) sealed under the app
+ * secret, and with `share` the same token in Redis, sealed too, so a process on another machine
+ * reuses it (runtime/token-mirror.ts).
+ */
+function tokenStoreFor(
+  own: TokenStore, appSecret: string, share: TokenShare | undefined, clock: Clock, log: Logger,
+): TokenStore {
+  const sealed = sealTokenStore(own, appSecret);
+  return share ? mirrorTokensToRedis(sealed, { ...share, appSecret, clock, log }) : sealed;
+}
+
 /**
  * The trading client's options for a venue. The token is kept encrypted under a key from the app
- * secret (store/tokens.ts): daemon and CLI read and write the same sealed row.
+ * secret (store/tokens.ts): daemon and CLI read and write the same sealed row, and with `share`
+ * the same token in Redis.
  */
 export function venueClientOptions(config: Config, venue: Venue, opts: {
   baseUrl: string; store: Pick<Store, 'tokens'>; rateBudget: RateBudget; lock: DistributedLock; clock: Clock; log: Logger;
+  share?: TokenShare;
 }): KisClientOptions & { tokenStore: TokenStore } {
   return {
     env: venue.kisEnv, baseUrl: opts.baseUrl, ...venue.credentials, timeouts: { ...config.kis.timeouts },
     ...(venue.tls === null ? {} : { tls: venue.tls }),
-    rateBudget: opts.rateBudget, tokenStore: sealTokenStore(opts.store.tokens, venue.credentials.appSecret),
+    rateBudget: opts.rateBudget,
+    tokenStore: tokenStoreFor(opts.store.tokens, venue.credentials.appSecret, opts.share, opts.clock, opts.log),
     lock: opts.lock, clock: opts.clock, log: opts.log,
     marketDivCode: config.kis.marketDivCode, tokenRefreshLeadMs: config.kis.tokenRefreshLeadMinutes * 60_000,
   };
@@ -75,13 +99,14 @@ export function venueClientOptions(config: Config, venue: Venue, opts: {
  */
 export function rankingClientOptions(config: Config, secrets: Secrets | null, opts: {
   account: string; store: Pick<Store, 'tokens'>; clock: Clock; log: Logger;
-  lock: DistributedLock; rateBudget: (budgetKey: string, ratePerSec: number) => RateBudget;
+  lock: DistributedLock; rateBudget: (budgetKey: string, ratePerSec: number) => RateBudget; share?: TokenShare;
 }): KisClientOptions | null {
   if (config.mode !== 'paper' || !secrets?.ranking) return null;
   const { appKey, appSecret } = secrets.ranking;
   return {
     env: 'live', baseUrl: config.kis.liveBaseUrl, appKey, appSecret, account: opts.account, timeouts: { ...config.kis.timeouts },
-    tokenStore: sealTokenStore(opts.store.tokens, appSecret), clock: opts.clock, log: opts.log, lock: opts.lock,
+    tokenStore: tokenStoreFor(opts.store.tokens, appSecret, opts.share, opts.clock, opts.log),
+    clock: opts.clock, log: opts.log, lock: opts.lock,
     rateBudget: opts.rateBudget(`${config.redis.prefix}:budget:${tokenStoreKey('live', appKey)}`, config.kis.rate.liveCallsPerSec),
     marketDivCode: config.kis.marketDivCode,
   };

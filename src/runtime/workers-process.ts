@@ -17,7 +17,7 @@ import { loadCalendar, requireCalendarCovers } from './market.js';
 import { evaluationHash } from './evaluation-hash.js';
 import { connectRedis, watchRedis } from './redis-connection.js';
 import { resolveStrategies } from './strategies.js';
-import { memoryTokenStore, mirrorTokensToRedis } from './token-mirror.js';
+import { memoryTokenStore } from './token-mirror.js';
 import { chooseVenue, venueClientOptions } from './venue.js';
 
 /**
@@ -99,9 +99,10 @@ export function createWorkersProcess(opts: WorkersProcessOptions): WorkersProces
     const prefix = config.redis.prefix;
     const venue = chooseVenue(config, secrets);
     const baseUrl = config.mode === 'sim' ? opts.env.KIS_TRADER_SIM_URL ?? '' : venue.baseUrl ?? '';
-    const tokens = mirrorTokensToRedis(memoryTokenStore(), connection, prefix, log);
+    // No trade log here: the token lives in memory and comes from the owner through Redis (token-mirror.ts).
     const client = createKisClient(venueClientOptions(config, venue, {
-      baseUrl, store: { tokens }, clock, log, lock: createRedisLock(connection, { prefix }),
+      baseUrl, store: { tokens: memoryTokenStore() }, clock, log, share: { redis: connection, prefix },
+      lock: createRedisLock(connection, { prefix }),
       rateBudget: createRedisRateBudget(connection, { key: venue.budgetKey, ratePerSec: venue.ratePerSec }),
     }));
     kis = client;
@@ -129,7 +130,6 @@ export function createWorkersProcess(opts: WorkersProcessOptions): WorkersProces
         }
         return defer(`evaluation config ${evaluation} here, ${job.evaluationHash ?? 'none'} at the owner`);
       }
-      await tokens.pull(client.tokens.storeKey);
       const r = await runBookSignalJob({
         market: client.market, broker: client.broker, bars, calendar: () => calendar, clock, log,
         // the owner's config in force: the decision is recorded under it, as the owner's own are

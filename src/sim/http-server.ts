@@ -30,7 +30,8 @@ export interface ServerDeps {
   faults: FaultMatcher;
   clock: Clock;
   log: Logger;
-  stats: { requests: number; rateLimited: number };
+  /** byPath: requests per URL path, so a test can count the calls of one kind (rankings, quotes, tokenP) */
+  stats: { requests: number; rateLimited: number; byPath: Map<string, number> };
 }
 
 type ApiHandler = (deps: HandlerDeps, req: SimRequest) => SimResponse;
@@ -174,6 +175,7 @@ export function createSimServer(deps: ServerDeps): SimServer {
     deps.stats.requests += 1;
     const url = new URL(req.url ?? '/', 'http://sim');
     const path = url.pathname;
+    deps.stats.byPath.set(path, (deps.stats.byPath.get(path) ?? 0) + 1);
     const trId = header(req, 'tr_id');
     const rawBody = await readBody(req);
     const hits: ActiveFault[] = deps.faults.take(path, trId);

@@ -52,7 +52,8 @@ export interface Simulator {
   readonly market: SyntheticMarket;
   /** read access; every read first runs matching up to the clock's now */
   readonly exchange: ExchangeState;
-  stats(): { requests: number; rateLimited: number; tokensIssued: number };
+  /** byPath: requests received per URL path (e.g. '/oauth2/tokenP'), answered or not */
+  stats(): { requests: number; rateLimited: number; tokensIssued: number; byPath: Record<string, number> };
 }
 
 function invalid(message: string): never {
@@ -116,7 +117,7 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
   const faults = createFaultController(opts.seed, opts.faults ?? []);
   const journal = opts.journal ?? null;
   if (journal) replay(journal.load(), { env: opts.env, exchange, tokens, log });
-  const stats = { requests: 0, rateLimited: 0 };
+  const stats = { requests: 0, rateLimited: 0, byPath: new Map<string, number>() };
   const server = createSimServer({
     seed: opts.seed,
     handler: { env: opts.env, market, exchange, calendar, fees: opts.fees, branch, journal, variant: v.variant },
@@ -164,6 +165,9 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
     faults,
     market,
     exchange: view,
-    stats: () => ({ requests: stats.requests, rateLimited: stats.rateLimited, tokensIssued: tokens.issued }),
+    stats: () => ({
+      requests: stats.requests, rateLimited: stats.rateLimited, tokensIssued: tokens.issued,
+      byPath: Object.fromEntries(stats.byPath),
+    }),
   };
 }

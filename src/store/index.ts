@@ -1,5 +1,6 @@
 export { openStore, openStoreReadOnly, defaultMigrationsDir, latestBackup } from './open.js';
-export { sealTokenStore } from './tokens.js';
+export { sealTokenStore, tokenSealer } from './tokens.js';
+export type { TokenSealer } from './tokens.js';
 export type { ReadOnlyStoreOptions, Store, StoreOptions, Synchronous } from './open.js';
 export { listMigrations, migrate, requireCurrentSchema } from './migrate.js';
 export type { Migration } from './migrate.js';

@@ -53,41 +53,53 @@ const SEALED_PREFIX = 'v1.';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-/** The encryption key of the token rows: HKDF-SHA256 of the app secret, never stored anywhere. */
-function tokenKey(appSecret: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', appSecret, 'kis-trader/kis_tokens', 'access-token v1', 32));
+/** Seals and opens an access token under a key from the app secret; `open` is null for what does not open. */
+export interface TokenSealer {
+  seal: (rowKey: string, token: string) => string;
+  open: (rowKey: string, sealed: string) => string | null;
+}
+
+/**
+ * AES-256-GCM under HKDF-SHA256 of the app secret (never stored anywhere), with the row key as the
+ * authenticated data, so a sealed token moved to another row does not open. `salt` separates the
+ * places a token is kept: the trade log's rows ('kis-trader/kis_tokens') and Redis
+ * ('kis-trader/redis-token', runtime/token-mirror.ts), so a value copied from one does not open in the other.
+ */
+export function tokenSealer(appSecret: string, salt = 'kis-trader/kis_tokens'): TokenSealer {
+  const key = Buffer.from(hkdfSync('sha256', appSecret, salt, 'access-token v1', 32));
+  return {
+    seal: (rowKey, token) => {
+      const iv = randomBytes(IV_BYTES);
+      const c = createCipheriv('aes-256-gcm', key, iv);
+      c.setAAD(Buffer.from(rowKey));
+      const body = Buffer.concat([c.update(token, 'utf8'), c.final()]);
+      return SEALED_PREFIX + Buffer.concat([iv, c.getAuthTag(), body]).toString('base64');
+    },
+    open: (rowKey, sealed) => {
+      if (!sealed.startsWith(SEALED_PREFIX)) return null;
+      try {
+        const raw = Buffer.from(sealed.slice(SEALED_PREFIX.length), 'base64');
+        if (raw.length <= IV_BYTES + TAG_BYTES) return null;
+        const d = createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES));
+        d.setAAD(Buffer.from(rowKey));
+        d.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+        return Buffer.concat([d.update(raw.subarray(IV_BYTES + TAG_BYTES)), d.final()]).toString('utf8');
+      } catch {
+        return null;
+      }
+    },
+  };
 }
 
 /**
  * Wraps a token store so the access token is kept AES-256-GCM encrypted at rest, under a key
  * derived from the app secret (which the daemon has in its environment, not in the file): a copy
- * of the trade log alone does not give the token (issue 9 item 12). The row key is the
- * authenticated data, so a sealed token moved to another row does not open. A row that does not
+ * of the trade log alone does not give the token (issue 9 item 12). A row that does not
  * open (a plaintext one from an older version, another secret, a damaged value) is no token:
  * the client issues a new one, within the one-a-minute rule kept by the unsealed columns.
  */
 export function sealTokenStore(inner: TokenStore, appSecret: string): TokenStore {
-  const key = tokenKey(appSecret);
-  const seal = (rowKey: string, token: string): string => {
-    const iv = randomBytes(IV_BYTES);
-    const c = createCipheriv('aes-256-gcm', key, iv);
-    c.setAAD(Buffer.from(rowKey));
-    const body = Buffer.concat([c.update(token, 'utf8'), c.final()]);
-    return SEALED_PREFIX + Buffer.concat([iv, c.getAuthTag(), body]).toString('base64');
-  };
-  const open = (rowKey: string, sealed: string): string | null => {
-    if (!sealed.startsWith(SEALED_PREFIX)) return null;
-    try {
-      const raw = Buffer.from(sealed.slice(SEALED_PREFIX.length), 'base64');
-      if (raw.length <= IV_BYTES + TAG_BYTES) return null;
-      const d = createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES));
-      d.setAAD(Buffer.from(rowKey));
-      d.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-      return Buffer.concat([d.update(raw.subarray(IV_BYTES + TAG_BYTES)), d.final()]).toString('utf8');
-    } catch {
-      return null;
-    }
-  };
+  const { seal, open } = tokenSealer(appSecret);
   return {
     load: (rowKey) => {
       const t = inner.load(rowKey);

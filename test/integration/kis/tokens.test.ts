@@ -4,10 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { stockCode } from '../../../src/domain/index.js';
+import { silentLogger, stockCode } from '../../../src/domain/index.js';
 import type { KisClient } from '../../../src/kis/index.js';
+import { mirrorTokensToRedis } from '../../../src/runtime/index.js';
+import { SIM_DEFAULT_CREDENTIALS } from '../../../src/sim/index.js';
 import type { Simulator } from '../../../src/sim/index.js';
-import { openStore } from '../../../src/store/index.js';
+import { openStore, sealTokenStore } from '../../../src/store/index.js';
 import type { Store } from '../../../src/store/index.js';
 import { budgetFor, createJumpClock, simClient, startSim } from './sim-harness.js';
 
@@ -89,6 +91,34 @@ describe('KIS token across restarts and processes', () => {
     // the loser of the race found the winner's token in the store: nobody hit 403 EGW00133 and waited
     expect(clock.jumped()).toBe(0);
     expect(a.tokens.current()?.token).toBe(b.tokens.current()?.token);
+  });
+
+  it('a process on another machine, its own SQLite file, takes the token from the shared Redis', async () => {
+    const clock = createJumpClock();
+    const { sim: s, url } = await sim(clock);
+    const lockPrefix = `test:${randomUUID()}:`;
+    const prefix = `t-${randomUUID().slice(0, 8)}`;
+    const budget = budgetFor(redis, 'live', 20);
+    const secret = SIM_DEFAULT_CREDENTIALS.appSecret;
+    // each "machine": its own SQLite file and its own Redis connection; one Redis server, one prefix
+    const machine = (r: Redis) => mirrorTokensToRedis(sealTokenStore(tempDb(clock).open().tokens, secret), {
+      redis: r, prefix, appSecret: secret, clock, log: silentLogger,
+    });
+    const other = new Redis(inject('redisUrl'));
+    cleanups.push(async () => { await other.quit(); });
+    const setup = { env: 'live' as const, url, clock, lockPrefix, rateBudget: budget };
+    const a = track(simClient({ ...setup, redis, tokenStore: machine(redis) }));
+    await a.market.quote(stockCode('005930'));
+    const bStore = machine(other);
+    const b = track(simClient({ ...setup, redis: other, tokenStore: bStore }));
+    await b.market.quote(stockCode('000660'));
+    expect(s.stats().byPath['/oauth2/tokenP']).toBe(1);
+    expect(s.stats().tokensIssued).toBe(1);
+    // nobody sat out KIS's minute (EGW00133)
+    expect(clock.jumped()).toBe(0);
+    expect(b.tokens.current()?.token).toBe(a.tokens.current()?.token);
+    // and it is in B's own store now: B's restart needs neither Redis nor KIS
+    expect(bStore.load(b.tokens.storeKey)?.token).toBe(a.tokens.current()?.token);
   });
 
   it('re-issues after an injected token expiry and retries the read once', async () => {

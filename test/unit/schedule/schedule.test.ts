@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EpochMs, Logger } from '../../../src/domain/index.js';
-import { epochMs, kstInstant, tradingDate } from '../../../src/domain/index.js';
+import { epochMs, kstInstant, silentLogger, tradingDate } from '../../../src/domain/index.js';
 import { loadCalendar } from '../../../src/runtime/index.js';
 import { createScheduler, dueJobs, scheduleTable } from '../../../src/schedule.js';
 import type { JobName } from '../../../src/schedule.js';
@@ -126,5 +126,41 @@ describe('createScheduler stop', () => {
     await scheduler.stop();
     await scheduler.runNow('scan');
     expect(runs).toBe(0);
+  });
+});
+
+describe('createScheduler runNow: the start-up scan keeps to the session (issue 13)', () => {
+  const config = {
+    scanEveryMinutes: 5, exitCheckEveryMinutes: 1, reconcileEveryMinutes: 5, fillPollSeconds: 10, preOpenAt: '08:40',
+    afterCloseAt: '15:45', flattenBeforeCloseMinutes: 0,
+  };
+  const log = silentLogger;
+  async function startUpRuns(at: EpochMs, job: JobName = 'scan'): Promise<JobName[]> {
+    const ran: JobName[] = [];
+    const scheduler = createScheduler({
+      config, calendar: () => calendar, clock: { now: () => at }, log,
+      run: (j) => { ran.push(j); return Promise.resolve(); },
+    });
+    await scheduler.runNow(job);
+    await scheduler.stop();
+    return ran;
+  }
+
+  it('runs the start-up scan in the regular session of a trading day', async () => {
+    expect(await startUpRuns(t('103000'))).toEqual(['scan']);
+  });
+  it('skips it on a holiday and on a weekend, whatever the time of day', async () => {
+    expect(await startUpRuns(t('103000', tradingDate('20261225')))).toEqual([]); // Christmas, a Friday
+    expect(await startUpRuns(t('103000', tradingDate('20261128')))).toEqual([]); // a Saturday
+  });
+  it('skips it outside the scan window of a trading day: before the open, the auctions, after the close', async () => {
+    expect(await startUpRuns(t('070000'))).toEqual([]);
+    expect(await startUpRuns(t('084500'))).toEqual([]); // opening auction
+    expect(await startUpRuns(t('152500'))).toEqual([]); // closing auction
+    expect(await startUpRuns(t('200000'))).toEqual([]);
+  });
+  it('keeps every other job to its own phases, as dueJobs does: a reconcile runs in the closing auction', async () => {
+    expect(await startUpRuns(t('152500'), 'reconcile')).toEqual(['reconcile']);
+    expect(await startUpRuns(t('103000', tradingDate('20261225')), 'reconcile')).toEqual([]);
   });
 });
