@@ -18,7 +18,7 @@ import { openStore } from './store/index.js';
 import type { Store } from './store/index.js';
 import {
   chooseVenue, connectRedis, createHeartbeat, createJobs, createLiveConfig, createLogNotifier, feeRatesOf, freshTradeLogGuard,
-  holdAccountLock, lastSimTime, loadCalendar, mirrorTokensToRedis, openSimJournal, pingRedis, planClock, rankingClientOptions,
+  holdAccountLock, lastSimTime, loadCalendar, mirrorTokensToRedis, openSimJournal, pingRedis, planClock, rankingClientOptions, rateBudgetOptions,
   requireCalendarCovers, resolveStrategies, startEmbeddedRedis, startInProcessSim, venueClientOptions, warnPositionsWithoutStrategy,
   watchRedis, withCalendarFile,
 } from './runtime/index.js';
@@ -200,12 +200,12 @@ export function createApp(opts: AppOptions): App {
     // The token goes to Redis too, so `workers` processes use it instead of issuing their own (runtime/token-mirror.ts).
     kis = createKisClient(venueClientOptions(config, venue, {
       baseUrl, store: { tokens: mirrorTokensToRedis(store.tokens, redis, prefix, log) }, clock, log, lock: createRedisLock(redis, { prefix: config.redis.prefix }),
-      rateBudget: createRedisRateBudget(redis, { key: venue.budgetKey, ratePerSec: venue.ratePerSec }),
+      rateBudget: createRedisRateBudget(redis, rateBudgetOptions(config, venue.budgetKey, venue.ratePerSec)),
     }));
 
     const rankingOptions = rankingClientOptions(config, secrets, {
       account: creds.account, store, clock, log, lock: createRedisLock(redis, { prefix }),
-      rateBudget: (key, ratePerSec) => createRedisRateBudget(redis!, { key, ratePerSec }),
+      rateBudget: (key, ratePerSec) => createRedisRateBudget(redis!, rateBudgetOptions(config, key, ratePerSec)),
     });
     if (rankingOptions) rankingClient = createKisClient(rankingOptions);
 
