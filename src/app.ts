@@ -18,7 +18,8 @@ import { openStore } from './store/index.js';
 import type { Store } from './store/index.js';
 import {
   chooseVenue, connectRedis, createHeartbeat, createJobs, createLiveConfig, createLogNotifier, feeRatesOf, freshTradeLogGuard,
-  holdAccountLock, lastSimTime, loadCalendar, mirrorTokensToRedis, openSimJournal, pingRedis, planClock, rankingClientOptions, rateBudgetOptions,
+  holdAccountLock, lastSimTime, loadCalendar, mirrorTokensToRedis, openSimJournal, pingRedis, planClock, rankingClientOptions,
+  rateBudgetOptions,
   requireCalendarCovers, resolveStrategies, startEmbeddedRedis, startInProcessSim, venueClientOptions, warnPositionsWithoutStrategy,
   watchRedis, withCalendarFile,
 } from './runtime/index.js';

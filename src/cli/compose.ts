@@ -125,7 +125,9 @@ export async function connectKis(loaded: LoadedConfig, env: Env, cwd: string): P
   // The same client as the daemon's (runtime/venue.ts); only the budget and lock fall back to local ones.
   const options = venueClientOptions(config, venue, {
     baseUrl, store, clock, log: silentLogger,
-    rateBudget: redis ? createRedisRateBudget(redis, rateBudgetOptions(config, venue.budgetKey, venue.ratePerSec)) : localBudget(venue.ratePerSec),
+    rateBudget: redis
+      ? createRedisRateBudget(redis, rateBudgetOptions(config, venue.budgetKey, venue.ratePerSec))
+      : localBudget(venue.ratePerSec),
     lock: redis ? createRedisLock(redis, { prefix: config.redis.prefix }) : localLock,
   });
   const { tokenStore } = options;

@@ -23,7 +23,9 @@ const codes: StockCode[] = ['005930', '000660', '035420'].map(stockCode);
  * The shared rate as the budget itself reports it, sampled after every grant; the run is aborted
  * the moment it reaches the floor, so a budget that stays there fails fast instead of crawling.
  */
-function sampled(budget: RedisRateBudget, floor: number, abort: AbortController): { budget: RateBudget; samples: number[] } {
+function sampled(budget: RedisRateBudget, floor: number, abort: AbortController): {
+  budget: RateBudget; samples: number[];
+} {
   const samples: number[] = [];
   return {
     samples,
@@ -42,7 +44,7 @@ function sampled(budget: RedisRateBudget, floor: number, abort: AbortController)
 }
 
 describe('adaptive slow-down under spurious EGW00201 (issue 13)', () => {
-  it('20 % spurious EGW00201: the rate is cut, climbs back, never sits at its floor, and every read is answered', async () => {
+  it('20 % spurious EGW00201: the rate is cut, climbs back, never sits at its floor, every read answered', async () => {
     const rate = defaultConfig().kis.rate.liveCallsPerSec;
     const floor = 1;
     const clock = createJumpClock();
@@ -52,7 +54,8 @@ describe('adaptive slow-down under spurious EGW00201 (issue 13)', () => {
     setMaxListeners(200, abort.signal);
     const { budget, samples } = sampled(redisBudget, floor, abort);
     const client = simClient({
-      env: 'live', url, clock, redis, lockPrefix: `test:${randomUUID()}:`, tokenStore: createMemoryTokenStore(), rateBudget: budget,
+      env: 'live', url, clock, redis, lockPrefix: `test:${randomUUID()}:`, tokenStore: createMemoryTokenStore(),
+      rateBudget: budget,
     });
     cleanups.push(async () => { await client.close(); await sim.stop(); });
     await client.tokens.get();

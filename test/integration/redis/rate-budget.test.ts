@@ -81,7 +81,9 @@ describe('Redis rate budget', () => {
 
   it('climbs back additively after a cut, up to the configured rate and no further', async () => {
     const k = key();
-    const budget = createRedisRateBudget(a, { key: k, ratePerSec: 10, minRatePerSec: 2, climbPerSec: 4, cutAtMostEveryMs: 0 });
+    const budget = createRedisRateBudget(a, {
+      key: k, ratePerSec: 10, minRatePerSec: 2, climbPerSec: 4, cutAtMostEveryMs: 0,
+    });
     for (let i = 0; i < 5; i++) await budget.penalize();
     const low = await budget.currentRate();
     expect(low).toBeLessThan(3);
@@ -92,7 +94,9 @@ describe('Redis rate budget', () => {
 
   it('spaces grants at the lowered rate after a penalty', async () => {
     const k = key();
-    const budget = createRedisRateBudget(a, { key: k, ratePerSec: 20, minRatePerSec: 1, climbPerSec: 1e-6, cutAtMostEveryMs: 0 });
+    const budget = createRedisRateBudget(a, {
+      key: k, ratePerSec: 20, minRatePerSec: 1, climbPerSec: 1e-6, cutAtMostEveryMs: 0,
+    });
     await budget.penalize();
     await budget.penalize();
     const rate = await budget.currentRate();

@@ -22,7 +22,8 @@ describe('config/default.json', () => {
     const d = defaultConfig();
     expect(d.mode).toBe('sim');
     expect(d.kis.rate).toEqual({
-      liveCallsPerSec: 18, paperCallsPerSec: 1.8, adaptive: { cutFactor: 0.7, cutAtMostEveryMs: 1_000, climbPctPerSec: 20 },
+      liveCallsPerSec: 18, paperCallsPerSec: 1.8,
+      adaptive: { cutFactor: 0.7, cutAtMostEveryMs: 1_000, climbPctPerSec: 20 },
     });
     expect(d.kis.paperTls.mode).toBe('verify');
     expect(d.risk).toEqual({

@@ -64,7 +64,7 @@ describe('KIS client reads (request building)', () => {
     expect(m.budget.penalties).toBe(1);
   });
 
-  it('EGW00201 has its own, longer allowance of attempts (DEFAULT_RETRY.rateLimitedAttempts), still bounded', async () => {
+  it('EGW00201 has its own, longer allowance of attempts (rateLimitedAttempts), still bounded', async () => {
     const limited = { status: 500, body: { rt_cd: '1', msg_cd: 'EGW00201', msg1: '초당 거래건수를 초과하였습니다.' } };
     const late = createMockKis((r, n) => kis(r, (_q, k) => (k <= 7 ? limited : undefined), n));
     expect((await late.client.market.quote(stockCode('005930'))).price).toBe(72300);
@@ -72,7 +72,8 @@ describe('KIS client reads (request building)', () => {
     const never = createMockKis((r) => kis(r, () => limited));
     const e = await caught(never.client.market.quote(stockCode('005930')));
     expect(isAppError(e, 'KIS_RATE_LIMITED')).toBe(true);
-    expect(never.to('/uapi/domestic-stock/v1/quotations/inquire-price')).toHaveLength(DEFAULT_RETRY.rateLimitedAttempts);
+    const sent = never.to('/uapi/domestic-stock/v1/quotations/inquire-price');
+    expect(sent).toHaveLength(DEFAULT_RETRY.rateLimitedAttempts);
   });
 
   it('gives up after the bounded attempts', async () => {

@@ -45,6 +45,7 @@ describe('rateBudgetOptions: kis.rate.adaptive reaches the shared budget', () =>
     expect(rateBudgetOptions(c, 'kis:budget:x', 18)).toEqual({
       key: 'kis:budget:x', ratePerSec: 18, penaltyFactor: 0.5, cutAtMostEveryMs: 2_000, climbPerSec: 1.8,
     });
-    expect(rateBudgetOptions(defaultConfig(), 'k', 1.8)).toMatchObject({ penaltyFactor: 0.7, cutAtMostEveryMs: 1_000, climbPerSec: 0.36 });
+    expect(rateBudgetOptions(defaultConfig(), 'k', 1.8))
+      .toMatchObject({ penaltyFactor: 0.7, cutAtMostEveryMs: 1_000, climbPerSec: 0.36 });
   });
 });
