@@ -20,7 +20,7 @@ export const kisTimeoutsSchema = z.strictObject({
  * docs/kis-wire.md §4): each EGW00201 multiplies the rate by `cutFactor`, at most once per
  * `cutAtMostEveryMs`; the rate then climbs back by `climbPctPerSec` % of the configured rate each
  * second, errors or not, never above the configured rate and never below 1/s (or the configured
- * rate, if lower). With the defaults, 20 % spurious EGW00201 keep it around 11–15/s on live
+ * rate, if lower). With the defaults, 20 % spurious EGW00201 keep it around 10–15/s on live
  * (bench/README.md), not at 1/s.
  */
 export const kisRateAdaptiveSchema = z.strictObject({

@@ -19,9 +19,12 @@ import { luaScript } from './script.js';
  * Commit: spacing slots is not enough when a caller uses its slot late (a stalled event loop,
  * GC, a burst of replies to process): that call and the one `rate` slots later would then fall
  * inside one second at the gateway. So right before sending, the caller commits: the send is
- * logged on Redis TIME and allowed only if fewer than `rate` sends happened in the last
- * window = 1 s × (1 + margin) — the gateway's own rule, with the margin left for network jitter.
- * Normally the spacing already satisfies it and the commit answers "go" at once.
+ * logged on Redis TIME and allowed only if fewer than `rate` (the configured one) sends happened in
+ * the last window = 1 s × (1 + margin) — the gateway's own rule, with the margin left for network jitter.
+ * Normally the spacing already satisfies it and the commit answers "go" at once. Callers that
+ * wake late together (their slots passed during a stall) are let go at least half an interval
+ * apart rather than in one burst: a burst of rate sends within a few ms leaves only the margin
+ * against jitter on the way to the gateway (bench/README.md).
  *
  * Adaptive rate, AIMD (docs/kis-wire.md §4): penalize() multiplies the rate by `factor` (floor
  * minRate), but at most once per `cutEvery`: the EGW00201 answers of calls already in flight when
@@ -94,7 +97,15 @@ end
 if mode == 'commit' then
   local win = math.ceil(1000000 * (1 + margin))
   redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now - win)
-  local limit = math.max(1, math.floor(rate + 0.000001))
+  -- the window holds the configured rate, not the adaptive one: a cut slows the grants, while
+  -- holding sends already granted until the window drained to the cut rate held an order for ~1 s
+  local limit = math.max(1, math.floor(base + 0.000001))
+  -- no catch-up bursts: callers woken late together go half an interval apart, not at once
+  local gap = math.floor(500000 * (1 + margin) / rate)
+  local newest = redis.call('ZRANGE', KEYS[6], -1, -1, 'WITHSCORES')
+  if newest[2] ~= nil and now - tonumber(newest[2]) < gap then
+    return { 0, math.max(1, math.ceil((tonumber(newest[2]) + gap - now) / 1000)), '0' }
+  end
   if redis.call('ZCARD', KEYS[6]) < limit then
     redis.call('ZADD', KEYS[6], now, id)
     redis.call('PEXPIRE', KEYS[6], math.ceil(win / 1000) + idle)

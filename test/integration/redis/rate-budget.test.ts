@@ -135,6 +135,9 @@ describe('Redis rate budget', () => {
     while (performance.now() < until) { /* stall */ }
     const sent = (await Promise.all(grants)).map((g) => g.sentUs).sort((x, y) => x - y);
     for (let i = 0; i + rate < sent.length; i++) expect(sent[i + rate]! - sent[i]!).toBeGreaterThanOrEqual(1_000_000);
+    // and the late ones catch up half an interval apart, not in one burst
+    const half = Math.floor(500_000 * 1.03 / rate);
+    for (let i = 1; i < sent.length; i++) expect(sent[i]! - sent[i - 1]!).toBeGreaterThanOrEqual(half);
   });
 
   it('rejects nonsense settings', () => {
