@@ -1,12 +1,15 @@
 /**
- * Rate-budget benchmark (see bench/README.md): 400 reads through the real KIS client against
- * the simulator (live, 20 calls/s per app key, 100 ms added to every request), first pipelined
- * through the shared Redis budget at 20/s, then one after another through a wait-then-request
- * leaky bucket like the seed's. Prints wall time ÷ the ideal 400 / 20 s and the EGW00201 count.
+ * Rate-budget benchmark (see bench/README.md): the shared Redis budget against a faithful port of
+ * the original Python client's limiter, both driving the production KIS client the same way (every
+ * read of a process issued at once), in one process and in two, at the configured default live
+ * rate, against the simulator in its own process with KIS's live limit (20 calls/s per app key,
+ * sliding one-second window) and 100 ms added to every request. Then the same with 20 % spurious
+ * EGW00201, and a lanes run (orders placed while the reads hold the limiter). Prints each target
+ * beside its figure and exits 1 on any miss; the original's limiter is shown for reference only.
  *
  *   npm run bench            (REDIS_URL to use a running Redis; otherwise a private redis-server)
  */
-import { spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,50 +18,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
+import { defaultConfig } from '../src/config/index.js';
 import { createShiftedClock, kstInstant, stockCode, systemClock, tradingDate } from '../src/domain/index.js';
-import { fork } from 'node:child_process';
-import type { DistributedLock, EpochMs, Lane, RateBudget, StoredToken, TokenStore } from '../src/domain/index.js';
-import { createKisClient } from '../src/kis/index.js';
-import type { KisClient } from '../src/kis/index.js';
+import type { EpochMs, StoredToken, TokenStore } from '../src/domain/index.js';
+import { createKisClient, tokenStoreKey } from '../src/kis/index.js';
 import { createRedisLock, createRedisRateBudget } from '../src/redis/index.js';
+import { rateBudgetOptions } from '../src/runtime/index.js';
 import { SIM_DEFAULT_CREDENTIALS } from '../src/sim/index.js';
+import type { WorkerResult, WorkerSpec } from './rate-budget-worker.js';
 
-const READS = 400;
-const RATE = 20;
+const CONFIG = defaultConfig();
+/** the daemon's live default (config/default.json kis.rate.liveCallsPerSec), not a constant of its own */
+const RATE = CONFIG.kis.rate.liveCallsPerSec;
+/** KIS live (docs/kis-wire.md §4), enforced by the simulator */
+const VENUE_RATE = 20;
 const LATENCY_MS = 100;
-const IDEAL_S = READS / RATE;
+const READS = 360;
+const ORDERS = 5;
+const SPURIOUS = 0.2;
+const BOUND_S = READS / RATE;
+/** a slot of the shared budget: 1/rate stretched by its 3 % spacing margin */
+const SLOT_MS = 1000 * 1.03 / RATE;
 
-/** The seed's LeakyBucket (kis_api.py): one caller at a time waits out the interval, then goes. */
-function createLeakyBucket(ratePerSec: number): RateBudget {
-  const interval = 1000 / ratePerSec;
-  let last = 0;
-  let tail: Promise<unknown> = Promise.resolve();
-  return {
-    acquire(_lane: Lane) {
-      const turn = tail.then(async () => {
-        const wait = last + interval - performance.now();
-        if (wait > 0) await delay(wait);
-        last = performance.now();
-        return Math.max(0, wait);
-      });
-      tail = turn;
-      return turn;
-    },
-    penalize: () => Promise.resolve(),
-    currentRate: () => Promise.resolve(ratePerSec),
-  };
-}
-
-function memoryTokenStore(): TokenStore {
-  const tokens = new Map<string, StoredToken>();
-  const attempts = new Map<string, EpochMs | null>();
-  return {
-    load: (k) => tokens.get(k) ?? null,
-    save: (k, t) => { tokens.set(k, t); },
-    clear: (k) => { tokens.delete(k); },
-    lastIssueAttempt: (k) => attempts.get(k) ?? null,
-    recordIssueAttempt: (k, at) => { attempts.set(k, at); },
-  };
+interface SimChild {
+  url: string;
+  stats(): Promise<{ requests: number; rateLimited: number; spurious: number }>;
+  fault(spec: string): Promise<void>;
+  spurious(probability: number): Promise<void>;
+  stop(): Promise<void>;
 }
 
 async function freePort(): Promise<number> {
@@ -74,8 +61,8 @@ async function privateRedis(): Promise<{ url: string; stop: () => Promise<void> 
   if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: () => Promise.resolve() };
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'bench-redis-'));
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
-    { stdio: 'ignore' });
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
+  const child: ChildProcess = spawn('redis-server', args, { stdio: 'ignore' });
   const url = `redis://127.0.0.1:${port}`;
   const probe = new Redis(url, { retryStrategy: () => 50, maxRetriesPerRequest: null });
   probe.on('error', () => undefined);
@@ -91,78 +78,200 @@ async function privateRedis(): Promise<{ url: string; stop: () => Promise<void> 
   };
 }
 
-interface SimChild {
-  url: string;
-  stats(): Promise<{ requests: number; rateLimited: number; tokensIssued: number }>;
-  fault(spec: string): Promise<void>;
-  stop(): Promise<void>;
-}
-
-/** bench/sim-server.ts in a child process, driven over IPC. */
+/** bench/sim-server.ts in a child process (KIS is remote: its clock must not share our event loop). */
 async function startSimChild(): Promise<SimChild> {
-  const child = fork(join(import.meta.dirname, 'sim-server.ts'), [String(RATE)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(join(import.meta.dirname, 'sim-server.ts'), [String(VENUE_RATE)], {
+    execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const next = <T>(): Promise<T> => new Promise((resolve) => { child.once('message', (m) => { resolve(m as T); }); });
   const { url } = await next<{ url: string }>();
+  const ask = async <T>(m: unknown): Promise<T> => { const p = next<T>(); child.send(m as object); return p; };
   return {
     url,
-    stats: async () => { const p = next<{ stats: Awaited<ReturnType<SimChild['stats']>> }>(); child.send({ cmd: 'stats' }); return (await p).stats; },
-    fault: async (spec) => { const p = next(); child.send({ cmd: 'fault', spec }); await p; },
+    stats: async () => (await ask<{ stats: Awaited<ReturnType<SimChild['stats']>> }>({ cmd: 'stats' })).stats,
+    fault: async (spec) => { await ask({ cmd: 'fault', spec }); },
+    spurious: async (probability) => { await ask({ cmd: 'spurious', probability }); },
     stop: async () => { const p = once(child, 'exit'); child.send({ cmd: 'stop' }); await p; },
   };
 }
 
+function memoryTokenStore(): TokenStore & { tokens: Map<string, StoredToken> } {
+  const tokens = new Map<string, StoredToken>();
+  const attempts = new Map<string, EpochMs | null>();
+  return {
+    tokens,
+    load: (k) => tokens.get(k) ?? null,
+    save: (k, t) => { tokens.set(k, t); },
+    clear: (k) => { tokens.delete(k); },
+    lastIssueAttempt: (k) => attempts.get(k) ?? null,
+    recordIssueAttempt: (k, at) => { attempts.set(k, at); },
+  };
+}
+
+/** One worker process per share of the reads; all start on the same 'go'. */
+async function runProcesses(specs: WorkerSpec[]): Promise<{ seconds: number; results: WorkerResult[] }> {
+  const children = specs.map(() => fork(join(import.meta.dirname, 'rate-budget-worker.ts'), [], {
+    execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  }));
+  const first = (c: ChildProcess) => new Promise<unknown>((resolve, reject) => {
+    c.once('message', resolve);
+    c.once('exit', (code) => { reject(new Error(`bench worker exited with ${String(code)}`)); });
+  });
+  await Promise.all(children.map((c, i) => { const p = first(c); c.send({ cmd: 'run', spec: specs[i] }); return p; }));
+  const done = children.map((c) => first(c) as Promise<{ result: WorkerResult }>);
+  const t0 = performance.now();
+  for (const c of children) c.send({ cmd: 'go' });
+  const results = (await Promise.all(done)).map((m) => m.result);
+  const seconds = (performance.now() - t0) / 1000;
+  await Promise.all(children.map((c) => (c.exitCode === null ? once(c, 'exit') : Promise.resolve())));
+  return { seconds, results };
+}
+
+interface Check { what: string; figure: number; target: number; unit: string; ok: boolean }
+
+interface Row {
+  run: string;
+  limiter: 'redis budget' | 'seed LeakyBucket';
+  processes: number;
+  seconds: number;
+  ratio: number;
+  egw00201: number;
+  spurious: number;
+  /** answers the simulator gave in the run (spurious share = spurious / requests) */
+  requests: number;
+  failed: number;
+  answered: number;
+  /** ours: lowest and median shared rate seen after a grant */
+  rateMin: number | null;
+  rateMedian: number | null;
+  orderWaitMaxMs: number | null;
+  orderAnswerMaxMs: number | null;
+  checks: Check[];
+}
+
+const median = (xs: number[]): number | null => {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+};
+
 async function main(): Promise<void> {
   const redisInfo = await privateRedis();
   const redis = new Redis(redisInfo.url);
-  // the client's clock: the same trading morning the simulator runs, in real time
-  const clock = createShiftedClock(systemClock, kstInstant(tradingDate('20260312'), '100000'));
   const sim = await startSimChild();
-  const url = sim.url;
+  const clock = createShiftedClock(systemClock, kstInstant(tradingDate('20260312'), '100000'));
   const symbols = ['005930', '000660', '035420'].map(stockCode);
-  const lock: DistributedLock = createRedisLock(redis, { prefix: `bench:${process.pid}:` });
-  const shared = memoryTokenStore();
-  const client = (rateBudget: RateBudget): KisClient => createKisClient({
-    env: 'live', baseUrl: url, appKey: SIM_DEFAULT_CREDENTIALS.appKey, appSecret: SIM_DEFAULT_CREDENTIALS.appSecret,
-    account: SIM_DEFAULT_CREDENTIALS.account, timeouts: { connectMs: 2_000, headersMs: 5_000, bodyMs: 5_000, totalMs: 10_000 },
-    rateBudget, tokenStore: shared, lock, clock,
+  const tokens = memoryTokenStore();
+  // warm-up outside the timing, through the shared budget: one token for every process, and the
+  // simulator building each symbol's day
+  const warm = createKisClient({
+    env: 'live', baseUrl: sim.url, appKey: SIM_DEFAULT_CREDENTIALS.appKey, appSecret: SIM_DEFAULT_CREDENTIALS.appSecret,
+    account: SIM_DEFAULT_CREDENTIALS.account,
+    timeouts: { connectMs: 2_000, headersMs: 5_000, bodyMs: 5_000, totalMs: 10_000 },
+    rateBudget: createRedisRateBudget(redis, { key: `bench:warm:${process.pid}`, ratePerSec: RATE }),
+    tokenStore: tokens, lock: createRedisLock(redis, { prefix: `bench:${process.pid}:` }), clock,
   });
-
-  const budget = createRedisRateBudget(redis, { key: `bench:budget:${process.pid}:${Date.now()}`, ratePerSec: RATE });
-  const pipelined = client(budget);
-  // warm-up outside the timing: the token, and the simulator building each symbol's day
-  for (const s of symbols) await pipelined.market.quote(s);
-  await sim.fault(`latency::*:${LATENCY_MS}`);
-  await delay(1_100);
-
-  const limitedBefore = (await sim.stats()).rateLimited;
-  let t0 = performance.now();
-  await Promise.all(Array.from({ length: READS }, (_, i) => pipelined.market.quote(symbols[i % symbols.length]!)));
-  const pipelinedS = (performance.now() - t0) / 1000;
-  const pipelinedLimited = (await sim.stats()).rateLimited - limitedBefore;
-
-  await delay(1_100);
-  const sequential = client(createLeakyBucket(RATE));
-  const seqBefore = (await sim.stats()).rateLimited;
-  t0 = performance.now();
-  for (let i = 0; i < READS; i++) await sequential.market.quote(symbols[i % symbols.length]!);
-  const sequentialS = (performance.now() - t0) / 1000;
-  const sequentialLimited = (await sim.stats()).rateLimited - seqBefore;
-
-  const rows = [
-    { limiter: 'Redis budget, pipelined', seconds: pipelinedS, ratio: pipelinedS / IDEAL_S, egw00201: pipelinedLimited },
-    { limiter: 'leaky bucket, sequential (seed)', seconds: sequentialS, ratio: sequentialS / IDEAL_S, egw00201: sequentialLimited },
-  ];
-  process.stdout.write(`${READS} reads, budget ${RATE}/s, simulator live ${RATE}/s, +${LATENCY_MS} ms per request; ideal ${IDEAL_S.toFixed(1)} s\n`);
-  for (const r of rows) {
-    process.stdout.write(`${r.limiter.padEnd(34)} ${r.seconds.toFixed(2).padStart(7)} s   ratio ${r.ratio.toFixed(3)}   EGW00201 ${r.egw00201}\n`);
+  let orderPrice = 0;
+  for (const s of symbols) {
+    const q = await warm.market.quote(s);
+    if (s === symbols[0]) orderPrice = q.lowerLimit; // a buy that rests in the book
   }
-  process.stdout.write(`${JSON.stringify({ reads: READS, rate: RATE, latencyMs: LATENCY_MS, results: rows })}\n`);
+  await warm.close();
+  const token = tokens.tokens.get(tokenStoreKey('live', SIM_DEFAULT_CREDENTIALS.appKey))!;
+  await sim.fault(`latency::*:${LATENCY_MS}`);
 
-  await pipelined.close();
-  await sequential.close();
+  const rows: Row[] = [];
+  let runNo = 0;
+  async function measure(
+    run: string, limiter: 'redis' | 'seed', processes: number, opts: { spurious?: number; orders?: number } = {},
+  ): Promise<Row> {
+    await sim.spurious(opts.spurious ?? 0);
+    await delay(1_100); // the simulator's window forgets the previous run
+    const budget = rateBudgetOptions(CONFIG, `bench:budget:${process.pid}:${++runNo}`, RATE);
+    const specs: WorkerSpec[] = Array.from({ length: processes }, (_, i) => ({
+      limiter, simUrl: sim.url, redisUrl: redisInfo.url, budget, token,
+      reads: Math.floor(READS / processes) + (i < READS % processes ? 1 : 0),
+      orders: i === 0 ? opts.orders ?? 0 : 0, orderPrice,
+    }));
+    const before = await sim.stats();
+    const { seconds, results } = await runProcesses(specs);
+    const after = await sim.stats();
+    const rates = results.flatMap((r) => r.rates);
+    const waits = results.flatMap((r) => r.orderWaitsMs);
+    const answers = results.flatMap((r) => r.orderAnswerMs);
+    for (const f of results.flatMap((r) => r.failures)) process.stderr.write(`  ${run} (${limiter}): ${f}\n`);
+    const spurious = after.spurious - before.spurious;
+    const row: Row = {
+      run, limiter: limiter === 'redis' ? 'redis budget' : 'seed LeakyBucket', processes,
+      seconds, ratio: seconds / BOUND_S,
+      egw00201: after.rateLimited - before.rateLimited - spurious, spurious, requests: after.requests - before.requests,
+      failed: results.reduce((n, r) => n + r.failed, 0), answered: results.reduce((n, r) => n + r.answered, 0),
+      rateMin: rates.length ? Math.min(...rates) : null, rateMedian: median(rates),
+      orderWaitMaxMs: waits.length ? Math.max(...waits) : null,
+      orderAnswerMaxMs: answers.length ? Math.max(...answers) : null,
+      checks: [],
+    };
+    rows.push(row);
+    return row;
+  }
+  const check = (row: Row, what: string, figure: number, target: number, unit = ''): void => {
+    row.checks.push({ what, figure, target, unit, ok: figure <= target });
+  };
+
+  for (const processes of [1, 2]) {
+    const ours = await measure(`${processes} process${processes > 1 ? 'es' : ''}`, 'redis', processes);
+    check(ours, 'elapsed ÷ bound', ours.ratio, 1.05);
+    check(ours, 'EGW00201 (from the venue limit)', ours.egw00201, 0);
+    check(ours, 'reads not answered', ours.failed, 0);
+    await measure(`${processes} process${processes > 1 ? 'es' : ''}`, 'seed', processes);
+  }
+  const noisy = await measure('20 % spurious EGW00201', 'redis', 1, { spurious: SPURIOUS });
+  check(noisy, 'elapsed ÷ bound', noisy.ratio, 3);
+  check(noisy, 'reads not answered', noisy.failed, 0);
+  await measure('20 % spurious EGW00201', 'seed', 1, { spurious: SPURIOUS });
+  const lanes = await measure(`lanes: ${ORDERS} orders during the reads`, 'redis', 1, { orders: ORDERS });
+  // the script lets an order lane wait at most about two slots behind reads (rate-budget-script.ts)
+  check(lanes, 'order-lane grant wait, max', lanes.orderWaitMaxMs ?? Infinity, Math.ceil(3 * SLOT_MS), ' ms');
+  check(lanes, 'reads and orders not answered', lanes.failed, 0);
+  await measure(`lanes: ${ORDERS} orders during the reads`, 'seed', 1, { orders: ORDERS });
+
+  const out = (s: string) => { process.stdout.write(`${s}\n`); };
+  out(`${READS} quote reads per run, issued at once (split evenly over the processes), both limiters at the default`);
+  out(`live rate ${RATE}/s (kis.rate.liveCallsPerSec); simulator: live limit ${VENUE_RATE}/s per app key,`);
+  out(`+${LATENCY_MS} ms per request; bound = ${READS} / ${RATE} = ${BOUND_S.toFixed(1)} s.`);
+  out('Targets apply to the Redis budget; the seed\'s limiter is reference.');
+  out('');
+  out(`${'run'.padEnd(32)} ${'limiter'.padEnd(17)} ${'s'.padStart(6)} ${'÷bound'.padStart(7)} `
+    + `${'EGW00201'.padStart(8)} `
+    + `${'spurious'.padStart(12)} ${'failed'.padStart(6)}  rate min/median  order wait/answer max`);
+  for (const r of rows) {
+    const rate = r.rateMin === null ? '—' : `${r.rateMin.toFixed(1)}/${(r.rateMedian ?? 0).toFixed(1)}`;
+    const spur = r.spurious === 0 ? '0' : `${r.spurious} (${Math.round(100 * r.spurious / Math.max(1, r.requests))} %)`;
+    const order = r.orderWaitMaxMs === null ? '—'
+      : `${r.orderWaitMaxMs.toFixed(0)} / ${(r.orderAnswerMaxMs ?? 0).toFixed(0)} ms`;
+    out(`${r.run.padEnd(32)} ${r.limiter.padEnd(17)} ${r.seconds.toFixed(2).padStart(6)} `
+      + `${r.ratio.toFixed(3).padStart(7)} ${String(r.egw00201).padStart(8)} ${spur.padStart(12)} ${String(r.failed).padStart(6)}  `
+      + `${rate.padEnd(15)}  ${order}`);
+  }
+  out('');
+  let missed = 0;
+  for (const r of rows) {
+    for (const c of r.checks) {
+      if (!c.ok) missed += 1;
+      const fig = Number.isInteger(c.figure) ? String(c.figure) : c.figure.toFixed(3);
+      const line = `${c.ok ? 'ok  ' : 'MISS'} ${`${r.run}: ${c.what}`.padEnd(62)} ${`${fig}${c.unit}`.padStart(10)}`;
+      out(`${line}   target ≤ ${c.target}${c.unit}`);
+    }
+  }
+  out(JSON.stringify({ reads: READS, rate: RATE, venueRate: VENUE_RATE, latencyMs: LATENCY_MS, rows }));
+
   await sim.stop();
   await redis.quit();
   await redisInfo.stop();
+  if (missed > 0) {
+    process.stderr.write(`${missed} target(s) missed\n`);
+    process.exitCode = 1;
+  }
 }
 
 main().catch((err: unknown) => {

@@ -1,16 +1,21 @@
 /**
  * The simulator in its own process for bench/rate-budget.ts: KIS is remote, so its admission
  * clock must not share an event loop with the client under test. Speaks over the IPC channel:
- * sends {url} once listening; answers {cmd:'stats'} with the stats, applies {cmd:'fault', spec},
- * exits on {cmd:'stop'}.
+ * sends {url} once listening; answers {cmd:'stats'} with the stats (EGW00201 injected as spurious
+ * counted apart), applies {cmd:'fault', spec}; {cmd:'spurious', probability} answers that share of
+ * quotes with EGW00201 (seeded), probability 0 stops it; exits on {cmd:'stop'}.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createShiftedClock, kstInstant, systemClock, tradingDate } from '../src/domain/index.js';
 import { DEFAULT_FEE_RATES, createCalendar, parseCalendarData } from '../src/market/index.js';
 import { createSimulator } from '../src/sim/index.js';
+import type { ActiveFault } from '../src/sim/index.js';
 
-type Command = { cmd: 'stats' } | { cmd: 'fault'; spec: string } | { cmd: 'stop' };
+type Command =
+  | { cmd: 'stats' } | { cmd: 'fault'; spec: string } | { cmd: 'spurious'; probability: number } | { cmd: 'stop' };
+
+const MANY = 1_000_000_000;
 
 async function main(): Promise<void> {
   const rate = Number(process.argv[2] ?? '20');
@@ -20,9 +25,25 @@ async function main(): Promise<void> {
   const sim = createSimulator({ env: 'live', seed: 11, clock, calendar, fees: DEFAULT_FEE_RATES, symbols: 20, rateLimitPerSec: rate });
   const { url } = await sim.start(0);
   const send = (m: unknown) => { process.send?.(m); };
+  const specs: string[] = [];
+  // the live rule: the controller counts its hits down in place
+  let spurious: ActiveFault | null = null;
+  let injected = 0;
   process.on('message', (m: Command) => {
-    if (m.cmd === 'stats') send({ stats: sim.stats() });
-    else if (m.cmd === 'fault') { sim.faults.inject(m.spec); send({ ok: true }); }
+    const hits = () => injected + (spurious ? MANY - spurious.remaining : 0);
+    if (m.cmd === 'stats') send({ stats: { ...sim.stats(), spurious: hits() } });
+    else if (m.cmd === 'fault') { specs.push(m.spec); sim.faults.inject(m.spec); send({ ok: true }); }
+    else if (m.cmd === 'spurious') {
+      if (spurious) injected += MANY - spurious.remaining;
+      sim.faults.clear();
+      for (const spec of specs) sim.faults.inject(spec);
+      spurious = m.probability > 0
+        ? sim.faults.inject({
+          kind: 'rate-limit', match: { path: 'inquire-price' }, times: MANY, probability: m.probability,
+        })
+        : null;
+      send({ ok: true });
+    }
     else void sim.stop().then(() => process.exit(0));
   });
   // the bench process went away without saying stop: do not linger

@@ -19,6 +19,7 @@ import type { Store } from './store/index.js';
 import {
   chooseVenue, connectRedis, createHeartbeat, createJobs, createLiveConfig, createLogNotifier, feeRatesOf, freshTradeLogGuard,
   holdAccountLock, lastSimTime, loadCalendar, openSimJournal, pingRedis, planClock, rankingClientOptions,
+  rateBudgetOptions,
   requireCalendarCovers, resolveStrategies, startEmbeddedRedis, startInProcessSim, venueClientOptions, warnPositionsWithoutStrategy,
   watchRedis, withCalendarFile,
 } from './runtime/index.js';
@@ -202,12 +203,12 @@ export function createApp(opts: AppOptions): App {
     kis = createKisClient(venueClientOptions(config, venue, {
       baseUrl, store, clock, log, share: { redis, prefix },
       lock: createRedisLock(redis, { prefix: config.redis.prefix }),
-      rateBudget: createRedisRateBudget(redis, { key: venue.budgetKey, ratePerSec: venue.ratePerSec }),
+      rateBudget: createRedisRateBudget(redis, rateBudgetOptions(config, venue.budgetKey, venue.ratePerSec)),
     }));
 
     const rankingOptions = rankingClientOptions(config, secrets, {
       account: creds.account, store, clock, log, lock: createRedisLock(redis, { prefix }), share: { redis, prefix },
-      rateBudget: (key, ratePerSec) => createRedisRateBudget(redis!, { key, ratePerSec }),
+      rateBudget: (key, ratePerSec) => createRedisRateBudget(redis!, rateBudgetOptions(config, key, ratePerSec)),
     });
     if (rankingOptions) rankingClient = createKisClient(rankingOptions);
 

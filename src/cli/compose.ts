@@ -13,7 +13,7 @@ import { openStore, openStoreReadOnly } from '../store/index.js';
 import type { Store } from '../store/index.js';
 import {
   anchoredClock, chooseVenue, feeRatesOf, lastSimTime, loadCalendar, openSimJournal, parseClockAnchor, planClock,
-  probeRedis, readLiveSimEndpoint, requireCalendarCovers, venueClientOptions, withCalendarFile,
+  probeRedis, rateBudgetOptions, readLiveSimEndpoint, requireCalendarCovers, venueClientOptions, withCalendarFile,
 } from '../runtime/index.js';
 
 /**
@@ -125,7 +125,9 @@ export async function connectKis(loaded: LoadedConfig, env: Env, cwd: string): P
   // The same client as the daemon's (runtime/venue.ts); only the budget and lock fall back to local ones.
   const options = venueClientOptions(config, venue, {
     baseUrl, store, clock, log: silentLogger,
-    rateBudget: redis ? createRedisRateBudget(redis, { key: venue.budgetKey, ratePerSec: venue.ratePerSec }) : localBudget(venue.ratePerSec),
+    rateBudget: redis
+      ? createRedisRateBudget(redis, rateBudgetOptions(config, venue.budgetKey, venue.ratePerSec))
+      : localBudget(venue.ratePerSec),
     lock: redis ? createRedisLock(redis, { prefix: config.redis.prefix }) : localLock,
     // the daemon's token through its Redis when there is one (runtime/token-mirror.ts)
     ...(redis ? { share: { redis, prefix: config.redis.prefix } } : {}),

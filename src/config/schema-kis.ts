@@ -15,9 +15,25 @@ export const kisTimeoutsSchema = z.strictObject({
  * Calls per second per app key. KIS allows 20 live and 2 paper (docs/kis-wire.md §4); the defaults keep
  * headroom and the maxima are KIS's own limits, since going past them only earns EGW00201.
  */
+/**
+ * The adaptive slow-down of the shared budget on EGW00201 (AIMD, src/redis/rate-budget-script.ts,
+ * docs/kis-wire.md §4): each EGW00201 multiplies the rate by `cutFactor`, at most once per
+ * `cutAtMostEveryMs`; the rate then climbs back by `climbPctPerSec` % of the configured rate each
+ * second, errors or not, never above the configured rate and never below 1/s (or the configured
+ * rate, if lower). With the defaults, 20 % spurious EGW00201 keep it around 10–15/s on live
+ * (bench/README.md), not at 1/s.
+ */
+export const kisRateAdaptiveSchema = z.strictObject({
+  cutFactor: z.number().gt(0).lt(1).default(0.7),
+  /** 0 = every EGW00201 cuts (the answers of one overloaded moment then compound) */
+  cutAtMostEveryMs: z.int().min(0).max(60_000).default(1_000),
+  climbPctPerSec: z.number().positive().max(100).default(20),
+});
+
 export const kisRateSchema = z.strictObject({
   liveCallsPerSec: z.number().positive().max(20).default(18),
   paperCallsPerSec: z.number().positive().max(2).default(1.8),
+  adaptive: kisRateAdaptiveSchema.prefault({}),
 });
 
 /**

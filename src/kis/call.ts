@@ -52,9 +52,13 @@ function headers(ctx: CallContext, token: string, trId: string, extra: Record<st
   };
 }
 
-async function onFailure(ctx: CallContext, err: unknown): Promise<void> {
+function isRateLimited(err: unknown): boolean {
   const f = kisFailureOf(err);
-  if (f?.kind === 'api' && f.msgCode === RATE_LIMIT_CODE) await ctx.rateBudget.penalize();
+  return f?.kind === 'api' && f.msgCode === RATE_LIMIT_CODE;
+}
+
+async function onFailure(ctx: CallContext, err: unknown): Promise<void> {
+  if (isRateLimited(err)) await ctx.rateBudget.penalize();
 }
 
 /** Retries `attempt` per classify() for an idempotent call; reauth re-issues the token once. */
@@ -74,7 +78,7 @@ async function withReadRetries<T>(ctx: CallContext, name: string, signal: AbortS
         n--;
         continue;
       }
-      if (c === 'retry' && n < ctx.retry.attempts) {
+      if (c === 'retry' && n < (isRateLimited(err) ? ctx.retry.rateLimitedAttempts : ctx.retry.attempts)) {
         const ms = backoffMs(ctx.retry, n);
         ctx.log.debug({ endpoint: name, attempt: n, waitMs: ms, code: isAppError(err) ? err.code : 'UNKNOWN' }, 'KIS read failed: retrying');
         await sleep(ms, signal);

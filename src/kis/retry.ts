@@ -4,11 +4,17 @@ import { setTimeout as delay } from 'node:timers/promises';
 export interface RetryPolicy {
   /** total attempts including the first */
   attempts: number;
+  /**
+   * total attempts when the failures are EGW00201: nothing was executed (docs/kis-wire.md §4) and
+   * the shared budget has already slowed down, so a read keeps trying; at 20 % spurious EGW00201
+   * ten attempts leave one read in ten million unanswered, four left one in 600
+   */
+  rateLimitedAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 200, maxDelayMs: 3_000 };
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, rateLimitedAttempts: 10, baseDelayMs: 200, maxDelayMs: 3_000 };
 
 /**
  * Delay before retry number `retry` (1 = first retry): base·2^(retry−1) capped, "equal jitter"

@@ -19,20 +19,31 @@ import { luaScript } from './script.js';
  * Commit: spacing slots is not enough when a caller uses its slot late (a stalled event loop,
  * GC, a burst of replies to process): that call and the one `rate` slots later would then fall
  * inside one second at the gateway. So right before sending, the caller commits: the send is
- * logged on Redis TIME and allowed only if fewer than `rate` sends happened in the last
- * window = 1 s × (1 + margin) — the gateway's own rule, with the margin left for network jitter.
- * Normally the spacing already satisfies it and the commit answers "go" at once.
+ * logged on Redis TIME and allowed only if fewer than `rate` (the configured one) sends happened in
+ * the last window = 1 s × (1 + margin) — the gateway's own rule, with the margin left for network jitter.
+ * Normally the spacing already satisfies it and the commit answers "go" at once. Callers that
+ * wake late together (their slots passed during a stall) are let go at least half an interval
+ * apart rather than in one burst: a burst of rate sends within a few ms leaves only the margin
+ * against jitter on the way to the gateway (bench/README.md).
  *
- * Adaptive rate: penalize() multiplies the rate by `factor` (floor minRate); every full
- * `recoverAfter` without a penalty adds `step` back, up to the configured rate.
+ * Adaptive rate, AIMD (docs/kis-wire.md §4): penalize() multiplies the rate by `factor` (floor
+ * minRate), but at most once per `cutEvery`: the EGW00201 answers of calls already in flight when
+ * the first came back belong to the same moment, and cutting for each of them would compound to
+ * the floor. In between, the rate climbs back linearly, `climb` calls/s per second, up to the
+ * configured rate — whether or not errors keep coming. A run that only waited for a quiet spell
+ * stayed at the floor under spurious errors (20 % of answers: no second ever passes without one);
+ * with cuts spaced and the climb steady, the rate settles where one cut per window balances the
+ * climb (about climb × cutEvery / (1 − factor)) instead of at the floor.
  *
- * KEYS: 1 state hash {tat µs, rate, changed µs}; 2..5 waiting zsets (member = waiter id,
+ * KEYS: 1 state hash {tat µs, rate, changed µs (the climb is counted from here), cut µs (last
+ * cut)}; 2..5 waiting zsets (member = waiter id,
  * score = registration expiry µs) for order, reconcile, signal, scan; 6 the send log (member =
  * caller id, score = commit µs).
- * ARGV: mode, lane (1..4), caller id, rate, minRate, recoverAfterMs, step, maxPollMs, graceMs,
- * factor, idleMs, margin (slots and the commit window stretched by this fraction).
+ * ARGV: mode, lane (1..4), caller id, rate, minRate, cutEveryMs, climb (calls/s per second),
+ * maxPollMs, graceMs, factor, idleMs, margin (slots and the commit window stretched by this fraction).
  * Returns: acquire → {granted 0|1, ms to wait, slot µs as string, rate as string};
- * commit → {sent 0|1, ms to wait, commit µs as string}; rate/penalize → {rate as string};
+ * commit → {sent 0|1, ms to wait, commit µs as string}; rate → {rate as string};
+ * penalize → {rate as string, 1 if it cut, 0 if a cut in the last cutEvery already covered it};
  * leave → {}.
  */
 export const RATE_BUDGET_LUA = luaScript(`
@@ -41,8 +52,8 @@ local lane = tonumber(ARGV[2])
 local id = ARGV[3]
 local base = tonumber(ARGV[4])
 local minRate = tonumber(ARGV[5])
-local recover = tonumber(ARGV[6]) * 1000
-local step = tonumber(ARGV[7])
+local cutEvery = tonumber(ARGV[6]) * 1000
+local climb = tonumber(ARGV[7])
 local maxPoll = tonumber(ARGV[8]) * 1000
 local grace = tonumber(ARGV[9]) * 1000
 local factor = tonumber(ARGV[10])
@@ -52,19 +63,21 @@ local margin = tonumber(ARGV[12])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 
-local st = redis.call('HMGET', KEYS[1], 'tat', 'rate', 'changed')
+local st = redis.call('HMGET', KEYS[1], 'tat', 'rate', 'changed', 'cut')
 local tat = tonumber(st[1]) or 0
 local rate = tonumber(st[2]) or base
 local changed = tonumber(st[3]) or now
+local cut = tonumber(st[4]) or 0
 if rate > base then rate = base end
 if rate < minRate then rate = minRate end
-if rate < base and now - changed >= recover then
-  local steps = math.floor((now - changed) / recover)
-  rate = math.min(base, rate + steps * step)
-  changed = changed + steps * recover
+-- additive increase: the climb since the last look, counted on Redis TIME
+if rate < base and now > changed then
+  rate = math.min(base, rate + climb * (now - changed) / 1000000)
 end
+changed = now
 local function save()
-  redis.call('HSET', KEYS[1], 'tat', string.format('%.0f', tat), 'rate', string.format('%.6f', rate), 'changed', string.format('%.0f', changed))
+  redis.call('HSET', KEYS[1], 'tat', string.format('%.0f', tat), 'rate', string.format('%.6f', rate),
+    'changed', string.format('%.0f', changed), 'cut', string.format('%.0f', cut))
   redis.call('PEXPIRE', KEYS[1], idle)
 end
 
@@ -72,15 +85,27 @@ if mode == 'rate' then
   return { string.format('%.6f', rate) }
 end
 if mode == 'penalize' then
-  rate = math.max(minRate, rate * factor)
-  changed = now
+  local did = 0
+  if now - cut >= cutEvery then
+    rate = math.max(minRate, rate * factor)
+    cut = now
+    did = 1
+  end
   save()
-  return { string.format('%.6f', rate) }
+  return { string.format('%.6f', rate), did }
 end
 if mode == 'commit' then
   local win = math.ceil(1000000 * (1 + margin))
   redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now - win)
-  local limit = math.max(1, math.floor(rate + 0.000001))
+  -- the window holds the configured rate, not the adaptive one: a cut slows the grants, while
+  -- holding sends already granted until the window drained to the cut rate held an order for ~1 s
+  local limit = math.max(1, math.floor(base + 0.000001))
+  -- no catch-up bursts: callers woken late together go half an interval apart, not at once
+  local gap = math.floor(500000 * (1 + margin) / rate)
+  local newest = redis.call('ZRANGE', KEYS[6], -1, -1, 'WITHSCORES')
+  if newest[2] ~= nil and now - tonumber(newest[2]) < gap then
+    return { 0, math.max(1, math.ceil((tonumber(newest[2]) + gap - now) / 1000)), '0' }
+  end
   if redis.call('ZCARD', KEYS[6]) < limit then
     redis.call('ZADD', KEYS[6], now, id)
     redis.call('PEXPIRE', KEYS[6], math.ceil(win / 1000) + idle)

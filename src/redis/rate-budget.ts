@@ -19,12 +19,14 @@ export interface RedisRateBudgetOptions {
   clock?: Clock;
   /** penalize() never goes below this; default min(rate, 1) */
   minRatePerSec?: number;
-  /** each full period without EGW00201 adds `recoverStepPerSec` back; default 10 s */
-  recoverAfterMs?: number;
-  /** default rate / 10 */
-  recoverStepPerSec?: number;
-  /** multiplicative decrease on EGW00201; default 0.7 */
+  /**
+   * multiplicative decrease on EGW00201; default 0.7. At most one cut per `cutAtMostEveryMs`
+   * (default 1000, one gateway window): the other EGW00201 of that moment are the same overload.
+   */
   penaltyFactor?: number;
+  cutAtMostEveryMs?: number;
+  /** additive increase: calls/s regained per second, cut or no cut, up to `ratePerSec`; default rate / 5 */
+  climbPerSec?: number;
   /** a waiter asks again at least this often (and a dead one lapses soon after); default 1000 */
   maxPollMs?: number;
   /** how long a waiter's registration outlives its expected poll; default 1000 */
@@ -50,6 +52,8 @@ export interface BudgetGrant {
 
 export interface RedisRateBudget extends RateBudget {
   acquireSlot(lane: Lane, signal?: AbortSignal): Promise<BudgetGrant>;
+  /** as penalize(), and says whether it cut (false: a cut within `cutAtMostEveryMs` covered it) */
+  penalizeOnce(): Promise<boolean>;
 }
 
 const IDLE_MS = 3_600_000;
@@ -57,22 +61,26 @@ const IDLE_MS = 3_600_000;
 export function createRedisRateBudget(redis: Redis, opts: RedisRateBudgetOptions): RedisRateBudget {
   const rate = opts.ratePerSec;
   const minRate = opts.minRatePerSec ?? Math.min(rate, 1);
-  const recoverAfterMs = opts.recoverAfterMs ?? 10_000;
-  const step = opts.recoverStepPerSec ?? rate / 10;
+  const cutEveryMs = opts.cutAtMostEveryMs ?? 1_000;
+  const climb = opts.climbPerSec ?? rate / 5;
   const factor = opts.penaltyFactor ?? 0.7;
   const maxPollMs = opts.maxPollMs ?? 1_000;
   const graceMs = opts.graceMs ?? 1_000;
   const clock = opts.clock ?? systemClock;
   const margin = opts.spacingMargin ?? 0.03;
-  if (!(margin >= 0 && margin < 1) || !(rate > 0) || !(minRate > 0) || minRate > rate || !(step > 0) || !(factor > 0 && factor < 1) || !(recoverAfterMs > 0) || !(maxPollMs >= 1)) {
-    throw new AppError('CONFIG_INVALID', `rate budget ${opts.key}: need rate > 0, 0 < minRate ≤ rate, 0 < factor < 1, 0 ≤ margin < 1, positive recovery and poll settings`);
+  if (!(margin >= 0 && margin < 1) || !(rate > 0) || !(minRate > 0) || minRate > rate || !(climb > 0)
+    || !(factor > 0 && factor < 1) || !(cutEveryMs >= 0) || !(maxPollMs >= 1)) {
+    throw new AppError('CONFIG_INVALID', `rate budget ${opts.key}: need rate > 0, 0 < minRate ≤ rate, 0 < factor < 1, `
+      + '0 ≤ margin < 1, climb > 0, cutAtMostEveryMs ≥ 0 and maxPollMs ≥ 1');
   }
   // One hash slot for all keys ({…} tag), so the script also runs on a Redis Cluster.
   const tag = `{${opts.key}}`;
   const keys = [`${tag}:state`, ...LANES.map((l) => `${tag}:wait:${l}`), `${tag}:sent`];
 
   const run = (mode: string, lane: Lane, id: string) =>
-    runScript(redis, RATE_BUDGET_LUA, keys, [mode, LANES.indexOf(lane) + 1, id, rate, minRate, recoverAfterMs, step, maxPollMs, graceMs, factor, IDLE_MS, margin]);
+    runScript(redis, RATE_BUDGET_LUA, keys, [
+      mode, LANES.indexOf(lane) + 1, id, rate, minRate, cutEveryMs, climb, maxPollMs, graceMs, factor, IDLE_MS, margin,
+    ]);
 
   async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
     if (ms <= 0) return;
@@ -117,12 +125,18 @@ export function createRedisRateBudget(redis: Redis, opts: RedisRateBudgetOptions
     }
   }
 
+  async function penalizeOnce(): Promise<boolean> {
+    const r = (await run('penalize', 'order', '')) as [string, number];
+    return r[1] === 1;
+  }
+
   return {
     acquireSlot,
     acquire: async (lane, signal) => (await acquireSlot(lane, signal)).waitedMs,
     penalize: async () => {
-      await run('penalize', 'order', '');
+      await penalizeOnce();
     },
+    penalizeOnce,
     currentRate: async () => Number(((await run('rate', 'order', '')) as [string])[0]),
   };
 }

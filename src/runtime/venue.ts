@@ -4,6 +4,7 @@ import { AppError } from '../domain/index.js';
 import type { Clock, DistributedLock, KisEnv, Logger, RateBudget, TokenStore } from '../domain/index.js';
 import { tokenStoreKey } from '../kis/index.js';
 import type { KisClientOptions, KisTlsOptions } from '../kis/index.js';
+import type { RedisRateBudgetOptions } from '../redis/index.js';
 import { SIM_DEFAULT_CREDENTIALS } from '../sim/index.js';
 import { sealTokenStore } from '../store/index.js';
 import type { Store } from '../store/index.js';
@@ -70,6 +71,18 @@ function tokenStoreFor(
 ): TokenStore {
   const sealed = sealTokenStore(own, appSecret);
   return share ? mirrorTokensToRedis(sealed, { ...share, appSecret, clock, log }) : sealed;
+}
+
+/**
+ * The shared budget's options for an app key's `budgetKey` at `ratePerSec`: the adaptive slow-down
+ * of kis.rate.adaptive, the same for every process that reads this config.
+ */
+export function rateBudgetOptions(config: Config, budgetKey: string, ratePerSec: number): RedisRateBudgetOptions {
+  const a = config.kis.rate.adaptive;
+  return {
+    key: budgetKey, ratePerSec, penaltyFactor: a.cutFactor, cutAtMostEveryMs: a.cutAtMostEveryMs,
+    climbPerSec: ratePerSec * a.climbPctPerSec / 100,
+  };
 }
 
 /**

@@ -18,7 +18,7 @@ import { evaluationHash } from './evaluation-hash.js';
 import { connectRedis, watchRedis } from './redis-connection.js';
 import { resolveStrategies } from './strategies.js';
 import { memoryTokenStore } from './token-mirror.js';
-import { chooseVenue, venueClientOptions } from './venue.js';
+import { chooseVenue, rateBudgetOptions, venueClientOptions } from './venue.js';
 
 /**
  * `daemon.role: "workers"` (docs/architecture.md §2, README "Scale out"): a process, on another
@@ -103,7 +103,7 @@ export function createWorkersProcess(opts: WorkersProcessOptions): WorkersProces
     const client = createKisClient(venueClientOptions(config, venue, {
       baseUrl, store: { tokens: memoryTokenStore() }, clock, log, share: { redis: connection, prefix },
       lock: createRedisLock(connection, { prefix }),
-      rateBudget: createRedisRateBudget(connection, { key: venue.budgetKey, ratePerSec: venue.ratePerSec }),
+      rateBudget: createRedisRateBudget(connection, rateBudgetOptions(config, venue.budgetKey, venue.ratePerSec)),
     }));
     kis = client;
     const out = createProducers(connection, prefix, log);

@@ -169,7 +169,7 @@ describe('contract: error fixtures classify', () => {
         return { status, body: fixture(name) };
       }
       return tokenReply();
-    }, { retry: { attempts: 1 } });
+    }, { retry: { attempts: 1, rateLimitedAttempts: 1 } });
     try {
       if (as === 'order') await m.client.broker.placeOrder({ symbol: stockCode('005930'), side: 'buy', type: 'limit', qty: shares(1), price: krw(72200) });
       else if (as === 'token') await m.client.tokens.get();

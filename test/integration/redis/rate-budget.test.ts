@@ -62,29 +62,45 @@ describe('Redis rate budget', () => {
     expect(bySlot.slice(last + 1).filter((l) => l === 'scan').length).toBeGreaterThanOrEqual(10);
   });
 
-  it('penalize lowers the rate multiplicatively to a floor, and it recovers without EGW00201', async () => {
+  it('EGW00201 of one moment cut the rate once; cuts spaced out compound down to the floor', async () => {
     const k = key();
-    const budget = createRedisRateBudget(a, { key: k, ratePerSec: 10, minRatePerSec: 2, recoverAfterMs: 300, recoverStepPerSec: 3 });
+    // a climb too slow to see, so the cuts alone show
+    const still = { key: k, ratePerSec: 10, minRatePerSec: 2, climbPerSec: 1e-6 };
+    const budget = createRedisRateBudget(a, { ...still, cutAtMostEveryMs: 60_000 });
     expect(await budget.currentRate()).toBe(10);
-    await budget.penalize();
-    expect(await budget.currentRate()).toBeCloseTo(7, 5);
-    await budget.penalize();
-    await budget.penalize();
-    await budget.penalize();
-    await budget.penalize();
+    const cuts = [];
+    for (let i = 0; i < 5; i++) cuts.push(await budget.penalizeOnce());
+    expect(cuts).toEqual([true, false, false, false, false]);
+    expect(await budget.currentRate()).toBeCloseTo(7, 3);
+    // another process sharing the key sees the same state: its EGW00201 is covered by that cut too
+    expect(await createRedisRateBudget(b, { ...still, cutAtMostEveryMs: 60_000 }).penalizeOnce()).toBe(false);
+    const everyTime = createRedisRateBudget(b, { ...still, cutAtMostEveryMs: 0 });
+    for (let i = 0; i < 5; i++) expect(await everyTime.penalizeOnce()).toBe(true);
     expect(await budget.currentRate()).toBe(2);
-    const back = await eventually(() => budget.currentRate(), (r) => r > 2);
-    expect(back).toBeLessThanOrEqual(10);
+  });
+
+  it('climbs back additively after a cut, up to the configured rate and no further', async () => {
+    const k = key();
+    const budget = createRedisRateBudget(a, {
+      key: k, ratePerSec: 10, minRatePerSec: 2, climbPerSec: 4, cutAtMostEveryMs: 0,
+    });
+    for (let i = 0; i < 5; i++) await budget.penalize();
+    const low = await budget.currentRate();
+    expect(low).toBeLessThan(3);
+    const back = await eventually(() => budget.currentRate(), (r) => r > low + 1);
+    expect(back).toBeLessThan(10);
     expect(await eventually(() => budget.currentRate(), (r) => r === 10)).toBe(10);
   });
 
   it('spaces grants at the lowered rate after a penalty', async () => {
     const k = key();
-    const budget = createRedisRateBudget(a, { key: k, ratePerSec: 20, minRatePerSec: 1, recoverAfterMs: 60_000 });
+    const budget = createRedisRateBudget(a, {
+      key: k, ratePerSec: 20, minRatePerSec: 1, climbPerSec: 1e-6, cutAtMostEveryMs: 0,
+    });
     await budget.penalize();
     await budget.penalize();
     const rate = await budget.currentRate();
-    expect(rate).toBeCloseTo(9.8, 5);
+    expect(rate).toBeCloseTo(9.8, 3);
     const slots = (await Promise.all(Array.from({ length: 6 }, () => budget.acquireSlot('signal')))).map((g) => g.slotUs).sort((x, y) => x - y);
     for (let i = 1; i < slots.length; i++) expect(slots[i]! - slots[i - 1]!).toBeGreaterThanOrEqual(Math.ceil(1_000_000 / rate));
   });
@@ -119,6 +135,9 @@ describe('Redis rate budget', () => {
     while (performance.now() < until) { /* stall */ }
     const sent = (await Promise.all(grants)).map((g) => g.sentUs).sort((x, y) => x - y);
     for (let i = 0; i + rate < sent.length; i++) expect(sent[i + rate]! - sent[i]!).toBeGreaterThanOrEqual(1_000_000);
+    // and the late ones catch up half an interval apart, not in one burst
+    const half = Math.floor(500_000 * 1.03 / rate);
+    for (let i = 1; i < sent.length; i++) expect(sent[i]! - sent[i - 1]!).toBeGreaterThanOrEqual(half);
   });
 
   it('rejects nonsense settings', () => {

@@ -21,7 +21,10 @@ describe('config/default.json', () => {
   it('holds the documented KIS limits and risk defaults', () => {
     const d = defaultConfig();
     expect(d.mode).toBe('sim');
-    expect(d.kis.rate).toEqual({ liveCallsPerSec: 18, paperCallsPerSec: 1.8 });
+    expect(d.kis.rate).toEqual({
+      liveCallsPerSec: 18, paperCallsPerSec: 1.8,
+      adaptive: { cutFactor: 0.7, cutAtMostEveryMs: 1_000, climbPctPerSec: 20 },
+    });
     expect(d.kis.paperTls.mode).toBe('verify');
     expect(d.risk).toEqual({
       maxPositions: 5, maxPositionPct: 10, maxOrderValue: 5_000_000, maxDailyLossPct: 3,

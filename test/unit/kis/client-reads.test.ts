@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isAppError, stockCode, tradingDate } from '../../../src/domain/index.js';
 import { defaultConfig } from '../../../src/config/index.js';
 import type { RankingExclusions } from '../../../src/domain/index.js';
+import { DEFAULT_RETRY } from '../../../src/kis/retry.js';
 import { quoteStatus } from '../../helpers/builders.js';
 import { APP_KEY, APP_SECRET, createMockKis, ok, tokenReply } from './mock-kis.js';
 import type { Recorded, Reply } from './mock-kis.js';
@@ -61,6 +62,18 @@ describe('KIS client reads (request building)', () => {
     expect((await m.client.market.quote(stockCode('005930'))).price).toBe(72300);
     expect(m.to('/uapi/domestic-stock/v1/quotations/inquire-price')).toHaveLength(2);
     expect(m.budget.penalties).toBe(1);
+  });
+
+  it('EGW00201 has its own, longer allowance of attempts (rateLimitedAttempts), still bounded', async () => {
+    const limited = { status: 500, body: { rt_cd: '1', msg_cd: 'EGW00201', msg1: '초당 거래건수를 초과하였습니다.' } };
+    const late = createMockKis((r, n) => kis(r, (_q, k) => (k <= 7 ? limited : undefined), n));
+    expect((await late.client.market.quote(stockCode('005930'))).price).toBe(72300);
+    expect(late.to('/uapi/domestic-stock/v1/quotations/inquire-price')).toHaveLength(8);
+    const never = createMockKis((r) => kis(r, () => limited));
+    const e = await caught(never.client.market.quote(stockCode('005930')));
+    expect(isAppError(e, 'KIS_RATE_LIMITED')).toBe(true);
+    const sent = never.to('/uapi/domestic-stock/v1/quotations/inquire-price');
+    expect(sent).toHaveLength(DEFAULT_RETRY.rateLimitedAttempts);
   });
 
   it('gives up after the bounded attempts', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { configSchema, defaultConfig } from '../../../src/config/index.js';
 import type { Config, Secrets } from '../../../src/config/index.js';
-import { chooseVenue } from '../../../src/runtime/index.js';
+import { chooseVenue, rateBudgetOptions } from '../../../src/runtime/index.js';
 import { SIM_DEFAULT_CREDENTIALS } from '../../../src/sim/index.js';
 
 const secrets = {
@@ -36,5 +36,16 @@ describe('chooseVenue: the one choice of where to trade, for the daemon and the 
 
   it('live without keys is refused', () => {
     expect(() => chooseVenue(config({ mode: 'live' }), null)).toThrow(/needs KIS_APP_KEY/);
+  });
+});
+
+describe('rateBudgetOptions: kis.rate.adaptive reaches the shared budget', () => {
+  it('passes the cut factor and window, and the climb as a share of the venue\'s rate', () => {
+    const c = config({ kis: { rate: { adaptive: { cutFactor: 0.5, cutAtMostEveryMs: 2_000, climbPctPerSec: 10 } } } });
+    expect(rateBudgetOptions(c, 'kis:budget:x', 18)).toEqual({
+      key: 'kis:budget:x', ratePerSec: 18, penaltyFactor: 0.5, cutAtMostEveryMs: 2_000, climbPerSec: 1.8,
+    });
+    expect(rateBudgetOptions(defaultConfig(), 'k', 1.8))
+      .toMatchObject({ penaltyFactor: 0.7, cutAtMostEveryMs: 1_000, climbPerSec: 0.36 });
   });
 });
