@@ -43,7 +43,11 @@ export function progressBar(
       write(`\r\x1b[2K${label} ${bar} ${Math.floor(share * 100)} % ${done}/${total}${left}${detail ? ` · ${detail}` : ''}`);
     },
     end() {
-      if (shown) write('\r\x1b[2K');
+      if (!shown) return;
+      write('\r\x1b[2K');
+      // a line printed under a cleared bar: the next update redraws at once, not after everyMs
+      shown = false;
+      drawn = -Infinity;
     },
   };
 }

@@ -84,12 +84,13 @@ describe('data fetch from the simulator', () => {
     cleanups.push(async () => { await client.close(); await sim.stop(); }, () => store.close());
     const out: string[] = [];
     const err: string[] = [];
-    const tty: string[] = [];
+    // both stderr streams in the order written, the terminal's lines marked
+    const screen: string[] = [];
     let closed = 0;
     class Exit extends Error { constructor(readonly code: number) { super(`exit ${code}`); } }
     const program = new Command('kis-trader').exitOverride();
     registerDataCommands(program, {
-      out: (s) => out.push(s), err: (s) => err.push(s), exit: (code) => { throw new Exit(code); }, tty: (s) => tty.push(s),
+      out: (s) => out.push(s), err: (s) => { err.push(s); screen.push(s); }, exit: (code) => { throw new Exit(code); }, tty: (s) => screen.push(`tty${s}`),
       cwd: '/', source: 'sim · test',
       connect: () => Promise.resolve({ market: client.market, clock, close: () => { closed++; return Promise.resolve(); } }),
       withStore: async (fn) => fn(store),
@@ -98,9 +99,15 @@ describe('data fetch from the simulator', () => {
     const run = program.parseAsync(['data', 'fetch', '--symbols', '005930,999999,000660', '--days', '30', '--end', '2026-03-11'], { from: 'user' });
     await expect(run).rejects.toThrow(new Exit(1));
     expect(closed).toBe(1);
-    const CLEAR = '\r\x1b[2K';
-    expect(tty).toEqual([
-      `${CLEAR}[1/3] 005930 …`, `${CLEAR}[2/3] 999999 …`, CLEAR, `${CLEAR}[3/3] 000660 …`, CLEAR,
+    const CLEAR = 'tty\r\x1b[2K';
+    // the bar of the second symbol is drawn only if the first took longer than the redraw interval
+    expect(screen.filter((l) => !l.includes(' 1/3 · '))).toEqual([
+      expect.stringMatching(/^tty\r\x1b\[2Kdata fetch ░+ 0 % 0\/3 · 005930$/),
+      CLEAR,
+      expect.stringMatching(/^\[2\/3\] 999999: failed/),
+      expect.stringMatching(/^tty\r\x1b\[2Kdata fetch [█░]+ 66 % 2\/3 · .* left · 000660$/),
+      CLEAR,
+      'data fetch: 1 of 3 symbols failed: 999999',
     ]);
     expect(err).toHaveLength(2);
     expect(err[0]).toMatch(/^\[2\/3\] 999999: failed: KIS_API: .*APBK0656/);

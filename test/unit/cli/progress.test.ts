@@ -36,6 +36,20 @@ describe('progressBar', () => {
     expect(lines[1]).toContain('11 s left');
   });
 
+  it('after end (a line printed under it) draws the next update at once', () => {
+    const lines: string[] = [];
+    const t = 0;
+    const p = progressBar((s) => lines.push(s), 'data fetch', 3, { now: () => t, everyMs: 100 });
+    p.update(0, 'a');
+    p.end();
+    p.update(1, 'b');
+    expect(lines).toEqual(['\r\x1b[2Kdata fetch ' + '░'.repeat(24) + ' 0 % 0/3 · a', '\r\x1b[2K', expect.stringContaining(' 1/3 · 0 s left · b')]);
+    // and end clears only once: nothing drawn since, nothing to clear
+    p.end();
+    p.end();
+    expect(lines).toHaveLength(4);
+  });
+
   it('does nothing when stderr is no terminal, and end clears only what it drew', () => {
     const none = progressBar(null, 'x', 3);
     none.update(1);
