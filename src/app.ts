@@ -106,7 +106,6 @@ export function createApp(opts: AppOptions): App {
   let scheduler: Scheduler | null = null;
   let jobs: Jobs | null = null;
   let stopping = false;
-  const heartbeat = createHeartbeat({ store, mode: config.mode, clock, log });
   // Restart-only keys are read from `config` above and below; the rest through live.current() (config/reload.ts).
   let live: LiveConfig | null = null;
   let claimed = false;
@@ -118,6 +117,7 @@ export function createApp(opts: AppOptions): App {
     if (opts.onFatal) opts.onFatal(err);
     else log.fatal({ err: describeError(err), code: err.code }, err.message);
   };
+  const heartbeat = createHeartbeat({ store, mode: config.mode, clock, log, onFatal });
 
   async function start(): Promise<void> {
     if (config.daemon.role !== 'all') throw new AppError('CONFIG_INVALID', 'daemon.role "workers" runs as a workers process (runtime/workers-process.ts), not as the daemon');

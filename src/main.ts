@@ -5,6 +5,7 @@ import { loadConfig, secretValues } from './config/index.js';
 import type { Env, LoadedConfig } from './config/index.js';
 import { describeError, isAppError } from './domain/index.js';
 import { createLogger, registerSecrets } from './log.js';
+import { storageFailure } from './store/index.js';
 import { createWorkersProcess, envFileVars, resolveHome, workersRequirements } from './runtime/index.js';
 import type { Home, WorkersProcess } from './runtime/index.js';
 
@@ -14,8 +15,15 @@ import type { Home, WorkersProcess } from './runtime/index.js';
  * than pm2's kill_timeout (docs/stack.md §8). A second signal exits at once.
  */
 const EXIT_CONFIG = 78;
-/** Problems a restart cannot fix (exit 78: pm2 does not loop on them); a damaged trade log is one. */
-const CONFIG_CODES = ['CONFIG_INVALID', 'CONFIG_UNREADABLE', 'CONFIG_SECRET_MISSING', 'CONFIG_LIVE_NOT_CONFIRMED', 'MARKET_INVALID_SESSION_TIMES', 'MARKET_CALENDAR_INVALID', 'STORE_CORRUPT'];
+/**
+ * Problems a restart cannot fix (exit 78: pm2 does not loop on them): a damaged trade log, one that
+ * cannot be opened, a full or read-only disk.
+ */
+const CONFIG_CODES = [
+  'CONFIG_INVALID', 'CONFIG_UNREADABLE', 'CONFIG_SECRET_MISSING', 'CONFIG_LIVE_NOT_CONFIRMED', 'MARKET_INVALID_SESSION_TIMES',
+  'MARKET_CALENDAR_INVALID', 'STORE_CORRUPT', 'STORE_OPEN_FAILED', 'STORE_DISK_FULL', 'STORE_READ_ONLY',
+];
+const exitCodeOf = (err: unknown): number => (isAppError(err) && CONFIG_CODES.includes(err.code) ? EXIT_CONFIG : 1);
 // Everything this process and its children (the embedded redis-server) create is owner-only:
 // the trade log, the sim journal, Redis' AOF (issue 9 item 12).
 process.umask(0o077);
@@ -110,12 +118,22 @@ async function main(): Promise<void> {
       log.error({ err: describeError(err) }, 'config reload failed: the config in force stays');
     });
   });
+  // A full or read-only disk, wherever a write found it (a timer's, say): stop, naming the file, exit 78.
+  const storagePath = (): string => app?.store.path ?? loaded.config.store.path;
+  const diskFailure = (err: unknown): boolean => {
+    const disk = storageFailure(err, storagePath());
+    if (!disk) return false;
+    log.fatal({ err: describeError(disk), code: disk.code, path: disk.details.path }, disk.message);
+    process.exit(EXIT_CONFIG);
+  };
   // A rejected promise nobody awaited is a bug, but not one worth a crash loop: stop entries, keep exits and reconciliation.
   process.on('unhandledRejection', (reason) => {
+    if (diskFailure(reason)) return;
     log.error({ err: describeError(reason) }, 'unhandled rejection: new entries halted');
     try { app?.haltEntries('unhandled rejection', { error: describeError(reason) }); } catch { /* the store may be closed */ }
   });
   process.on('uncaughtException', (err) => {
+    if (diskFailure(err)) return;
     log.fatal({ err: describeError(err), stack: err.stack }, 'uncaught exception: exiting (a restart reconciles with the broker)');
     process.exit(1);
   });
@@ -132,16 +150,16 @@ async function main(): Promise<void> {
         onFatal: (err) => {
           log.fatal({ err: describeError(err), code: err.code }, err.message);
           // Workers cannot close without Redis (docs/stack.md §1.9): give the stop a few seconds, then go.
-          const bail = setTimeout(() => process.exit(1), 5000);
+          const bail = setTimeout(() => process.exit(exitCodeOf(err)), 5000);
           bail.unref();
-          void workers?.stop().catch(() => undefined).finally(() => process.exit(1));
+          void workers?.stop().catch(() => undefined).finally(() => process.exit(exitCodeOf(err)));
         },
       });
       await workers.start();
     } catch (err) {
       log.fatal({ err: describeError(err), code: isAppError(err) ? err.code : undefined }, `cannot start: ${describeError(err)}`);
       await workers?.stop().catch(() => undefined);
-      process.exit(isAppError(err) && CONFIG_CODES.includes(err.code) ? EXIT_CONFIG : 1);
+      process.exit(exitCodeOf(err));
     }
     process.send?.('ready');
     return;
@@ -153,9 +171,9 @@ async function main(): Promise<void> {
       onFatal: (err) => {
         log.fatal({ err: describeError(err), code: err.code }, err.message);
         // Workers cannot close without Redis (docs/stack.md §1.9): give the stop a few seconds, then go.
-        const bail = setTimeout(() => process.exit(1), 5000);
+        const bail = setTimeout(() => process.exit(exitCodeOf(err)), 5000);
         bail.unref();
-        void app?.stop().catch(() => undefined).finally(() => process.exit(1));
+        void app?.stop().catch(() => undefined).finally(() => process.exit(exitCodeOf(err)));
       },
       hooks: crashpoint === 'after-submitting' ? { afterSubmitting: () => process.kill(process.pid, 'SIGKILL') }
         // A real illegal move through the store's gate, inside an order job (test/integration/daemon/invariant.test.ts).
@@ -165,13 +183,16 @@ async function main(): Promise<void> {
         } } : {},
     });
     await app.start();
-  } catch (err) {
+  } catch (thrown) {
+    const err = storageFailure(thrown, storagePath()) ?? thrown;
     log.fatal({ err: describeError(err), code: isAppError(err) ? err.code : undefined }, `cannot start: ${describeError(err)}`);
     await app?.stop().catch(() => undefined);
-    const configProblem = isAppError(err) && CONFIG_CODES.includes(err.code);
+    const code = exitCodeOf(err);
     // Found after loading (the calendar file): said on stderr like the problems load() finds.
-    if (configProblem) process.stderr.write(`kis-trader: config rejected (${err.code}):\n  ${err.message}\n`);
-    process.exit(configProblem ? EXIT_CONFIG : 1);
+    if (code === EXIT_CONFIG && isAppError(err)) {
+      process.stderr.write(`kis-trader: ${err.code.startsWith('STORE_') ? 'cannot start' : 'config rejected'} (${err.code}):\n  ${err.message}\n`);
+    }
+    process.exit(code);
   }
   process.send?.('ready');
 }

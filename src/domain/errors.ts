@@ -27,6 +27,8 @@ export type ErrorCode =
   | 'STORE_CORRUPT'
   | 'STORE_BACKUP_EXISTS'
   | 'STORE_BACKUP_FAILED'
+  | 'STORE_DISK_FULL'
+  | 'STORE_READ_ONLY'
   | 'KIS_NETWORK'
   | 'KIS_HTTP'
   | 'KIS_API'

@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
 import { describeError } from '../domain/index.js';
-import type { Clock, Logger } from '../domain/index.js';
+import type { AppError, Clock, Logger } from '../domain/index.js';
 import type { Producers } from '../queues/index.js';
-import { daemonState, HEARTBEAT_INTERVAL_MS, HEARTBEAT_KEY, lastActivity } from '../store/index.js';
+import { daemonState, HEARTBEAT_INTERVAL_MS, HEARTBEAT_KEY, lastActivity, storageFailure } from '../store/index.js';
 import { pidAlive } from './process.js';
 import type { Heartbeat, QueueDepths, Store } from '../store/index.js';
 
@@ -26,7 +26,11 @@ export interface HeartbeatWriter {
 }
 
 /** The daemon's heartbeat (issue 9 item 4): see src/store/heartbeat.ts for what `status` reads. */
-export function createHeartbeat(opts: { store: Store; mode: string; clock: Clock; log: Logger }): HeartbeatWriter {
+export function createHeartbeat(opts: {
+  store: Store; mode: string; clock: Clock; log: Logger;
+  /** a full or read-only disk: the daemon stops (runtime/jobs.ts's boundary does the same) */
+  onFatal: (err: AppError) => void;
+}): HeartbeatWriter {
   const since = Date.now();
   let timer: ReturnType<typeof setInterval> | null = null;
   let queues: QueueDepths | null = null;
@@ -66,7 +70,11 @@ export function createHeartbeat(opts: { store: Store; mode: string; clock: Clock
       started = true;
       write(null);
       run = (): void => {
-        beat(producers()).catch((err: unknown) => opts.log.warn({ err: describeError(err) }, 'heartbeat not written'));
+        beat(producers()).catch((err: unknown) => {
+          const disk = storageFailure(err, opts.store.path);
+          if (disk) opts.onFatal(disk);
+          else opts.log.warn({ err: describeError(err) }, 'heartbeat not written');
+        });
       };
       run();
       timer = setInterval(run, HEARTBEAT_INTERVAL_MS);

@@ -14,7 +14,7 @@ import type { StrategyInstance } from '../signals/index.js';
 import type { DecisionJob, OrderJob, Producers, SignalJob } from '../queues/index.js';
 import type { JobName } from '../schedule.js';
 import { evaluationHash } from './evaluation-hash.js';
-import { keepDailyBackup } from '../store/index.js';
+import { keepDailyBackup, storageFailure } from '../store/index.js';
 import type { Store } from '../store/index.js';
 
 /**
@@ -76,8 +76,11 @@ export function createJobs(ctx: JobContext): Jobs {
   // The job boundary: a broken invariant (STORE_INVARIANT, ORDER_INVALID_TRANSITION, SIM_INVARIANT)
   // stops the daemon instead of ending as one failed job (docs/architecture.md §5). Every entry
   // point below, and the follow-up reconciles, pass through here.
+  // A full or read-only disk stops it too: what cannot be recorded must not be sent.
   const boundary = <T>(run: Promise<T>): Promise<T> => run.catch((err: unknown) => {
     if (isBrokenInvariant(err)) ctx.onFatal(err);
+    const disk = storageFailure(err, store.path);
+    if (disk) ctx.onFatal(disk);
     throw err;
   });
 

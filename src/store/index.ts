@@ -24,4 +24,5 @@ export type { DaemonState, Heartbeat, QueueDepths } from './heartbeat.js';
 export { backupTradeLog, dailyBackupName, keepDailyBackup } from './backup.js';
 export type { BackupResult, DailyBackupOptions, DailyBackupResult } from './backup.js';
 export { exportRows, EXPORT_NAMES } from './exports.js';
+export { storageFailure } from './sqlite-errors.js';
 export type { ExportName, ExportRows } from './exports.js';
