@@ -18,7 +18,7 @@ import { openStore } from './store/index.js';
 import type { Store } from './store/index.js';
 import {
   chooseVenue, connectRedis, createHeartbeat, createJobs, createLiveConfig, createLogNotifier, feeRatesOf, freshTradeLogGuard,
-  holdAccountLock, lastSimTime, loadCalendar, openSimJournal, pingRedis, planClock, rankingClientOptions,
+  accountLockName, holdAccountLock, lastSimTime, loadCalendar, openSimJournal, pingRedis, planClock, rankingClientOptions,
   rateBudgetOptions,
   requireCalendarCovers, resolveStrategies, startEmbeddedRedis, startInProcessSim, venueClientOptions, warnPositionsWithoutStrategy,
   watchRedis, withCalendarFile,
@@ -174,7 +174,7 @@ export function createApp(opts: AppOptions): App {
     // Before anything that a running daemon owns is touched (its simulator endpoint, its journal):
     // a second start is refused here and leaves everything as it was.
     accountLock = await holdAccountLock({
-      redis, name: `${prefix}:${creds.account}`, log, notifier, stopping: () => stopping,
+      redis, name: accountLockName(prefix, creds.account), log, notifier, stopping: () => stopping,
       onHeldElsewhere: (error) => jobs?.haltEntries('another daemon holds this account', { error }),
     });
 

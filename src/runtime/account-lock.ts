@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { describeError, isAppError } from '../domain/index.js';
 import type { Logger, Notifier } from '../domain/index.js';
@@ -14,6 +15,14 @@ export interface AccountLock {
   /** false while another process may hold the account: no orders then */
   owns(): boolean;
   release(): Promise<void>;
+}
+
+/**
+ * The lock's name for an account: a digest, not the number, because Redis keys end up in AOF files,
+ * `redis-cli keys` and backups, where no full account number belongs (docs/operations.md, secrets).
+ */
+export function accountLockName(prefix: string, account: string): string {
+  return `${prefix}:account-${createHash('sha256').update(account).digest('hex').slice(0, 16)}`;
 }
 
 export async function holdAccountLock(opts: {

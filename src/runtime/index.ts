@@ -26,7 +26,7 @@ export { memoryTokenStore, mirrorTokensToRedis, tokenMirrorKey } from './token-m
 export type { MirroredTokenStore, TokenMirrorOptions } from './token-mirror.js';
 export { createWorkersProcess, workersRequirements } from './workers-process.js';
 export type { WorkersProcess, WorkersProcessOptions } from './workers-process.js';
-export { holdAccountLock } from './account-lock.js';
+export { accountLockName, holdAccountLock } from './account-lock.js';
 export type { AccountLock } from './account-lock.js';
 export { backtestPoint, backtestSettingsOf, pathsOf } from './backtest-point.js';
 export type { PointBars, PointJob, PointResult, PointRunner, SimMarketSpec } from './backtest-point.js';

@@ -85,6 +85,14 @@ describe('secrets and files at rest', () => {
     for (const [name, value] of Object.entries(secrets)) {
       expect(logs.includes(value), `${name} in the logs`).toBe(false);
       dbBytes.forEach((bytes, i) => expect(bytes.includes(value), `${name} in database file #${i}`).toBe(false));
+      // every file under data/ after the run: the private Redis' AOF holds its keys and values (the shared token among them)
+      for (const f of everything.filter((e) => statSync(e).isFile())) {
+        const t = readFileSync(f).toString('latin1'); const at = t.indexOf(value);
+        expect(at < 0, `${name} in ${f} at ${at}: ${JSON.stringify(t.slice(Math.max(0, at - 200), at + 60))}`).toBe(true);
+      }
     }
+    // and the AOF read above is the real thing: the token shared through Redis (sealed) is in it
+    const aof = everything.filter((f) => f.includes('appendonly') && statSync(f).isFile()).map((f) => readFileSync(f).toString('latin1')).join('');
+    expect(aof).toMatch(/token/);
   }, 120_000);
 });
