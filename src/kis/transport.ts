@@ -12,6 +12,12 @@ import { lowerKeys } from './schemas/wire.js';
  * Turns every outcome into either a response or one of the KIS error kinds (errors.ts); it
  * retries nothing — the caller decides from classify().
  */
+/**
+ * The largest answer read. KIS's biggest (a 100-row daily-orders page, docs/kis-wire.md) is a few
+ * hundred KB; anything past this is not a KIS answer, and reading it all would cost memory.
+ */
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
 export interface KisTimeouts {
   connectMs: number;
   headersMs: number;
@@ -172,13 +178,27 @@ export function createTransport(opts: TransportOptions): Transport {
     } catch (err) {
       throw networkError(req.endpoint, req.trId, err, 'request');
     }
-    let text: string;
+    const declared = Number(header(res.headers, 'content-length'));
+    if (declared > MAX_BODY_BYTES) {
+      res.body.destroy();
+      throw invalidResponse(req.endpoint, req.trId, res.statusCode, '', `body larger than ${MAX_BODY_BYTES} bytes (content-length ${declared})`);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
     try {
-      text = await res.body.text();
+      for await (const chunk of res.body) {
+        size += (chunk as Buffer).length;
+        if (size > MAX_BODY_BYTES) break;
+        chunks.push(chunk as Buffer);
+      }
     } catch (err) {
       throw networkError(req.endpoint, req.trId, err, 'body');
     }
-    return interpret(req, res.statusCode, header(res.headers, 'tr_cont'), text);
+    if (size > MAX_BODY_BYTES) {
+      res.body.destroy();
+      throw invalidResponse(req.endpoint, req.trId, res.statusCode, '', `body larger than ${MAX_BODY_BYTES} bytes`);
+    }
+    return interpret(req, res.statusCode, header(res.headers, 'tr_cont'), Buffer.concat(chunks).toString('utf8'));
   }
 
   return {
