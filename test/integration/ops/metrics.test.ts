@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { request } from 'undici';
 import { defaultConfig } from '../../../src/config/index.js';
 import type { Config } from '../../../src/config/index.js';
@@ -7,7 +9,7 @@ import { epochMs, krw, RISK_KEYS, silentLogger } from '../../../src/domain/index
 import type { AccountSnapshot, StoredToken } from '../../../src/domain/index.js';
 import { createOps } from '../../../src/runtime/index.js';
 import { createTempStore } from '../../helpers/temp-store.js';
-import { repoCalendar } from '../../helpers/daemon.js';
+import { repoCalendar, ROOT } from '../../helpers/daemon.js';
 
 /** Issue 14 "Metrics and health": /metrics and /healthz on 127.0.0.1, off unless configured. */
 const cleanups: (() => Promise<unknown> | void)[] = [];
@@ -95,5 +97,11 @@ describe('/metrics and /healthz', () => {
     expect(stale.status).toBe(503);
     expect(stale.text).toContain('reconcile');
     expect((await get(`${ops.metricsUrl!}/other`)).status).toBe(404);
+
+    // docs/grafana-dashboard.json queries only series this endpoint serves
+    const dashboard = readFileSync(join(ROOT, 'docs', 'grafana-dashboard.json'), 'utf8');
+    const names = new Set([...dashboard.matchAll(/\b(kis_trader_\w+|nodejs_\w+|process_\w+)/g)].map((x) => x[1]!.replace(/_(bucket|count|sum)$/, '')));
+    expect(names.size).toBeGreaterThan(15);
+    for (const name of names) expect(m.text, name).toContain(`# TYPE ${name} `);
   });
 });
