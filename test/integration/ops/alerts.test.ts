@@ -98,14 +98,19 @@ describe('alert channels', () => {
     expect(all).not.toContain('secret-part');
   });
 
-  it('a channel whose host refuses connections fails quietly', async () => {
+  it('a channel whose host refuses connections fails quietly, its command poller too, and no line names the token', async () => {
     const { env } = await sinks();
+    const log = recordingLogger();
     const ops = opsFor(configWith({
-      telegram: { enabled: true, apiBaseUrl: 'http://127.0.0.1:9', commands: false, attempts: 1 },
-    }), env);
+      telegram: { enabled: true, apiBaseUrl: 'http://127.0.0.1:9', attempts: 1, pollSeconds: 1 },
+    }), env, log);
+    const t = createTempStore();
+    await ops.start({ store: t.store, clock: t.clock, startedAt: t.clock.now(), calendar: repoCalendar, redisReady: () => true, token: () => null, queues: () => Promise.resolve(null), haltEntries: () => undefined });
     ops.notifier.notify({ kind: 'stop', message: 'nobody listens', details: {} });
     const tg = createOpsChannel(ops, 'telegram');
     await waitFor(() => (tg.stats().failed === 1 ? true : undefined), 10_000, 'the failure counted');
+    await waitFor(() => log.lines.find((l) => l.msg.startsWith('telegram getUpdates failed')), 10_000, 'the poll failure logged');
+    expect(JSON.stringify(log.lines)).not.toContain(TOKEN.split(':')[1]);
   });
 
   it('a 429 with retry_after is waited out and delivered', async () => {
