@@ -47,7 +47,7 @@ const MAX_BACKOFF_MS = 30_000;
 /** Discord refuses content above 2000 characters, Telegram above 4096 */
 const MAX_TEXT = 1900;
 
-/** The queue, rate limit and retries around one channel's Deliver. `sleep` is injectable for tests. */
+/** The queue, rate limit and retries around one channel's Deliver. */
 export function createAlertChannel(name: ChannelName, deliver: Deliver, opts: ChannelOptions, log: Logger): AlertChannel {
   const queue: string[] = [];
   const stats = { sent: 0, failed: 0, dropped: 0 };

@@ -214,8 +214,15 @@ export function createOps(opts: { config: Config; env: Env; log: Logger; label: 
         store: p.store, today: () => kstDateOf(p.clock.now()), queues: p.queues, health, alerts: () => alerts.channels,
       });
       if (metrics) {
-        server = await serveMetrics(metrics, { host: config.metrics.host, port: config.metrics.port, health, log });
-        log.info({ url: server.url }, 'metrics on /metrics, health on /healthz');
+        // Observability never stops trading: a port taken (another daemon's, a stale process) is an
+        // error line, and the daemon trades on without /metrics; the monitoring sees the endpoint gone.
+        try {
+          server = await serveMetrics(metrics, { host: config.metrics.host, port: config.metrics.port, health, log });
+          log.info({ url: server.url }, 'metrics on /metrics, health on /healthz');
+        } catch (err) {
+          log.error({ host: config.metrics.host, port: config.metrics.port, err: describeError(err) },
+            `metrics not served: metrics.host/metrics.port ${config.metrics.host}:${config.metrics.port} unavailable (trading goes on)`);
+        }
       }
       if (telegramChannel && secrets.telegram && telegram.commands) {
         poller = startTelegramPoller({

@@ -105,3 +105,21 @@ describe('/metrics and /healthz', () => {
     for (const name of names) expect(m.text, name).toContain(`# TYPE ${name} `);
   });
 });
+
+describe('a metrics port already taken', () => {
+  it('is an error line, and the daemon goes on without /metrics', async () => {
+    const first = createOps({ config: config({ enabled: true, port: 0 }), env: {}, log: silentLogger, label: 'x' });
+    cleanups.push(() => first.stop());
+    const t = createTempStore();
+    const parts = { store: t.store, clock: t.clock, startedAt: t.clock.now(), calendar: repoCalendar, redisReady: () => true, token: () => null, queues: () => Promise.resolve(null), haltEntries: () => undefined };
+    await first.start(parts);
+    const port = Number(new URL(first.metricsUrl!).port);
+    const errors: string[] = [];
+    const log = { ...silentLogger, error: (_o: unknown, msg?: string) => void errors.push(msg ?? ''), child: () => log };
+    const second = createOps({ config: config({ enabled: true, port }), env: {}, log: log, label: 'x' });
+    cleanups.push(() => second.stop());
+    await second.start(parts);
+    expect(second.metricsUrl).toBeNull();
+    expect(errors).toEqual([`metrics not served: metrics.host/metrics.port 127.0.0.1:${port} unavailable (trading goes on)`]);
+  });
+});
