@@ -4,7 +4,7 @@ import type { Config } from '../../../src/config/index.js';
 import { alertsSchema, metricsSchema } from '../../../src/config/schema-ops.js';
 import { AppError, NOTICE_KINDS, RISK_KEYS, silentLogger, stockCode, tradingDate } from '../../../src/domain/index.js';
 import type { Halt, Logger, NoticeKind } from '../../../src/domain/index.js';
-import { createAlertChannel, createOps } from '../../../src/runtime/index.js';
+import { answerCommand, COMMAND_HELP, createAlertChannel, createOps } from '../../../src/runtime/index.js';
 import type { Ops } from '../../../src/runtime/index.js';
 import { createTempStore } from '../../helpers/temp-store.js';
 import { repoCalendar, waitFor } from '../../helpers/daemon.js';
@@ -234,5 +234,34 @@ describe('the minute tick', () => {
     const line = log.lines.findLast((l) => l.msg === 'heartbeat');
     expect(line?.level).toBe('info');
     expect(line?.obj).toMatchObject({ mode: 'sim', phase: 'regular', halted: null, positions: 0, openOrders: 0, healthy: false });
+  });
+});
+
+describe('token failures and command parsing', () => {
+  it('a token failure from the KIS client is one alert per 15 minutes, not one per failed call', async () => {
+    const { tg, env } = await sinks();
+    const ops = opsFor(configWith({ telegram: { enabled: true, apiBaseUrl: tg.url, commands: false } }), env);
+    ops.telemetry.tokenFailed('KIS refused the app key (EGW00103)');
+    ops.telemetry.tokenFailed('KIS refused the app key (EGW00103)');
+    ops.notifier.notify({ kind: 'stop', message: 'after', details: {} });
+    await waitFor(() => (tg.sent.length === 2 ? true : undefined), 10_000, 'two messages');
+    expect(tg.sent.map((m) => m.text)).toEqual([
+      '❗ [kis-trader test] token-failure: KIS access token unavailable: KIS refused the app key (EGW00103)',
+      'ℹ️ [kis-trader test] stop: after',
+    ]);
+  });
+
+  it('reads commands with a bot suffix and arguments; anything else is help or nothing', () => {
+    const calls: string[] = [];
+    const h = {
+      status: () => 'S', positions: () => 'P', pnl: () => 'L',
+      halt: (r: string) => { calls.push(r); return 'H'; }, resume: () => 'R',
+    };
+    expect(answerCommand('/halt@kis_bot  going to lunch ', h)).toBe('H');
+    expect(answerCommand('/halt', h)).toBe('H');
+    expect(calls).toEqual(['going to lunch', 'halted from Telegram']);
+    expect(answerCommand('/STATUS', h)).toBe('S');
+    expect(answerCommand('/buy 005930', h)).toBe(`unknown command: ${COMMAND_HELP}`);
+    expect(answerCommand('hello', h)).toBeNull();
   });
 });
