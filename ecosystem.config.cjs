@@ -2,7 +2,9 @@
 //   npm run build && pm2 start ecosystem.config.cjs               # sim mode
 //   pm2 start ecosystem.config.cjs --env paper                     # KIS paper (keys in .env)
 //   KIS_LIVE_CONFIRM=I_UNDERSTAND pm2 start ecosystem.config.cjs --env live
-// One process only: the order worker, the token and the SQLite trade log belong to one daemon.
+// One daemon process only: the order worker, the token and the SQLite trade log belong to one daemon.
+// The second app is the watchdog, a one-shot check run by pm2 cron (`pm2 start ecosystem.config.cjs --only kis-trader`
+// leaves it out).
 module.exports = {
   apps: [{
     name: 'kis-trader',
@@ -24,6 +26,24 @@ module.exports = {
     merge_logs: true,
     out_file: './logs/out.log',
     error_file: './logs/err.log',
+    env: { NODE_ENV: 'production', TZ: 'Asia/Seoul', KIS_TRADER_MODE: 'sim' },
+    env_paper: { KIS_TRADER_MODE: 'paper' },
+    env_live: { KIS_TRADER_MODE: 'live' },
+  }, {
+    // The silence alarm (docs/operations.md "Silence alarm"): every minute, a short run that reads the
+    // daemon's heartbeat from the trade log and alerts through alerts.telegram / alerts.webhook when it
+    // is older than alerts.silenceMinutes during a session. It never touches Redis, KIS or orders.
+    name: 'kis-trader-watchdog',
+    script: './dist/cli/main.js',
+    args: 'watchdog',
+    exec_mode: 'fork',
+    instances: 1,
+    cron_restart: '* * * * *',
+    autorestart: false,          // one check per cron tick, not a loop
+    time: false,
+    merge_logs: true,
+    out_file: './logs/watchdog.log',
+    error_file: './logs/watchdog.log',
     env: { NODE_ENV: 'production', TZ: 'Asia/Seoul', KIS_TRADER_MODE: 'sim' },
     env_paper: { KIS_TRADER_MODE: 'paper' },
     env_live: { KIS_TRADER_MODE: 'live' },

@@ -17,7 +17,7 @@ import type { Scheduler } from './schedule.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/index.js';
 import {
-  chooseVenue, connectRedis, createHeartbeat, createJobs, createLiveConfig, createLogNotifier, feeRatesOf, freshTradeLogGuard,
+  chooseVenue, connectRedis, createHeartbeat, createJobs, createLiveConfig, createOps, feeRatesOf, freshTradeLogGuard,
   accountLockName, holdAccountLock, lastSimTime, loadCalendar, openSimJournal, pingRedis, planClock, rankingClientOptions,
   rateBudgetOptions,
   requireCalendarCovers, resolveStrategies, startEmbeddedRedis, startInProcessSim, venueClientOptions, warnPositionsWithoutStrategy,
@@ -109,7 +109,10 @@ export function createApp(opts: AppOptions): App {
   // Restart-only keys are read from `config` above and below; the rest through live.current() (config/reload.ts).
   let live: LiveConfig | null = null;
   let claimed = false;
-  const notifier = createLogNotifier(log);
+  // Alerts, Telegram commands, /metrics and /healthz (docs/operations.md); a channel enabled without
+  // its secret in the environment is a config error here (exit 78).
+  const ops = createOps({ config, env: opts.env, log, label: `kis-trader ${config.mode}` });
+  const notifier = ops.notifier;
   let fatal: AppError | null = null;
   const onFatal = (err: AppError): void => {
     if (fatal) return;
@@ -120,6 +123,7 @@ export function createApp(opts: AppOptions): App {
   const heartbeat = createHeartbeat({ store, mode: config.mode, clock, log, onFatal });
 
   async function start(): Promise<void> {
+    const startedAt = clock.now();
     if (config.daemon.role !== 'all') throw new AppError('CONFIG_INVALID', 'daemon.role "workers" runs as a workers process (runtime/workers-process.ts), not as the daemon');
     // A tax table that starts after today has no rate for today's sales (config check has no
     // clock to see it): refuse to start, exit 78, rather than record every sell's tax as unknown.
@@ -142,6 +146,7 @@ export function createApp(opts: AppOptions): App {
     }
     claimed = true;
     live.publish();
+    notifier.notify({ kind: 'start', message: 'kis-trader starting', details: { mode: config.mode, configHash: hash, pid: process.pid } });
     const url = opts.env.REDIS_URL ?? config.redis.url ?? null;
     if (url === null) {
       if (!config.redis.embedded.enabled) throw new AppError('REDIS_UNAVAILABLE', 'no Redis: set REDIS_URL or redis.url, or enable redis.embedded');
@@ -200,11 +205,14 @@ export function createApp(opts: AppOptions): App {
 
     // The token goes to Redis too, so `workers` processes and a daemon on another machine sharing the
     // Redis use it instead of issuing their own (runtime/token-mirror.ts).
-    kis = createKisClient(venueClientOptions(config, venue, {
-      baseUrl, store, clock, log, share: { redis, prefix },
-      lock: createRedisLock(redis, { prefix: config.redis.prefix }),
-      rateBudget: createRedisRateBudget(redis, rateBudgetOptions(config, venue.budgetKey, venue.ratePerSec)),
-    }));
+    kis = createKisClient({
+      ...venueClientOptions(config, venue, {
+        baseUrl, store, clock, log, share: { redis, prefix },
+        lock: createRedisLock(redis, { prefix: config.redis.prefix }),
+        rateBudget: ops.rateBudget(createRedisRateBudget(redis, rateBudgetOptions(config, venue.budgetKey, venue.ratePerSec))),
+      }),
+      telemetry: ops.telemetry,
+    });
 
     const rankingOptions = rankingClientOptions(config, secrets, {
       account: creds.account, store, clock, log, lock: createRedisLock(redis, { prefix }), share: { redis, prefix },
@@ -266,7 +274,18 @@ export function createApp(opts: AppOptions): App {
     void scheduler.runNow('scan');
     if (scheduler.whyNotNow('scan') !== null && scheduler.whyNotNow('exits') === null) void scheduler.runNow('exits');
     heartbeat.beat();
-    notifier.notify({ kind: 'start', message: 'kis-trader ready', details: { mode: config.mode, configHash: hash } });
+    const ownedRedis = redis;
+    await ops.start({
+      store, clock, startedAt, calendar: () => calendar, redisReady: () => ownedRedis.status === 'ready', token: () => client.tokens.current(),
+      queues: async () => {
+        const p = producers;
+        if (!p || ownedRedis.status !== 'ready') return null;
+        let t: ReturnType<typeof setTimeout> | undefined;
+        return Promise.race([p.counts(), new Promise<null>((r) => { t = setTimeout(() => r(null), 1000); })]).finally(() => clearTimeout(t));
+      },
+      haltEntries: (reason, details) => jobs!.haltEntries(reason, details),
+    });
+    notifier.notify({ kind: 'ready', message: 'kis-trader ready', details: { mode: config.mode, configHash: hash } });
   }
 
   async function stop(): Promise<void> {
@@ -291,6 +310,8 @@ export function createApp(opts: AppOptions): App {
     if (redis) await redis.quit().catch(() => redis?.disconnect());
     await embedded?.stop();
     heartbeat.stop();
+    // last but the store: the `stop` notice leaves, /healthz and the Telegram commands go away
+    await ops.stop().catch((err: unknown) => log.warn({ err: describeError(err) }, 'alerts and metrics did not stop cleanly'));
     store.close();
   }
 

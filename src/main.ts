@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createApp } from './app.js';
 import type { App, AppOptions } from './app.js';
-import { loadConfig, secretValues } from './config/index.js';
+import { ALERT_ENV_VARS, loadConfig, secretValues } from './config/index.js';
 import type { Env, LoadedConfig } from './config/index.js';
 import { describeError, isAppError } from './domain/index.js';
 import { createLogger, registerSecrets } from './log.js';
@@ -73,6 +73,8 @@ async function main(): Promise<void> {
   const { home, realEnv } = findHome();
   const loaded = load(home);
   registerSecrets(secretValues(loaded.secrets));
+  // the bot token and the webhook URL (which carries its own secret) never reach a log line
+  registerSecrets(ALERT_ENV_VARS.filter((v) => v !== 'TELEGRAM_CHAT_ID').map((v) => process.env[v]));
   const log = createLogger(loaded.config.log);
   // Crash points for the crash tests (test/integration/daemon-crash.test.ts): a real SIGKILL at a chosen step.
   const crashpoint = process.env.KIS_TRADER_CRASHPOINT;

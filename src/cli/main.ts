@@ -20,6 +20,7 @@ import { registerReplayCommand } from './replay-command.js';
 import { registerReviewCommands } from './review-commands.js';
 import { registerSimCommand } from './sim-command.js';
 import { registerTradeLogCommands } from './trade-log-commands.js';
+import { registerWatchdogCommand } from './watchdog-command.js';
 
 /**
  * `kis-trader <command>`: the operator's CLI. The daemon itself is `npm start` (dist/main.js).
@@ -69,6 +70,13 @@ registerTradeLogCommands(program, {
     try { return fn(store); } finally { store.close(); }
   },
   withReadStore,
+});
+registerWatchdogCommand(program, {
+  out, err, exit, env: process.env, cwd, loaded,
+  async withStore(fn) {
+    const store = openCliStore(loaded(), cwd, undefined, { mustExist: true });
+    try { return await fn(store); } finally { store.close(); }
+  },
 });
 registerExportCommand(program, { out, err, exit, cwd: process.cwd(), get source() { return tradeLogSource(loaded(), cwd); }, withReadStore });
 registerReviewCommands(program, {

@@ -10,7 +10,7 @@ import { secretValues } from './secrets.js';
  * orders and any section added later) is read at the start of each job and applies while running.
  */
 export const RESTART_PREFIXES = [
-  'mode', 'dataDir', 'store', 'redis', 'log', 'sim', 'daemon', 'schedule', 'market', 'kis',
+  'mode', 'dataDir', 'store', 'redis', 'log', 'sim', 'daemon', 'schedule', 'market', 'kis', 'alerts', 'metrics',
 ] as const;
 /** Under a restart prefix but read by every scan: these apply while running. */
 export const HOT_EXCEPTIONS = ['kis.watchlist', 'kis.paperRankingSource'] as const;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { clockTime, won } from './fields.js';
 import { kisSchema, redisSchema } from './schema-kis.js';
 import { marketSchema, scheduleSchema } from './schema-market.js';
+import { alertsSchema, metricsSchema } from './schema-ops.js';
 import { strategiesSchema } from './schema-strategies.js';
 import { ordersSchema, riskSchema, scanSchema } from './schema-trading.js';
 
@@ -92,6 +93,8 @@ export const configSchema = z.strictObject({
   sim: simSchema.prefault({}),
   daemon: daemonSchema.prefault({}),
   backtest: backtestSchema.prefault({}),
+  alerts: alertsSchema.prefault({}),
+  metrics: metricsSchema.prefault({}),
 });
 
 type DeepReadonly<T> = T extends (infer U)[]
@@ -113,6 +116,8 @@ export type StoreConfig = Config['store'];
 export type LogConfig = Config['log'];
 export type SimConfig = Config['sim'];
 export type DaemonConfig = Config['daemon'];
+export type AlertsConfig = Config['alerts'];
+export type MetricsConfig = Config['metrics'];
 
 /** Every default, as `config/default.json` must list it. */
 export function defaultConfig(): Config {

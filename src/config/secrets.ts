@@ -148,3 +148,37 @@ export function secretValues(secrets: Secrets | null): string[] {
   if (secrets.ranking !== null) values.push(secrets.ranking.appKey, secrets.ranking.appSecret);
   return values;
 }
+
+/** The alert channels' secrets (docs/operations.md "Alerts"): from the environment or .env, never a config file. */
+export const ALERT_ENV_VARS = ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_CHAT_ID', 'ALERT_WEBHOOK_URL'] as const;
+
+export interface AlertSecrets {
+  readonly telegram: { readonly token: string; readonly chatId: string } | null;
+  readonly webhookUrl: string | null;
+}
+
+/**
+ * Reads the alert secrets each enabled channel needs; a missing or malformed one is a problem naming
+ * the variable (never its value). A channel that is off needs nothing.
+ */
+export function alertSecrets(env: Env, enabled: { telegram: boolean; webhook: boolean }): { secrets: AlertSecrets; problems: string[] } {
+  const problems: string[] = [];
+  let telegram: AlertSecrets['telegram'] = null;
+  if (enabled.telegram) {
+    const token = read(env, 'TELEGRAM_BOT_TOKEN');
+    const chatId = read(env, 'TELEGRAM_CHAT_ID');
+    if (token === undefined) problems.push('TELEGRAM_BOT_TOKEN: missing; alerts.telegram.enabled needs it in the environment');
+    else if (!/^\d+:[A-Za-z0-9_-]+$/.test(token)) problems.push('TELEGRAM_BOT_TOKEN: expected the form 123456:ABC-def… that @BotFather gives');
+    if (chatId === undefined) problems.push('TELEGRAM_CHAT_ID: missing; alerts.telegram.enabled needs it in the environment');
+    else if (!/^-?\d+$/.test(chatId)) problems.push('TELEGRAM_CHAT_ID: expected a number such as 123456789 or -100123456789');
+    if (problems.length === 0 && token !== undefined && chatId !== undefined) telegram = Object.freeze({ token, chatId });
+  }
+  let webhookUrl: string | null = null;
+  if (enabled.webhook) {
+    const url = read(env, 'ALERT_WEBHOOK_URL');
+    if (url === undefined) problems.push('ALERT_WEBHOOK_URL: missing; alerts.webhook.enabled needs it in the environment');
+    else if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) problems.push('ALERT_WEBHOOK_URL: expected an http(s) URL');
+    else webhookUrl = url;
+  }
+  return { secrets: Object.freeze({ telegram, webhookUrl }), problems };
+}

@@ -24,8 +24,9 @@ export {
 } from './ids.js';
 export type {
   CallOptions, RankingQuery, MarketData, Broker, RateBudget, DistributedLock, StoredToken, TokenStore, JobQueue,
-  Notice, NoticeKind, Notifier,
+  Notice, NoticeKind, Notifier, KisTelemetry,
 } from './ports.js';
+export { NOTICE_KINDS } from './ports.js';
 export { silentLogger } from './log.js';
 export type { Logger, LogFn } from './log.js';
 export type {

@@ -99,13 +99,18 @@ export interface JobQueue<T> {
 }
 
 /**
- * Every alert-worthy event of the daemon goes through this one port: entries halted or resumed,
- * fills, rejections, an order whose outcome is unknown, a reconcile anomaly, the account lock or
- * Redis lost, start and stop. The log is the first channel (runtime/notifier.ts); alert channels
- * plug in there later.
+ * Every alert-worthy event of the daemon goes through this one port: start, ready and stop, entries
+ * halted or resumed, the daily loss breaker, fills, rejections, an order whose outcome is unknown, a
+ * reconcile anomaly, the account lock or Redis lost and back, a token that cannot be had, the
+ * WebSocket lost and back, the daily summary, and the watchdog's silence alarm. The log is the
+ * first channel (runtime/notifier.ts); Telegram and a webhook follow it (runtime/alerts.ts,
+ * docs/operations.md "Alerts").
  */
-export type NoticeKind =
-  | 'halt' | 'resume' | 'fill' | 'reject' | 'unknown-outcome' | 'reconcile-anomaly' | 'lost-lock' | 'redis-lost' | 'start' | 'stop';
+export const NOTICE_KINDS = [
+  'start', 'ready', 'stop', 'halt', 'resume', 'daily-loss', 'fill', 'reject', 'unknown-outcome', 'reconcile-anomaly',
+  'lost-lock', 'redis-lost', 'redis-back', 'token-failure', 'ws-lost', 'ws-back', 'daily-summary', 'silence',
+] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
 export interface Notice {
   kind: NoticeKind;
@@ -116,4 +121,15 @@ export interface Notice {
 
 export interface Notifier {
   notify(notice: Notice): void;
+}
+
+/**
+ * What the KIS client reports for the metrics (runtime/metrics.ts): each HTTP exchange with its
+ * endpoint, lane and result ('ok', the KIS msg_cd such as EGW00201, or the error code), each token
+ * issued, each time no token could be had. Absent: nothing is counted.
+ */
+export interface KisTelemetry {
+  call(endpoint: string, lane: Lane, result: string): void;
+  tokenIssued(): void;
+  tokenFailed(reason: string): void;
 }

@@ -1,7 +1,7 @@
 import { describeError, krw, kstDateOf } from '../domain/index.js';
 import type {
   AccountSnapshot, BarRepo, Clock, DailyMark, DailySummaryRepo, DayRealizedPnl, EpochMs, FillRepo, KeyValueRepo, Logger, MarketData,
-  Krw, OrderRepo, Position, PositionRepo, StockCode, TradingDate,
+  Krw, Notifier, OrderRepo, Position, PositionRepo, StockCode, TradingDate,
 } from '../domain/index.js';
 import type { OrderDesk } from './order-desk.js';
 
@@ -23,6 +23,8 @@ export interface AfterCloseDeps {
   configHash: string;
   /** writes the day's copy of the trade log and prunes old ones (store.backups); absent when they are off */
   backup?: (date: TradingDate) => Promise<DailyBackup>;
+  /** the daily summary goes out as a notice too (Telegram, webhook: docs/operations.md "Alerts") */
+  notifier?: Notifier;
 }
 
 /** What the daily backup did (store/backup.ts keepDailyBackup). */
@@ -59,6 +61,20 @@ export async function runAfterClose(deps: AfterCloseDeps, input: { at: EpochMs }
     commission: day.commission, tax: day.tax, realisedPnl: day.realisedPnl, unrealisedPnl: day.unrealisedPnl,
     positions: open.map((p) => `${p.symbol}×${p.qty}`), equity: day.equity,
   }, 'daily summary');
+  const won = (n: number): string => `${n.toLocaleString('en-US')} ₩`;
+  const pnl = day.realisedPnl + day.unrealisedPnl;
+  deps.notifier?.notify({
+    kind: 'daily-summary',
+    message: [
+      `${date} after the close: P&L ${won(pnl)} (realised ${won(day.realisedPnl)}, unrealised ${won(day.unrealisedPnl)})`,
+      `fees ${won(day.commission)} + tax ${won(day.tax)}; ${day.orders} order(s), ${day.fills} fill(s), ${day.entriesDecided} entr${day.entriesDecided === 1 ? 'y' : 'ies'} decided`,
+      `positions: ${open.map((p) => `${p.symbol}×${p.qty}`).join(', ') || 'none'}; equity ${won(day.equity)}, cash ${won(day.cash)}`,
+    ].join('\n'),
+    details: {
+      date, realisedPnl: day.realisedPnl, unrealisedPnl: day.unrealisedPnl, commission: day.commission, tax: day.tax,
+      orders: day.orders, fills: day.fills, positions: open.map((p) => `${p.symbol}×${p.qty}`), equity: day.equity,
+    },
+  });
   // Today's bar is final now: refresh the cache for what was held or evaluated, so tomorrow's
   // first evaluations (and later backtests) start from complete bars without waiting on KIS.
   const symbols = [...new Set([...open.map((p) => p.symbol), ...decisions.map((d) => d.symbol)])].slice(0, BACKFILL_MAX);

@@ -98,7 +98,7 @@ export async function callRead(ctx: CallContext, spec: ReadSpec): Promise<{ res:
   const res = await withReadRetries(ctx, ep.name, spec.signal, async (token) => {
     await ctx.rateBudget.acquire(lane, spec.signal);
     return ctx.transport.send({
-      endpoint: ep.name, trId, method: 'GET', path: ep.path, query: spec.query, envelope: ep.envelope,
+      endpoint: ep.name, trId, method: 'GET', path: ep.path, query: spec.query, envelope: ep.envelope, lane,
       headers: headers(ctx, token, trId, extra), ...(spec.signal === undefined ? {} : { signal: spec.signal }),
     });
   }, lane);
@@ -111,7 +111,7 @@ async function callHashkey(ctx: CallContext, body: string, lane: Lane): Promise<
   return withReadRetries(ctx, ep.name, undefined, async () => {
     await ctx.rateBudget.acquire(lane);
     const res = await ctx.transport.send({
-      endpoint: ep.name, trId: null, method: 'POST', path: ep.path, envelope: false, body,
+      endpoint: ep.name, trId: null, method: 'POST', path: ep.path, envelope: false, body, lane,
       headers: { 'content-type': JSON_TYPE, appkey: ctx.appKey, appsecret: ctx.appSecret },
     });
     return parseHashkey(res.body, { endpoint: ep.name, trId: null, status: res.status });
@@ -159,7 +159,7 @@ export async function callOrder<T>(ctx: CallContext, ep: EndpointDef, body: Reco
   }
   let res: WireResponse;
   try {
-    res = await ctx.transport.send({ endpoint: ep.name, trId, method: 'POST', path: ep.path, envelope: true, body: text, headers: headers(ctx, token, trId, extra) });
+    res = await ctx.transport.send({ endpoint: ep.name, trId, method: 'POST', path: ep.path, envelope: true, body: text, headers: headers(ctx, token, trId, extra), lane: 'order' });
   } catch (err) {
     await onFailure(ctx, err);
     const c = classify(err, { isOrder: true });

@@ -1,5 +1,5 @@
 import { silentLogger } from '../domain/index.js';
-import type { Clock, DistributedLock, KisEnv, Logger, RateBudget, TokenStore } from '../domain/index.js';
+import type { Clock, DistributedLock, KisEnv, KisTelemetry, Logger, RateBudget, TokenStore } from '../domain/index.js';
 import type { Dispatcher } from 'undici';
 import { createKisBroker, parseAccount } from './broker.js';
 import type { KisBroker } from './broker.js';
@@ -13,6 +13,8 @@ import { createTokenManager } from './token.js';
 import type { TokenManager } from './token.js';
 import { DEFAULT_REFRESH_LEAD_MS } from './token-policy.js';
 import { createTransport } from './transport.js';
+import type { Transport } from './transport.js';
+import { kisFailureOf } from './errors.js';
 import type { KisTimeouts, KisTlsOptions } from './transport.js';
 
 export interface KisClientOptions {
@@ -45,6 +47,8 @@ export interface KisClientOptions {
   retry?: Partial<RetryPolicy>;
   /** waits out the tokenP cooldown; tests with a manual clock advance it here */
   sleep?: (ms: number) => Promise<void>;
+  /** told of each HTTP exchange (endpoint, lane, result) and each token issued or unavailable (runtime/metrics.ts) */
+  telemetry?: KisTelemetry;
 }
 
 export interface KisClient {
@@ -59,16 +63,29 @@ export interface KisClient {
 export function createKisClient(opts: KisClientOptions): KisClient {
   const log = (opts.log ?? silentLogger).child({ mod: 'kis', env: opts.env });
   const account = parseAccount(opts.account);
-  const transport = createTransport({
+  const wire = createTransport({
     baseUrl: opts.baseUrl, timeouts: opts.timeouts,
     ...(opts.tls === undefined ? {} : { tls: opts.tls }),
     ...(opts.dispatcher === undefined ? {} : { dispatcher: opts.dispatcher }),
     ...(opts.connections === undefined ? {} : { connections: opts.connections }),
   });
+  const telemetry = opts.telemetry;
+  const transport: Transport = telemetry === undefined ? wire : {
+    send: (req) => wire.send(req).then((res) => {
+      telemetry.call(req.endpoint, req.lane ?? 'scan', 'ok');
+      return res;
+    }, (err: unknown) => {
+      const f = kisFailureOf(err);
+      telemetry.call(req.endpoint, req.lane ?? 'scan', f?.kind === 'api' ? f.msgCode : f?.kind === 'http' ? `HTTP ${f.status}` : f?.kind ?? 'error');
+      throw err;
+    }),
+    close: () => wire.close(),
+  };
   const tokens = createTokenManager({
     env: opts.env, appKey: opts.appKey, appSecret: opts.appSecret, transport, rateBudget: opts.rateBudget,
     store: opts.tokenStore, lock: opts.lock, clock: opts.clock, log, leadMs: opts.tokenRefreshLeadMs ?? DEFAULT_REFRESH_LEAD_MS,
     ...(opts.sleep === undefined ? {} : { sleep: opts.sleep }),
+    ...(telemetry === undefined ? {} : { telemetry }),
   });
   const call: CallContext = {
     env: opts.env, appKey: opts.appKey, appSecret: opts.appSecret, transport, tokens, rateBudget: opts.rateBudget, log,

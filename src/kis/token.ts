@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AppError, isAppError, kstInstant, tradingDate } from '../domain/index.js';
-import type { Clock, DistributedLock, EpochMs, KisEnv, Lane, Logger, RateBudget, StoredToken, TokenStore } from '../domain/index.js';
+import type { Clock, DistributedLock, EpochMs, KisEnv, KisTelemetry, Lane, Logger, RateBudget, StoredToken, TokenStore } from '../domain/index.js';
 import { ENDPOINTS } from './endpoints.js';
 import { RATE_LIMIT_CODE, TOKEN_THROTTLE_CODE, kisFailureOf } from './errors.js';
 import type { KisFailure } from './errors.js';
@@ -36,6 +36,8 @@ export interface TokenManagerDeps {
   clock: Clock;
   log: Logger;
   leadMs: number;
+  /** told of each token issued and each time none could be had (the metrics, the token-failure alert) */
+  telemetry?: Pick<KisTelemetry, 'tokenIssued' | 'tokenFailed'>;
   /** waits out the issuance cooldown; tests with a manual clock pass one that advances it */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -89,7 +91,7 @@ export function createTokenManager(deps: TokenManagerDeps): TokenManager {
     let res;
     try {
       res = await deps.transport.send({
-        endpoint: ep.name, trId: null, method: 'POST', path: ep.path, envelope: false,
+        endpoint: ep.name, trId: null, method: 'POST', path: ep.path, envelope: false, lane,
         headers: { 'content-type': 'application/json; charset=utf-8' },
         body: JSON.stringify({ grant_type: 'client_credentials', appkey: deps.appKey, appsecret: deps.appSecret }),
       });
@@ -129,6 +131,7 @@ export function createTokenManager(deps: TokenManagerDeps): TokenManager {
         deps.store.save(key, token);
         held = token;
         deps.log.info({ expiresAt: token.expiresAt }, 'KIS access token issued');
+        deps.telemetry?.tokenIssued();
         return token.token;
       } catch (err) {
         const f = kisFailureOf(err);
@@ -192,6 +195,7 @@ export function createTokenManager(deps: TokenManagerDeps): TokenManager {
         ...(f?.kind === 'http' ? { causeStatus: f.status } : {}),
       };
       deps.log.error(details, `KIS access token unavailable: ${reason}`);
+      deps.telemetry?.tokenFailed(reason);
       // Deliberately no `kind`: this is not itself a KIS response, classify() must not retry it.
       throw new AppError('KIS_TOKEN_UNAVAILABLE', `KIS access token unavailable (${deps.env}): ${reason}`, { cause: err, details });
     }

@@ -3,6 +3,7 @@ import type { PeerCertificate } from 'node:tls';
 import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
 import { AppError, stripControlChars } from '../domain/index.js';
+import type { Lane } from '../domain/index.js';
 import { apiError, httpError, invalidResponse, networkError } from './errors.js';
 import { lowerKeys } from './schemas/wire.js';
 
@@ -50,6 +51,8 @@ export interface WireRequest {
   /** the endpoint answers with the rt_cd envelope on success */
   envelope: boolean;
   signal?: AbortSignal;
+  /** the rate-budget lane it was paid from, for the metrics (client.ts telemetry) */
+  lane?: Lane;
 }
 
 export interface WireResponse {

@@ -32,3 +32,13 @@ export { backtestPoint, backtestSettingsOf, pathsOf } from './backtest-point.js'
 export type { PointBars, PointJob, PointResult, PointRunner, SimMarketSpec } from './backtest-point.js';
 export { packBars, queuePointRunner, serveSweepQueue, SWEEP_QUEUE, unpackBars } from './sweep-queue.js';
 export type { PointPool, SweepWorkerHandle } from './sweep-queue.js';
+export { createAlertChannel, createAlerts, DeliveryError, formatNotice, telegramDeliver, webhookDeliver } from './alerts.js';
+export type { AlertChannel, Alerts, ChannelName, ChannelStats, Deliver } from './alerts.js';
+export { createMetrics, serveMetrics } from './metrics.js';
+export type { HealthReport, Metrics, MetricsServer, MetricsSources, WebSocketState } from './metrics.js';
+export { createOps } from './ops.js';
+export type { Ops, OpsParts } from './ops.js';
+export { answerCommand, COMMAND_HELP, startTelegramPoller } from './telegram-commands.js';
+export type { CommandHandlers, TelegramPoller } from './telegram-commands.js';
+export { checkSilence, markAlarmed, WATCHDOG_ALARM_KEY } from './watchdog.js';
+export type { SilenceVerdict } from './watchdog.js';

@@ -148,7 +148,7 @@ export function createJobs(ctx: JobContext): Jobs {
         });
         await runAfterClose({
           orders: store.orders, fills: store.fills, positions: store.positions, dailySummaries: store.dailySummaries,
-          decisions: store.decisions, bars: store.bars, kv: store.kv, market: kis.market, clock, log, desk, configHash: hash,
+          decisions: store.decisions, bars: store.bars, kv: store.kv, market: kis.market, clock, log, desk, configHash: hash, notifier: ctx.notifier,
           ...(backups.enabled ? { backup } : {}),
         }, { at });
         pruneRecordedMarkers(store.kv, clock.now());

@@ -44,8 +44,9 @@ export function watchRedis(redis: Redis, log: Logger, opts: {
   });
   redis.on('ready', () => {
     if (downSince === null) return;
+    const downMs = Date.now() - downSince;
     downSince = null;
-    log.info({}, 'redis connection back: jobs resume');
+    notifier.notify({ kind: 'redis-back', message: 'redis connection back: jobs resume', details: { downMs } });
   });
   const timer = setInterval(() => {
     if (downSince === null || acting || opts.maxOutageMs === undefined || !opts.onLongOutage) return;

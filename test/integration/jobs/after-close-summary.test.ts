@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { krw, shares, silentLogger } from '../../../src/domain/index.js';
-import type { EpochMs, Holding, MarketData, StockCode, TradingDate } from '../../../src/domain/index.js';
+import type { EpochMs, Holding, MarketData, Notice, StockCode, TradingDate } from '../../../src/domain/index.js';
 import { runAfterClose } from '../../../src/jobs/index.js';
 import type { ReconcileSummary } from '../../../src/orders/index.js';
 import type { Store } from '../../../src/store/index.js';
@@ -16,7 +16,7 @@ const holding = (symbol: StockCode, qty: number, price: number): Holding => ({
   symbol, name: symbol, qty: shares(qty), sellableQty: shares(qty), avgPrice: krw(price), price: krw(price),
 });
 
-async function afterClose(store: Store, date: TradingDate, account: { holdings: Holding[]; cash: number; equity: number }, configHash = 'cfg-a'): Promise<EpochMs> {
+async function afterClose(store: Store, date: TradingDate, account: { holdings: Holding[]; cash: number; equity: number }, configHash = 'cfg-a', notices: Notice[] = []): Promise<EpochMs> {
   const now = at(date, '154500');
   const summary: ReconcileSummary = {
     dates: [date], linked: 0, fills: 0, statusChanges: 0, failed: 0, adopted: 0, anomalies: [],
@@ -27,7 +27,7 @@ async function afterClose(store: Store, date: TradingDate, account: { holdings: 
   await runAfterClose({
     orders: store.orders, fills: store.fills, positions: store.positions, dailySummaries: store.dailySummaries,
     decisions: store.decisions, bars: store.bars, kv: store.kv, market, clock: { now: () => now }, log: silentLogger,
-    desk: { reconcile: () => Promise.resolve(summary) }, configHash,
+    desk: { reconcile: () => Promise.resolve(summary) }, configHash, notifier: { notify: (n) => void notices.push(n) },
   }, { at: now });
   return now;
 }
@@ -53,7 +53,15 @@ describe('the after-close daily summary', () => {
     });
 
     writeDay2(store);
-    await afterClose(store, DAY2, { holdings: [holding(SAMSUNG, 5, 69_000), holding(HYNIX, 5, 101_000)], cash: 9_160_000, equity: 9_700_000 });
+    const notices: Notice[] = [];
+    await afterClose(store, DAY2, { holdings: [holding(SAMSUNG, 5, 69_000), holding(HYNIX, 5, 101_000)], cash: 9_160_000, equity: 9_700_000 }, 'cfg-a', notices);
+    // the same figures go out as the daily-summary alert (docs/operations.md "Alerts")
+    expect(notices.map((n) => n.kind)).toEqual(['daily-summary']);
+    expect(notices[0]!.message).toBe([
+      `${DAY2} after the close: P&L 9,122 ₩ (realised 9,248 ₩, unrealised -126 ₩)`,
+      'fees 53 ₩ + tax 647 ₩; 1 order(s), 2 fill(s), 0 entries decided',
+      `positions: ${HYNIX}×5, ${SAMSUNG}×5; equity 9,700,000 ₩, cash 9,160,000 ₩`,
+    ].join('\n'));
     // sell 3: releases round(700,103 × 3/10) = 210,031 for 216,000 − 32 − 388 = 215,580 → 5,549
     // sell 2: releases round(490,072 × 2/7) = 140,021 for 144,000 − 21 − 259 = 143,720 → 3,699
     expect(store.dailySummaries.forDate(DAY2)).toMatchObject({
