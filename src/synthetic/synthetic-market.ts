@@ -16,7 +16,8 @@ import type { SimSymbol } from './universe.js';
 
 /**
  * The deterministic market: what any symbol looks like at any instant, computed on demand from
- * (seed, symbol, time). Today's paths are memoized per symbol-day; past days keep only a bar.
+ * (seed, symbol, time). The newest day's paths are memoized per symbol (at most PATH_CACHE); past
+ * days keep only a bar.
  */
 export type { MinuteTick, SimQuote, SyntheticMarket, TradingState } from './market-types.js';
 import type { SimQuote, SyntheticMarket } from './market-types.js';
@@ -36,6 +37,7 @@ export function createSyntheticMarket(opts: { seed: number; symbols: number; clo
   const byCode = new Map(universe.map((s) => [s.code as string, s]));
   const chains = new Map<number, PlanChain>();
   const paths = new Map<string, IntradayPath>();
+  let newestPathDay = '';
   const bars = new Map<string, DailyBar>();
   const splits = resolveSplits({ seed: opts.seed, option: opts.splits, universe, calendar: cal, startDay: cal.sessionDay(clock.now()) });
   const splitsOf = (code: string): SimSplit[] => splits.filter((x) => x.symbol === code);
@@ -71,7 +73,13 @@ export function createSyntheticMarket(opts: { seed: number; symbols: number; clo
       return hit;
     }
     const p = buildIntradayPath(seed, s, planOf(s, d), steps(d));
-    if (keep) {
+    // Past days keep only their bars (a daemon in sim mode runs for months): a path of a day before
+    // the newest is made again when asked for, and a new day drops the older paths.
+    if (keep && d >= newestPathDay) {
+      if (d > newestPathDay) {
+        for (const k of paths.keys()) if (k.slice(k.indexOf(':') + 1) < d) paths.delete(k);
+        newestPathDay = d;
+      }
       paths.set(key, p);
       if (paths.size > PATH_CACHE) {
         const oldest = paths.keys().next().value;
@@ -202,6 +210,7 @@ export function createSyntheticMarket(opts: { seed: number; symbols: number; clo
   };
 
   return {
+    heldPaths: () => paths.size,
     symbols: () => universe,
     symbol: (code) => byCode.get(code),
     quote,

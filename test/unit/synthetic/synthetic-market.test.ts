@@ -20,6 +20,20 @@ function market(seed: number, start = at('100000')): SyntheticMarket {
 }
 
 describe('synthetic market', () => {
+  it('holds the newest day\'s intraday paths only: a daemon in sim mode for months does not grow', () => {
+    const clock = createManualClock(at('100000'));
+    const m = createSimulator({ env: 'live', seed: 3, clock, calendar: CAL, fees: DEFAULT_FEE_RATES }).market;
+    const codes = m.symbols().slice(0, 150).map((s) => s.code);
+    for (const c of codes) m.quote(c);
+    expect(m.heldPaths()).toBe(150);
+    clock.set(at('100000', NEXT));
+    for (const c of codes) m.quote(c);
+    expect(m.heldPaths()).toBe(150);
+    // yesterday's quote is still there (from its bar and path, made again), and today's cache stays
+    expect(m.quote(codes[0]!, at('140000')).price).toBeGreaterThan(0);
+    expect(m.heldPaths()).toBe(150);
+  });
+
   it('lists at least 200 distinct six-digit symbols on both markets across a wide price range', () => {
     const m = market(1);
     const syms = m.symbols();
