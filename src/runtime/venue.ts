@@ -101,6 +101,7 @@ export function venueClientOptions(config: Config, venue: Venue, opts: {
     tokenStore: tokenStoreFor(opts.store.tokens, venue.credentials.appSecret, opts.share, opts.clock, opts.log),
     lock: opts.lock, clock: opts.clock, log: opts.log,
     marketDivCode: config.kis.marketDivCode, tokenRefreshLeadMs: config.kis.tokenRefreshLeadMinutes * 60_000,
+    useHashkey: config.kis.useHashkey,
   };
 }
 
