@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { isBrokenInvariant, kstDateOf, RISK_KEYS, stockCode } from '../domain/index.js';
-import type { Clock, EpochMs, Halt, JobSettings, Logger, MarketData, Notifier, OrderIntent, TradingDate , AppError} from '../domain/index.js';
+import type { Clock, EpochMs, Halt, JobSettings, Logger, MarketData, Notifier, OrderIntent, ReadWindow, TradingDate , AppError} from '../domain/index.js';
 import { jobSettings } from '../config/index.js';
 import type { Config } from '../config/index.js';
 import {
@@ -48,6 +48,8 @@ export interface JobContext {
   onFatal: (err: AppError) => void;
   /** halts, fills, rejections, unknown outcomes, reconcile anomalies */
   notifier: Notifier;
+  /** the in-flight window of the scan's reads; its size also sets an "auto" signal concurrency */
+  reads: ReadWindow;
 }
 
 export interface Jobs {
@@ -108,7 +110,7 @@ export function createJobs(ctx: JobContext): Jobs {
 
   const scanDeps = (settings: JobSettings) => ({
     market: kis.market, rankings: ctx.rankings, paper: kis.env === 'paper', scans: store.scans, positions: store.positions,
-    calendar: ctx.calendar, clock, log, settings: settings.scan, strategies: inForce().strategies, enqueueSignal,
+    calendar: ctx.calendar, clock, log, reads: ctx.reads, settings: settings.scan, strategies: inForce().strategies, enqueueSignal,
   });
 
   const runScheduled = async (job: JobName, at: EpochMs, signal?: AbortSignal): Promise<void> => {

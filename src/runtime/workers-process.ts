@@ -18,7 +18,7 @@ import { evaluationHash } from './evaluation-hash.js';
 import { connectRedis, watchRedis } from './redis-connection.js';
 import { resolveStrategies } from './strategies.js';
 import { memoryTokenStore } from './token-mirror.js';
-import { chooseVenue, rateBudgetOptions, venueClientOptions } from './venue.js';
+import { chooseVenue, rateBudgetOptions, readWindowFor, signalConcurrencyOf, venueClientOptions } from './venue.js';
 
 /**
  * `daemon.role: "workers"` (docs/architecture.md §2, README "Scale out"): a process, on another
@@ -137,7 +137,7 @@ export function createWorkersProcess(opts: WorkersProcessOptions): WorkersProces
       }, job, job.book as SignalBook);
       await send({ outcome: 'evaluated', signalJobId: jobId, evaluatedBy, decision: r.decision, intent: r.intent, riskWrites: r.riskWrites });
     };
-    worker = createSignalWorker(connection, prefix, config.daemon.signalConcurrency, processSignal, log, { name: `workers-${evaluatedBy.replace(/[^A-Za-z0-9._:-]/g, '_')}` });
+    worker = createSignalWorker(connection, prefix, signalConcurrencyOf(config, readWindowFor(venue)), processSignal, log, { name: `workers-${evaluatedBy.replace(/[^A-Za-z0-9._:-]/g, '_')}` });
     worker.run();
     const handle = worker;
     watchdog = startWorkerWatchdog({
