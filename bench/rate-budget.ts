@@ -159,7 +159,7 @@ async function main(): Promise<void> {
   check(noisy, 'reads not answered', noisy.failed, 0);
   await measure('20 % spurious EGW00201', 'seed', 1, { spurious: SPURIOUS });
   const lanes = await measure(`lanes: ${ORDERS} orders during the reads`, 'redis', 1, { orders: ORDERS });
-  // the script lets an order lane wait at most about two slots behind reads (rate-budget-script.ts)
+  // an order takes its lane's own slot and holds the other lanes' sends: about one slot (rate-budget-script.ts)
   check(lanes, 'order-lane grant wait, max', lanes.orderWaitMaxMs ?? Infinity, Math.ceil(3 * SLOT_MS), ' ms');
   check(lanes, 'reads and orders not answered', lanes.failed, 0);
   await measure(`lanes: ${ORDERS} orders during the reads`, 'seed', 1, { orders: ORDERS });
