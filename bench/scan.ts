@@ -6,13 +6,14 @@
  * concurrency (`daemon.signalConcurrency`, "auto": the read window's size), each job reading as an
  * entry evaluation does on a cold cache: the quote, 100 daily bars, the buying power — in turn.
  * The simulator runs in its own process with KIS's live limit (20/s) and 100 ms per request.
+ * Reference runs (no target): the old fixed concurrency of 2, and 1 (one read at a time).
  *
  *   npm run bench:scan       (REDIS_URL to use a running Redis; otherwise a private redis-server)
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { jobSettings } from '../src/config/index.js';
-import { krw, silentLogger, stockCode } from '../src/domain/index.js';
+import { krw, measuredMarket, silentLogger, stockCode } from '../src/domain/index.js';
 import type { RankingSnapshot } from '../src/domain/index.js';
 import { createProducers, createSignalWorker } from '../src/queues/index.js';
 import { readWindowFor, signalConcurrencyOf } from '../src/runtime/index.js';
@@ -46,6 +47,8 @@ async function main(): Promise<void> {
     const n = ++runNo;
     const { client, config, ratePerSec } = daemonClient({ config: overrides, url: sim.url, redis, tokens, clock, budgetKey: `${key}:budget:${n}` });
     const reads = readWindowFor({ ratePerSec });
+    // as runtime/jobs.ts: the evaluations' reads tell the window their latency
+    const market = measuredMarket(client.market, reads);
     const settings = jobSettings(config).scan;
     const prefix = `${key}:q${n}`;
     const producers = createProducers(redis, prefix, silentLogger);
@@ -56,8 +59,8 @@ async function main(): Promise<void> {
     const worker = createSignalWorker(redis, prefix, signalConcurrencyOf(config, reads), async (job) => {
       const symbol = stockCode(job.symbol);
       try {
-        const q = await client.market.quote(symbol, { lane: 'signal' });
-        await client.market.dailyBars(symbol, 100, { lane: 'signal' });
+        const q = await market.quote(symbol, { lane: 'signal' });
+        await market.dailyBars(symbol, 100, { lane: 'signal' });
         await client.broker.buyingPower(symbol, 'limit', krw(q.price), { lane: 'signal' });
       } catch (err) {
         failed += 1;
@@ -102,6 +105,7 @@ async function main(): Promise<void> {
   const runs = [
     await measure('daemon defaults', {}),
     await measure('reference: signalConcurrency 2 (the old default)', { daemon: { signalConcurrency: 2 } }),
+    await measure('reference: signalConcurrency 1 (one read at a time)', { daemon: { signalConcurrency: 1 } }),
   ];
   const rate = runs[0]!.requests / runs[0]!.bound;
   const out = (s: string) => { process.stdout.write(`${s}\n`); };

@@ -27,7 +27,7 @@ export type {
   Notice, NoticeKind, Notifier,
 } from './ports.js';
 export { silentLogger } from './log.js';
-export { createReadWindow, defaultWindowMax, mapInWindow, READ_WINDOW_HEADROOM } from './read-window.js';
+export { createReadWindow, defaultWindowMax, mapInWindow, measuredMarket, READ_WINDOW_HEADROOM } from './read-window.js';
 export type { ReadWindow, ReadWindowOptions } from './read-window.js';
 export type { Logger, LogFn } from './log.js';
 export type {

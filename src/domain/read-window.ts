@@ -1,4 +1,5 @@
 import { AppError } from './errors.js';
+import type { MarketData } from './ports.js';
 import type { Clock } from './time.js';
 
 /**
@@ -15,8 +16,10 @@ export interface ReadWindow {
   run<T>(read: () => Promise<T>): Promise<T>;
   /** the window now: from the rate and the p90 of the recent latencies */
   size(): number;
-  /** records one read's latency without running it through the window (the signal stage's jobs) */
+  /** records one read's latency */
   observe(ms: number): void;
+  /** runs `read` at once, outside the bound, and records how long it took (reads a job concurrency bounds) */
+  measure<T>(read: () => Promise<T>): Promise<T>;
 }
 
 export interface ReadWindowOptions {
@@ -86,7 +89,32 @@ export function createReadWindow(opts: ReadWindowOptions): ReadWindow {
     }
   }
 
-  return { run, size, observe };
+  async function measure<T>(read: () => Promise<T>): Promise<T> {
+    const started = clock.now();
+    try {
+      return await read();
+    } finally {
+      observe(clock.now() - started);
+    }
+  }
+
+  return { run, size, observe, measure };
+}
+
+/**
+ * `market` with every read's latency recorded in `window`: the signal stage's reads, bounded by
+ * the signal worker's concurrency rather than by the window, so an "auto" concurrency follows
+ * the latency the evaluations see too (and a `workers` process, which runs no scan, learns it).
+ */
+export function measuredMarket<M extends MarketData>(market: M, window: ReadWindow): M {
+  return {
+    ...market,
+    quote: (symbol, opts) => window.measure(() => market.quote(symbol, opts)),
+    orderBook: (symbol, opts) => window.measure(() => market.orderBook(symbol, opts)),
+    dailyBars: (symbol, count, opts) => window.measure(() => market.dailyBars(symbol, count, opts)),
+    ranking: (query, opts) => window.measure(() => market.ranking(query, opts)),
+    holidays: (from, opts) => window.measure(() => market.holidays(from, opts)),
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createManualClock, createReadWindow, epochMs, isAppError, mapInWindow } from '../../../src/domain/index.js';
+import { createManualClock, createReadWindow, epochMs, isAppError, mapInWindow, measuredMarket } from '../../../src/domain/index.js';
+import type { MarketData, Quote } from '../../../src/domain/index.js';
 
 /** A read that answers when told to, so the test decides the order of answers, not a timer. */
 function gate<T>() {
@@ -70,6 +71,19 @@ describe('read window (domain/read-window.ts)', () => {
     expect(new Set(started).size).toBe(10);
     expect(results[0]).toMatchObject({ status: 'rejected' });
     expect(results.slice(1).map((r) => (r.status === 'fulfilled' ? r.value : null))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('learns the latency of reads it only measures (the signal stage\'s market)', async () => {
+    const clock = createManualClock(epochMs(0));
+    const w = createReadWindow({ ratePerSec: 18, clock, max: 32 });
+    const slow = gate<Quote>();
+    const market = measuredMarket({ quote: () => slow.p } as unknown as MarketData, w);
+    const quoted = market.quote('005930' as never);
+    clock.advance(1_000);
+    slow.open({} as Quote);
+    await quoted;
+    // one read of 1 s → ceil(18 × 1 × 1.5) = 27
+    expect(w.size()).toBe(27);
   });
 
   it('refuses settings that cannot work, naming them', () => {
