@@ -9,22 +9,19 @@
  *
  *   npm run bench            (REDIS_URL to use a running Redis; otherwise a private redis-server)
  */
-import { fork, spawn } from 'node:child_process';
+import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { defaultConfig } from '../src/config/index.js';
 import { createShiftedClock, kstInstant, stockCode, systemClock, tradingDate } from '../src/domain/index.js';
-import type { EpochMs, StoredToken, TokenStore } from '../src/domain/index.js';
 import { createKisClient, tokenStoreKey } from '../src/kis/index.js';
 import { createRedisLock, createRedisRateBudget } from '../src/redis/index.js';
 import { rateBudgetOptions } from '../src/runtime/index.js';
 import { SIM_DEFAULT_CREDENTIALS } from '../src/sim/index.js';
+import { memoryTokenStore, privateRedis, startSimChild } from './harness.js';
 import type { WorkerResult, WorkerSpec } from './rate-budget-worker.js';
 
 const CONFIG = defaultConfig();
@@ -39,74 +36,6 @@ const SPURIOUS = 0.2;
 const BOUND_S = READS / RATE;
 /** a slot of the shared budget: 1/rate stretched by its 3 % spacing margin */
 const SLOT_MS = 1000 * 1.03 / RATE;
-
-interface SimChild {
-  url: string;
-  stats(): Promise<{ requests: number; rateLimited: number; spurious: number }>;
-  fault(spec: string): Promise<void>;
-  spurious(probability: number): Promise<void>;
-  stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer().listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const addr = srv.address();
-  srv.close();
-  await once(srv, 'close');
-  return typeof addr === 'object' && addr ? addr.port : 0;
-}
-
-async function privateRedis(): Promise<{ url: string; stop: () => Promise<void> }> {
-  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: () => Promise.resolve() };
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'bench-redis-'));
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
-  const child: ChildProcess = spawn('redis-server', args, { stdio: 'ignore' });
-  const url = `redis://127.0.0.1:${port}`;
-  const probe = new Redis(url, { retryStrategy: () => 50, maxRetriesPerRequest: null });
-  probe.on('error', () => undefined);
-  await probe.ping();
-  await probe.quit();
-  return {
-    url,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** bench/sim-server.ts in a child process (KIS is remote: its clock must not share our event loop). */
-async function startSimChild(): Promise<SimChild> {
-  const child = fork(join(import.meta.dirname, 'sim-server.ts'), [String(VENUE_RATE)], {
-    execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const next = <T>(): Promise<T> => new Promise((resolve) => { child.once('message', (m) => { resolve(m as T); }); });
-  const { url } = await next<{ url: string }>();
-  const ask = async <T>(m: unknown): Promise<T> => { const p = next<T>(); child.send(m as object); return p; };
-  return {
-    url,
-    stats: async () => (await ask<{ stats: Awaited<ReturnType<SimChild['stats']>> }>({ cmd: 'stats' })).stats,
-    fault: async (spec) => { await ask({ cmd: 'fault', spec }); },
-    spurious: async (probability) => { await ask({ cmd: 'spurious', probability }); },
-    stop: async () => { const p = once(child, 'exit'); child.send({ cmd: 'stop' }); await p; },
-  };
-}
-
-function memoryTokenStore(): TokenStore & { tokens: Map<string, StoredToken> } {
-  const tokens = new Map<string, StoredToken>();
-  const attempts = new Map<string, EpochMs | null>();
-  return {
-    tokens,
-    load: (k) => tokens.get(k) ?? null,
-    save: (k, t) => { tokens.set(k, t); },
-    clear: (k) => { tokens.delete(k); },
-    lastIssueAttempt: (k) => attempts.get(k) ?? null,
-    recordIssueAttempt: (k, at) => { attempts.set(k, at); },
-  };
-}
 
 /** One worker process per share of the reads; all start on the same 'go'. */
 async function runProcesses(specs: WorkerSpec[]): Promise<{ seconds: number; results: WorkerResult[] }> {
@@ -158,7 +87,7 @@ const median = (xs: number[]): number | null => {
 async function main(): Promise<void> {
   const redisInfo = await privateRedis();
   const redis = new Redis(redisInfo.url);
-  const sim = await startSimChild();
+  const sim = await startSimChild(VENUE_RATE);
   const clock = createShiftedClock(systemClock, kstInstant(tradingDate('20260312'), '100000'));
   const symbols = ['005930', '000660', '035420'].map(stockCode);
   const tokens = memoryTokenStore();
@@ -230,7 +159,7 @@ async function main(): Promise<void> {
   check(noisy, 'reads not answered', noisy.failed, 0);
   await measure('20 % spurious EGW00201', 'seed', 1, { spurious: SPURIOUS });
   const lanes = await measure(`lanes: ${ORDERS} orders during the reads`, 'redis', 1, { orders: ORDERS });
-  // the script lets an order lane wait at most about two slots behind reads (rate-budget-script.ts)
+  // an order takes its lane's own slot and holds the other lanes' sends: about one slot (rate-budget-script.ts)
   check(lanes, 'order-lane grant wait, max', lanes.orderWaitMaxMs ?? Infinity, Math.ceil(3 * SLOT_MS), ' ms');
   check(lanes, 'reads and orders not answered', lanes.failed, 0);
   await measure(`lanes: ${ORDERS} orders during the reads`, 'seed', 1, { orders: ORDERS });

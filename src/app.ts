@@ -19,7 +19,7 @@ import type { Store } from './store/index.js';
 import {
   chooseVenue, connectRedis, createHeartbeat, createJobs, createLiveConfig, createOps, feeRatesOf, freshTradeLogGuard,
   accountLockName, holdAccountLock, lastSimTime, loadCalendar, openSimJournal, pingRedis, planClock, rankingClientOptions,
-  rateBudgetOptions,
+  rateBudgetOptions, readWindowFor, signalConcurrencyOf,
   requireCalendarCovers, resolveStrategies, startEmbeddedRedis, startInProcessSim, venueClientOptions, warnPositionsWithoutStrategy,
   watchRedis, withCalendarFile,
 } from './runtime/index.js';
@@ -234,10 +234,13 @@ export function createApp(opts: AppOptions): App {
     producers = createProducers(redis, prefix, log);
     // Only the instance that holds the account (the lock above) writes the heartbeat `status` reads.
     heartbeat.start(() => producers);
+    // One window of reads in flight for the process: the scan's reads go through it, and an "auto"
+    // signal concurrency follows its size (issue 13, scans at the rate bound).
+    const reads = readWindowFor(venue);
     jobs = createJobs({
       current: () => live!.current(), root: opts.cwd, store, kis, producers, clock, calendar: () => calendar, fees, log,
       ownsAccount: () => accountLock?.owns() ?? false, hooks: opts.hooks ?? {}, onPreOpen: syncHolidays,
-      rankings: (rankingClient ?? kis).market, onFatal, notifier,
+      rankings: (rankingClient ?? kis).market, onFatal, notifier, reads,
     });
 
     // Know what we own before deciding anything (docs/architecture.md §2 rule 1).
@@ -249,7 +252,7 @@ export function createApp(opts: AppOptions): App {
 
     // The owner evaluates signal jobs too, records what `workers` processes decided, and alone sends orders.
     const owned = workers = {
-      signals: createSignalWorker(redis, prefix, config.daemon.signalConcurrency, (j, id) => jobs!.processSignal(j, id), log,
+      signals: createSignalWorker(redis, prefix, signalConcurrencyOf(config, reads), (j, id) => jobs!.processSignal(j, id), log,
         { name: `owner-${process.pid}` }),
       decisions: createDecisionWorker(redis, prefix, (j, id) => jobs!.processDecision(j, id), log),
       orders: createOrderWorker(redis, prefix, (j, id) => jobs!.processOrder(j, id), log),

@@ -59,6 +59,12 @@ export const kisSchema = z.strictObject({
   /** tokens live 24 h (docs/kis-wire.md §3.1); refresh this long before expiry */
   tokenRefreshLeadMinutes: minutes(30, 1, 720),
   paperTls: paperTlsSchema.prefault({}),
+  /**
+   * the hashkey header on order bodies (docs/kis-wire.md §3.4). KIS documents it as optional; each
+   * order with it costs one more POST and one more slot of the rate budget before it can leave
+   * (bench/README.md, order-latency). On by default, as before.
+   */
+  useHashkey: z.boolean().default(true),
   /** FID_COND_MRKT_DIV_CODE: J = KRX, NX = NXT, UN = unified (docs/kis-wire.md §8.2) */
   marketDivCode: z.enum(['J', 'NX', 'UN']).default('J'),
   /**

@@ -65,7 +65,14 @@ export const daemonSchema = z.strictObject({
    * signal jobs for it from another process, through its Redis (runtime/workers-process.ts, README "Scale out").
    */
   role: z.enum(['all', 'workers']).default('all'),
-  signalConcurrency: z.int().min(1).max(16).default(2),
+  /**
+   * signal jobs run at once in this process: "auto" follows the size of the process's KIS read
+   * window (rate × p90 latency × 1.5, at most 2 s of reads and 32: domain/read-window.ts), so
+   * evaluations keep the rate budget busy; a number fixes it (issue 13: 2 at a time took 1.47×
+   * the rate bound at 100 ms latency). The window learns the latency from the scan's and the
+   * evaluations' reads (200 ms assumed before the first: 6 at 18/s)
+   */
+  signalConcurrency: z.union([z.literal('auto'), z.int().min(1).max(32)]).default('auto'),
   /** a worker that starts no job this long while its jobs wait (and Redis answers) is restarted (queues/watchdog.ts) */
   workerStallSeconds: z.int().min(5).max(3600).default(60),
 });

@@ -28,6 +28,8 @@ export type {
 } from './ports.js';
 export { NOTICE_KINDS } from './ports.js';
 export { silentLogger } from './log.js';
+export { createReadWindow, defaultWindowMax, mapInWindow, measuredMarket, READ_WINDOW_HEADROOM } from './read-window.js';
+export type { ReadWindow, ReadWindowOptions } from './read-window.js';
 export type { Logger, LogFn } from './log.js';
 export type {
   OrderPatch, ExternalOrderInput, OrderRepo, FillRepo, DecisionKind, DecisionOutcome, GuardVerdict, DecisionInput,

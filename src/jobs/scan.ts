@@ -1,5 +1,5 @@
 import { kstDateOf } from '../domain/index.js';
-import type { Clock, EpochMs, Logger, MarketData, PositionRepo, ScanRepo, ScanSettings, StockCode, StrategyUniverse } from '../domain/index.js';
+import type { Clock, EpochMs, Logger, MarketData, PositionRepo, ReadWindow, ScanRepo, ScanSettings, StockCode, StrategyUniverse } from '../domain/index.js';
 import { flattenAt } from '../market/index.js';
 import type { TradingCalendar } from '../market/index.js';
 import { admits, runScan } from '../scan/index.js';
@@ -31,6 +31,8 @@ export interface ScanJobDeps {
   calendar: () => TradingCalendar;
   clock: Clock;
   log: Logger;
+  /** the in-flight window of this process's KIS reads (domain/read-window.ts) */
+  reads: ReadWindow;
   settings: ScanSettings;
   /** the enabled strategies: each candidate is evaluated by every one whose universe admits it */
   strategies: readonly { id: string; universe: StrategyUniverse }[];
@@ -67,7 +69,7 @@ export async function runScanJob(deps: ScanJobDeps, input: { at: EpochMs; signal
   const paperWatchlist = deps.paper && (settings.paperRankingSource === 'watchlist' || deps.rankings === deps.market);
   // Rankings through the ranking client; watch-list quotes through the trading one.
   const market: MarketData = { ...deps.market, ranking: (q, o) => deps.rankings.ranking(q, o) };
-  const result = await runScan({ market, scans: deps.scans, clock: deps.clock, log: deps.log.child({ job: 'scan' }) }, {
+  const result = await runScan({ market, scans: deps.scans, clock: deps.clock, log: deps.log.child({ job: 'scan' }), reads: deps.reads }, {
     source: paperWatchlist ? 'watchlist' : 'rankings', kinds: settings.kinds, marketCode: settings.marketCode,
     watchlist: settings.watchlist, held, ...(signal ? { signal } : {}),
     filter: { ...settings.filter, exclude: [...settings.filter.exclude], excludeNamePatterns: [...settings.filter.excludeNamePatterns], excludeKinds: { ...settings.filter.excludeKinds } },

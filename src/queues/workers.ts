@@ -29,7 +29,10 @@ export interface WorkerHandle {
  */
 const CLOSE_WAIT_MS = 5000;
 
-function handle(make: (processor: Processor) => Worker, processor: Processor, log: Logger, closeWaitMs: number | null = CLOSE_WAIT_MS): WorkerHandle {
+function handle(
+  make: (processor: Processor) => Worker, processor: Processor, log: Logger, closeWaitMs: number | null = CLOSE_WAIT_MS,
+  concurrencyNow?: () => number,
+): WorkerHandle {
   let active = 0;
   let lastStartedAt: number | null = null;
   let runningSince: number | null = null;
@@ -40,6 +43,9 @@ function handle(make: (processor: Processor) => Worker, processor: Processor, lo
       return await processor(job);
     } finally {
       active--;
+      // an adaptive concurrency follows its source (BullMQ takes the new value for the next fetches)
+      const n = concurrencyNow?.();
+      if (n !== undefined && n >= 1 && n !== worker.concurrency) worker.concurrency = n;
     }
   };
   const wire = (w: Worker): Worker => {
@@ -87,12 +93,21 @@ function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
   return r.data;
 }
 
-export function createSignalWorker(connection: Redis, prefix: string, concurrency: number, process: (job: SignalJob, jobId: string) => Promise<void>, log: Logger, opts: { name?: string } = {}): WorkerHandle {
+/**
+ * `concurrency` a number, or a function read at start and after every job (an "auto"
+ * daemon.signalConcurrency: the size of the process's read window, domain/read-window.ts), so
+ * signal jobs keep about as many reads in flight as the rate budget can pass.
+ */
+export function createSignalWorker(connection: Redis, prefix: string, concurrency: number | (() => number), process: (job: SignalJob, jobId: string) => Promise<void>, log: Logger, opts: { name?: string } = {}): WorkerHandle {
+  const now = typeof concurrency === 'number' ? undefined : concurrency;
+  const first = now === undefined ? concurrency as number : Math.max(1, now());
   return handle(
     // The name shows in getWorkers() (Producers.signalConsumers): who is consuming. Redis refuses a client name with spaces.
-    (processor) => new Worker(SIGNALS_QUEUE, processor, { connection, prefix, concurrency, autorun: false, ...(opts.name ? { name: opts.name } : {}) }),
+    (processor) => new Worker(SIGNALS_QUEUE, processor, { connection, prefix, concurrency: first, autorun: false, ...(opts.name ? { name: opts.name } : {}) }),
     (job) => process(parse(signalJobSchema, job), job.id ?? ''),
     log,
+    CLOSE_WAIT_MS,
+    now,
   );
 }
 

@@ -12,9 +12,17 @@ import { luaScript } from './script.js';
  * take a slot only when no higher lane (order > reconcile > signal > scan) has a live waiter;
  * within a lane any registered waiter may take it (no head-of-line stall when one wakes late),
  * and a fresh caller joins the waiters when its lane already has some.
- * So a higher lane waits at most about two intervals behind lower ones (the slot being sent and
- * the one already reserved). Waiters re-poll at least every maxPoll ms and their registration
- * lapses after that plus a grace, so a crashed process cannot block a lane for long.
+ * Waiters re-poll at least every maxPoll ms and their registration lapses after that plus a
+ * grace, so a crashed process cannot block a lane for long.
+ *
+ * Orders ahead of everything (issue 13): the order lane keeps its own grid (`otat`), so an order
+ * never waits for the slots already granted to reads — under a saturating scan those are the next
+ * one or two slots plus every granted read whose commit is late, and bench/README.md measured
+ * order grants 5–8 slots late. An order takes its lane's next slot (granted if at most one interval
+ * away), pushes the shared grid back one interval so the total stays at the rate, and holds the
+ * commit step: while an order is granted and not yet sent, no other lane commits. Its send then
+ * waits only for the commit rules below (half an interval after the previous send, `rate` per
+ * window) — about one slot under load.
  *
  * Commit: spacing slots is not enough when a caller uses its slot late (a stalled event loop,
  * GC, a burst of replies to process): that call and the one `rate` slots later would then fall
@@ -35,16 +43,17 @@ import { luaScript } from './script.js';
  * with cuts spaced and the climb steady, the rate settles where one cut per window balances the
  * climb (about climb × cutEvery / (1 − factor)) instead of at the floor.
  *
- * KEYS: 1 state hash {tat µs, rate, changed µs (the climb is counted from here), cut µs (last
- * cut)}; 2..5 waiting zsets (member = waiter id,
+ * KEYS: 1 state hash {tat µs, otat µs (the order lane's grid), rate, changed µs (the climb is
+ * counted from here), cut µs (last cut)}; 2..5 waiting zsets (member = waiter id,
  * score = registration expiry µs) for order, reconcile, signal, scan; 6 the send log (member =
- * caller id, score = commit µs).
+ * caller id, score = commit µs); 7 the granted orders not yet sent (member = caller id, score =
+ * expiry µs, so a crashed order process holds the other lanes for maxPoll + grace at most).
  * ARGV: mode, lane (1..4), caller id, rate, minRate, cutEveryMs, climb (calls/s per second),
  * maxPollMs, graceMs, factor, idleMs, margin (slots and the commit window stretched by this fraction).
  * Returns: acquire → {granted 0|1, ms to wait, slot µs as string, rate as string};
  * commit → {sent 0|1, ms to wait, commit µs as string}; rate → {rate as string};
  * penalize → {rate as string, 1 if it cut, 0 if a cut in the last cutEvery already covered it};
- * leave → {}.
+ * leave → {} (withdraws a waiter, or an order's hold after a failed commit).
  */
 export const RATE_BUDGET_LUA = luaScript(`
 local mode = ARGV[1]
@@ -63,11 +72,12 @@ local margin = tonumber(ARGV[12])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 
-local st = redis.call('HMGET', KEYS[1], 'tat', 'rate', 'changed', 'cut')
+local st = redis.call('HMGET', KEYS[1], 'tat', 'rate', 'changed', 'cut', 'otat')
 local tat = tonumber(st[1]) or 0
 local rate = tonumber(st[2]) or base
 local changed = tonumber(st[3]) or now
 local cut = tonumber(st[4]) or 0
+local otat = tonumber(st[5]) or 0
 if rate > base then rate = base end
 if rate < minRate then rate = minRate end
 -- additive increase: the climb since the last look, counted on Redis TIME
@@ -77,7 +87,7 @@ end
 changed = now
 local function save()
   redis.call('HSET', KEYS[1], 'tat', string.format('%.0f', tat), 'rate', string.format('%.6f', rate),
-    'changed', string.format('%.0f', changed), 'cut', string.format('%.0f', cut))
+    'changed', string.format('%.0f', changed), 'cut', string.format('%.0f', cut), 'otat', string.format('%.0f', otat))
   redis.call('PEXPIRE', KEYS[1], idle)
 end
 
@@ -102,12 +112,18 @@ if mode == 'commit' then
   local limit = math.max(1, math.floor(base + 0.000001))
   -- no catch-up bursts: callers woken late together go half an interval apart, not at once
   local gap = math.floor(500000 * (1 + margin) / rate)
+  -- a granted order goes first: the other lanes hold back until it is sent (or its hold lapses)
+  redis.call('ZREMRANGEBYSCORE', KEYS[7], '-inf', now)
+  if lane ~= 1 and redis.call('ZCARD', KEYS[7]) > 0 then
+    return { 0, math.max(1, math.ceil(gap / 1000)), '0' }
+  end
   local newest = redis.call('ZRANGE', KEYS[6], -1, -1, 'WITHSCORES')
   if newest[2] ~= nil and now - tonumber(newest[2]) < gap then
     return { 0, math.max(1, math.ceil((tonumber(newest[2]) + gap - now) / 1000)), '0' }
   end
   if redis.call('ZCARD', KEYS[6]) < limit then
     redis.call('ZADD', KEYS[6], now, id)
+    redis.call('ZREM', KEYS[7], id)
     redis.call('PEXPIRE', KEYS[6], math.ceil(win / 1000) + idle)
     return { 1, 0, string.format('%.0f', now) }
   end
@@ -117,6 +133,7 @@ if mode == 'commit' then
 end
 if mode == 'leave' then
   redis.call('ZREM', KEYS[1 + lane], id)
+  redis.call('ZREM', KEYS[7], id)
   return {}
 end
 
@@ -130,8 +147,16 @@ local registered = rank ~= false
 if not registered then rank = redis.call('ZCARD', mine) end
 
 local slot = math.max(tat, now)
+if lane == 1 then slot = math.max(otat, now) end
 if ahead == 0 and (registered or rank == 0) and slot - now <= interval then
-  tat = slot + interval
+  if lane == 1 then
+    otat = slot + interval
+    tat = math.max(tat, now) + interval
+    redis.call('ZADD', KEYS[7], slot + maxPoll + grace, id)
+    redis.call('PEXPIRE', KEYS[7], math.ceil((maxPoll + grace) / 1000) + idle)
+  else
+    tat = slot + interval
+  end
   save()
   if registered then redis.call('ZREM', mine, id) end
   return { 1, math.ceil((slot - now) / 1000), string.format('%.0f', slot), string.format('%.6f', rate) }

@@ -75,7 +75,7 @@ export function createRedisRateBudget(redis: Redis, opts: RedisRateBudgetOptions
   }
   // One hash slot for all keys ({…} tag), so the script also runs on a Redis Cluster.
   const tag = `{${opts.key}}`;
-  const keys = [`${tag}:state`, ...LANES.map((l) => `${tag}:wait:${l}`), `${tag}:sent`];
+  const keys = [`${tag}:state`, ...LANES.map((l) => `${tag}:wait:${l}`), `${tag}:sent`, `${tag}:hold`];
 
   const run = (mode: string, lane: Lane, id: string) =>
     runScript(redis, RATE_BUDGET_LUA, keys, [
@@ -111,7 +111,8 @@ export function createRedisRateBudget(redis: Redis, opts: RedisRateBudgetOptions
         signal?.throwIfAborted();
         const r = (await run('acquire', lane, id)) as [number, number, string, string];
         if (r[0] === 1) {
-          registered = false;
+          // a granted order holds the other lanes' commits until it is sent: release it on failure
+          registered = lane === 'order';
           await pause(r[1], signal);
           const sentUs = await commit(lane, id, signal);
           return { waitedMs: clock.now() - started, slotUs: Number(r[2]), sentUs };

@@ -15,7 +15,7 @@ export { freePort, pingRedis, probeRedis, redisBinaryAvailable, shownRedisUrl, s
 export type { EmbeddedRedis } from './embedded-redis.js';
 export { createJobs } from './jobs.js';
 export type { JobContext, Jobs } from './jobs.js';
-export { chooseVenue, rankingClientOptions, rateBudgetOptions, venueClientOptions } from './venue.js';
+export { chooseVenue, rankingClientOptions, rateBudgetOptions, readWindowFor, signalConcurrencyOf, venueClientOptions } from './venue.js';
 export type { TokenShare, Venue } from './venue.js';
 export { createLogNotifier } from './notifier.js';
 export { positionsWithoutStrategy, resolveStrategies, warnPositionsWithoutStrategy } from './strategies.js';

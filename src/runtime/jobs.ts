@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { isBrokenInvariant, kstDateOf, RISK_KEYS, stockCode } from '../domain/index.js';
-import type { Clock, EpochMs, Halt, JobSettings, Logger, MarketData, Notifier, OrderIntent, TradingDate , AppError} from '../domain/index.js';
+import { isBrokenInvariant, kstDateOf, measuredMarket, RISK_KEYS, stockCode } from '../domain/index.js';
+import type { Clock, EpochMs, Halt, JobSettings, Logger, MarketData, Notifier, OrderIntent, ReadWindow, TradingDate , AppError} from '../domain/index.js';
 import { jobSettings } from '../config/index.js';
 import type { Config } from '../config/index.js';
 import {
@@ -48,6 +48,8 @@ export interface JobContext {
   onFatal: (err: AppError) => void;
   /** halts, fills, rejections, unknown outcomes, reconcile anomalies */
   notifier: Notifier;
+  /** the in-flight window of the scan's reads; its size also sets an "auto" signal concurrency */
+  reads: ReadWindow;
 }
 
 export interface Jobs {
@@ -109,9 +111,11 @@ export function createJobs(ctx: JobContext): Jobs {
     ctx.notifier.notify({ kind: 'halt', message: 'new entries halted until `kis-trader resume`', details: { reason, details } });
   };
 
+  const signalMarket = measuredMarket(kis.market, ctx.reads);
+
   const scanDeps = (settings: JobSettings) => ({
     market: kis.market, rankings: ctx.rankings, paper: kis.env === 'paper', scans: store.scans, positions: store.positions,
-    calendar: ctx.calendar, clock, log, settings: settings.scan, strategies: inForce().strategies, enqueueSignal,
+    calendar: ctx.calendar, clock, log, reads: ctx.reads, settings: settings.scan, strategies: inForce().strategies, enqueueSignal,
   });
 
   const runScheduled = async (job: JobName, at: EpochMs, signal?: AbortSignal): Promise<void> => {
@@ -183,7 +187,8 @@ export function createJobs(ctx: JobContext): Jobs {
     // Who evaluated, beside the decisions `workers` processes send (record-decision.ts).
     const decisions = { insert: (d: Parameters<Store['decisions']['insert']>[0]) => store.decisions.insert({ ...d, inputs: { ...d.inputs, evaluatedBy: 'owner', signalJobId: jobId } }) };
     await runSignalJob({
-      market: kis.market, broker: kis.broker, bars: store.bars, decisions, positions: store.positions,
+      // the evaluations' read latency feeds the window an "auto" signal concurrency follows
+      market: signalMarket, broker: kis.broker, bars: store.bars, decisions, positions: store.positions,
       orders: store.orders, fills: store.fills, risk: store.risk, calendar: ctx.calendar, clock, log,
       configHash: hash, settings: settings.signals, strategies, enqueueOrder: (intent) => enqueueOrder(intent),
     }, job);

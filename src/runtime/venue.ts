@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Config, Secrets } from '../config/index.js';
-import { AppError } from '../domain/index.js';
-import type { Clock, DistributedLock, KisEnv, Logger, RateBudget, TokenStore } from '../domain/index.js';
+import { AppError, createReadWindow, systemClock } from '../domain/index.js';
+import type { Clock, DistributedLock, KisEnv, Logger, RateBudget, ReadWindow, TokenStore } from '../domain/index.js';
 import { tokenStoreKey } from '../kis/index.js';
 import type { KisClientOptions, KisTlsOptions } from '../kis/index.js';
 import type { RedisRateBudgetOptions } from '../redis/index.js';
@@ -101,6 +101,7 @@ export function venueClientOptions(config: Config, venue: Venue, opts: {
     tokenStore: tokenStoreFor(opts.store.tokens, venue.credentials.appSecret, opts.share, opts.clock, opts.log),
     lock: opts.lock, clock: opts.clock, log: opts.log,
     marketDivCode: config.kis.marketDivCode, tokenRefreshLeadMs: config.kis.tokenRefreshLeadMinutes * 60_000,
+    useHashkey: config.kis.useHashkey,
   };
 }
 
@@ -123,4 +124,18 @@ export function rankingClientOptions(config: Config, secrets: Secrets | null, op
     rateBudget: opts.rateBudget(`${config.redis.prefix}:budget:${tokenStoreKey('live', appKey)}`, config.kis.rate.liveCallsPerSec),
     marketDivCode: config.kis.marketDivCode,
   };
+}
+
+/**
+ * The process's window of KIS reads in flight at the venue's rate (domain/read-window.ts). Its
+ * latencies are real milliseconds, whatever the daemon's clock (a sim run may go faster).
+ */
+export function readWindowFor(venue: Pick<Venue, 'ratePerSec'>): ReadWindow {
+  return createReadWindow({ ratePerSec: venue.ratePerSec, clock: systemClock });
+}
+
+/** daemon.signalConcurrency: a fixed number, or with "auto" the read window's size whenever asked. */
+export function signalConcurrencyOf(config: Config, reads: ReadWindow): number | (() => number) {
+  const c = config.daemon.signalConcurrency;
+  return c === 'auto' ? () => reads.size() : c;
 }

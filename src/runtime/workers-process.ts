@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { AppError, describeError, kstDateOf } from '../domain/index.js';
+import { AppError, describeError, kstDateOf, measuredMarket } from '../domain/index.js';
 import type { Logger } from '../domain/index.js';
 import { jobSettings, strategySlices } from '../config/index.js';
 import type { Env, LoadedConfig } from '../config/index.js';
@@ -18,7 +18,7 @@ import { evaluationHash } from './evaluation-hash.js';
 import { connectRedis, watchRedis } from './redis-connection.js';
 import { resolveStrategies } from './strategies.js';
 import { memoryTokenStore } from './token-mirror.js';
-import { chooseVenue, rateBudgetOptions, venueClientOptions } from './venue.js';
+import { chooseVenue, rateBudgetOptions, readWindowFor, signalConcurrencyOf, venueClientOptions } from './venue.js';
 
 /**
  * `daemon.role: "workers"` (docs/architecture.md §2, README "Scale out"): a process, on another
@@ -111,6 +111,9 @@ export function createWorkersProcess(opts: WorkersProcessOptions): WorkersProces
     const settings = jobSettings(config).signals;
     const evaluation = evaluationHash(config);
     const bars = memoryBars();
+    // no scan here: the evaluations' own reads tell the window (and an "auto" concurrency) the latency
+    const reads = readWindowFor(venue);
+    const market = measuredMarket(client.market, reads);
 
     const send = async (result: DecisionJob): Promise<void> => {
       // Keyed by the signal job: a signal job run twice sends one result (the second add is a no-op).
@@ -131,13 +134,13 @@ export function createWorkersProcess(opts: WorkersProcessOptions): WorkersProces
         return defer(`evaluation config ${evaluation} here, ${job.evaluationHash ?? 'none'} at the owner`);
       }
       const r = await runBookSignalJob({
-        market: client.market, broker: client.broker, bars, calendar: () => calendar, clock, log,
+        market, broker: client.broker, bars, calendar: () => calendar, clock, log,
         // the owner's config in force: the decision is recorded under it, as the owner's own are
         configHash: job.configHash, settings, strategies,
       }, job, job.book as SignalBook);
       await send({ outcome: 'evaluated', signalJobId: jobId, evaluatedBy, decision: r.decision, intent: r.intent, riskWrites: r.riskWrites });
     };
-    worker = createSignalWorker(connection, prefix, config.daemon.signalConcurrency, processSignal, log, { name: `workers-${evaluatedBy.replace(/[^A-Za-z0-9._:-]/g, '_')}` });
+    worker = createSignalWorker(connection, prefix, signalConcurrencyOf(config, reads), processSignal, log, { name: `workers-${evaluatedBy.replace(/[^A-Za-z0-9._:-]/g, '_')}` });
     worker.run();
     const handle = worker;
     watchdog = startWorkerWatchdog({

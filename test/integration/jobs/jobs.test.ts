@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { kstDateOf, shares, silentLogger } from '../../../src/domain/index.js';
+import { createReadWindow, kstDateOf, shares, silentLogger, systemClock } from '../../../src/domain/index.js';
 import type { Notice, OrderIntent, ScanSettings } from '../../../src/domain/index.js';
 import { defaultConfig, jobSettings } from '../../../src/config/index.js';
 import { createOrderDesk, runFillsPoll, runOrderJob, runScanJob, runSignalJob } from '../../../src/jobs/index.js';
@@ -34,7 +34,7 @@ function scanDeps(harness: OrdersHarness, enqueued: [string, SignalRequest][], o
     strategies,
     market: harness.client.market, rankings: harness.client.market, paper: false, scans: harness.store.scans,
     positions: harness.store.positions, calendar: () => calendar, clock: harness.clock, log: silentLogger,
-    settings: scanSettings(over),
+    reads: createReadWindow({ ratePerSec: 20, clock: systemClock }), settings: scanSettings(over),
     enqueueSignal: (id: string, r: SignalRequest) => { enqueued.push([id, r]); return Promise.resolve(); },
   };
 }

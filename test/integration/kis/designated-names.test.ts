@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../../src/config/index.js';
-import { kstDateOf, krw, silentLogger, stockCode } from '../../../src/domain/index.js';
+import { createReadWindow, kstDateOf, krw, silentLogger, stockCode, systemClock } from '../../../src/domain/index.js';
 import type { StockCode } from '../../../src/domain/index.js';
 import { createKisClient } from '../../../src/kis/index.js';
 import type { KisClient } from '../../../src/kis/index.js';
@@ -95,7 +95,7 @@ describe('a designated name reached anyway is never bought', () => {
     { code: '500050', says: 'liquidation trading' },
     { code: '500080', says: 'short-term overheating' },
   ])('through the watch list: $code is blocked by security-status ($says)', async ({ code, says }) => {
-    const scan = await runScan({ market: client.market, scans: temp.store.scans, clock, log: silentLogger }, {
+    const scan = await runScan({ market: client.market, scans: temp.store.scans, clock, log: silentLogger, reads: createReadWindow({ ratePerSec: 20, clock: systemClock }) }, {
       source: 'watchlist', kinds: ['volume'], marketCode: '0000', watchlist: [stockCode(code)], filter, held: [],
     });
     expect(scan.candidates.map((c) => c.symbol)).toEqual([code]);
@@ -114,7 +114,7 @@ describe('a designated name reached anyway is never bought', () => {
   });
 
   it('through rankings asked without exclusions: no designated candidate gets an order', async () => {
-    const scan = await runScan({ market: client.market, scans: temp.store.scans, clock, log: silentLogger }, {
+    const scan = await runScan({ market: client.market, scans: temp.store.scans, clock, log: silentLogger, reads: createReadWindow({ ratePerSec: 20, clock: systemClock }) }, {
       source: 'rankings', kinds: ['volume', 'fluctuation'], marketCode: '0000', watchlist: [], filter, held: [],
     });
     let designated = 0;

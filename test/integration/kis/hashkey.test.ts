@@ -4,8 +4,12 @@ import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { krw, shares, stockCode } from '../../../src/domain/index.js';
+import { configSchema } from '../../../src/config/index.js';
+import { krw, shares, silentLogger, stockCode } from '../../../src/domain/index.js';
+import { createKisClient } from '../../../src/kis/index.js';
 import type { KisClient } from '../../../src/kis/index.js';
+import { createRedisLock } from '../../../src/redis/index.js';
+import { chooseVenue, venueClientOptions } from '../../../src/runtime/index.js';
 import type { Simulator } from '../../../src/sim/index.js';
 import { createMemoryTokenStore } from '../../helpers/kis-fakes.js';
 import { budgetFor, createJumpClock, simClient, startSim } from './sim-harness.js';
@@ -89,5 +93,25 @@ describe('hashkey between the real client and the simulator (docs/kis-wire.md §
     expect(err!.code).toBe('ORDER_REJECTED');
     expect(err!.details.msgCode).toBe('EGW00131');
     expect(sim.exchange.ordersReceived).toBe(0);
+  });
+
+  it('with kis.useHashkey false the daemon\'s client asks for no hashkey and the order trades', async () => {
+    const config = configSchema.parse({ kis: { useHashkey: false } });
+    const clock = createJumpClock();
+    const { sim, url } = await startSim(config.sim.env, clock);
+    const p = await proxy(url, (_path, body) => body);
+    const client = createKisClient({
+      ...venueClientOptions(config, chooseVenue(config, null), {
+        baseUrl: p.url, store: { tokens: createMemoryTokenStore() }, rateBudget: budgetFor(redis, config.sim.env, 20),
+        lock: createRedisLock(redis, { prefix: `test:${randomUUID()}:` }), clock, log: silentLogger,
+      }),
+      sleep: (ms) => { clock.jump(ms); return Promise.resolve(); },
+    });
+    cleanups.push(async () => { await client.close(); await sim.stop(); });
+    const q = await client.market.quote(samsung);
+    await client.broker.placeOrder({ symbol: samsung, side: 'buy', type: 'limit', qty: shares(2), price: krw(q.lowerLimit) });
+    expect(p.seen.filter((s) => s.path === '/uapi/hashkey')).toEqual([]);
+    expect(p.seen.find((s) => s.path === ORDER_CASH)?.headers.hashkey).toBeUndefined();
+    expect(sim.exchange.orders('50000000-01').map((o) => o.qty)).toEqual([2]);
   });
 });

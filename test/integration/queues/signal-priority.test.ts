@@ -43,4 +43,43 @@ describe('the signals queue', () => {
     await waitFor(() => (order.length === 5 ? true : undefined), 10_000, 'five jobs processed');
     expect(order).toEqual(['exit 005930', 'entry 000001', 'entry 000002', 'entry 000003', 'entry 000004']);
   });
+
+  it('with an adaptive concurrency runs as many jobs at once as its source says, each once', async () => {
+    const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
+    const prefix = `conc-${process.pid}-${Date.now()}`;
+    const producers = createProducers(redis, prefix, silentLogger);
+    cleanups.push(async () => {
+      await producers.close();
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await redis.quit();
+    });
+    for (let i = 1; i <= 7; i++) await producers.signals.add(`s.entry.${i}`, job('entry', `00000${i}`));
+    let size = 1;
+    let running = 0;
+    let most = 0;
+    const done: string[] = [];
+    const waiting: Array<() => void> = [];
+    const worker = createSignalWorker(redis, prefix, () => size, async (j) => {
+      running++;
+      most = Math.max(most, running);
+      await new Promise<void>((resolve) => { waiting.push(resolve); });
+      running--;
+      done.push(j.symbol);
+    }, silentLogger);
+    cleanups.push(() => worker.close());
+    worker.run();
+    await waitFor(() => (waiting.length === 1 ? true : undefined), 10_000, 'the first job running');
+    expect(worker.worker.concurrency).toBe(1);
+    // the window grew (say the reads got slower): from the next job on, three at a time
+    size = 3;
+    waiting.shift()!();
+    await waitFor(() => (running === 3 ? true : undefined), 10_000, 'three jobs running at once');
+    while (done.length < 7) {
+      waiting.splice(0).forEach((go) => { go(); });
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(most).toBe(3);
+    expect(done.sort()).toEqual(['000001', '000002', '000003', '000004', '000005', '000006', '000007']);
+  });
 });

@@ -37,29 +37,55 @@ describe('Redis rate budget', () => {
     const two = createRedisRateBudget(b, { key: k, ratePerSec: rate });
     const lanes: Lane[] = ['scan', 'signal', 'reconcile', 'order'];
     const grants = await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? one : two).acquireSlot(lanes[i % 4]!)));
-    const slots = grants.map((g) => g.slotUs).sort((x, y) => x - y);
+    // the order lane keeps its own grid of slots (orders ahead of everything); each grid is spaced
+    for (const own of [(i: number) => lanes[i % 4] === 'order', (i: number) => lanes[i % 4] !== 'order']) {
+      const slots = grants.filter((_, i) => own(i)).map((g) => g.slotUs).sort((x, y) => x - y);
+      for (let i = 1; i < slots.length; i++) expect(slots[i]! - slots[i - 1]!).toBeGreaterThanOrEqual(Math.ceil(1_000_000 / rate));
+    }
+    // and the sends, all lanes together, keep the rate in every window and half an interval apart
     const sent = grants.map((g) => g.sentUs).sort((x, y) => x - y);
-    expect(new Set(slots).size).toBe(60);
-    for (let i = 1; i < slots.length; i++) expect(slots[i]! - slots[i - 1]!).toBeGreaterThanOrEqual(Math.ceil(1_000_000 / rate));
+    expect(new Set(sent).size).toBe(60);
     for (let i = 0; i + rate < sent.length; i++) expect(sent[i + rate]! - sent[i]!).toBeGreaterThanOrEqual(1_000_000);
+    for (let i = 1; i < sent.length; i++) expect(sent[i]! - sent[i - 1]!).toBeGreaterThanOrEqual(Math.floor(500_000 / rate));
   });
 
   it('grants queued order acquisitions before queued scan ones', async () => {
     const k = key();
     const budget = createRedisRateBudget(a, { key: k, ratePerSec: 10 });
     const other = createRedisRateBudget(b, { key: k, ratePerSec: 10 });
-    const done: Array<{ lane: Lane; slot: number }> = [];
-    const take = (bud: typeof budget, lane: Lane) => bud.acquireSlot(lane).then((g) => { done.push({ lane, slot: g.slotUs }); });
+    const done: Array<{ lane: Lane; sent: number }> = [];
+    const take = (bud: typeof budget, lane: Lane) => bud.acquireSlot(lane).then((g) => { done.push({ lane, sent: g.sentUs }); });
     const scans = Array.from({ length: 15 }, () => take(budget, 'scan'));
     await eventually(() => Promise.resolve(done.length), (n) => n >= 2);
     const orders = Array.from({ length: 5 }, () => take(other, 'order'));
     await Promise.all([...scans, ...orders]);
-    const bySlot = [...done].sort((x, y) => x.slot - y.slot).map((d) => d.lane);
-    const first = bySlot.indexOf('order');
-    const last = bySlot.lastIndexOf('order');
-    expect(last - first).toBe(4);
-    // only the scans already granted or holding the next reserved slot may go before the orders
-    expect(bySlot.slice(last + 1).filter((l) => l === 'scan').length).toBeGreaterThanOrEqual(10);
+    const bySend = [...done].sort((x, y) => x.sent - y.sent).map((d) => d.lane);
+    const first = bySend.indexOf('order');
+    const last = bySend.lastIndexOf('order');
+    // while orders wait no read is granted: only reads granted before them may go in between
+    expect(last - first).toBeLessThanOrEqual(4 + 2);
+    expect(bySend.slice(last + 1).filter((l) => l === 'scan').length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('sends an order ahead of a read that already holds the next slot (the order lane keeps its own)', async () => {
+    const k = key();
+    // 2/s: slots 515 ms apart, so the order below is decided long before the reserved read's slot
+    const budget = createRedisRateBudget(a, { key: k, ratePerSec: 2 });
+    await budget.currentRate();
+    const first = await budget.acquireSlot('scan');
+    // the next slot is granted to this read: before, an order had to wait until it was sent
+    const reserved = budget.acquireSlot('scan');
+    const waiting = budget.acquireSlot('scan');
+    await eventually(() => a.zcard(`{${k}}:wait:scan`), (n) => n === 1);
+    const order = await budget.acquireSlot('order');
+    const [r, w] = await Promise.all([reserved, waiting]);
+    expect(order.sentUs).toBeGreaterThan(first.sentUs);
+    expect(order.sentUs).toBeLessThan(r.sentUs);
+    expect(order.sentUs).toBeLessThan(w.sentUs);
+    // and the sends still keep the rate and the half-interval gap
+    const sent = [first, order, r, w].map((g) => g.sentUs).sort((x, y) => x - y);
+    for (let i = 1; i < sent.length; i++) expect(sent[i]! - sent[i - 1]!).toBeGreaterThanOrEqual(Math.floor(500_000 * 1.03 / 2));
+    for (let i = 0; i + 2 < sent.length; i++) expect(sent[i + 2]! - sent[i]!).toBeGreaterThanOrEqual(1_000_000);
   });
 
   it('EGW00201 of one moment cut the rate once; cuts spaced out compound down to the floor', async () => {
@@ -108,9 +134,9 @@ describe('Redis rate budget', () => {
   it('honours an AbortSignal and withdraws the waiter so lower lanes are not blocked', async () => {
     const k = key();
     const budget = createRedisRateBudget(a, { key: k, ratePerSec: 2 });
-    await budget.acquire('scan');
-    // the next slot is reserved by this scan, so the order below has to wait and register
-    const reserved = budget.acquire('scan');
+    await budget.acquire('order');
+    // the order lane's next slot is reserved by this order, so the one below has to wait and register
+    const reserved = budget.acquire('order');
     const ac = new AbortController();
     const waiting = budget.acquire('order', ac.signal);
     await eventually(() => a.zcard(`{${k}}:wait:order`), (n) => n === 1);
@@ -121,6 +147,21 @@ describe('Redis rate budget', () => {
     // a scan is not held back by the withdrawn order waiter
     const g = await budget.acquireSlot('scan');
     expect(g.slotUs).toBeGreaterThan(0);
+  });
+
+  it('an order aborted after its grant releases its hold on the other lanes', async () => {
+    const k = key();
+    const budget = createRedisRateBudget(a, { key: k, ratePerSec: 2 });
+    await budget.acquire('order');
+    const ac = new AbortController();
+    // granted the lane's next slot, half a second away: it holds the commits of the other lanes
+    const held = budget.acquire('order', ac.signal);
+    await eventually(() => a.zcard(`{${k}}:hold`), (n) => n === 1);
+    ac.abort(new Error('cancelled'));
+    await expect(held).rejects.toThrow('cancelled');
+    expect(await a.zcard(`{${k}}:hold`)).toBe(0);
+    const g = await budget.acquireSlot('scan');
+    expect(g.sentUs).toBeGreaterThan(0);
   });
 
   it('keeps any one-second window within the rate even when callers wake late (a stalled event loop)', async () => {

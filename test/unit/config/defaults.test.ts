@@ -26,6 +26,8 @@ describe('config/default.json', () => {
       adaptive: { cutFactor: 0.7, cutAtMostEveryMs: 1_000, climbPctPerSec: 20 },
     });
     expect(d.kis.paperTls.mode).toBe('verify');
+    // optional at KIS (docs/kis-wire.md §3.4): sent unless the operator turns it off
+    expect(d.kis.useHashkey).toBe(true);
     expect(d.risk).toEqual({
       maxPositions: 5, maxPositionPct: 10, maxOrderValue: 5_000_000, maxDailyLossPct: 3,
       maxOrdersPerDay: 20, minCashReserve: 0, reentryCooldownMinutes: 120,

@@ -31,6 +31,14 @@ describe('invalid values are reported as path: reason', () => {
     ]);
   });
 
+  it('names the keys of issue 13 when their values are wrong', () => {
+    const r = rejection({ 'local.json': { kis: { useHashkey: 'no' }, daemon: { signalConcurrency: 'fast' } } });
+    expect(r.problems).toHaveLength(2);
+    expect(r.problems.find((p) => p.startsWith('daemon.signalConcurrency: '))).toBeDefined();
+    expect(r.problems.find((p) => p.startsWith('kis.useHashkey: '))).toMatch(/boolean/);
+    expect(rejection({ 'local.json': { daemon: { signalConcurrency: 0 } } }).problems[0]).toMatch(/^daemon\.signalConcurrency: /);
+  });
+
   it('suggests nothing for a key that resembles none', () => {
     const r = rejection({ 'default.json': { risk: { wibble: 1 } } });
     expect(r.problems).toEqual([`risk.wibble: unrecognized key (in ${r.dir}/default.json)`]);
