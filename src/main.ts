@@ -17,11 +17,11 @@ import type { Home, WorkersProcess } from './runtime/index.js';
 const EXIT_CONFIG = 78;
 /**
  * Problems a restart cannot fix (exit 78: pm2 does not loop on them): a damaged trade log, one that
- * cannot be opened, a full or read-only disk.
+ * cannot be opened or was written by a newer kis-trader, a full or read-only disk.
  */
 const CONFIG_CODES = [
   'CONFIG_INVALID', 'CONFIG_UNREADABLE', 'CONFIG_SECRET_MISSING', 'CONFIG_LIVE_NOT_CONFIRMED', 'MARKET_INVALID_SESSION_TIMES',
-  'MARKET_CALENDAR_INVALID', 'STORE_CORRUPT', 'STORE_OPEN_FAILED', 'STORE_DISK_FULL', 'STORE_READ_ONLY',
+  'MARKET_CALENDAR_INVALID', 'STORE_CORRUPT', 'STORE_OPEN_FAILED', 'STORE_DISK_FULL', 'STORE_READ_ONLY', 'STORE_SCHEMA_TOO_NEW',
 ];
 const exitCodeOf = (err: unknown): number => (isAppError(err) && CONFIG_CODES.includes(err.code) ? EXIT_CONFIG : 1);
 // Everything this process and its children (the embedded redis-server) create is owner-only:

@@ -164,3 +164,20 @@ describe('a damaged trade log', () => {
     expect(h.sim.exchange.ordersReceived).toBe(1);
   }, 120_000);
 });
+
+describe('a trade log written by a newer kis-trader', () => {
+  it('is refused at start with exit 78 (pm2 does not loop on it), naming the file, and left as it was', async () => {
+    const { h, d } = await setup();
+    const newer = openStore({ path: d.dbPath, synchronous: 'FULL', clock: h.clock });
+    const version = Number(newer.db.pragma('user_version', { simple: true }));
+    newer.db.pragma(`user_version = ${version + 1}`);
+    newer.close();
+    const p = spawnDaemon(d.env);
+    cleanups.push(async () => { if (p.child.exitCode === null && p.child.signalCode === null) { p.child.kill('SIGKILL'); await p.exited; } });
+    expect((await p.exited).code).toBe(78);
+    const fatal = p.lines.find((l) => l['level'] === 60);
+    expect(fatal?.['code']).toBe('STORE_SCHEMA_TOO_NEW');
+    expect(String(fatal?.['msg'])).toContain(d.dbPath);
+    expect(readRows<{ user_version: number }>(d.dbPath, 'PRAGMA user_version')[0]?.user_version).toBe(version + 1);
+  }, 60_000);
+});
