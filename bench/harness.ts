@@ -117,6 +117,27 @@ export function printChecks(checks: ReadonlyArray<{ what: string; figure: number
   return missed;
 }
 
+/**
+ * Runs a bench's main, which pushes a stop for each thing it starts and returns how many targets
+ * it missed: stops them last first, and exits non-zero on a miss or a throw (bench/README.md: a
+ * bench can fail).
+ */
+export function runBench(main: (stops: (() => Promise<unknown>)[]) => Promise<number>): void {
+  const stops: (() => Promise<unknown>)[] = [];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+  main(stops).finally(stopAll).then((missed) => {
+    if (missed > 0) {
+      process.stderr.write(`${missed} target(s) missed\n`);
+      process.exitCode = 1;
+    }
+  }, (err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  });
+}
+
 /** the simulator's trading morning in real time (bench/sim-server.ts runs the same one) */
 export function benchClock(): Clock {
   return createShiftedClock(systemClock, kstInstant(tradingDate('20260312'), '100000'));

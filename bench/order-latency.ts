@@ -16,7 +16,7 @@ import { Redis } from 'ioredis';
 import { krw, mapInWindow, shares, stockCode } from '../src/domain/index.js';
 import type { KisClient } from '../src/kis/index.js';
 import { readWindowFor } from '../src/runtime/index.js';
-import { benchClock, daemonClient, memoryTokenStore, percentile, printChecks, privateRedis, startSimChild } from './harness.js';
+import { benchClock, daemonClient, memoryTokenStore, percentile, printChecks, privateRedis, runBench, startSimChild } from './harness.js';
 
 const VENUE_RATE = 20;
 const LATENCY_MS = 100;
@@ -29,10 +29,13 @@ const TARGET_ANSWER_MS = 200;
 
 const now = () => performance.timeOrigin + performance.now();
 
-async function main(): Promise<void> {
+async function main(stops: (() => Promise<unknown>)[]): Promise<number> {
   const redisInfo = await privateRedis();
+  stops.push(() => redisInfo.stop());
   const redis = new Redis(redisInfo.url);
+  stops.push(() => redis.quit());
   const sim = await startSimChild(VENUE_RATE, { door: true });
+  stops.push(() => sim.stop());
   const clock = benchClock();
   const tokens = memoryTokenStore();
   const symbols = ['005930', '000660', '035420'].map(stockCode);
@@ -126,16 +129,7 @@ async function main(): Promise<void> {
   const missed = printChecks(checks, out);
   out(JSON.stringify({ orders: ORDERS, latencyMs: LATENCY_MS, venueRate: VENUE_RATE, rows }));
 
-  await sim.stop();
-  await redis.quit();
-  await redisInfo.stop();
-  if (missed > 0) {
-    process.stderr.write(`${missed} target(s) missed\n`);
-    process.exitCode = 1;
-  }
+  return missed;
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-  process.exitCode = 1;
-});
+runBench(main);

@@ -21,7 +21,7 @@ import { createKisClient, tokenStoreKey } from '../src/kis/index.js';
 import { createRedisLock, createRedisRateBudget } from '../src/redis/index.js';
 import { rateBudgetOptions } from '../src/runtime/index.js';
 import { SIM_DEFAULT_CREDENTIALS } from '../src/sim/index.js';
-import { memoryTokenStore, privateRedis, startSimChild } from './harness.js';
+import { memoryTokenStore, privateRedis, runBench, startSimChild } from './harness.js';
 import type { WorkerResult, WorkerSpec } from './rate-budget-worker.js';
 
 const CONFIG = defaultConfig();
@@ -84,10 +84,13 @@ const median = (xs: number[]): number | null => {
   return s[Math.floor(s.length / 2)]!;
 };
 
-async function main(): Promise<void> {
+async function main(stops: (() => Promise<unknown>)[]): Promise<number> {
   const redisInfo = await privateRedis();
+  stops.push(() => redisInfo.stop());
   const redis = new Redis(redisInfo.url);
+  stops.push(() => redis.quit());
   const sim = await startSimChild(VENUE_RATE);
+  stops.push(() => sim.stop());
   const clock = createShiftedClock(systemClock, kstInstant(tradingDate('20260312'), '100000'));
   const symbols = ['005930', '000660', '035420'].map(stockCode);
   const tokens = memoryTokenStore();
@@ -194,16 +197,7 @@ async function main(): Promise<void> {
   }
   out(JSON.stringify({ reads: READS, rate: RATE, venueRate: VENUE_RATE, latencyMs: LATENCY_MS, rows }));
 
-  await sim.stop();
-  await redis.quit();
-  await redisInfo.stop();
-  if (missed > 0) {
-    process.stderr.write(`${missed} target(s) missed\n`);
-    process.exitCode = 1;
-  }
+  return missed;
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-  process.exitCode = 1;
-});
+runBench(main);

@@ -18,17 +18,20 @@ import type { RankingSnapshot } from '../src/domain/index.js';
 import { createProducers, createSignalWorker } from '../src/queues/index.js';
 import { readWindowFor, signalConcurrencyOf } from '../src/runtime/index.js';
 import { runScan } from '../src/scan/index.js';
-import { benchClock, daemonClient, memoryTokenStore, printChecks, privateRedis, startSimChild } from './harness.js';
+import { benchClock, daemonClient, memoryTokenStore, printChecks, privateRedis, runBench, startSimChild } from './harness.js';
 
 const VENUE_RATE = 20;
 const LATENCY_MS = 100;
 const CANDIDATES = 100;
 const TARGET_RATIO = 1.05;
 
-async function main(): Promise<void> {
+async function main(stops: (() => Promise<unknown>)[]): Promise<number> {
   const redisInfo = await privateRedis();
+  stops.push(() => redisInfo.stop());
   const redis = new Redis(redisInfo.url, { maxRetriesPerRequest: null });
+  stops.push(() => redis.quit());
   const sim = await startSimChild(VENUE_RATE, { symbols: CANDIDATES + 20 });
+  stops.push(() => sim.stop());
   const clock = benchClock();
   const tokens = memoryTokenStore();
   const key = `bench:scan:${process.pid}`;
@@ -128,16 +131,7 @@ async function main(): Promise<void> {
 
   const left = await redis.keys(`*${key}*`);
   if (left.length > 0) await redis.del(...left);
-  await sim.stop();
-  await redis.quit();
-  await redisInfo.stop();
-  if (missed > 0) {
-    process.stderr.write(`${missed} target(s) missed\n`);
-    process.exitCode = 1;
-  }
+  return missed;
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-  process.exitCode = 1;
-});
+runBench(main);

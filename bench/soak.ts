@@ -14,13 +14,13 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { epochMs, kstDateOf, kstInstant, kstSecondOfDay, systemClock } from '../src/domain/index.js';
 import type { EpochMs, TradingDate } from '../src/domain/index.js';
 import { loadCalendar } from '../src/runtime/index.js';
+import { freePort } from './harness.js';
 
 const DAYS = Number(process.argv[2] ?? 7);
 const SPEED = Number(process.argv[3] ?? 600);
@@ -28,14 +28,6 @@ const SAMPLE_MS = 1000;
 const MiB = 1024 * 1024;
 const TARGET = { rssSlopeMiBPerDay: 1, heapSlopeMiBPerDay: 0.5, lagP99Ms: 100 };
 const ROOT = join(import.meta.dirname, '..');
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 /** least-squares slope of y over x */
 function slope(points: readonly [number, number][]): number {
