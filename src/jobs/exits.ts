@@ -1,8 +1,8 @@
 import { kstDateOf, OPEN_STATUSES } from '../domain/index.js';
 import type { Broker, Clock, EpochMs, KeyValueRepo, Krw, Logger, OrderRepo, PositionRepo, StockCode } from '../domain/index.js';
 import { cancelOwnEntries } from '../orders/index.js';
-import { exitOnTrade } from '../signals/index.js';
-import type { TickExitDeps } from '../signals/index.js';
+import { decideOnTrade, tradeExitContext } from '../signals/index.js';
+import type { TickExitDeps, TradeExitContext } from '../signals/index.js';
 import type { OrderDesk } from './order-desk.js';
 import { runEnqueueExits } from './scan.js';
 import type { EnqueueSignal } from './scan.js';
@@ -39,6 +39,12 @@ export interface TradeExitDeps extends TickExitDeps {
   clock: Clock;
   log: Logger;
   enqueueSignal: EnqueueSignal;
+  /**
+   * What the trade log says about a symbol, kept `TRADE_CONTEXT_MS`: a liquid symbol trades many
+   * times a second, and the position's origin is replayed from every fill (domain/position-origins.ts).
+   * A fill or a decision is seen at most that much later; the minute check stays behind it.
+   */
+  cache?: Map<string, { until: number; ctx: TradeExitContext | null; openSell: boolean }>;
 }
 
 /**
@@ -50,10 +56,20 @@ export interface TradeExitDeps extends TickExitDeps {
  */
 export async function runTradeExit(deps: TradeExitDeps, trade: { symbol: StockCode; price: Krw }): Promise<boolean> {
   const at = deps.clock.now();
-  if (!deps.positions.get(trade.symbol)) return false;
-  if (deps.orders.withStatus(OPEN_STATUSES).some((o) => o.symbol === trade.symbol && o.side === 'sell' && o.origin === 'daemon')) return false;
-  const decision = exitOnTrade(deps, { ...trade, at });
+  let entry = deps.cache?.get(trade.symbol);
+  if (entry === undefined || entry.until <= at) {
+    entry = {
+      until: at + TRADE_CONTEXT_MS, ctx: tradeExitContext(deps, trade.symbol, at),
+      openSell: deps.orders.withStatus(OPEN_STATUSES).some((o) => o.symbol === trade.symbol && o.side === 'sell' && o.origin === 'daemon'),
+    };
+    if (deps.cache !== undefined && deps.cache.size >= 200) for (const [k, v] of deps.cache) if (v.until <= at) deps.cache.delete(k);
+    deps.cache?.set(trade.symbol, entry);
+  }
+  if (entry.ctx === null || entry.openSell) return false;
+  const decision = decideOnTrade(entry.ctx, trade.price, at);
   if (decision?.action !== 'exit') return false;
+  // our sell is about to exist: no second job for this position until the context is read again
+  entry.openSell = true;
   const date = kstDateOf(at);
   const added = await deps.enqueueSignal(`s.exit.${date}.${trade.symbol}.t${Math.floor(at / TRADE_EXIT_SLOT_MS)}`, {
     kind: 'exit', strategy: null, symbol: trade.symbol, name: '', tradingDate: date, scanSnapshotIds: [], candidate: null, enqueuedAt: at,
@@ -63,3 +79,4 @@ export async function runTradeExit(deps: TradeExitDeps, trade: { symbol: StockCo
 }
 
 const TRADE_EXIT_SLOT_MS = 5_000;
+const TRADE_CONTEXT_MS = 1_000;

@@ -106,6 +106,7 @@ export function createJobs(ctx: JobContext): Jobs {
   };
 
   const reconcileSoon = noticeReconciler((reason) => desk.reconcile(reason), log);
+  const tradeContexts: NonNullable<Parameters<typeof runTradeExit>[0]['cache']> = new Map();
 
   const haltEntries = (reason: string, details: Record<string, unknown> = {}): void => {
     const halt: Halt = { reason, details, at: clock.now() };
@@ -174,7 +175,7 @@ export function createJobs(ctx: JobContext): Jobs {
     reconcileSoon,
     trade: (symbol, price) => boundary(runTradeExit({
       positions: store.positions, orders: store.orders, fills: store.fills, risk: store.risk, bars: store.bars, calendar: ctx.calendar(),
-      strategies: inForce().strategies, clock, log, enqueueSignal,
+      strategies: inForce().strategies, clock, log, enqueueSignal, cache: tradeContexts,
     }, { symbol: stockCode(symbol), price: krw(price) })),
     haltEntries,
     close: () => desk.close(),

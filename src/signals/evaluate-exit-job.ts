@@ -1,5 +1,5 @@
 import { krw, kstDateOf, makeIntentKey, OPEN_STATUSES, positionOrigins, RISK_KEYS, shares } from '../domain/index.js';
-import type { DailyBar, EpochMs, Krw, Quote, StockCode, TradingDate } from '../domain/index.js';
+import type { DailyBar, EpochMs, ExitPolicy, Krw, Quote, Shares, StockCode, TradingDate } from '../domain/index.js';
 import { flattenAt, sessionPhase } from '../market/index.js';
 import { decideExit } from './decide-exit.js';
 import type { ExitDecision, ExitState } from './decide-exit.js';
@@ -115,26 +115,51 @@ export type TickExitDeps = Pick<EvaluateDeps, 'positions' | 'orders' | 'fills' |
  * check only. Null when nothing is held or nothing can be decided.
  */
 export function exitOnTrade(deps: TickExitDeps, trade: { symbol: StockCode; price: Krw; at: EpochMs }): ExitDecision | null {
-  const { symbol, at } = trade;
+  const ctx = tradeExitContext(deps, trade.symbol, trade.at);
+  return ctx === null ? null : decideOnTrade(ctx, trade.price, trade.at);
+}
+
+/** What exitOnTrade reads from the trade log for a symbol: the same for every trade until a fill or a decision. */
+export interface TradeExitContext {
+  symbol: StockCode;
+  today: TradingDate;
+  position: { qty: Shares; avgPrice: Krw; openedDate: TradingDate; daysHeld: number };
+  bars: DailyBar[];
+  policy: ExitPolicy;
+  previous: ExitState | null;
+  session: ReturnType<typeof sessionWindowOf>;
+}
+
+/** Null when nothing is held. A caller may keep it a moment (runtime/jobs.ts): trades come faster than the trade log changes. */
+export function tradeExitContext(deps: TickExitDeps, symbol: StockCode, at: EpochMs): TradeExitContext | null {
   const position = deps.positions.get(symbol);
-  if (!position || position.qty <= 0 || trade.price <= 0 || deps.strategies.length === 0) return null;
+  if (!position || position.qty <= 0 || deps.strategies.length === 0) return null;
   const today = kstDateOf(at);
   const origin = positionOrigins(deps.orders, deps.fills).get(symbol) ?? null;
   const { policyOf } = exitStrategy(deps.strategies, origin?.strategy ?? null);
-  const bars = deps.bars.range(symbol, barsWanted(policyOf), deps.calendar.previousTradingDay(today));
   const opened = origin?.openedDate ?? today;
   const stored = deps.risk.get<PositionExitRecord>(RISK_KEYS.exitState(symbol));
-  const previous = stored !== null && origin !== null && stored.openingOrderId === origin.openingOrderId ? stored : null;
-  const p = trade.price;
-  const quote: Quote = {
-    symbol, price: p, open: p, high: p, low: p, basePrice: p, upperLimit: p, lowerLimit: p, tick: krw(1), volume: shares(0), tradedValue: krw(0),
-    changeBp: 0, halted: false, at,
-    status: { code: null, administrative: false, warning: null, marketWarningCode: null, investmentAttention: false, shortTermOverheated: false, liquidationTrading: false, vi: false },
-  };
-  const decision = decideExit({
-    snapshot: { symbol, today, quote, bars, session: sessionWindowOf(deps.calendar, today), scan: null },
+  return {
+    symbol, today, policy: policyOf.exits, session: sessionWindowOf(deps.calendar, today),
     position: { qty: position.qty, avgPrice: position.avgPrice, openedDate: opened, daysHeld: tradingDaysBetween(deps.calendar, opened, today) },
-    policy: policyOf.exits, previous, flattenDue: false, strategy: null,
+    bars: deps.bars.range(symbol, barsWanted(policyOf), deps.calendar.previousTradingDay(today)),
+    previous: stored !== null && origin !== null && stored.openingOrderId === origin.openingOrderId ? stored : null,
+  };
+}
+
+export function decideOnTrade(ctx: TradeExitContext, price: Krw, at: EpochMs): ExitDecision | null {
+  if (price <= 0) return null;
+  const p = price;
+  const quote: Quote = {
+    symbol: ctx.symbol, price: p, open: p, high: p, low: p, basePrice: p, upperLimit: p, lowerLimit: p, tick: krw(1), volume: shares(0),
+    tradedValue: krw(0), changeBp: 0, halted: false, at,
+    status: {
+      code: null, administrative: false, warning: null, marketWarningCode: null, investmentAttention: false, shortTermOverheated: false,
+      liquidationTrading: false, vi: false,
+    },
+  };
+  return decideExit({
+    snapshot: { symbol: ctx.symbol, today: ctx.today, quote, bars: ctx.bars, session: ctx.session, scan: null },
+    position: ctx.position, policy: ctx.policy, previous: ctx.previous, flattenDue: false, strategy: null,
   });
-  return decision;
 }
