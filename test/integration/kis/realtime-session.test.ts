@@ -180,6 +180,32 @@ describe('KIS realtime session', () => {
     expect(srv.sockets).toHaveLength(1);
   });
 
+  it('bad frames, a frame it cannot decrypt and a failing handler are counted; the session goes on', async () => {
+    const srv = await server(ok);
+    servers.push(srv);
+    const seen: string[] = [];
+    const s = session(srv.url, {
+      onTrade: (t) => {
+        seen.push(t.symbol);
+        if (seen.length === 1) throw new Error('handler bug');
+      },
+    });
+    s.start();
+    await until(() => s.stats().active === 1, 'connected');
+    const ws = srv.sockets[0]!;
+    const trade = ['005930', '093354', '71900', ...Array.from({ length: 43 }, () => '1')].join('^');
+    ws.send('0|H0STCNT0|001|005930^1');
+    ws.send('not a frame');
+    // a notice that is not ciphertext of the answer's key, and an encrypted trade no answer gave a key for
+    ws.send('1|H0STCNI9|001|AAAAAAAAAAAAAAAAAAAAAA==');
+    ws.send('1|H0STCNT0|001|AAAAAAAAAAAAAAAAAAAAAA==');
+    ws.send(`0|H0STCNT0|001|${trade}`);
+    ws.send(`0|H0STCNT0|001|${trade}`);
+    await until(() => seen.length === 2, 'both trades delivered');
+    expect(s.stats().problems).toMatchObject({ 'frame-invalid': 2, decrypt: 2, handler: 1 });
+    expect(s.stats()).toMatchObject({ connected: true, connects: 1, trades: 2, notices: 0 });
+  });
+
   it('a failed approval key and a refused connection are classified and retried, never thrown', async () => {
     let calls = 0;
     const s = createRealtimeSession({
