@@ -308,7 +308,13 @@ export function createRealtimeSession(opts: RealtimeOptions): RealtimeSession {
       ws?.close(1000, 'appkey in use');
       return;
     }
-    if (code === WS_CODES.invalidAppKey) approval = null;
+    if (code === WS_CODES.invalidAppKey) {
+      // the approval key is refused: a new one is asked for on the next connection, after the back-off
+      problem('subscribe-refused', `${code} ${f.msg ?? ''}: the approval key was refused; reconnecting with a new one`);
+      approval = null;
+      ws?.close(1000, 'approval key refused');
+      return;
+    }
     if (f.rtCd === '0' || code === WS_CODES.alreadySubscribed) {
       if (s !== undefined && !(f.msg ?? '').startsWith('UNSUB')) {
         s.state = 'active';

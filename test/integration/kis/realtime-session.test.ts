@@ -206,6 +206,19 @@ describe('KIS realtime session', () => {
     expect(s.stats()).toMatchObject({ connected: true, connects: 1, trades: 2, notices: 0 });
   });
 
+  it('OPSP9994: a refused approval key is dropped and a new one asked for on the next connection', async () => {
+    const srv = await server((x) => (x.approvalKey === 'key-1'
+      ? { header: { tr_id: x.trId, tr_key: x.trKey, encrypt: 'N' }, body: { rt_cd: '1', msg_cd: 'OPSP9994', msg1: 'INVALID APPROVAL KEY' } }
+      : ok(x)));
+    servers.push(srv);
+    const s = session(srv.url);
+    s.start();
+    await until(() => s.stats().active === 1, 'registered with the second key');
+    expect(srv.sent.map((x) => x.approvalKey)).toEqual(['key-1', 'key-2']);
+    expect(s.stats().connects).toBe(2);
+    expect(s.stats().problems['subscribe-refused']).toBe(1);
+  });
+
   it('a failed approval key and a refused connection are classified and retried, never thrown', async () => {
     let calls = 0;
     const s = createRealtimeSession({
