@@ -150,6 +150,11 @@ export function createSimRealtime(opts: RealtimeServerOptions): SimRealtime {
       s.appKey = cred.appKey;
       const acct = splitAccount(cred.account);
       s.account = acct === null ? null : `${acct.cano}-${acct.prdt}`;
+      if (s.account !== null) {
+        // a new session hears of fills from now on: what filled while nobody listened is never sent
+        opts.exchange.advanceTo(opts.clock.now());
+        announced.set(s.account, opts.exchange.trades(s.account).length);
+      }
       stats.sessions = [...sessions].filter((x) => x.appKey !== null).length;
     } else if (s.appKey !== cred.appKey) {
       s.ws.send(answer(trId, trKey, '1', 'OPSP8996', 'ALREADY IN USE appkey', null));

@@ -133,6 +133,26 @@ describe('simulator WebSocket', () => {
     await until(() => notices.length === 1, 'the next notice');
   });
 
+  it('a fill while no session listens is never sent later', async () => {
+    const { s, notices } = open();
+    s.start();
+    await until(() => s.stats().active === 1, 'registered');
+    await s.stop();
+    await until(() => h.sim.realtime.sessions() === 0, 'the session gone');
+    const q = await client.market.quote(symbol());
+    await client.broker.placeOrder({ symbol: symbol(), side: 'buy', type: 'limit', qty: shares(1), price: q.upperLimit });
+    h.clock.advance(60_000);
+    await until(() => h.sim.exchange.trades(CRED.account).length === 1, 'the fill at the exchange');
+    const again = open();
+    again.s.start();
+    await until(() => again.s.stats().active === 1, 'registered again');
+    await client.broker.placeOrder({ symbol: symbol(), side: 'buy', type: 'limit', qty: shares(2), price: q.upperLimit });
+    h.clock.advance(60_000);
+    await until(() => again.notices.length > 0, 'the notice of the second order');
+    expect(again.notices.map((n) => n.orderQty)).toEqual(again.notices.map(() => 2));
+    expect(notices).toEqual([]);
+  });
+
   it('ws-delay holds a frame back without losing it', async () => {
     h.sim.faults.inject({ kind: 'ws-delay', match: { trId: 'H0STCNT0' }, ms: 150 });
     const { s, trades } = open();
