@@ -11,13 +11,13 @@ const layers = [
   { from: 'signals', src: ['domain', 'market'], pkgs: ['zod'], core: false },
   { from: 'orders', src: ['domain', 'market'], pkgs: [], core: false },
   { from: 'scan', src: ['domain', 'market'], pkgs: [], core: false },
-  { from: 'kis', src: ['domain', 'market'], pkgs: ['undici', 'zod'], core: true },
+  { from: 'kis', src: ['domain', 'market'], pkgs: ['undici', 'zod', 'ws'], core: true },
   { from: 'store', src: ['domain'], pkgs: ['better-sqlite3'], core: true },
   // the simulator in three parts (docs/architecture.md §3): the pure exchange, the synthetic market that
   // feeds it (and speaks its tick and auction types), and the KIS wire that composes both over HTTP
   { from: 'exchange', src: ['domain', 'market'], pkgs: [], core: false },
   { from: 'synthetic', src: ['domain', 'market', 'exchange'], pkgs: [], core: false },
-  { from: 'sim', src: ['domain', 'market', 'exchange', 'synthetic'], pkgs: [], core: true },
+  { from: 'sim', src: ['domain', 'market', 'exchange', 'synthetic'], pkgs: ['ws'], core: true },
   { from: 'redis', src: ['domain'], pkgs: ['ioredis'], core: true },
   { from: 'queues', src: ['domain', 'signals', 'orders', 'scan'], pkgs: ['bullmq', 'ioredis', 'zod'], core: true },
   { from: 'jobs', src: ['domain', 'market', 'scan', 'signals', 'orders'], pkgs: [], core: false },

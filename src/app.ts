@@ -19,11 +19,11 @@ import type { Store } from './store/index.js';
 import {
   chooseVenue, connectRedis, createHeartbeat, createJobs, createLiveConfig, createOps, feeRatesOf, freshTradeLogGuard,
   accountLockName, holdAccountLock, lastSimTime, loadCalendar, openSimJournal, pingRedis, planClock, rankingClientOptions,
-  rateBudgetOptions, readWindowFor, signalConcurrencyOf,
+  rateBudgetOptions, readWindowFor, realtimeUrl, signalConcurrencyOf, startRealtime,
   requireCalendarCovers, resolveStrategies, startEmbeddedRedis, startInProcessSim, venueClientOptions, warnPositionsWithoutStrategy,
   watchRedis, withCalendarFile,
 } from './runtime/index.js';
-import type { AccountLock, EmbeddedRedis, InForce, Jobs, LiveConfig, ReloadRecord, WatchTarget } from './runtime/index.js';
+import type { AccountLock, EmbeddedRedis, InForce, Jobs, LiveConfig, RealtimeWiring, ReloadRecord, WatchTarget } from './runtime/index.js';
 
 /**
  * The composition root (docs/architecture.md §2): config → store → Redis → KIS client (or the simulator)
@@ -59,6 +59,8 @@ export interface App {
   reloadConfig(trigger: string): Promise<ReloadRecord> | null;
   readonly clock: Clock;
   readonly store: Store;
+  /** the KIS WebSocket session, once started (kis.websocket.enabled) */
+  realtime(): RealtimeWiring | null;
 }
 
 export function createApp(opts: AppOptions): App {
@@ -105,6 +107,7 @@ export function createApp(opts: AppOptions): App {
   let watchdog: { stop(): void } | null = null;
   let scheduler: Scheduler | null = null;
   let jobs: Jobs | null = null;
+  let realtime: RealtimeWiring | null = null;
   let stopping = false;
   // Restart-only keys are read from `config` above and below; the rest through live.current() (config/reload.ts).
   let live: LiveConfig | null = null;
@@ -264,6 +267,15 @@ export function createApp(opts: AppOptions): App {
       redisReady: () => redis?.status === 'ready', log, stallMs: config.daemon.workerStallSeconds * 1000,
     });
 
+    // The one WebSocket session of the app key belongs here, with the order worker and the account lock.
+    if (config.kis.websocket.enabled) {
+      const htsId = secrets?.htsId ?? (config.mode === 'sim' ? 'sim' : null);
+      realtime = startRealtime({
+        config, env, url: realtimeUrl(config, env, baseUrl), htsId, kis, store, jobs, log, notifier,
+        ownsAccount: () => accountLock?.owns() ?? false, onState: (state) => ops.metrics?.setWebSocketState(state),
+      });
+    }
+
     scheduler = createScheduler({
       config: config.schedule,
       calendar: () => calendar, clock, log, run: (job, t, signal) => jobs!.runScheduled(job, t, signal),
@@ -300,6 +312,7 @@ export function createApp(opts: AppOptions): App {
     // Nothing new starts, side by side: the scheduler's runs give up or finish (a scan gives up), the
     // signal and decision workers take no more jobs (a backlog of them kept a stop busy for 15 s).
     await Promise.all([scheduler?.stop(), ...(workers ? [close(workers.signals), close(workers.decisions)] : [])]);
+    await realtime?.stop();
     // Orders last: the submit or reconcile in progress, then the order in flight, finish.
     await jobs?.close();
     if (workers) await close(workers.orders);
@@ -327,5 +340,6 @@ export function createApp(opts: AppOptions): App {
       return null;
     },
     clock, store,
+    realtime: () => realtime,
   };
 }

@@ -61,6 +61,10 @@ export function httpUrl() {
   return z.url({ protocol: /^https?$/, error: 'expected an http(s) URL like https://host:port' });
 }
 
+export function wsUrl() {
+  return z.url({ protocol: /^wss?$/, error: 'expected a WebSocket URL like ws://host:port' });
+}
+
 export function redisUrl() {
   return z.url({ protocol: /^rediss?$/, error: 'expected a redis:// or rediss:// URL' });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { httpUrl, ms, minutes, redisUrl, stockCodeField } from './fields.js';
+import { httpUrl, ms, minutes, redisUrl, stockCodeField, wsUrl } from './fields.js';
 
 /** Node's `cert.fingerprint256` format: 32 hex bytes joined by colons. */
 const FINGERPRINT256 = /^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$/;
@@ -48,6 +48,21 @@ export const paperTlsSchema = z.strictObject({
     .nullable().default(null),
 });
 
+/**
+ * The real-time session (docs/kis-wire.md §10): fill notices reconcile at once and trades of held
+ * symbols run the exits on each tick. On by default in every mode: polling and the minute exit
+ * check stay as the reconciliation behind it. Fill notices also need KIS_HTS_ID in live and paper.
+ */
+export const kisWebsocketSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** overrides the per-environment URL; sim mode uses the simulator's port */
+  url: wsUrl().nullable().default(null),
+  liveUrl: wsUrl().default('ws://ops.koreainvestment.com:21000'),
+  paperUrl: wsUrl().default('ws://ops.koreainvestment.com:31000'),
+  /** KIS allows 41 per session, notices included (docs/kis-wire.md §4) */
+  maxRegistrations: z.int().min(1).max(41).default(41),
+});
+
 export const kisSchema = z.strictObject({
   /** overrides the per-environment base URL (sim mode points this at the simulator) */
   baseUrl: httpUrl().nullable().default(null),
@@ -73,6 +88,7 @@ export const kisSchema = z.strictObject({
    */
   paperRankingSource: z.enum(['live-readonly', 'watchlist']).default('watchlist'),
   watchlist: z.array(stockCodeField).default([]),
+  websocket: kisWebsocketSchema.prefault({}),
 });
 
 export const redisSchema = z.strictObject({

@@ -9,6 +9,7 @@ import type { KisMarketData } from './market-data.js';
 import { DEFAULT_MAX_PAGES } from './paging.js';
 import { DEFAULT_RETRY } from './retry.js';
 import type { RetryPolicy } from './retry.js';
+import { requestApprovalKey } from './realtime.js';
 import { createTokenManager } from './token.js';
 import type { TokenManager } from './token.js';
 import { DEFAULT_REFRESH_LEAD_MS } from './token-policy.js';
@@ -56,6 +57,8 @@ export interface KisClient {
   broker: KisBroker;
   tokens: TokenManager;
   env: KisEnv;
+  /** a WebSocket approval key (docs/kis-wire.md §3.3), for createRealtimeSession */
+  approvalKey(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -96,6 +99,10 @@ export function createKisClient(opts: KisClientOptions): KisClient {
     tokens,
     market: createKisMarketData({ call, clock: opts.clock, marketDivCode: opts.marketDivCode ?? 'J' }),
     broker: createKisBroker({ call, clock: opts.clock, account, maxPages: opts.maxPages ?? DEFAULT_MAX_PAGES }),
+    approvalKey: async () => {
+      await opts.rateBudget.acquire('reconcile');
+      return requestApprovalKey(transport, opts.appKey, opts.appSecret);
+    },
     close: () => transport.close(),
   };
 }

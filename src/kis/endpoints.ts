@@ -8,6 +8,7 @@ import type { KisEnv, Lane } from '../domain/index.js';
  */
 export type EndpointName =
   | 'token'
+  | 'approval'
   | 'hashkey'
   | 'price'
   | 'orderBook'
@@ -53,6 +54,8 @@ const order = (path: string, live: string, paper: string): Row =>
 export const ENDPOINTS: Readonly<Record<EndpointName, EndpointDef>> = Object.freeze({
   // §3.1: no auth headers, OAuth error shape; §3.4: hashkey counts against the rate limit.
   token: { name: 'token', method: 'POST', path: '/oauth2/tokenP', trId: null, pageSize: null, lane: 'order', isOrder: false, envelope: false },
+  // §3.3: the WebSocket approval key, OAuth shape like tokenP
+  approval: { name: 'approval', method: 'POST', path: '/oauth2/Approval', trId: null, pageSize: null, lane: 'reconcile', isOrder: false, envelope: false },
   hashkey: { name: 'hashkey', method: 'POST', path: '/uapi/hashkey', trId: null, pageSize: null, lane: 'order', isOrder: false, envelope: false },
   price: { name: 'price', ...get(`${Q}/inquire-price`, 'FHKST01010100', 'FHKST01010100', 'signal') },
   orderBook: { name: 'orderBook', ...get(`${Q}/inquire-asking-price-exp-ccn`, 'FHKST01010200', 'FHKST01010200', 'signal') },

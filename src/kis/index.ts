@@ -15,3 +15,7 @@ export { classify, kisFailureOf, REAUTH_CODES, RATE_LIMIT_CODE, TOKEN_THROTTLE_C
 export type { Classification, KisFailure } from './errors.js';
 export type { MinuteBar } from './schemas/quotations.js';
 export type { Sellable } from './schemas/account.js';
+export { createRealtimeSession, requestApprovalKey, noticeTrId, MAX_REGISTRATIONS, REALTIME_PROBLEMS, TRADE_TR_ID, WS_CODES } from './realtime.js';
+export type { RealtimeOptions, RealtimeProblem, RealtimeSession, RealtimeStats, RealtimeWanted } from './realtime.js';
+export { decodeFrame, decryptPayload, parseFillNotices, parseTradeTicks, splitRecords, FrameError, NOTICE_FIELDS, TRADE_FIELDS } from './realtime-frames.js';
+export type { DataFrame, FillNotice, Frame, SystemFrame, TradeTick } from './realtime-frames.js';

@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
-import { isBrokenInvariant, kstDateOf, measuredMarket, RISK_KEYS, stockCode } from '../domain/index.js';
-import type { Clock, EpochMs, Halt, JobSettings, Logger, MarketData, Notifier, OrderIntent, ReadWindow, TradingDate , AppError} from '../domain/index.js';
+import { isBrokenInvariant, krw, kstDateOf, measuredMarket, RISK_KEYS, stockCode } from '../domain/index.js';
+import type { Clock, EpochMs, Halt, JobSettings, Logger, MarketData, Notifier, OrderIntent, ReadWindow, TradingDate, AppError } from '../domain/index.js';
 import { jobSettings } from '../config/index.js';
 import type { Config } from '../config/index.js';
 import {
-  bookOf, createOrderDesk, pruneRecordedMarkers, recordedKey, runAfterClose, runEnqueueExits, runFillsPoll, runFlatten, runOrderJob, runRecordDecision, runScanJob, runSignalJob,
+  bookOf, createOrderDesk, noticeReconciler, pruneRecordedMarkers, recordedKey, runAfterClose, runEnqueueExits, runFillsPoll, runFlatten, runOrderJob,
+  runRecordDecision, runScanJob, runSignalJob, runTradeExit,
 } from '../jobs/index.js';
 import type { EnqueueSignal } from '../jobs/index.js';
 import type { KisClient } from '../kis/index.js';
@@ -60,6 +61,10 @@ export interface Jobs {
   /** records what a `workers` process decided (jobs/record-decision.ts) */
   processDecision(job: DecisionJob, jobId: string): Promise<void>;
   reconcile(reason: string): Promise<ReconcileSummary>;
+  /** a fill notice or a WebSocket reconnect: reconcile now, folded with one already running (jobs/fills.ts) */
+  reconcileSoon(reason: string): Promise<void>;
+  /** a real-time trade: exits of a held symbol evaluated on its price (jobs/exits.ts runTradeExit) */
+  trade(symbol: string, price: number): Promise<boolean>;
   haltEntries(reason: string, details?: Record<string, unknown>): void;
   /** no more follow-up reconciles; resolves when the submit/reconcile in progress has finished */
   close(): Promise<void>;
@@ -104,6 +109,9 @@ export function createJobs(ctx: JobContext): Jobs {
     const added = await producers.orders.add(intent.intentKey, { ...intent, decidedAt });
     log.info({ intentKey: intent.intentKey, symbol: intent.symbol, side: intent.side, qty: intent.qty, price: intent.price, added }, 'order intent enqueued');
   };
+
+  const reconcileSoon = noticeReconciler((reason) => desk.reconcile(reason), log);
+  const tradeContexts: NonNullable<Parameters<typeof runTradeExit>[0]['cache']> = new Map();
 
   const haltEntries = (reason: string, details: Record<string, unknown> = {}): void => {
     const halt: Halt = { reason, details, at: clock.now() };
@@ -171,6 +179,11 @@ export function createJobs(ctx: JobContext): Jobs {
     }, job).then(() => undefined)),
     processOrder: (job) => boundary(runOrderJob({ desk, ownsAccount: ctx.ownsAccount }, job).then(() => undefined)),
     reconcile: (reason) => desk.reconcile(reason),
+    reconcileSoon,
+    trade: (symbol, price) => boundary(runTradeExit({
+      positions: store.positions, orders: store.orders, fills: store.fills, risk: store.risk, bars: store.bars, calendar: ctx.calendar(),
+      strategies: inForce().strategies, clock, log, enqueueSignal, cache: tradeContexts,
+    }, { symbol: stockCode(symbol), price: krw(price) })),
     haltEntries,
     close: () => desk.close(),
   };

@@ -1,8 +1,8 @@
-import { kstDateOf, makeIntentKey, OPEN_STATUSES, positionOrigins, RISK_KEYS, shares } from '../domain/index.js';
-import type { DailyBar, Krw, StockCode, TradingDate } from '../domain/index.js';
+import { krw, kstDateOf, makeIntentKey, OPEN_STATUSES, positionOrigins, RISK_KEYS, shares } from '../domain/index.js';
+import type { DailyBar, EpochMs, ExitPolicy, Krw, Quote, Shares, StockCode, TradingDate } from '../domain/index.js';
 import { flattenAt, sessionPhase } from '../market/index.js';
 import { decideExit } from './decide-exit.js';
-import type { ExitState } from './decide-exit.js';
+import type { ExitDecision, ExitState } from './decide-exit.js';
 import { barsFor, barsInputs, barsWanted, describeSignal, quoteInputs, recordDecision, sessionWindowOf } from './evaluate-job.js';
 import type { EvaluateDeps, EvaluateResult } from './evaluate-job.js';
 import { tradingDaysBetween } from './trading-days.js';
@@ -100,4 +100,66 @@ export async function runEvaluateExit(deps: EvaluateDeps, input: { symbol: Stock
       tradingDate: today, decisionId, configHash: deps.configHash, reason: describeSignal(decision.rule, decision.values),
     },
   };
+}
+
+/** What a tick-time exit check reads: the trade log and the exit state, no KIS call. */
+export type TickExitDeps = Pick<EvaluateDeps, 'positions' | 'orders' | 'fills' | 'risk' | 'bars' | 'calendar' | 'strategies'>;
+
+/**
+ * The exit machine on one real-time trade (docs/kis-wire.md §10.5): the same decideExit as the
+ * exit job, with the trade's price for the quote and the cached daily bars, without the strategy's
+ * own exit (it may read more of the quote than a trade carries) and without recording a decision
+ * per tick. 'exit' means the caller enqueues the exit job, which decides again on a fresh quote and
+ * records it. The exit state is only read here: it changes with recorded decisions alone, so
+ * `kis-trader replay` can chain them (replay.ts); a trade's price counts toward the peak of this
+ * check only. Null when nothing is held or nothing can be decided.
+ */
+export function exitOnTrade(deps: TickExitDeps, trade: { symbol: StockCode; price: Krw; at: EpochMs }): ExitDecision | null {
+  const ctx = tradeExitContext(deps, trade.symbol, trade.at);
+  return ctx === null ? null : decideOnTrade(ctx, trade.price, trade.at);
+}
+
+/** What exitOnTrade reads from the trade log for a symbol: the same for every trade until a fill or a decision. */
+export interface TradeExitContext {
+  symbol: StockCode;
+  today: TradingDate;
+  position: { qty: Shares; avgPrice: Krw; openedDate: TradingDate; daysHeld: number };
+  bars: DailyBar[];
+  policy: ExitPolicy;
+  previous: ExitState | null;
+  session: ReturnType<typeof sessionWindowOf>;
+}
+
+/** Null when nothing is held. A caller may keep it a moment (runtime/jobs.ts): trades come faster than the trade log changes. */
+export function tradeExitContext(deps: TickExitDeps, symbol: StockCode, at: EpochMs): TradeExitContext | null {
+  const position = deps.positions.get(symbol);
+  if (!position || position.qty <= 0 || deps.strategies.length === 0) return null;
+  const today = kstDateOf(at);
+  const origin = positionOrigins(deps.orders, deps.fills).get(symbol) ?? null;
+  const { policyOf } = exitStrategy(deps.strategies, origin?.strategy ?? null);
+  const opened = origin?.openedDate ?? today;
+  const stored = deps.risk.get<PositionExitRecord>(RISK_KEYS.exitState(symbol));
+  return {
+    symbol, today, policy: policyOf.exits, session: sessionWindowOf(deps.calendar, today),
+    position: { qty: position.qty, avgPrice: position.avgPrice, openedDate: opened, daysHeld: tradingDaysBetween(deps.calendar, opened, today) },
+    bars: deps.bars.range(symbol, barsWanted(policyOf), deps.calendar.previousTradingDay(today)),
+    previous: stored !== null && origin !== null && stored.openingOrderId === origin.openingOrderId ? stored : null,
+  };
+}
+
+export function decideOnTrade(ctx: TradeExitContext, price: Krw, at: EpochMs): ExitDecision | null {
+  if (price <= 0) return null;
+  const p = price;
+  const quote: Quote = {
+    symbol: ctx.symbol, price: p, open: p, high: p, low: p, basePrice: p, upperLimit: p, lowerLimit: p, tick: krw(1), volume: shares(0),
+    tradedValue: krw(0), changeBp: 0, halted: false, at,
+    status: {
+      code: null, administrative: false, warning: null, marketWarningCode: null, investmentAttention: false, shortTermOverheated: false,
+      liquidationTrading: false, vi: false,
+    },
+  };
+  return decideExit({
+    snapshot: { symbol: ctx.symbol, today: ctx.today, quote, bars: ctx.bars, session: ctx.session, scan: null },
+    position: ctx.position, policy: ctx.policy, previous: ctx.previous, flattenDue: false, strategy: null,
+  });
 }

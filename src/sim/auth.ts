@@ -38,6 +38,10 @@ export class TokenAuthority {
 
   constructor(private readonly opts: { seed: number; ttlSec: number; credentials: readonly SimCredentials[] }) {}
 
+  all(): readonly SimCredentials[] {
+    return this.opts.credentials;
+  }
+
   credentialsFor(appKey: string): SimCredentials | undefined {
     return this.opts.credentials.find((c) => c.appKey === appKey);
   }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { TokenAuthority } from './auth.js';
+import type { SimCredentials } from './credentials.js';
 import type { SimJournal } from './journal.js';
 import { formatExpiry } from './auth.js';
 import type { SimRequest, SimResponse } from './wire-format.js';
@@ -51,6 +52,21 @@ export function approval(tokens: TokenAuthority, req: SimRequest, seed: number):
   const cred = tokens.credentialsFor(str(b, 'appkey'));
   if (!cred) return denied('EGW00103', '유효하지 않은 AppKey입니다.');
   if (cred.appSecret !== str(b, 'secretkey')) return denied('EGW00105', '유효하지 않은 AppSecret입니다.');
-  const h = createHash('sha256').update(`${seed}:${cred.appKey}:${Math.floor(req.now / 86_400_000)}`).digest('hex');
-  return { status: 200, body: { approval_key: `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}` } };
+  return { status: 200, body: { approval_key: approvalKeyOf(seed, cred.appKey, Math.floor(req.now / DAY_MS)) } };
+}
+
+const DAY_MS = 86_400_000;
+
+function approvalKeyOf(seed: number, appKey: string, day: number): string {
+  const h = createHash('sha256').update(`${seed}:${appKey}:${day}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The credentials an approval key was issued to, if it is still valid (24 h, §3.3); keys are derived, so nothing is stored. */
+export function approvalKeyValid(tokens: TokenAuthority, seed: number, key: string, now: number): SimCredentials | null {
+  const day = Math.floor(now / DAY_MS);
+  for (const cred of tokens.all()) {
+    if (approvalKeyOf(seed, cred.appKey, day) === key || approvalKeyOf(seed, cred.appKey, day - 1) === key) return cred;
+  }
+  return null;
 }

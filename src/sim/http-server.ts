@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Clock, Logger } from '../domain/index.js';
 import type { RateWindow, TokenAuthority } from './auth.js';
 import type { ActiveFault, FaultMatcher } from './faults.js';
@@ -32,6 +33,8 @@ export interface ServerDeps {
   log: Logger;
   /** byPath: requests per URL path, so a test can count the calls of one kind (rankings, quotes, tokenP) */
   stats: { requests: number; rateLimited: number; byPath: Map<string, number> };
+  /** the WebSocket (realtime-server.ts), served on the same port */
+  upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 }
 
 type ApiHandler = (deps: HandlerDeps, req: SimRequest) => SimResponse;
@@ -246,6 +249,8 @@ export function createSimServer(deps: ServerDeps): SimServer {
     });
   });
   server.keepAliveTimeout = 5_000;
+  if (deps.upgrade) server.on('upgrade', deps.upgrade);
+  else server.on('upgrade', (_req: IncomingMessage, socket: Duplex) => socket.destroy());
 
   return {
     start: (port, host) =>

@@ -9,6 +9,8 @@ import type { ExchangeState } from '../exchange/index.js';
 import { createFaultController } from './faults.js';
 import type { FaultController, FaultRule } from './faults.js';
 import { createSimServer } from './http-server.js';
+import { createSimRealtime } from './realtime-server.js';
+import type { SimRealtime } from './realtime-server.js';
 import type { JournalEntry, SimJournal } from './journal.js';
 import type { SplitOption, SyntheticMarket } from '../synthetic/index.js';
 import { STREAM, createSimCalendar, createSyntheticMarket, foldSeed, hash32 } from '../synthetic/index.js';
@@ -43,6 +45,8 @@ export interface SimulatorOptions {
    * after the start day, by 2, 5 or 10) or an explicit list
    */
   splits?: SplitOption;
+  /** the WebSocket (realtime-server.ts): pump and PINGPONG periods in real ms, the registration limit */
+  realtime?: { pumpMs?: number; pingMs?: number; maxRegistrations?: number };
 }
 
 export interface Simulator {
@@ -52,6 +56,8 @@ export interface Simulator {
   readonly market: SyntheticMarket;
   /** read access; every read first runs matching up to the clock's now */
   readonly exchange: ExchangeState;
+  /** the WebSocket served on the same port (ws://host:port) */
+  readonly realtime: Pick<SimRealtime, 'sessions' | 'stats' | 'disconnectAll'>;
   /** byPath: requests received per URL path (e.g. '/oauth2/tokenP'), answered or not */
   stats(): { requests: number; rateLimited: number; tokensIssued: number; byPath: Record<string, number> };
 }
@@ -118,10 +124,13 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
   const journal = opts.journal ?? null;
   if (journal) replay(journal.load(), { env: opts.env, exchange, tokens, log });
   const stats = { requests: 0, rateLimited: 0, byPath: new Map<string, number>() };
+  const realtime = createSimRealtime({
+    env: opts.env, seed: opts.seed, clock: opts.clock, market, exchange, tokens, faults, log, ...opts.realtime,
+  });
   const server = createSimServer({
     seed: opts.seed,
     handler: { env: opts.env, market, exchange, calendar, fees: opts.fees, branch, journal, variant: v.variant },
-    tokens, rate, faults, clock: opts.clock, log, stats,
+    tokens, rate, faults, clock: opts.clock, log, stats, upgrade: (req, socket, head) => realtime.handleUpgrade(req, socket, head),
   });
   const now = () => opts.clock.now();
   const view: ExchangeState = {
@@ -159,11 +168,13 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
     async stop() {
       if (!started) return;
       started = false;
+      await realtime.close();
       await server.stop();
       log.info({}, 'KIS simulator stopped');
     },
     faults,
     market,
+    realtime: { sessions: () => realtime.sessions(), stats: () => realtime.stats(), disconnectAll: () => realtime.disconnectAll() },
     exchange: view,
     stats: () => ({
       requests: stats.requests, rateLimited: stats.rateLimited, tokensIssued: tokens.issued,

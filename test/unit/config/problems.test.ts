@@ -57,6 +57,14 @@ describe('invalid values are reported as path: reason', () => {
     expect(r.problems).toEqual([`scan.topN: expected a number, got string (in ${r.dir}/default.json)`]);
   });
 
+  it('names the WebSocket keys: a URL that is not ws://, a limit past KIS\'s 41', () => {
+    const r = rejection({ 'default.json': { kis: { websocket: { url: 'http://127.0.0.1:21000', maxRegistrations: 42 } } } });
+    expect(r.problems).toEqual([
+      `kis.websocket.url: expected a WebSocket URL like ws://host:port, got "http://127.0.0.1:21000" (in ${r.dir}/default.json)`,
+      `kis.websocket.maxRegistrations: must be at most 41 (in ${r.dir}/default.json)`,
+    ]);
+  });
+
   it('rejects fractional money', () => {
     const r = rejection({ 'default.json': { risk: { maxOrderValue: 1000.5 } } });
     expect(r.problems[0]).toMatch(/^risk\.maxOrderValue: expected an integer, got 1000\.5/);

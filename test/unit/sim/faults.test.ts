@@ -11,6 +11,16 @@ describe('fault specs', () => {
     expect(parseFaultSpec('timeout')).toEqual({ kind: 'timeout' });
     expect(parseFaultSpec('http-500:*:*')).toEqual({ kind: 'http-500', times: Infinity });
     expect(parseFaultSpec('token-expired:/oauth2/tokenP')).toEqual({ kind: 'token-expired', match: { path: '/oauth2/tokenP' } });
+    // WebSocket faults name a TR_ID in the second field
+    expect(parseFaultSpec('ws-drop:H0STCNI9:1')).toEqual({ kind: 'ws-drop', match: { trId: 'H0STCNI9' }, times: 1 });
+    expect(parseFaultSpec('ws-delay::*:300')).toEqual({ kind: 'ws-delay', times: Infinity, ms: 300 });
+  });
+
+  it('WebSocket faults never hit an HTTP request, HTTP faults never a frame', () => {
+    const c = createFaultController(1, ['ws-disconnect::1', 'http-500::1']);
+    expect(c.take('/ws', 'H0STCNT0', 'ws').map((f) => f.kind)).toEqual(['ws-disconnect']);
+    expect(c.take('/ws', 'H0STCNT0', 'ws')).toEqual([]);
+    expect(c.take('/uapi/x', 'FHKST01010100').map((f) => f.kind)).toEqual(['http-500']);
   });
 
   it.each([
@@ -19,7 +29,8 @@ describe('fault specs', () => {
     ['rate-limit:x:two', 'times'],
     ['latency:x:1', 'needs ms'],
     ['latency::1:fast', 'ms'],
-    ['http-500::1:100', 'latency only'],
+    ['http-500::1:100', 'latency and ws-delay only'],
+    ['ws-delay:H0STCNT0:1', 'ws-delay needs ms'],
     ['timeout:a:1:2:3', 'too many'],
     ['timeout:a b', 'path suffix'],
   ])('refuses %s naming the spec', (spec, why) => {
