@@ -51,7 +51,11 @@ const NO_RANKS = { volume: null, fluctuation: null };
 const PHASE = 'regular' as const;
 
 
-/** The last `barsWanted` completed bars before today: the window the daemon's cache would hand the decision code. */
+/**
+ * The last `barsWanted` completed bars before today: the window the daemon's cache would hand the
+ * decision code. A slice of a series checkBars checked, ending before today's bar, so the snapshots
+ * say `barsChecked` (signals/strategies/types.ts).
+ */
 const windowOf = (s: Series, strategy: StrategyInstance): readonly DailyBarLike[] =>
   s.bars.slice(Math.max(0, s.at - barsWanted(strategy)), s.at);
 type DailyBarLike = Series['bars'][number];
@@ -90,7 +94,10 @@ export function decideExits(ctx: DayContext, today: TradingDate, flattenDue: boo
     const policyOf = own ?? settings.strategies[0]!;
     const quote = closeQuote(s.bars, s.at, ctx.closeAt);
     const decision = decideExit({
-      snapshot: { symbol, today, quote, bars: windowOf(s, policyOf), session: REGULAR_SESSION, scan: null },
+      snapshot: {
+        symbol, today, quote, bars: windowOf(s, policyOf), session: REGULAR_SESSION, scan: null,
+        explain: ctx.onDecision !== undefined, barsChecked: true,
+      },
       position: {
         qty: position.qty, avgPrice: position.avgPrice, openedDate: origin.openedDate,
         daysHeld: (ctx.dayIndex.get(today) ?? 0) - (ctx.dayIndex.get(origin.openedDate) ?? 0),
@@ -173,6 +180,8 @@ function entryFor(
   const signal = decideEntry({
     symbol: s.symbol, today, quote, bars: windowOf(s, strategy), session: REGULAR_SESSION,
     scan: scan === undefined ? scanRow(quote, name) : scan, position: null,
+    // the values are built only for a listener (docs/backtest.md §5)
+    explain: ctx.onDecision !== undefined, barsChecked: true,
   }, strategy);
   // Most evaluations end here, before any closure is made (a backtest makes a million of them).
   if (signal.action !== 'enter') return emit(ctx, today, s.symbol, 'entry', strategy.id, signal, 'no-trade');

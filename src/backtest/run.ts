@@ -11,7 +11,7 @@ import { workOrder, workOrderOnPath } from './execution.js';
 import { sha256Of } from './hash.js';
 import { closeInstant } from './quote.js';
 import { roundTrips } from './round-trips.js';
-import { advance, buildSeries, markOf, tradingDays } from './series.js';
+import { advance, buildSeries, markOf, numberDays, tradingDays } from './series.js';
 import type { BacktestInput, BacktestResult } from './types.js';
 import { dayUniverse } from './universe.js';
 
@@ -75,6 +75,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
   if (from > to) throw new AppError('BACKTEST_INVALID_INPUT', `--from ${from} is after --to ${to}`);
   const series = buildSeries(input.bars);
   const days = tradingDays(series, to);
+  numberDays(series, days);
   const calendar = input.calendar ?? barCalendar(days);
   const account = new Account(settings.initialCash, input.fees, calendar);
   const ctx: DayContext = {
@@ -92,8 +93,8 @@ export function runBacktest(input: BacktestInput): BacktestResult {
   let exposed = 0;
   const daily: DailyPnl[] = [];
   const total = days.filter((d) => d >= from).length;
-  for (const today of days) {
-    advance(series, today);
+  for (const [dayNo, today] of days.entries()) {
+    advance(series, dayNo);
     if (today < from) continue;
     const worked = workPending(ctx, engine, today, input.paths);
     engine = worked.engine;

@@ -11,10 +11,21 @@ export interface Series {
   bars: readonly DailyBar[];
   at: number;
   last: number;
+  /**
+   * the index in the run's trading days of each bar's date (numberDays; beyond the last day: the
+   * day count), so the day loop moves the cursors by comparing numbers, not date strings
+   */
+  dayNo: Int32Array;
 }
 
-function checkBars(symbol: StockCode, bars: readonly DailyBar[]): DailyBar[] {
-  const sorted = [...bars].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+const inOrder = (bars: readonly DailyBar[]): boolean => {
+  for (let i = 1; i < bars.length; i++) if (!(bars[i - 1]!.date < bars[i]!.date)) return false;
+  return true;
+};
+
+function checkBars(symbol: StockCode, bars: readonly DailyBar[]): readonly DailyBar[] {
+  // Bars already in order (every source's usual case) are taken as they are; the run only reads them.
+  const sorted = inOrder(bars) ? bars : [...bars].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   for (let i = 0; i < sorted.length; i++) {
     const b = sorted[i]!;
     const where = `${symbol} ${b.date}`;
@@ -35,15 +46,30 @@ function checkBars(symbol: StockCode, bars: readonly DailyBar[]): DailyBar[] {
 /** Symbols in code order: the order entries are decided in, so a run never depends on the input's order. */
 export function buildSeries(bars: ReadonlyMap<StockCode, readonly DailyBar[]>): Series[] {
   return [...bars.keys()].sort().map((symbol) => ({
-    symbol, bars: checkBars(symbol, bars.get(symbol) ?? []), at: -1, last: -1,
+    symbol, bars: checkBars(symbol, bars.get(symbol) ?? []), at: -1, last: -1, dayNo: new Int32Array(0),
   }));
 }
 
-/** Moves every cursor to `day`. Days only go forward, so this is a step, not a search. */
-export function advance(series: readonly Series[], day: TradingDate): void {
+/** Numbers every bar by its date's index in `days` (tradingDays), once before the day loop. */
+export function numberDays(series: readonly Series[], days: readonly TradingDate[]): void {
   for (const s of series) {
-    while (s.last + 1 < s.bars.length && s.bars[s.last + 1]!.date <= day) s.last += 1;
-    s.at = s.last >= 0 && s.bars[s.last]!.date === day ? s.last : -1;
+    // both in date order, and every bar's date up to the last day is one of the days: a merge
+    const n = new Int32Array(s.bars.length).fill(days.length);
+    for (let i = 0, d = 0; i < s.bars.length; i++) {
+      const date = s.bars[i]!.date;
+      while (d < days.length && days[d]! < date) d += 1;
+      if (d < days.length && days[d] === date) n[i] = d;
+    }
+    s.dayNo = n;
+  }
+}
+
+/** Moves every cursor to the day numbered `day` (numberDays). Days only go forward, so this is a step, not a search. */
+export function advance(series: readonly Series[], day: number): void {
+  for (const s of series) {
+    const n = s.dayNo;
+    while (s.last + 1 < n.length && n[s.last + 1]! <= day) s.last += 1;
+    s.at = s.last >= 0 && n[s.last] === day ? s.last : -1;
   }
 }
 

@@ -190,6 +190,20 @@ export function smaOf(values: readonly number[], period: number): number | null 
   return sma.value;
 }
 
+/**
+ * smaOf of the last `period` closes (none: fewer bars), without mapping or slicing the bars: the
+ * same additions in the same order as an Sma fed exactly those closes, so the same bits
+ * (test/unit/signals/indicators.test.ts). It and lastAverageVolumeOf run on every evaluation of a
+ * backtest, so they allocate nothing (bench/README.md, backtest.ts).
+ */
+export function lastCloseSmaOf(bars: readonly { close: number }[], period: number): number | null {
+  checkPeriod(period);
+  if (bars.length < period) return null;
+  let sum = 0;
+  for (let i = bars.length - period; i < bars.length; i++) sum += bars[i]!.close;
+  return sum / period;
+}
+
 export function emaOf(values: readonly number[], period: number): number | null {
   const ema = new Ema(period);
   for (const v of values) ema.add(v);
@@ -212,4 +226,13 @@ export function averageVolumeOf(bars: readonly { volume: number }[], period: num
   const avg = new AverageVolume(period);
   for (const b of bars) avg.add(b.volume);
   return avg.value;
+}
+
+/** averageVolumeOf the last `period` bars (see lastCloseSmaOf). */
+export function lastAverageVolumeOf(bars: readonly { volume: number }[], period: number): number | null {
+  checkPeriod(period);
+  if (bars.length < period) return null;
+  let sum = 0;
+  for (let i = bars.length - period; i < bars.length; i++) sum += bars[i]!.volume;
+  return sum / period;
 }
