@@ -6,10 +6,9 @@ import {
   strategyExposure,
   strategyGuards,
 } from '../signals/index.js';
-import type { ExitState, ScanFields, StrategyInstance } from '../signals/index.js';
+import type { BarSums, ExitState, ScanFields, StrategyInstance } from '../signals/index.js';
 import type { Account, PendingOrder } from './account.js';
 import { closeQuote, nextDayQuote, unitPriceOf } from './quote.js';
-import { markOf } from './series.js';
 import type { Series } from './series.js';
 import type { BacktestDecision, BacktestSettings } from './types.js';
 import type { UniverseEntry } from './universe.js';
@@ -42,6 +41,8 @@ export interface DayContext {
   evaluations: number;
   orders: number;
   onDecision: ((d: BacktestDecision) => void) | undefined;
+  /** what a held symbol is marked at (series.ts markOf), one function for the run */
+  mark: (symbol: StockCode) => Krw;
 }
 
 /** The `all` universe has no rankings (docs/backtest.md §3): a strategy with a maxRank admits nothing. */
@@ -59,6 +60,9 @@ const PHASE = 'regular' as const;
 const windowOf = (s: Series, strategy: StrategyInstance): readonly DailyBarLike[] =>
   s.bars.slice(Math.max(0, s.at - barsWanted(strategy)), s.at);
 type DailyBarLike = Series['bars'][number];
+
+/** The series' running sums for a window windowOf cut: it ends just before today's bar. */
+const sumsOf = (s: Series): BarSums | undefined => (s.sums === null ? undefined : { series: s.sums, end: s.at });
 
 function emit(
   ctx: DayContext, date: TradingDate, symbol: StockCode, kind: BacktestDecision['kind'], strategy: string,
@@ -96,7 +100,7 @@ export function decideExits(ctx: DayContext, today: TradingDate, flattenDue: boo
     const decision = decideExit({
       snapshot: {
         symbol, today, quote, bars: windowOf(s, policyOf), session: REGULAR_SESSION, scan: null,
-        explain: ctx.onDecision !== undefined, barsChecked: true,
+        explain: ctx.onDecision !== undefined, barsChecked: true, sums: sumsOf(s),
       },
       position: {
         qty: position.qty, avgPrice: position.avgPrice, openedDate: origin.openedDate,
@@ -181,18 +185,16 @@ function entryFor(
     symbol: s.symbol, today, quote, bars: windowOf(s, strategy), session: REGULAR_SESSION,
     scan: scan === undefined ? scanRow(quote, name) : scan, position: null,
     // the values are built only for a listener (docs/backtest.md §5)
-    explain: ctx.onDecision !== undefined, barsChecked: true,
+    explain: ctx.onDecision !== undefined, barsChecked: true, sums: sumsOf(s),
   }, strategy);
-  // Most evaluations end here, before any closure is made (a backtest makes a million of them).
+  // No closure per evaluation: a backtest makes a million of them (bench/README.md).
   if (signal.action !== 'enter') return emit(ctx, today, s.symbol, 'entry', strategy.id, signal, 'no-trade');
-  const report = (outcome: BacktestDecision['outcome']): void =>
-    emit(ctx, today, s.symbol, 'entry', strategy.id, signal, outcome);
   const { account, settings } = ctx;
   const sig = settings.signals;
   const priced = limitPriceFor({ side: 'buy', quote: nextDayQuote(s.bars[s.at]!), offsetTicks: sig.limitOffsetTicks });
   const unitPrice = unitPriceOf(sig.entryType, priced.price, priced.limits.upper);
   const cash = account.buyingPower();
-  const equity = account.equity((symbol) => markOf(ctx.bySymbol.get(symbol)!));
+  const equity = account.equity(ctx.mark);
   const exposure = strategyExposure({
     strategy, equity, positions: [...account.positions.values()], origins: account.origins, open: openBuys(account),
   });
@@ -212,14 +214,14 @@ function entryFor(
     now: ctx.closeAt, cash, commission: ppm(sig.commissionPpm), limits: sig.limits,
   });
   const guards = [...verdict.checks, ...strategyGuards(strategy, exposure, sized.value, unitPrice)];
-  if (!guards.every((g) => g.ok)) return report('blocked');
+  for (const g of guards) if (!g.ok) return emit(ctx, today, s.symbol, 'entry', strategy.id, signal, 'blocked');
   place(ctx, s, {
     symbol: s.symbol, side: 'buy', type: sig.entryType, qty: sized.qty,
     limit: sig.entryType === 'market' ? krw(0) : priced.price,
     strategy: strategy.id, rule: signal.rule, decidedOn: today,
     reservation: account.reservationFor(unitPrice, sized.qty),
   });
-  report('order');
+  emit(ctx, today, s.symbol, 'entry', strategy.id, signal, 'order');
 }
 
 /** The pending buys as the working orders strategyExposure counts (by their intent key's strategy). */

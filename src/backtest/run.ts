@@ -1,5 +1,5 @@
 import { AppError, krw } from '../domain/index.js';
-import type { DailyPnl, Krw, StockCode, TradingDate } from '../domain/index.js';
+import type { DailyPnl, TradingDate } from '../domain/index.js';
 import { createEngineState, pruneFinished } from '../exchange/index.js';
 import type { EngineState } from '../exchange/index.js';
 import { performanceMetrics, summarize } from '../review/index.js';
@@ -48,7 +48,7 @@ function workPending(
 }
 
 function dailyRow(ctx: DayContext, today: TradingDate, peak: number): DailyPnl {
-  const mark = (symbol: StockCode): Krw => markOf(ctx.bySymbol.get(symbol)!);
+  const { mark } = ctx;
   const equity = ctx.account.equity(mark);
   let unrealised = 0;
   for (const p of ctx.account.positions.values()) unrealised += p.qty * mark(p.symbol) - p.cost;
@@ -78,11 +78,12 @@ export function runBacktest(input: BacktestInput): BacktestResult {
   numberDays(series, days);
   const calendar = input.calendar ?? barCalendar(days);
   const account = new Account(settings.initialCash, input.fees, calendar);
+  const bySymbol = new Map(series.map((s) => [s.symbol, s]));
   const ctx: DayContext = {
-    settings, account, series, bySymbol: new Map(series.map((s) => [s.symbol, s])),
+    settings, account, series, bySymbol,
     dayIndex: new Map(days.map((d, i) => [d, i])), exitStates: new Map(), losingExits: {},
     dayStartEquity: settings.initialCash, closeAt: closeInstant(from), ordersToday: 0, nextOrderId: 1, evaluations: 0,
-    orders: 0, onDecision: input.onDecision,
+    orders: 0, onDecision: input.onDecision, mark: (symbol) => markOf(bySymbol.get(symbol)!),
   };
   const flattenDue = settings.signals.flattenBeforeCloseMinutes > 0;
   const names = input.names ?? {};

@@ -1,5 +1,7 @@
 import { AppError } from '../domain/index.js';
 import type { DailyBar, Krw, StockCode, TradingDate } from '../domain/index.js';
+import { barSumsOf } from '../signals/index.js';
+import type { SeriesSums } from '../signals/index.js';
 
 /**
  * One symbol's bars, oldest first, with a cursor the day loop moves forward: `at` is the index of
@@ -16,7 +18,10 @@ export interface Series {
    * day count), so the day loop moves the cursors by comparing numbers, not date strings
    */
   dayNo: Int32Array;
+  /** running sums of the closes and volumes (signals/indicators.ts SeriesSums); null when they would not be exact */
+  sums: SeriesSums | null;
 }
+
 
 const inOrder = (bars: readonly DailyBar[]): boolean => {
   for (let i = 1; i < bars.length; i++) if (!(bars[i - 1]!.date < bars[i]!.date)) return false;
@@ -45,9 +50,12 @@ function checkBars(symbol: StockCode, bars: readonly DailyBar[]): readonly Daily
 
 /** Symbols in code order: the order entries are decided in, so a run never depends on the input's order. */
 export function buildSeries(bars: ReadonlyMap<StockCode, readonly DailyBar[]>): Series[] {
-  return [...bars.keys()].sort().map((symbol) => ({
-    symbol, bars: checkBars(symbol, bars.get(symbol) ?? []), at: -1, last: -1, dayNo: new Int32Array(0),
-  }));
+  return [...bars.keys()].sort().map((symbol) => {
+    const checked = checkBars(symbol, bars.get(symbol) ?? []);
+    return {
+      symbol, bars: checked, at: -1, last: -1, dayNo: new Int32Array(0), sums: barSumsOf(checked),
+    };
+  });
 }
 
 /** Numbers every bar by its date's index in `days` (tradingDays), once before the day loop. */

@@ -71,8 +71,9 @@ export function decideEntry(snapshot: Snapshot, strategy: StrategyInstance): Ent
   // A zero or negative price is a missing quote, never a −100 % move (the Ouroboros bug).
   if (quote.price <= 0) return { action: 'none', rule: 'no-price', values: common, detail: explain ? `price ${quote.price}` : null };
   if (quote.halted) return { action: 'none', rule: 'halted', values: common, detail: explain ? 'trading in the symbol is halted' : null };
-  // completedBars returns the snapshot's own bars when they are in order: no copy of the snapshot then
-  const signal = strategy.entry(bars === snapshot.bars ? snapshot : { ...snapshot, bars });
+  // completedBars returns the snapshot's own bars when they are in order: no copy of the snapshot
+  // then. Other bars than the snapshot's lose the running sums, which were of the snapshot's.
+  const signal = strategy.entry(bars === snapshot.bars ? snapshot : { ...snapshot, bars, sums: undefined });
   // Object.assign, not {...common, ...signal.values}: V8 (Node 20) clones two large objects through a
   // spread literal ~25× slower, which was most of a backtest's time (bench/README.md).
   return {

@@ -93,7 +93,8 @@ export function decideExit(input: ExitInput): ExitDecision {
   }
   if (input.strategy) {
     const held: PositionFields = { ...position, peakPrice: peak, unrealisedBp: pnl };
-    const own = input.strategy.exit({ ...snapshot, bars, position: held });
+    // other bars than the snapshot's (completedBars) lose its running sums, which were of its own
+    const own = input.strategy.exit({ ...snapshot, bars, position: held, ...(bars === snapshot.bars ? {} : { sums: undefined }) });
     if (own && explain) Object.assign(values, own.values, { strategyExitRule: own.rule });
     if (own?.fire) return decide(own.rule, true, own.detail ?? null);
   }

@@ -45,16 +45,16 @@ export const momentumVolume: Strategy<MomentumVolumeParams> = {
   summary: 'up moderately today on projected volume well above its average, above its moving average',
   params,
   barsNeeded: (p) => p.lookbackDays,
-  entry({ quote, bars, session, explain }, p) {
+  entry({ quote, bars, session, explain, sums }, p) {
     // the last lookbackDays bars, read in place (no slice: bench/README.md, backtest.ts)
     const barsUsed = Math.min(bars.length, p.lookbackDays);
     const enoughBars = barsUsed >= p.lookbackDays;
     const prevClose = referencePrice(quote, bars);
     const change = prevClose === null ? null : changeBp(prevClose, quote.price);
-    const avgVolume = enoughBars ? lastAverageVolumeOf(bars, p.lookbackDays) : null;
+    const avgVolume = enoughBars ? lastAverageVolumeOf(bars, p.lookbackDays, sums) : null;
     const projection = projectDayVolume(quote.volume, quote.at, session, p.minSessionFractionPct);
     const volumeRatioPct = avgVolume !== null && avgVolume > 0 ? (projection.projectedVolume * 100) / avgVolume : null;
-    const ma = enoughBars ? lastCloseSmaOf(bars, p.lookbackDays) : null;
+    const ma = enoughBars ? lastCloseSmaOf(bars, p.lookbackDays, sums) : null;
     const atUpperLimit = quote.upperLimit > 0 && quote.price >= quote.upperLimit;
     // Unexplained (Snapshot.explain false): no values and no detail, the same rules.
     const why = explain !== false;

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { DailyBar, Krw, Quote, Shares, StockCode, StrategySlice, TradingDate } from '../../domain/index.js';
+import type { BarSums } from '../indicators.js';
 import type { SessionWindow } from '../volume.js';
 
 /** What a decision reports it computed from: written to `decisions.inputs` whatever the outcome. */
@@ -59,6 +60,12 @@ export interface Snapshot {
    * built (backtest/series.ts checkBars), and those checks were a third of its time (bench/README.md).
    */
   barsChecked?: boolean;
+  /**
+   * The running sums of the series `bars` were cut from (indicators.ts BarSums), when the caller
+   * keeps them (the backtest): the strategy's means then read two sums instead of N bars, with the
+   * same bits. Absent: they read the bars.
+   */
+  sums?: BarSums | undefined;
 }
 
 /** The values of a decision nobody records (Snapshot.explain false): one shared, empty, frozen object. */

@@ -3,13 +3,14 @@ import { runBacktest } from '../../../src/backtest/index.js';
 import type { BacktestDecision, BacktestSettings } from '../../../src/backtest/index.js';
 import { shares } from '../../../src/domain/index.js';
 import { DEFAULT_FEE_RATES, priceLimits, tickSize } from '../../../src/market/index.js';
-import { decideEntry, decideExit, NO_VALUES, REGULAR_SESSION } from '../../../src/signals/index.js';
+import { barSumsOf, decideEntry, decideExit, NO_VALUES, REGULAR_SESSION } from '../../../src/signals/index.js';
 import type { Snapshot } from '../../../src/signals/index.js';
 import { backtestSettings } from '../../helpers/backtest-settings.js';
 import { syntheticMarket, weekdays } from '../../helpers/synthetic-bars.js';
 
 // A backtest without a decision listener decides unexplained (Snapshot.explain false: no values, no
-// detail) on windows it vouches for (barsChecked): the fast path of docs/backtest.md §5. It must
+// detail) on windows it vouches for (barsChecked), with its series' running sums: the fast path of
+// docs/backtest.md §5. It must
 // take exactly the decisions the recorded path takes, or the bench's figure is for other code.
 
 const SYMBOLS = 60;
@@ -53,6 +54,7 @@ describe('the backtest without a listener (unexplained) and with one (recorded)'
     let compared = 0;
     const rules = new Set<string>();
     for (const bars of market.values()) {
+      const sums = barSumsOf(bars)!;
       for (let at = 1; at < bars.length; at++) {
         const bar = bars[at]!;
         const base = bars[at - 1]!.close;
@@ -71,7 +73,7 @@ describe('the backtest without a listener (unexplained) and with one (recorded)'
             at: Date.parse(`${bar.date.slice(0, 4)}-${bar.date.slice(4, 6)}-${bar.date.slice(6)}T06:30:00Z`) as never,
           },
         };
-        const fast = { ...snapshot, explain: false, barsChecked: true };
+        const fast = { ...snapshot, explain: false, barsChecked: true, sums: { series: sums, end: at } };
         for (const strategy of strategies) {
           const a = decideEntry(snapshot, strategy);
           const b = decideEntry(fast, strategy);

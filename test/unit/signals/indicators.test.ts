@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import {
   Atr, AverageVolume, BollingerBands, Ema, Gap, HighLow, Macd, RateOfChange, Rsi, Sma, VolumeRatio,
-  atrOf, averageVolumeOf, bollingerOf, emaOf, gapOf, highLowOf, lastAverageVolumeOf, lastCloseSmaOf, macdOf, rateOfChangeOf,
+  atrOf, averageVolumeOf, barSumsOf, bollingerOf, emaOf, gapOf, highLowOf, lastAverageVolumeOf, lastCloseSmaOf, macdOf, rateOfChangeOf,
   rsiOf, smaOf, volumeRatioOf,
 } from '../../../src/signals/index.js';
 
@@ -102,6 +102,23 @@ describe('helpers over series', () => {
     expect(lastCloseSmaOf(rows.slice(0, 19), 20)).toBeNull();
     expect(lastAverageVolumeOf(rows.slice(0, 19), 20)).toBeNull();
     expect(() => lastCloseSmaOf(rows, 0)).toThrow(RangeError);
+  });
+
+  it('with running sums of whole numbers, the last-period means read two sums and give the same bits', () => {
+    let x = 7;
+    const next = (): number => (x = (x * 48_271) % 2_147_483_647);
+    const rows = Array.from({ length: 300 }, () => ({ close: 1_000 + (next() % 900_000), volume: next() % 50_000_000 }));
+    const series = barSumsOf(rows)!;
+    for (let end = 0; end <= rows.length; end++) {
+      const window = rows.slice(Math.max(0, end - 40), end);
+      for (const period of [1, 5, 20, 40]) {
+        expect(lastCloseSmaOf(window, period, { series, end })).toBe(lastCloseSmaOf(window, period));
+        expect(lastAverageVolumeOf(window, period, { series, end })).toBe(lastAverageVolumeOf(window, period));
+      }
+    }
+    // not exact, so none: a fraction, or a sum beyond 2^53
+    expect(barSumsOf([...rows, { close: 1.5, volume: 1 }])).toBeNull();
+    expect(barSumsOf([{ close: 1, volume: 2 ** 52 }, { close: 1, volume: 2 ** 52 }])).toBeNull();
   });
 });
 
