@@ -41,6 +41,8 @@ export interface DayContext {
   evaluations: number;
   orders: number;
   onDecision: ((d: BacktestDecision) => void) | undefined;
+  /** openBuysOf's list, made when `orders` had its value; reset (null) when the day's orders are worked */
+  openBuys: { orders: number; list: OrderRecord[] } | null;
   /** what a held symbol is marked at (series.ts markOf), one function for the run */
   mark: (symbol: StockCode) => Krw;
 }
@@ -127,7 +129,7 @@ export function decideExits(ctx: DayContext, today: TradingDate, flattenDue: boo
     const type = settings.signals.exitType;
     const limit = type === 'market' ? krw(0)
       : limitPriceFor({
-        side: 'sell', quote: nextDayQuote(s.bars[s.at]!), offsetTicks: settings.signals.limitOffsetTicks,
+        side: 'sell', quote: nextDayQuote(s.bars[s.at]!, ctx.closeAt), offsetTicks: settings.signals.limitOffsetTicks,
       }).price;
     place(ctx, s, {
       symbol, side: 'sell', type, qty: position.qty, limit, strategy: origin.strategy ?? policyOf.id,
@@ -150,7 +152,7 @@ function scanRow(quote: ReturnType<typeof closeQuote>, name: string): ScanFields
  * null) every symbol for every strategy whose universe admits it, in config and code order.
  */
 export function decideEntries(
-  ctx: DayContext, today: TradingDate, names: Readonly<Record<string, string>>,
+  ctx: DayContext, today: TradingDate, names: ReadonlyMap<string, string>,
   entries: readonly UniverseEntry[] | null,
 ): void {
   if (entries !== null) {
@@ -171,7 +173,7 @@ export function decideEntries(
         symbol: s.symbol, price: bar.close, tradedValue: bar.value, ranks: NO_RANKS,
       })) continue;
       ctx.evaluations += 1;
-      entryFor(ctx, strategy, s, today, names[s.symbol] ?? '');
+      entryFor(ctx, strategy, s, today, names.get(s.symbol) ?? '');
     }
   }
 }
@@ -191,12 +193,12 @@ function entryFor(
   if (signal.action !== 'enter') return emit(ctx, today, s.symbol, 'entry', strategy.id, signal, 'no-trade');
   const { account, settings } = ctx;
   const sig = settings.signals;
-  const priced = limitPriceFor({ side: 'buy', quote: nextDayQuote(s.bars[s.at]!), offsetTicks: sig.limitOffsetTicks });
+  const priced = limitPriceFor({ side: 'buy', quote: nextDayQuote(s.bars[s.at]!, ctx.closeAt), offsetTicks: sig.limitOffsetTicks });
   const unitPrice = unitPriceOf(sig.entryType, priced.price, priced.limits.upper);
   const cash = account.buyingPower();
   const equity = account.equity(ctx.mark);
   const exposure = strategyExposure({
-    strategy, equity, positions: [...account.positions.values()], origins: account.origins, open: openBuys(account),
+    strategy, equity, positions: [...account.positions.values()], origins: account.origins, open: openBuysOf(ctx),
   });
   const sized = sizeEntry({
     equity, cash, price: unitPrice, maxPositionBp: sig.maxPositionBp,
@@ -222,6 +224,15 @@ function entryFor(
     reservation: account.reservationFor(unitPrice, sized.qty),
   });
   emit(ctx, today, s.symbol, 'entry', strategy.id, signal, 'order');
+}
+
+/**
+ * openBuys, made again only when an order was placed since (the pending orders change only then
+ * within a day's decisions): every entry that reaches sizing reads them.
+ */
+function openBuysOf(ctx: DayContext): OrderRecord[] {
+  if (ctx.openBuys?.orders !== ctx.orders) ctx.openBuys = { orders: ctx.orders, list: openBuys(ctx.account) };
+  return ctx.openBuys.list;
 }
 
 /** The pending buys as the working orders strategyExposure counts (by their intent key's strategy). */

@@ -83,10 +83,12 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     settings, account, series, bySymbol,
     dayIndex: new Map(days.map((d, i) => [d, i])), exitStates: new Map(), losingExits: {},
     dayStartEquity: settings.initialCash, closeAt: closeInstant(from), ordersToday: 0, nextOrderId: 1, evaluations: 0,
-    orders: 0, onDecision: input.onDecision, mark: (symbol) => markOf(bySymbol.get(symbol)!),
+    orders: 0, onDecision: input.onDecision, openBuys: null, mark: (symbol) => markOf(bySymbol.get(symbol)!),
   };
   const flattenDue = settings.signals.flattenBeforeCloseMinutes > 0;
   const names = input.names ?? {};
+  // a Map: looking a code up in a plain object first interns it, once per evaluation (bench/README.md)
+  const nameOf = new Map(Object.entries(names));
   const universe = dayUniverse(input.universe, settings.scan, settings.strategies, series, ctx.bySymbol, names);
   let engine = createEngineState();
   let unfilled = 0;
@@ -98,6 +100,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     advance(series, dayNo);
     if (today < from) continue;
     const worked = workPending(ctx, engine, today, input.paths);
+    ctx.openBuys = null;
     engine = worked.engine;
     unfilled += worked.unfilled;
     const row = dailyRow(ctx, today, peak);
@@ -109,7 +112,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     ctx.ordersToday = 0;
     ctx.closeAt = closeInstant(today);
     decideExits(ctx, today, flattenDue);
-    decideEntries(ctx, today, names, universe.entries(today, ctx.closeAt, new Set(account.positions.keys())));
+    decideEntries(ctx, today, nameOf, universe.entries(today, ctx.closeAt, new Set(account.positions.keys())));
     ctx.dayStartEquity = row.equity;
     input.onDay?.(daily.length, total, today);
   }

@@ -33,16 +33,15 @@ function checkBars(symbol: StockCode, bars: readonly DailyBar[]): readonly Daily
   const sorted = inOrder(bars) ? bars : [...bars].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   for (let i = 0; i < sorted.length; i++) {
     const b = sorted[i]!;
-    const where = `${symbol} ${b.date}`;
     if (b.symbol !== symbol) {
       throw new AppError('BACKTEST_INVALID_INPUT', `a bar of ${b.symbol} among the bars of ${symbol}`);
     }
-    if (i > 0 && sorted[i - 1]!.date === b.date) throw new AppError('BACKTEST_INVALID_INPUT', `two bars for ${where}`);
+    if (i > 0 && sorted[i - 1]!.date === b.date) throw new AppError('BACKTEST_INVALID_INPUT', `two bars for ${symbol} ${b.date}`);
     const ok = b.low > 0 && b.low <= b.open && b.low <= b.close && b.high >= b.open && b.high >= b.close
       && b.volume >= 0;
     if (!ok) {
       const ohlcv = `O ${b.open} H ${b.high} L ${b.low} C ${b.close} V ${b.volume}`;
-      throw new AppError('BACKTEST_INVALID_INPUT', `impossible bar ${where}: ${ohlcv}`);
+      throw new AppError('BACKTEST_INVALID_INPUT', `impossible bar ${symbol} ${b.date}: ${ohlcv}`);
     }
   }
   return sorted;
@@ -86,6 +85,14 @@ export const markOf = (s: Series): Krw => s.bars[s.last]!.close;
 
 export function tradingDays(series: readonly Series[], to: TradingDate): TradingDate[] {
   const days = new Set<TradingDate>();
-  for (const s of series) for (const b of s.bars) if (b.date <= to) days.add(b.date);
+  let before: readonly DailyBar[] = [];
+  for (const s of series) {
+    // Most symbols trade the days the one before traded: a date already added is skipped cheaply.
+    for (let i = 0; i < s.bars.length; i++) {
+      const date = s.bars[i]!.date;
+      if (date !== before[i]?.date && date <= to) days.add(date);
+    }
+    before = s.bars;
+  }
   return [...days].sort();
 }
