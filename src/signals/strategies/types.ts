@@ -50,14 +50,14 @@ export interface Snapshot {
    * reads (`values`, `detail`, the review indicators) and return NO_VALUES. Only the action and the
    * rule count then, and they are the same either way (test/unit/backtest/explain.test.ts). The
    * daemon and replay leave it unset (explain), since replay compares the recorded values; the
-   * backtest sets it false when it has no decision listener (docs/backtest.md §6).
+   * backtest sets it false when it has no decision listener (docs/backtest.md §5).
    */
   explain?: boolean;
   /**
    * true: the caller vouches that `bars` are the symbol's own, completed before today and strictly
    * oldest first, so the decision code skips checking it bar by bar (decide-entry.ts checkSymbols,
    * completedBars). Only the backtest sets it: its windows are slices of series checked once when
-   * built (backtest/series.ts checkBars), and those checks were a third of its time (bench/README.md).
+   * built (backtest/series.ts checkBars), and those checks were a sixth of its time (bench/README.md).
    */
   barsChecked?: boolean;
   /**
