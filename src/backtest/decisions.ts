@@ -168,9 +168,8 @@ export function decideEntries(
   for (const strategy of ctx.settings.strategies) {
     for (const s of ctx.series) {
       if (s.at < 0 || ctx.account.positions.has(s.symbol) || ctx.account.pending.has(s.symbol)) continue;
-      const bar = s.bars[s.at]!;
       if (!admits(strategy.universe, {
-        symbol: s.symbol, price: bar.close, tradedValue: bar.value, ranks: NO_RANKS,
+        symbol: s.symbol, price: s.close as Krw, tradedValue: s.today!.value, ranks: NO_RANKS,
       })) continue;
       ctx.evaluations += 1;
       entryFor(ctx, strategy, s, today, names.get(s.symbol) ?? '');

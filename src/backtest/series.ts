@@ -20,6 +20,13 @@ export interface Series {
   dayNo: Int32Array;
   /** running sums of the closes and volumes (signals/indicators.ts SeriesSums); null when they would not be exact */
   sums: SeriesSums | null;
+  /**
+   * Today's bar (`bars[at]`) and its close, or null and NaN without one; set by advance, whose loop
+   * does nothing else, so every symbol's bar of the day is fetched from memory at once instead of
+   * one at a time between decisions (bench/README.md, backtest.ts).
+   */
+  today: DailyBar | null;
+  close: number;
 }
 
 
@@ -52,7 +59,8 @@ export function buildSeries(bars: ReadonlyMap<StockCode, readonly DailyBar[]>): 
   return [...bars.keys()].sort().map((symbol) => {
     const checked = checkBars(symbol, bars.get(symbol) ?? []);
     return {
-      symbol, bars: checked, at: -1, last: -1, dayNo: new Int32Array(0), sums: barSumsOf(checked),
+      symbol, bars: checked, at: -1, last: -1, dayNo: new Int32Array(0), sums: barSumsOf(checked), today: null,
+      close: Number.NaN,
     };
   });
 }
@@ -77,6 +85,8 @@ export function advance(series: readonly Series[], day: number): void {
     const n = s.dayNo;
     while (s.last + 1 < n.length && n[s.last + 1]! <= day) s.last += 1;
     s.at = s.last >= 0 && n[s.last] === day ? s.last : -1;
+    s.today = s.at >= 0 ? s.bars[s.at]! : null;
+    s.close = s.today?.close ?? Number.NaN;
   }
 }
 
