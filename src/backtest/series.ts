@@ -29,7 +29,6 @@ export interface Series {
   close: number;
 }
 
-
 const inOrder = (bars: readonly DailyBar[]): boolean => {
   for (let i = 1; i < bars.length; i++) if (!(bars[i - 1]!.date < bars[i]!.date)) return false;
   return true;
