@@ -32,6 +32,8 @@ export class Account {
   readonly pending = new Map<StockCode, PendingOrder>();
   /** the day's realised P&L, fees and tax, reset by takeDay() */
   private day = { realised: 0, fees: 0, tax: 0 };
+  /** settledCash(), until the next fill */
+  private settled: number | null = null;
 
   constructor(initialCash: Krw, private readonly fees: FeeRates, private readonly calendar: TradingCalendar) {
     this.ledger = createLedger([{ account: ACCOUNT, initialCash }]);
@@ -41,12 +43,21 @@ export class Account {
   buyingPower(): Krw {
     let held = 0;
     for (const o of this.pending.values()) held += o.reservation;
-    return krw(cashSettledBy(ledgerAccount(this.ledger, ACCOUNT), null) - held);
+    return krw(this.settledCash() - held);
+  }
+
+  /**
+   * Cash once everything has settled. It changes only with a fill (record), so it is summed over the
+   * ledger's flows once after each fill, not on every entry that reaches sizing (bench/README.md).
+   */
+  private settledCash(): number {
+    this.settled ??= cashSettledBy(ledgerAccount(this.ledger, ACCOUNT), null);
+    return this.settled;
   }
 
   /** Settled-by-D+2 cash plus the held shares at `mark` (the last close of each). */
   equity(mark: (symbol: StockCode) => Krw): Krw {
-    let value = cashSettledBy(ledgerAccount(this.ledger, ACCOUNT), null) as number;
+    let value = this.settledCash();
     for (const p of this.positions.values()) value += p.qty * mark(p.symbol);
     return krw(value);
   }
@@ -63,6 +74,7 @@ export class Account {
       at: f.at, date, settleDate,
     }, this.fees);
     this.ledger = state;
+    this.settled = null;
     const seq = this.fills.length + 1;
     this.fills.push({
       seq, orderId: order.orderId, date, at: f.at, symbol: f.symbol, side: f.side, qty: f.qty, price: f.price,

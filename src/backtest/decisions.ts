@@ -6,10 +6,9 @@ import {
   strategyExposure,
   strategyGuards,
 } from '../signals/index.js';
-import type { ExitState, ScanFields, StrategyInstance } from '../signals/index.js';
+import type { BarSums, ExitState, ScanFields, StrategyInstance } from '../signals/index.js';
 import type { Account, PendingOrder } from './account.js';
 import { closeQuote, nextDayQuote, unitPriceOf } from './quote.js';
-import { markOf } from './series.js';
 import type { Series } from './series.js';
 import type { BacktestDecision, BacktestSettings } from './types.js';
 import type { UniverseEntry } from './universe.js';
@@ -42,6 +41,10 @@ export interface DayContext {
   evaluations: number;
   orders: number;
   onDecision: ((d: BacktestDecision) => void) | undefined;
+  /** openBuysOf's list, made when `orders` had its value; reset (null) when the day's orders are worked */
+  openBuys: { orders: number; list: OrderRecord[] } | null;
+  /** what a held symbol is marked at (series.ts markOf), one function for the run */
+  mark: (symbol: StockCode) => Krw;
 }
 
 /** The `all` universe has no rankings (docs/backtest.md §3): a strategy with a maxRank admits nothing. */
@@ -51,10 +54,17 @@ const NO_RANKS = { volume: null, fluctuation: null };
 const PHASE = 'regular' as const;
 
 
-/** The last `barsWanted` completed bars before today: the window the daemon's cache would hand the decision code. */
+/**
+ * The last `barsWanted` completed bars before today: the window the daemon's cache would hand the
+ * decision code. A slice of a series checkBars checked, ending before today's bar, so the snapshots
+ * say `barsChecked` (signals/strategies/types.ts).
+ */
 const windowOf = (s: Series, strategy: StrategyInstance): readonly DailyBarLike[] =>
   s.bars.slice(Math.max(0, s.at - barsWanted(strategy)), s.at);
 type DailyBarLike = Series['bars'][number];
+
+/** The series' running sums for a window windowOf cut: it ends just before today's bar. */
+const sumsOf = (s: Series): BarSums | undefined => (s.sums === null ? undefined : { series: s.sums, end: s.at });
 
 function emit(
   ctx: DayContext, date: TradingDate, symbol: StockCode, kind: BacktestDecision['kind'], strategy: string,
@@ -90,7 +100,10 @@ export function decideExits(ctx: DayContext, today: TradingDate, flattenDue: boo
     const policyOf = own ?? settings.strategies[0]!;
     const quote = closeQuote(s.bars, s.at, ctx.closeAt);
     const decision = decideExit({
-      snapshot: { symbol, today, quote, bars: windowOf(s, policyOf), session: REGULAR_SESSION, scan: null },
+      snapshot: {
+        symbol, today, quote, bars: windowOf(s, policyOf), session: REGULAR_SESSION, scan: null,
+        explain: ctx.onDecision !== undefined, barsChecked: true, sums: sumsOf(s),
+      },
       position: {
         qty: position.qty, avgPrice: position.avgPrice, openedDate: origin.openedDate,
         daysHeld: (ctx.dayIndex.get(today) ?? 0) - (ctx.dayIndex.get(origin.openedDate) ?? 0),
@@ -116,7 +129,7 @@ export function decideExits(ctx: DayContext, today: TradingDate, flattenDue: boo
     const type = settings.signals.exitType;
     const limit = type === 'market' ? krw(0)
       : limitPriceFor({
-        side: 'sell', quote: nextDayQuote(s.bars[s.at]!), offsetTicks: settings.signals.limitOffsetTicks,
+        side: 'sell', quote: nextDayQuote(s.bars[s.at]!, ctx.closeAt), offsetTicks: settings.signals.limitOffsetTicks,
       }).price;
     place(ctx, s, {
       symbol, side: 'sell', type, qty: position.qty, limit, strategy: origin.strategy ?? policyOf.id,
@@ -139,7 +152,7 @@ function scanRow(quote: ReturnType<typeof closeQuote>, name: string): ScanFields
  * null) every symbol for every strategy whose universe admits it, in config and code order.
  */
 export function decideEntries(
-  ctx: DayContext, today: TradingDate, names: Readonly<Record<string, string>>,
+  ctx: DayContext, today: TradingDate, names: ReadonlyMap<string, string>,
   entries: readonly UniverseEntry[] | null,
 ): void {
   if (entries !== null) {
@@ -155,12 +168,11 @@ export function decideEntries(
   for (const strategy of ctx.settings.strategies) {
     for (const s of ctx.series) {
       if (s.at < 0 || ctx.account.positions.has(s.symbol) || ctx.account.pending.has(s.symbol)) continue;
-      const bar = s.bars[s.at]!;
       if (!admits(strategy.universe, {
-        symbol: s.symbol, price: bar.close, tradedValue: bar.value, ranks: NO_RANKS,
+        symbol: s.symbol, price: s.close as Krw, tradedValue: s.today!.value, ranks: NO_RANKS,
       })) continue;
       ctx.evaluations += 1;
-      entryFor(ctx, strategy, s, today, names[s.symbol] ?? '');
+      entryFor(ctx, strategy, s, today, names.get(s.symbol) ?? '');
     }
   }
 }
@@ -173,19 +185,19 @@ function entryFor(
   const signal = decideEntry({
     symbol: s.symbol, today, quote, bars: windowOf(s, strategy), session: REGULAR_SESSION,
     scan: scan === undefined ? scanRow(quote, name) : scan, position: null,
+    // the values are built only for a listener (docs/backtest.md §5)
+    explain: ctx.onDecision !== undefined, barsChecked: true, sums: sumsOf(s),
   }, strategy);
-  // Most evaluations end here, before any closure is made (a backtest makes a million of them).
+  // No closure per evaluation: a backtest makes a million of them (bench/README.md).
   if (signal.action !== 'enter') return emit(ctx, today, s.symbol, 'entry', strategy.id, signal, 'no-trade');
-  const report = (outcome: BacktestDecision['outcome']): void =>
-    emit(ctx, today, s.symbol, 'entry', strategy.id, signal, outcome);
   const { account, settings } = ctx;
   const sig = settings.signals;
-  const priced = limitPriceFor({ side: 'buy', quote: nextDayQuote(s.bars[s.at]!), offsetTicks: sig.limitOffsetTicks });
+  const priced = limitPriceFor({ side: 'buy', quote: nextDayQuote(s.bars[s.at]!, ctx.closeAt), offsetTicks: sig.limitOffsetTicks });
   const unitPrice = unitPriceOf(sig.entryType, priced.price, priced.limits.upper);
   const cash = account.buyingPower();
-  const equity = account.equity((symbol) => markOf(ctx.bySymbol.get(symbol)!));
+  const equity = account.equity(ctx.mark);
   const exposure = strategyExposure({
-    strategy, equity, positions: [...account.positions.values()], origins: account.origins, open: openBuys(account),
+    strategy, equity, positions: [...account.positions.values()], origins: account.origins, open: openBuysOf(ctx),
   });
   const sized = sizeEntry({
     equity, cash, price: unitPrice, maxPositionBp: sig.maxPositionBp,
@@ -203,14 +215,23 @@ function entryFor(
     now: ctx.closeAt, cash, commission: ppm(sig.commissionPpm), limits: sig.limits,
   });
   const guards = [...verdict.checks, ...strategyGuards(strategy, exposure, sized.value, unitPrice)];
-  if (!guards.every((g) => g.ok)) return report('blocked');
+  for (const g of guards) if (!g.ok) return emit(ctx, today, s.symbol, 'entry', strategy.id, signal, 'blocked');
   place(ctx, s, {
     symbol: s.symbol, side: 'buy', type: sig.entryType, qty: sized.qty,
     limit: sig.entryType === 'market' ? krw(0) : priced.price,
     strategy: strategy.id, rule: signal.rule, decidedOn: today,
     reservation: account.reservationFor(unitPrice, sized.qty),
   });
-  report('order');
+  emit(ctx, today, s.symbol, 'entry', strategy.id, signal, 'order');
+}
+
+/**
+ * openBuys, made again only when an order was placed since (the pending orders change only then
+ * within a day's decisions): every entry that reaches sizing reads them.
+ */
+function openBuysOf(ctx: DayContext): OrderRecord[] {
+  if (ctx.openBuys?.orders !== ctx.orders) ctx.openBuys = { orders: ctx.orders, list: openBuys(ctx.account) };
+  return ctx.openBuys.list;
 }
 
 /** The pending buys as the working orders strategyExposure counts (by their intent key's strategy). */

@@ -30,13 +30,14 @@ export function closeQuote(bars: readonly DailyBar[], i: number, at: EpochMs = c
 /**
  * What an order for the next day is priced from: the last price is the close, which is also the
  * next day's base price, so the limits are the next day's and a limit price stays inside them.
+ * `at`: the bar's close (closeInstant), which the day loop already has.
  */
-export function nextDayQuote(bar: DailyBar): Quote {
+export function nextDayQuote(bar: DailyBar, at: EpochMs = closeInstant(bar.date)): Quote {
   const limits = priceLimits(bar.close);
   return {
     symbol: bar.symbol, price: bar.close, open: krw(0), high: krw(0), low: krw(0), basePrice: bar.close,
     upperLimit: limits.upper, lowerLimit: limits.lower, tick: tickSize(bar.close), volume: shares(0),
-    tradedValue: krw(0), changeBp: 0, halted: false, status: NO_STATUS, at: closeInstant(bar.date),
+    tradedValue: krw(0), changeBp: 0, halted: false, status: NO_STATUS, at,
   };
 }
 

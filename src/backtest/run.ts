@@ -1,5 +1,5 @@
 import { AppError, krw } from '../domain/index.js';
-import type { DailyPnl, Krw, StockCode, TradingDate } from '../domain/index.js';
+import type { DailyPnl, TradingDate } from '../domain/index.js';
 import { createEngineState, pruneFinished } from '../exchange/index.js';
 import type { EngineState } from '../exchange/index.js';
 import { performanceMetrics, summarize } from '../review/index.js';
@@ -11,7 +11,7 @@ import { workOrder, workOrderOnPath } from './execution.js';
 import { sha256Of } from './hash.js';
 import { closeInstant } from './quote.js';
 import { roundTrips } from './round-trips.js';
-import { advance, buildSeries, markOf, tradingDays } from './series.js';
+import { advance, buildSeries, markOf, numberDays, tradingDays } from './series.js';
 import type { BacktestInput, BacktestResult } from './types.js';
 import { dayUniverse } from './universe.js';
 
@@ -48,7 +48,7 @@ function workPending(
 }
 
 function dailyRow(ctx: DayContext, today: TradingDate, peak: number): DailyPnl {
-  const mark = (symbol: StockCode): Krw => markOf(ctx.bySymbol.get(symbol)!);
+  const { mark } = ctx;
   const equity = ctx.account.equity(mark);
   let unrealised = 0;
   for (const p of ctx.account.positions.values()) unrealised += p.qty * mark(p.symbol) - p.cost;
@@ -75,16 +75,20 @@ export function runBacktest(input: BacktestInput): BacktestResult {
   if (from > to) throw new AppError('BACKTEST_INVALID_INPUT', `--from ${from} is after --to ${to}`);
   const series = buildSeries(input.bars);
   const days = tradingDays(series, to);
+  numberDays(series, days);
   const calendar = input.calendar ?? barCalendar(days);
   const account = new Account(settings.initialCash, input.fees, calendar);
+  const bySymbol = new Map(series.map((s) => [s.symbol, s]));
   const ctx: DayContext = {
-    settings, account, series, bySymbol: new Map(series.map((s) => [s.symbol, s])),
+    settings, account, series, bySymbol,
     dayIndex: new Map(days.map((d, i) => [d, i])), exitStates: new Map(), losingExits: {},
     dayStartEquity: settings.initialCash, closeAt: closeInstant(from), ordersToday: 0, nextOrderId: 1, evaluations: 0,
-    orders: 0, onDecision: input.onDecision,
+    orders: 0, onDecision: input.onDecision, openBuys: null, mark: (symbol) => markOf(bySymbol.get(symbol)!),
   };
   const flattenDue = settings.signals.flattenBeforeCloseMinutes > 0;
   const names = input.names ?? {};
+  // a Map: looking a code up in a plain object first interns it, once per evaluation (bench/README.md)
+  const nameOf = new Map(Object.entries(names));
   const universe = dayUniverse(input.universe, settings.scan, settings.strategies, series, ctx.bySymbol, names);
   let engine = createEngineState();
   let unfilled = 0;
@@ -92,10 +96,11 @@ export function runBacktest(input: BacktestInput): BacktestResult {
   let exposed = 0;
   const daily: DailyPnl[] = [];
   const total = days.filter((d) => d >= from).length;
-  for (const today of days) {
-    advance(series, today);
+  for (const [dayNo, today] of days.entries()) {
+    advance(series, dayNo);
     if (today < from) continue;
     const worked = workPending(ctx, engine, today, input.paths);
+    ctx.openBuys = null;
     engine = worked.engine;
     unfilled += worked.unfilled;
     const row = dailyRow(ctx, today, peak);
@@ -107,7 +112,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     ctx.ordersToday = 0;
     ctx.closeAt = closeInstant(today);
     decideExits(ctx, today, flattenDue);
-    decideEntries(ctx, today, names, universe.entries(today, ctx.closeAt, new Set(account.positions.keys())));
+    decideEntries(ctx, today, nameOf, universe.entries(today, ctx.closeAt, new Set(account.positions.keys())));
     ctx.dayStartEquity = row.equity;
     input.onDay?.(daily.length, total, today);
   }

@@ -1,8 +1,8 @@
 import type { ExitPolicy, Krw, Shares, TradingDate } from '../domain/index.js';
 import { krw } from '../domain/index.js';
 import { atrOf } from './indicators.js';
-import { checkSymbols, completedBars, reviewIndicators } from './decide-entry.js';
-import { changeBp, numText, pctText } from './strategies/index.js';
+import { checkedBars, reviewIndicators } from './decide-entry.js';
+import { changeBp, NO_VALUES, numText, pctText } from './strategies/index.js';
 import type { PositionFields, Snapshot, SignalValues, StrategyInstance } from './strategies/index.js';
 
 /**
@@ -49,8 +49,7 @@ export interface ExitInput {
 export function decideExit(input: ExitInput): ExitDecision {
   const { snapshot, position, policy, previous } = input;
   const { quote, today } = snapshot;
-  checkSymbols(snapshot.symbol, quote, snapshot.bars);
-  const bars = completedBars(snapshot.bars, today);
+  const bars = checkedBars(snapshot);
   const price = quote.price;
 
   // The peak since entry: what earlier evaluations saw, the completed days after the opening day, and now.
@@ -65,7 +64,9 @@ export function decideExit(input: ExitInput): ExitDecision {
   // Accept the stop as a distance whichever sign the config wrote, so −300 can never mean +3 %.
   const stopBp = Math.abs(policy.stopLossBp);
 
-  const values: SignalValues = {
+  // Unexplained (Snapshot.explain false): the same rules, without the decision log's values.
+  const explain = snapshot.explain !== false;
+  const values: SignalValues = !explain ? NO_VALUES : {
     strategy: input.strategy?.id ?? null, today, openedDate: position.openedDate, qty: position.qty, price,
     avgPrice: position.avgPrice, pnlBp: pnl, peakPrice: peak, peakBp, stopLossBp: stopBp, takeProfitBp: policy.takeProfitBp,
     breakEvenAfterBp: policy.breakEvenAfterBp, breakEvenArmed, trailAtrMultiple: policy.trailAtrMultiple, trailAtr: atr,
@@ -73,7 +74,9 @@ export function decideExit(input: ExitInput): ExitDecision {
     halted: quote.halted, ...reviewIndicators(bars), barsAvailable: bars.length,
   };
   const state: ExitState = { peakPrice: peak, breakEvenArmed };
-  const decide = (rule: string, exit: boolean, detail: string | null = null): ExitDecision => ({ action: exit ? 'exit' : 'hold', rule, values, detail, state });
+  const decide = (rule: string, exit: boolean, detail: string | null = null): ExitDecision => ({
+    action: exit ? 'exit' : 'hold', rule, values, detail: explain ? detail : null, state,
+  });
 
   // The Ouroboros bug: a zero price read as a −100 % loss and sold the position. No price, no act.
   if (price <= 0) return { ...decide('no-price', false, `price ${price}`), state: previous ?? state };
@@ -90,8 +93,9 @@ export function decideExit(input: ExitInput): ExitDecision {
   }
   if (input.strategy) {
     const held: PositionFields = { ...position, peakPrice: peak, unrealisedBp: pnl };
-    const own = input.strategy.exit({ ...snapshot, bars, position: held });
-    if (own) Object.assign(values, own.values, { strategyExitRule: own.rule });
+    // other bars than the snapshot's (completedBars) lose its running sums, which were of its own
+    const own = input.strategy.exit({ ...snapshot, bars, position: held, ...(bars === snapshot.bars ? {} : { sums: undefined }) });
+    if (own && explain) Object.assign(values, own.values, { strategyExitRule: own.rule });
     if (own?.fire) return decide(own.rule, true, own.detail ?? null);
   }
   if (policy.maxHoldDays !== null && position.daysHeld >= policy.maxHoldDays) {

@@ -1,12 +1,13 @@
-export { Sma, Ema, Atr, Rsi, AverageVolume, smaOf, emaOf, atrOf, rsiOf, averageVolumeOf } from './indicators.js';
+export { Sma, Ema, Atr, Rsi, AverageVolume, smaOf, lastCloseSmaOf, emaOf, atrOf, rsiOf, averageVolumeOf, lastAverageVolumeOf } from './indicators.js';
 export { BollingerBands, Macd, bollingerOf, macdOf } from './indicators-bands.js';
 export { RateOfChange, VolumeRatio, HighLow, Gap, rateOfChangeOf, volumeRatioOf, highLowOf, gapOf } from './indicators-change.js';
-export type { HlcBar } from './indicators.js';
+export { barSumsOf } from './indicators.js';
+export type { BarSums, HlcBar, SeriesSums } from './indicators.js';
 export type { BollingerValue, MacdValue } from './indicators-bands.js';
 export type { HlBar, OcBar, HighLowValue } from './indicators-change.js';
 export { REGULAR_SESSION, DEFAULT_MIN_SESSION_FRACTION_PCT, projectDayVolume } from './volume.js';
 export type { SessionWindow, VolumeProjection } from './volume.js';
-export { BUILT_IN_STRATEGIES, bindStrategy, changeBp, referencePrice } from './strategies/index.js';
+export { BUILT_IN_STRATEGIES, NO_VALUES, bindStrategy, changeBp, referencePrice } from './strategies/index.js';
 export type {
   Strategy, StrategyInstance, StrategySignal, Snapshot, ScanFields, PositionFields, SignalValues,
 } from './strategies/index.js';

@@ -190,6 +190,52 @@ export function smaOf(values: readonly number[], period: number): number | null 
   return sma.value;
 }
 
+/**
+ * Running sums of one series' closes and volumes, side by side (so one read finds both):
+ * `at[2k]` is the sum of the first k closes and `at[2k + 1]` of the first k volumes (k = 0…n).
+ * Made only when every close and volume is a whole number and every sum stays a safe integer
+ * (barSumsOf), so each sum is exact and the difference of two is exactly the sum a loop over those
+ * bars makes: the same bits (test/unit/signals/indicators.test.ts).
+ */
+export interface SeriesSums {
+  at: Float64Array;
+}
+
+/** A snapshot's window within its series' sums: `bars` are the series' bars [end − bars.length, end). */
+export interface BarSums {
+  series: SeriesSums;
+  end: number;
+}
+
+/** The running sums of `bars`, or null when they would not be exact (see SeriesSums). */
+export function barSumsOf(bars: readonly { close: number; volume: number }[]): SeriesSums | null {
+  const at = new Float64Array(2 * (bars.length + 1));
+  for (let i = 0; i < bars.length; i++) {
+    const b = bars[i]!;
+    if (!Number.isInteger(b.close) || !Number.isInteger(b.volume)) return null;
+    at[2 * i + 2] = at[2 * i]! + b.close;
+    at[2 * i + 3] = at[2 * i + 1]! + b.volume;
+    if (!Number.isSafeInteger(at[2 * i + 2]) || !Number.isSafeInteger(at[2 * i + 3])) return null;
+  }
+  return { at };
+}
+
+/**
+ * smaOf of the last `period` closes (none: fewer bars), without mapping or slicing the bars: the
+ * same additions in the same order as an Sma fed exactly those closes, so the same bits
+ * (test/unit/signals/indicators.test.ts). With the series' running sums (`sums`, the backtest's) it
+ * reads two of them instead of `period` bars. It and lastAverageVolumeOf run on every evaluation
+ * of a backtest, so they allocate nothing and read as little as they can (bench/README.md, backtest.ts).
+ */
+export function lastCloseSmaOf(bars: readonly { close: number }[], period: number, sums?: BarSums): number | null {
+  checkPeriod(period);
+  if (bars.length < period) return null;
+  if (sums !== undefined) return (sums.series.at[2 * sums.end]! - sums.series.at[2 * (sums.end - period)]!) / period;
+  let sum = 0;
+  for (let i = bars.length - period; i < bars.length; i++) sum += bars[i]!.close;
+  return sum / period;
+}
+
 export function emaOf(values: readonly number[], period: number): number | null {
   const ema = new Ema(period);
   for (const v of values) ema.add(v);
@@ -212,4 +258,14 @@ export function averageVolumeOf(bars: readonly { volume: number }[], period: num
   const avg = new AverageVolume(period);
   for (const b of bars) avg.add(b.volume);
   return avg.value;
+}
+
+/** averageVolumeOf the last `period` bars (see lastCloseSmaOf). */
+export function lastAverageVolumeOf(bars: readonly { volume: number }[], period: number, sums?: BarSums): number | null {
+  checkPeriod(period);
+  if (bars.length < period) return null;
+  if (sums !== undefined) return (sums.series.at[2 * sums.end + 1]! - sums.series.at[2 * (sums.end - period) + 1]!) / period;
+  let sum = 0;
+  for (let i = bars.length - period; i < bars.length; i++) sum += bars[i]!.volume;
+  return sum / period;
 }

@@ -22,10 +22,23 @@ export function strategyExposure(input: {
   open: readonly OrderRecord[];
 }): StrategyExposure {
   const { strategy } = input;
-  const held = input.positions.filter((p) => p.qty > 0 && input.origins.get(p.symbol)?.strategy === strategy.id);
-  const buys = input.open.filter((o) => o.origin === 'daemon' && o.side === 'buy' && strategyOfIntentKey(o.intentKey) === strategy.id);
-  const symbols = new Set([...held.map((p) => p.symbol), ...buys.map((o) => o.symbol)]);
-  const value = held.reduce((sum, p) => sum + p.cost, 0) + buys.reduce((sum, o) => sum + (o.qty - o.filledQty) * o.price, 0);
+  // loops, not filter/map/reduce: no closures on a path a backtest takes often (bench/README.md)
+  const symbols = new Set<StockCode>();
+  let heldValue = 0;
+  for (const p of input.positions) {
+    if (p.qty > 0 && input.origins.get(p.symbol)?.strategy === strategy.id) {
+      symbols.add(p.symbol);
+      heldValue += p.cost;
+    }
+  }
+  let buysValue = 0;
+  for (const o of input.open) {
+    if (o.origin === 'daemon' && o.side === 'buy' && strategyOfIntentKey(o.intentKey) === strategy.id) {
+      symbols.add(o.symbol);
+      buysValue += (o.qty - o.filledQty) * o.price;
+    }
+  }
+  const value = heldValue + buysValue;
   const budget = Math.floor((input.equity * strategy.budgetBp) / 10_000);
   return { positions: symbols.size, value: value as Krw, budgetLeft: Math.max(0, budget - value) as Krw };
 }

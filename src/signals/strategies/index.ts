@@ -8,6 +8,7 @@ import type { Strategy, StrategyInstance } from './types.js';
 
 export type { Strategy, StrategyInstance, StrategySignal, Snapshot, ScanFields, PositionFields, SignalValues } from './types.js';
 export { changeBp, numText, pctText, referencePrice } from './change.js';
+export { NO_VALUES } from './types.js';
 
 /**
  * The strategies `strategies.<id>.use` can name. A strategy's params are parsed by its own schema

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { DailyBar, Krw, Quote, Shares, StockCode, StrategySlice, TradingDate } from '../../domain/index.js';
+import type { BarSums } from '../indicators.js';
 import type { SessionWindow } from '../volume.js';
 
 /** What a decision reports it computed from: written to `decisions.inputs` whatever the outcome. */
@@ -44,7 +45,31 @@ export interface Snapshot {
   session: SessionWindow;
   scan: ScanFields | null;
   position: PositionFields | null;
+  /**
+   * false: nobody records this decision, so the decision code may skip what only the decision log
+   * reads (`values`, `detail`, the review indicators) and return NO_VALUES. Only the action and the
+   * rule count then, and they are the same either way (test/unit/backtest/explain.test.ts). The
+   * daemon and replay leave it unset (explain), since replay compares the recorded values; the
+   * backtest sets it false when it has no decision listener (docs/backtest.md §5).
+   */
+  explain?: boolean;
+  /**
+   * true: the caller vouches that `bars` are the symbol's own, completed before today and strictly
+   * oldest first, so the decision code skips checking it bar by bar (decide-entry.ts checkSymbols,
+   * completedBars). Only the backtest sets it: its windows are slices of series checked once when
+   * built (backtest/series.ts checkBars), and those checks were a sixth of its time (bench/README.md).
+   */
+  barsChecked?: boolean;
+  /**
+   * The running sums of the series `bars` were cut from (indicators.ts BarSums), when the caller
+   * keeps them (the backtest): the strategy's means then read two sums instead of N bars, with the
+   * same bits. Absent: they read the bars.
+   */
+  sums?: BarSums | undefined;
 }
+
+/** The values of a decision nobody records (Snapshot.explain false): one shared, empty, frozen object. */
+export const NO_VALUES: SignalValues = Object.freeze({});
 
 /** A strategy's verdict: `rule` names the condition that decided (the first failing one, or the one that fired). */
 export interface StrategySignal {

@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import {
   Atr, AverageVolume, BollingerBands, Ema, Gap, HighLow, Macd, RateOfChange, Rsi, Sma, VolumeRatio,
-  atrOf, averageVolumeOf, bollingerOf, emaOf, gapOf, highLowOf, macdOf, rateOfChangeOf, rsiOf, smaOf, volumeRatioOf,
+  atrOf, averageVolumeOf, barSumsOf, bollingerOf, emaOf, gapOf, highLowOf, lastAverageVolumeOf, lastCloseSmaOf, macdOf, rateOfChangeOf,
+  rsiOf, smaOf, volumeRatioOf,
 } from '../../../src/signals/index.js';
 
 function stream<T>(ind: { add(v: T): number | null }, inputs: readonly T[]): (number | null)[] {
@@ -89,6 +90,35 @@ describe('helpers over series', () => {
     expect(averageVolumeOf(vols, 3)).toBe((200 + 300 + 600) / 3);
     const avg = new AverageVolume(2);
     expect(stream(avg, [10, 30, 50])).toEqual([null, 20, 40]);
+  });
+
+  it('the last-period means read in place give the bits of an Sma fed exactly the last period values', () => {
+    // fractions, so a different order of additions would show in the last bits
+    const rows = Array.from({ length: 45 }, (_, i) => ({ close: 1_000 / (i + 3) + i * 0.1, volume: Math.sqrt(i + 2) * 1e5 }));
+    for (const period of [1, 5, 20, 45]) {
+      expect(lastCloseSmaOf(rows, period)).toBe(smaOf(rows.slice(-period).map((r) => r.close), period));
+      expect(lastAverageVolumeOf(rows, period)).toBe(averageVolumeOf(rows.slice(-period), period));
+    }
+    expect(lastCloseSmaOf(rows.slice(0, 19), 20)).toBeNull();
+    expect(lastAverageVolumeOf(rows.slice(0, 19), 20)).toBeNull();
+    expect(() => lastCloseSmaOf(rows, 0)).toThrow(RangeError);
+  });
+
+  it('with running sums of whole numbers, the last-period means read two sums and give the same bits', () => {
+    let x = 7;
+    const next = (): number => (x = (x * 48_271) % 2_147_483_647);
+    const rows = Array.from({ length: 300 }, () => ({ close: 1_000 + (next() % 900_000), volume: next() % 50_000_000 }));
+    const series = barSumsOf(rows)!;
+    for (let end = 0; end <= rows.length; end++) {
+      const window = rows.slice(Math.max(0, end - 40), end);
+      for (const period of [1, 5, 20, 40]) {
+        expect(lastCloseSmaOf(window, period, { series, end })).toBe(lastCloseSmaOf(window, period));
+        expect(lastAverageVolumeOf(window, period, { series, end })).toBe(lastAverageVolumeOf(window, period));
+      }
+    }
+    // not exact, so none: a fraction, or a sum beyond 2^53
+    expect(barSumsOf([...rows, { close: 1.5, volume: 1 }])).toBeNull();
+    expect(barSumsOf([{ close: 1, volume: 2 ** 52 }, { close: 1, volume: 2 ** 52 }])).toBeNull();
   });
 });
 
