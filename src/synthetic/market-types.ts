@@ -62,6 +62,6 @@ export interface SyntheticMarket {
   splits(): readonly SimSplit[];
   /** no trading in the symbol at `at`: suspended (거래정지) or inside its temporary halt (listings.ts) */
   halted(code: string, at: EpochMs): boolean;
-  /** intraday paths held in memory: the newest day's only, for the symbols asked about (bench/soak.ts) */
+  /** intraday paths held in memory (bench/soak.ts): a new day drops the older days' */
   heldPaths(): number;
 }

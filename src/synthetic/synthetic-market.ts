@@ -16,8 +16,8 @@ import type { SimSymbol } from './universe.js';
 
 /**
  * The deterministic market: what any symbol looks like at any instant, computed on demand from
- * (seed, symbol, time). The newest day's paths are memoized per symbol (at most PATH_CACHE); past
- * days keep only a bar.
+ * (seed, symbol, time). Paths are memoized per symbol-day (at most PATH_CACHE, and none of a day
+ * before the newest asked for once that day has come); past days keep a bar.
  */
 export type { MinuteTick, SimQuote, SyntheticMarket, TradingState } from './market-types.js';
 import type { SimQuote, SyntheticMarket } from './market-types.js';
@@ -73,9 +73,9 @@ export function createSyntheticMarket(opts: { seed: number; symbols: number; clo
       return hit;
     }
     const p = buildIntradayPath(seed, s, planOf(s, d), steps(d));
-    // Past days keep only their bars (a daemon in sim mode runs for months): a path of a day before
-    // the newest is made again when asked for, and a new day drops the older paths.
-    if (keep && d >= newestPathDay) {
+    // A new newest day drops the older days' paths (a daemon in sim mode runs for months, and the
+    // LRU bound alone held two days' worth); a walk through one symbol's history still hits the LRU.
+    if (keep) {
       if (d > newestPathDay) {
         for (const k of paths.keys()) if (k.slice(k.indexOf(':') + 1) < d) paths.delete(k);
         newestPathDay = d;

@@ -29,9 +29,13 @@ describe('synthetic market', () => {
     clock.set(at('100000', NEXT));
     for (const c of codes) m.quote(c);
     expect(m.heldPaths()).toBe(150);
-    // yesterday's quote is still there (from its bar and path, made again), and today's cache stays
+    // yesterday asked for again is held beside today's, until the next day drops it
     expect(m.quote(codes[0]!, at('140000')).price).toBeGreaterThan(0);
-    expect(m.heldPaths()).toBe(150);
+    expect(m.heldPaths()).toBe(151);
+    const third = CAL.nextTradingDay(NEXT);
+    clock.set(at('100000', third));
+    m.quote(codes[1]!);
+    expect(m.heldPaths()).toBe(1);
   });
 
   it('lists at least 200 distinct six-digit symbols on both markets across a wide price range', () => {
