@@ -10,9 +10,14 @@
  * worst event-loop lag in the session and the error lines; each figure beside its target, exit 1
  * on a miss. The snapshots stay in a temporary folder, named, for bench/heap-diff.ts.
  *
- *   npm run build && npx tsx bench/soak.ts [days=5] [speed=600]
+ * The simulator runs in a process of its own (`kis-trader sim` on the same pinned clock), so the
+ * figures are the daemon's alone; `inprocess` runs it inside the daemon as `npm start` does, where
+ * its synthetic market's history (day plans, bars) counts too.
+ *
+ *   npm run build && npx tsx bench/soak.ts [days=5] [speed=600] [separate|inprocess]
  */
 import { spawn } from 'node:child_process';
+import Database from 'better-sqlite3';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +29,7 @@ import { freePort } from './harness.js';
 
 const DAYS = Number(process.argv[2] ?? 5);
 const SPEED = Number(process.argv[3] ?? 600);
+const SEPARATE = (process.argv[4] ?? 'separate') === 'separate';
 const SAMPLE_MS = 1000;
 const MiB = 1024 * 1024;
 const TARGET = { heapSlopeMiBPerDay: 0.5, lagP99Ms: 100 };
@@ -75,6 +81,18 @@ async function main(): Promise<void> {
     KIS_TRADER__METRICS__PORT: String(port),
     KIS_TRADER__LOG__LEVEL: 'warn',
   };
+  let simChild: ReturnType<typeof spawn> | null = null;
+  if (SEPARATE) {
+    const simPort = await freePort();
+    simChild = spawn(process.execPath, [join(ROOT, 'dist', 'cli', 'main.js'), 'sim', '--port', String(simPort)], {
+      cwd: ROOT, env: { PATH: env.PATH!, HOME: env.HOME!, KIS_TRADER_CLOCK_ANCHOR: env.KIS_TRADER_CLOCK_ANCHOR! }, stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      simChild!.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('listening at')) resolve(); });
+      simChild!.on('exit', (code) => reject(new Error(`kis-trader sim exited with ${code}`)));
+    });
+    env.KIS_TRADER_SIM_URL = `http://127.0.0.1:${simPort}`;
+  }
   const snapshots = mkdtempSync(join(tmpdir(), 'kis-soak-heap-'));
   const nodeArgs = ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapshots}`];
   const child = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', join(ROOT, 'dist', 'main.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -91,7 +109,7 @@ async function main(): Promise<void> {
 
   const samples: Sample[] = [];
   const simNow = (): EpochMs => epochMs(simStart + Math.floor((Date.now() - Number(env.KIS_TRADER_CLOCK_ANCHOR!.split('@')[1]!.split('x')[0])) * SPEED));
-  console.log(`soak: ${DAYS} simulated days from ${first} 08:30 KST at ${SPEED}× (${((DAYS * 86_400) / SPEED / 60).toFixed(1)} min), sampling /metrics every ${SAMPLE_MS} ms`);
+  console.log(`soak: ${DAYS} simulated days from ${first} 08:30 KST at ${SPEED}×, simulator ${SEPARATE ? 'in its own process' : 'in the daemon'} (${((DAYS * 86_400) / SPEED / 60).toFixed(1)} min), sampling /metrics every ${SAMPLE_MS} ms`);
   let lastDay = '';
   let snappedDay = kstDateOf(simStart);
   while (simNow() < simEnd && !exited) {
@@ -122,6 +140,12 @@ async function main(): Promise<void> {
   const died = exited;
   child.kill('SIGINT');
   await new Promise((r) => { if (exited) r(null); else child.on('exit', r); });
+  simChild?.kill('SIGINT');
+  // what the daemon did meanwhile: a soak of an idle daemon would prove little
+  const db = new Database(env.KIS_TRADER__STORE__PATH, { readonly: true });
+  const count = (table: string): number => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+  const did = { orders: count('orders'), fills: count('fills'), decisions: count('decisions'), scans: count('scan_snapshots') };
+  db.close();
   rmSync(dir, { recursive: true, force: true });
   if (died) {
     console.log(`the daemon exited during the soak:\n${tail}`);
@@ -162,6 +186,7 @@ async function main(): Promise<void> {
     console.log(`${ok ? 'ok  ' : 'MISS'} ${name}: ${value.toFixed(2)} (target ≤ ${target})`);
   }
   for (const e of errors.slice(0, 5)) console.log(`  ${e}`);
+  console.log(`the daemon meanwhile: ${did.scans} scans, ${did.decisions} decisions, ${did.orders} orders, ${did.fills} fills`);
   console.log(`${samples.length} samples; peak RSS ${(Math.max(...samples.map((s) => s.rss)) / MiB).toFixed(1)} MiB; heap snapshots in ${snapshots}`);
   process.exit(missed === 0 ? 0 : 1);
 }

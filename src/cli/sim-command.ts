@@ -4,7 +4,7 @@ import type { Env } from '../config/index.js';
 import { createShiftedClock, systemClock } from '../domain/index.js';
 import { createSimulator, DEFAULT_SIM_VARIANT, SIM_DEFAULT_CREDENTIALS, SIM_VARIANT_NAMES } from '../sim/index.js';
 import type { SimVariantName } from '../sim/index.js';
-import { feeRatesOf, loadCalendar, simStartInstant } from '../runtime/index.js';
+import { anchoredClock, feeRatesOf, loadCalendar, parseClockAnchor, simStartInstant } from '../runtime/index.js';
 import { loadCliConfig } from './compose.js';
 
 /**
@@ -19,7 +19,7 @@ export function registerSimCommand(program: Command, io: { out(s: string): void;
     .option('--host <host>', 'bind address', '127.0.0.1')
     .option('--env <env>', 'which KIS environment to imitate: live | paper', 'live')
     .option('--seed <seed>', 'seed of the synthetic market', '42')
-    .option('--start-at <HH:MM>', 'start the simulated clock at this KST time of the current trading day (default: real time)')
+    .option('--start-at <HH:MM>', 'start the simulated clock at this KST time of the current trading day (default: real time; KIS_TRADER_CLOCK_ANCHOR overrides it and --speed)')
     .option('--speed <n>', 'simulated seconds per real second', '1')
     .option('--fault <spec...>', "fault rules, e.g. 'accept-then-drop:order-cash:1' or 'latency::*:100'")
     .option('--variant <name>', `answer shape where KIS is known to use several: ${SIM_VARIANT_NAMES.join(' | ')}`, DEFAULT_SIM_VARIANT)
@@ -39,9 +39,12 @@ export function registerSimCommand(program: Command, io: { out(s: string): void;
       }
       const market = loadCliConfig(io.env, io.cwd, undefined, 'sim').config.market;
       const calendar = loadCalendar(resolve(io.cwd, market.calendarFile), market.sessions);
-      const clock = opts.startAt
-        ? createShiftedClock(systemClock, simStartInstant(systemClock.now(), opts.startAt, calendar), Number(opts.speed))
-        : systemClock;
+      // KIS_TRADER_CLOCK_ANCHOR pins the clock a daemon uses too (runtime/clock.ts), so both run on one
+      // simulated time: bench/soak.ts runs the simulator in its own process this way.
+      const pinned = io.env.KIS_TRADER_CLOCK_ANCHOR;
+      const clock = pinned ? anchoredClock(parseClockAnchor(pinned))
+        : opts.startAt ? createShiftedClock(systemClock, simStartInstant(systemClock.now(), opts.startAt, calendar), Number(opts.speed))
+          : systemClock;
       const sim = createSimulator({
         env: opts.env, seed: Number(opts.seed), clock, calendar, fees: feeRatesOf(market),
         faults: opts.fault ?? [], variant: opts.variant as SimVariantName,
