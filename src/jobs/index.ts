@@ -15,3 +15,5 @@ export { bookOf, bookPorts, memoryBars } from './signal-book.js';
 export type { BookPorts, BookSource, RiskWrite, SignalBook } from './signal-book.js';
 export { pruneRecordedMarkers, recordedKey, runRecordDecision } from './record-decision.js';
 export type { DecisionResult, RecordDecisionDeps } from './record-decision.js';
+export { createDecidedIntents } from './decided-intents.js';
+export type { DecidedIntents } from './decided-intents.js';

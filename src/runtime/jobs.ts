@@ -4,6 +4,7 @@ import type { Clock, EpochMs, Halt, JobSettings, Logger, MarketData, Notifier, O
 import { jobSettings } from '../config/index.js';
 import type { Config } from '../config/index.js';
 import {
+  createDecidedIntents,
   bookOf, createOrderDesk, noticeReconciler, pruneRecordedMarkers, recordedKey, runAfterClose, runEnqueueExits, runFillsPoll, runFlatten, runOrderJob,
   runRecordDecision, runScanJob, runSignalJob, runTradeExit,
 } from '../jobs/index.js';
@@ -113,6 +114,8 @@ export function createJobs(ctx: JobContext): Jobs {
   const reconcileSoon = noticeReconciler((reason) => desk.reconcile(reason), log);
   const tradeContexts: NonNullable<Parameters<typeof runTradeExit>[0]['cache']> = new Map();
 
+  const decided = createDecidedIntents(clock);
+
   const haltEntries = (reason: string, details: Record<string, unknown> = {}): void => {
     const halt: Halt = { reason, details, at: clock.now() };
     store.risk.set(RISK_KEYS.halt, halt, clock.now());
@@ -202,8 +205,13 @@ export function createJobs(ctx: JobContext): Jobs {
     await runSignalJob({
       // the evaluations' read latency feeds the window an "auto" signal concurrency follows
       market: signalMarket, broker: kis.broker, bars: store.bars, decisions, positions: store.positions,
-      orders: store.orders, fills: store.fills, risk: store.risk, calendar: ctx.calendar, clock, log,
-      configHash: hash, settings: settings.signals, strategies, enqueueOrder: (intent) => enqueueOrder(intent),
+      // the caps see the buys decided here whose intent rows are still to come (jobs/decided-intents.ts)
+      orders: decided.view(store.orders), fills: store.fills, risk: store.risk, calendar: ctx.calendar, clock, log,
+      configHash: hash, settings: settings.signals, strategies,
+      enqueueOrder: (intent) => {
+        decided.note(intent);
+        return enqueueOrder(intent);
+      },
     }, job);
   }
 }
