@@ -234,7 +234,8 @@ export function createApp(opts: AppOptions): App {
       }
     };
 
-    producers = createProducers(redis, prefix, log);
+    // A failed order job whose intent never reached the trade log gives its key back (queues/producers.ts).
+    producers = createProducers(redis, prefix, log, { orderIntentWritten: (key) => store.orders.byIntentKey(key) !== null });
     // Only the instance that holds the account (the lock above) writes the heartbeat `status` reads.
     heartbeat.start(() => producers);
     // One window of reads in flight for the process: the scan's reads go through it, and an "auto"

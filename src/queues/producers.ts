@@ -20,13 +20,21 @@ const KEEP_FAILED = { age: 30 * 86_400, count: 10_000 };
  */
 const ENTRY_PRIORITY = 1;
 
-function producer<T>(queue: Queue, attempts: number, priorityOf: (payload: T) => number | undefined = () => undefined): JobQueue<T> {
+function producer<T>(
+  queue: Queue, attempts: number, priorityOf: (payload: T) => number | undefined = () => undefined,
+  /** a failed job under this id did nothing the id guards, so the id may be used again */
+  failedIsVoid: (jobId: string) => boolean = () => false,
+): JobQueue<T> {
   return {
     async add(jobId: string, payload: T): Promise<boolean> {
       // queue.add with an existing id is ignored but returns a Job holding *our* data, so it
       // cannot tell us whether it added (docs/stack.md §1.3): ask first. A race between the two
       // calls is harmless — the add itself stays idempotent.
-      if (await queue.getJob(jobId)) return false;
+      const existing = await queue.getJob(jobId);
+      if (existing) {
+        if (!(await existing.isFailed()) || !failedIsVoid(jobId)) return false;
+        await existing.remove();
+      }
       const priority = priorityOf(payload);
       await queue.add(queue.name, payload, {
         jobId,
@@ -59,7 +67,18 @@ async function depth(queue: Queue): Promise<Record<string, number>> {
   return { ...counts, waiting: (counts['waiting'] ?? 0) + (prioritized ?? 0) };
 }
 
-export function createProducers(connection: Redis, prefix: string, log: Logger): Producers {
+export interface ProducerOptions {
+  /**
+   * true when the trade log holds the intent of this key. An order job killed with its run before
+   * it wrote the intent failed (order jobs never run twice) and sent nothing (the row is committed
+   * before any POST); without this its key stayed taken all day, and an exit decided again under
+   * the same key was never sent. Absent: a failed order job keeps its key (the `workers` process
+   * enqueues no orders).
+   */
+  orderIntentWritten?: (intentKey: string) => boolean;
+}
+
+export function createProducers(connection: Redis, prefix: string, log: Logger, opts: ProducerOptions = {}): Producers {
   const signals = new Queue(SIGNALS_QUEUE, { connection, prefix });
   const orders = new Queue(ORDERS_QUEUE, { connection, prefix });
   const decisions = new Queue(DECISIONS_QUEUE, { connection, prefix });
@@ -70,7 +89,7 @@ export function createProducers(connection: Redis, prefix: string, log: Logger):
   return {
     // Signals are idempotent reads: retried. Orders: one attempt, ever (docs/stack.md §1.2).
     signals: producer<SignalJob>(signals, 3, (job) => (job.kind === 'entry' ? ENTRY_PRIORITY : undefined)),
-    orders: producer<OrderJob>(orders, 1),
+    orders: producer<OrderJob>(orders, 1, undefined, (key) => opts.orderIntentWritten !== undefined && !opts.orderIntentWritten(key)),
     // Recording is idempotent (jobs/record-decision.ts): retried.
     decisions: producer<DecisionJob>(decisions, 5),
     async counts() {

@@ -30,6 +30,9 @@ function b64url(s: string | Buffer): string {
   return Buffer.from(s).toString('base64url');
 }
 
+/** tokenP's answer to a second issuance within a minute (§3.1); also the 'token-throttle' fault's. */
+export const TOKEN_THROTTLED = { code: 'EGW00133', text: '접근토큰 발급 잠시 후 다시 시도하세요(1분당 1회)' } as const;
+
 export class TokenAuthority {
   private readonly tokens = new Map<string, TokenRecord>();
   private readonly current = new Map<string, TokenRecord>();
@@ -53,7 +56,7 @@ export class TokenAuthority {
     if (!cred) return deny('EGW00103', '유효하지 않은 AppKey입니다.');
     if (cred.appSecret !== appSecret) return deny('EGW00105', '유효하지 않은 AppSecret입니다.');
     const last = this.lastIssue.get(appKey);
-    if (last !== undefined && now - last < THROTTLE_MS) return deny('EGW00133', '접근토큰 발급 잠시 후 다시 시도하세요(1분당 1회)');
+    if (last !== undefined && now - last < THROTTLE_MS) return deny(TOKEN_THROTTLED.code, TOKEN_THROTTLED.text);
     this.lastIssue.set(appKey, now);
     const cur = this.current.get(appKey);
     if (cur && !cur.revoked && now < cur.expiresAt && now - cur.issuedAt < SAME_TOKEN_MS) return { ok: true, token: cur, fresh: false };

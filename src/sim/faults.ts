@@ -19,6 +19,10 @@ export type FaultKind =
   | 'reset-before-accept'
   /** the order is acknowledged, then refused by the exchange: its row shows rjct_qty */
   | 'reject-after-accept'
+  /** tokenP refuses with EGW00133 (one issuance a minute, docs/kis-wire.md §3.1); give path 'tokenP' */
+  | 'token-throttle'
+  /** order-cash refuses as after the close (the environment's answer), nothing booked; give path 'order-cash' */
+  | 'market-closed'
   /** WebSocket (realtime-server.ts): the next data frame (of the TR_ID in the path field) is never sent */
   | 'ws-drop'
   /** a data frame is sent `ms` late */
@@ -28,7 +32,7 @@ export type FaultKind =
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   'latency', 'rate-limit', 'token-expired', 'http-500', 'timeout', 'accept-then-drop', 'reset-before-accept', 'reject-after-accept',
-  'ws-drop', 'ws-delay', 'ws-disconnect',
+  'token-throttle', 'market-closed', 'ws-drop', 'ws-delay', 'ws-disconnect',
 ];
 
 /** WebSocket faults apply to outgoing data frames only; the others to HTTP requests only. */

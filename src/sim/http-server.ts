@@ -3,6 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Clock, Logger } from '../domain/index.js';
+import { TOKEN_THROTTLED } from './auth.js';
 import type { RateWindow, TokenAuthority } from './auth.js';
 import type { ActiveFault, FaultMatcher } from './faults.js';
 import * as account from './handlers-account.js';
@@ -11,7 +12,7 @@ import * as orders from './handlers-orders.js';
 import * as quotes from './handlers-quotes.js';
 import * as rankings from './handlers-rankings.js';
 import { bodyHash } from './hashkey.js';
-import { MSG, missingField } from './messages.js';
+import { MSG, missingField, rejectionMessage } from './messages.js';
 import type { KisMessage } from './messages.js';
 import { checkTrId, findRoute } from './routes.js';
 import type { HandlerName, Route } from './routes.js';
@@ -219,6 +220,10 @@ export function createSimServer(deps: ServerDeps): SimServer {
     } else if (has('rate-limit')) {
       deps.stats.rateLimited += 1;
       out = gateway(MSG.rateLimited);
+    } else if (has('token-throttle') && route.handler === 'tokenP') {
+      out = { status: 403, body: { error_description: TOKEN_THROTTLED.text, error_code: TOKEN_THROTTLED.code } };
+    } else if (has('market-closed') && route.handler === 'orderCash') {
+      out = fail(rejectionMessage(deps.handler.env, 'AFTER_CLOSE'));
     } else if (has('token-expired')) {
       const token = /^Bearer (\S+)$/.exec(header(req, 'authorization'))?.[1];
       if (token) deps.tokens.expire(token, now);
@@ -255,6 +260,8 @@ export function createSimServer(deps: ServerDeps): SimServer {
   return {
     start: (port, host) =>
       new Promise((resolve, reject) => {
+        // a stopped server may start again (the chaos suite's "host down" takes it off its port and back)
+        stopping = false;
         server.once('error', reject);
         server.listen(port, host, () => {
           server.off('error', reject);

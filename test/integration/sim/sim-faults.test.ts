@@ -1,6 +1,6 @@
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PATHS, ccldQuery, orderBody, priceQuery, startSim } from './sim-client.js';
+import { CRED, PATHS, ccldQuery, orderBody, priceQuery, startSim } from './sim-client.js';
 import type { Harness } from './sim-client.js';
 
 let h: Harness | null = null;
@@ -92,5 +92,27 @@ describe('sim fault injection', () => {
     expect(r.body.rt_cd).toBe('0');
     expect(h.sim.faults.active().map((f) => f.kind)).toEqual(['latency']);
     expect(h.sim.faults.active()[0]!.remaining).toBe(Infinity);
+  });
+
+  it('token-throttle refuses tokenP with EGW00133 and market-closed refuses an order without booking it', async () => {
+    h = await startSim({ env: 'live', faults: ['token-throttle:tokenP:1', 'market-closed:order-cash:1'] });
+    const refused = await h.post('/oauth2/tokenP', { grant_type: 'client_credentials', appkey: CRED.appKey, appsecret: CRED.appSecret });
+    expect([refused.status, refused.body.error_code]).toEqual([403, 'EGW00133']);
+    const token = await h.token();
+    const closed = await h.post(PATHS.orderCash, orderBody(), h.headers('TTTC0012U', token));
+    expect([closed.body.rt_cd, closed.body.msg_cd]).toEqual(['7', 'APBK0919']);
+    expect(h.sim.exchange.ordersReceived).toBe(0);
+    expect((await h.post(PATHS.orderCash, orderBody(), h.headers('TTTC0012U', token))).body.rt_cd).toBe('0');
+    expect(h.sim.exchange.ordersReceived).toBe(1);
+  });
+
+  it('a stopped simulator starts again on the same port and answers (the host down, then back)', async () => {
+    h = await startSim({ env: 'live' });
+    const token = await h.token();
+    const port = Number(new URL(h.url).port);
+    await h.sim.stop();
+    await expect(h.get(PATHS.price, priceQuery(), h.headers('FHKST01010100', token))).rejects.toThrow();
+    await h.sim.start(port);
+    expect((await h.get(PATHS.price, priceQuery(), h.headers('FHKST01010100', token))).body.rt_cd).toBe('0');
   });
 });

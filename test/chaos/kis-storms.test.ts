@@ -1,0 +1,97 @@
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { tradingDate } from '../../src/domain/index.js';
+import type { FaultRule } from '../../src/sim/index.js';
+import { daemonEnv, readRows, spawnDaemon, startSharedSim, waitFor } from '../helpers/daemon.js';
+import type { DaemonProcess } from '../helpers/daemon.js';
+import { EAGER, SETTLE_ONLY, checkBooks, filledAfter, lastOrderId, printFigures, settleAndStop, sleep } from '../helpers/chaos.js';
+
+/**
+ * Issue 14's KIS fault storms against one running daemon (at 60×, eager strategy): bursts of
+ * EGW00201, the token expiring mid-session with EGW00133 on the re-issue, a 5xx storm, requests
+ * held past the configured timeouts, the host down for a minute (the simulator's HTTP server off
+ * its port and back on the same one), and orders answered "market closed". After each storm the
+ * daemon must still run and an order decided afterwards must be placed and filled; at the end the
+ * books must match the simulator's (nothing lost, nothing doubled).
+ */
+const DATE = tradingDate('20261126');
+const cleanups: (() => Promise<unknown> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+// Shorter than the defaults, so that a held request outlives them by far and the storm stays short.
+const TIMEOUTS = { KIS_TRADER__KIS__TIMEOUTS__CONNECT_MS: '1000', KIS_TRADER__KIS__TIMEOUTS__HEADERS_MS: '1500', KIS_TRADER__KIS__TIMEOUTS__BODY_MS: '1500', KIS_TRADER__KIS__TIMEOUTS__TOTAL_MS: '3000' };
+
+describe('KIS fault storms against a running daemon', () => {
+  it('slows, re-authenticates, recovers after each storm, and loses or doubles nothing', async () => {
+    const started = Date.now();
+    const h = await startSharedSim({ date: DATE, hhmmss: '090500', speed: 60 });
+    const port = Number(new URL(h.url).port);
+    const d = daemonEnv(h, inject('redisUrl'), { ...EAGER, ...TIMEOUTS });
+    cleanups.push(() => h.stop(), () => d.cleanup());
+    const track = (p: DaemonProcess) => cleanups.push(async () => { if (p.child.exitCode === null && p.child.signalCode === null) { p.child.kill('SIGKILL'); await p.exited; } });
+    const p = spawnDaemon(d.env);
+    track(p);
+    await p.waitForLog((l) => l.msg === 'kis-trader ready');
+    await filledAfter(d, 0, 60_000, 'a first order to fill');
+
+    const figures: Record<string, number> = {};
+    const storm = async (name: string, rules: FaultRule[], after?: () => Promise<unknown>): Promise<void> => {
+      const t0 = Date.now();
+      const received = h.sim.stats().requests;
+      for (const r of rules) h.sim.faults.inject(r);
+      await waitFor(() => (h.sim.faults.active().length === 0 ? true : undefined), 120_000, `the ${name} storm to be met in full`);
+      expect(p.child.exitCode, `the daemon exited during the ${name} storm`).toBeNull();
+      // an order taken up after the storm, not one already on its way when it began
+      const before = lastOrderId(d);
+      await after?.();
+      await filledAfter(d, before, 120_000, `an order after the ${name} storm to fill`);
+      figures[`${name}S`] = Math.round((Date.now() - t0) / 1000);
+      figures[`${name}Requests`] = h.sim.stats().requests - received;
+    };
+
+    await storm('egw00201', [{ kind: 'rate-limit', times: 40 }]);
+    const tokensBefore = h.sim.stats().tokensIssued;
+    // The token expires; the re-issue meets EGW00133 twice; a new token must come, and orders with it.
+    await storm('token', [{ kind: 'token-expired', match: { path: 'volume-rank' } }, { kind: 'token-throttle', match: { path: 'tokenP' }, times: 2 }],
+      () => waitFor(() => (h.sim.stats().tokensIssued > tokensBefore ? true : undefined), 180_000, 'a new token after EGW00133'));
+    figures.tokensIssued = h.sim.stats().tokensIssued - tokensBefore;
+    await storm('http500', [{ kind: 'http-500', times: 60 }]);
+    await storm('timeout', [{ kind: 'timeout', times: 4 }]);
+
+    // The host down for a minute: nothing answers, then the same address again.
+    {
+      const t0 = Date.now();
+      const before = lastOrderId(d);
+      await h.sim.stop();
+      await sleep(60_000);
+      await h.sim.start(port);
+      expect(p.child.exitCode, 'the daemon exited while KIS was down').toBeNull();
+      await filledAfter(d, before, 120_000, 'an order after the host came back to fill');
+      figures.hostDownS = Math.round((Date.now() - t0) / 1000);
+    }
+
+    // Orders refused as outside market hours: a definitive refusal of that order, nothing booked;
+    // the daemon goes on and a later entry fills.
+    {
+      const before = lastOrderId(d);
+      h.sim.faults.inject({ kind: 'market-closed', match: { path: 'order-cash' }, times: 3 });
+      await waitFor(() => (h.sim.faults.active().length === 0 ? true : undefined), 120_000, 'three orders to be refused as market closed');
+      const refused = readRows<{ id: number; status: string; venue_order_id: string | null }>(d.dbPath, `SELECT id, status, venue_order_id FROM orders WHERE id > ${before} AND reject_code = 'APBK0919'`);
+      expect(refused.map((r) => [r.status, r.venue_order_id])).toEqual([['rejected', null], ['rejected', null], ['rejected', null]]);
+      expect(p.child.exitCode, 'the daemon exited on market-closed answers').toBeNull();
+      await filledAfter(d, Math.max(...refused.map((r) => r.id)), 120_000, 'an order after the market-closed answers to fill');
+      figures.closedRefused = refused.length;
+    }
+
+    p.child.kill('SIGINT');
+    expect((await p.exited).code).toBe(0);
+    const last = spawnDaemon({ ...d.env, ...SETTLE_ONLY });
+    track(last);
+    await last.waitForLog((l) => l.msg === 'kis-trader ready');
+    await settleAndStop(h, d, DATE, last, track);
+    const books = checkBooks(h, d, DATE);
+    printFigures('kis storms', { ...books, ...figures, rateLimited: h.sim.stats().rateLimited, elapsedS: Math.round((Date.now() - started) / 1000) });
+    expect(books.duplicates).toBe(0);
+  });
+});
