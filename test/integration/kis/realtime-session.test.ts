@@ -3,24 +3,13 @@ import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { createRealtimeSession } from '../../../src/kis/index.js';
 import type { RealtimeSession, RealtimeOptions } from '../../../src/kis/index.js';
+import { until } from '../../helpers/until.js';
 
 /**
  * The session against a scripted WebSocket server over localhost (the simulator's own server is
  * tested in test/integration/sim/realtime.test.ts): what it sends, in what order, and how it backs off.
  */
 interface Sent { trType: string; trId: string; trKey: string; approvalKey: string }
-
-function until(cond: () => boolean, what: string, ms = 5_000): Promise<void> {
-  const start = Date.now();
-  return new Promise((resolve, reject) => {
-    const poll = (): void => {
-      if (cond()) resolve();
-      else if (Date.now() - start > ms) reject(new Error(`timed out waiting for ${what}`));
-      else setTimeout(poll, 5);
-    };
-    poll();
-  });
-}
 
 async function server(answer: (s: Sent, ws: WebSocket) => Record<string, unknown> | null) {
   const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });

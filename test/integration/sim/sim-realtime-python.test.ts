@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import { decodeFrame, decryptPayload, parseFillNotices, parseTradeTicks } from '../../../src/kis/index.js';
 import { CRED, PATHS, orderBody, startSim } from './sim-client.js';
 import type { Harness } from './sim-client.js';
+import { until } from '../../helpers/until.js';
 
 /**
  * The simulator's WebSocket frames read three ways (docs/kis-wire.md §10): by the official Python
@@ -25,18 +26,6 @@ function requirePython(): void {
   } catch {
     throw new Error(`${PYTHON} cannot import cryptography: run \`apt-get update && apt-get install -y python3-cryptography\` (CI installs it)`);
   }
-}
-
-function until(cond: () => boolean, what: string, ms = 5_000): Promise<void> {
-  const start = Date.now();
-  return new Promise((resolve, reject) => {
-    const poll = (): void => {
-      if (cond()) resolve();
-      else if (Date.now() - start > ms) reject(new Error(`timed out waiting for ${what}`));
-      else setTimeout(poll, 5);
-    };
-    poll();
-  });
 }
 
 describe('simulator WebSocket frames, parsed as the official Python samples parse them', () => {

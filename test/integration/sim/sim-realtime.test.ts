@@ -6,6 +6,7 @@ import type { FillNotice, KisClient, RealtimeOptions, RealtimeSession, TradeTick
 import { createCountingBudget, createLocalLock, createMemoryTokenStore } from '../../helpers/kis-fakes.js';
 import { CRED, startSim } from './sim-client.js';
 import type { Harness } from './sim-client.js';
+import { until } from '../../helpers/until.js';
 
 /**
  * The simulator's WebSocket (docs/kis-wire.md §10) through the real client over localhost: trades
@@ -13,17 +14,6 @@ import type { Harness } from './sim-client.js';
  * OPSP8996 for a second session, PINGPONG, and the ws-* faults. Sim time is a manual clock; the
  * server's pump and the client's back-offs run in real (short) time.
  */
-function until(cond: () => boolean, what: string, ms = 5_000): Promise<void> {
-  const start = Date.now();
-  return new Promise((resolve, reject) => {
-    const poll = (): void => {
-      if (cond()) resolve();
-      else if (Date.now() - start > ms) reject(new Error(`timed out waiting for ${what}`));
-      else setTimeout(poll, 5);
-    };
-    poll();
-  });
-}
 
 let h: Harness;
 let client: KisClient;
