@@ -1,6 +1,6 @@
-import { describeError } from '../domain/index.js';
+import { describeError, RISK_KEYS } from '../domain/index.js';
 import type {
-  Broker, Clock, EpochMs, FillRepo, KeyValueRepo, Logger, MarketData, OrderIntent,
+  Broker, Clock, EpochMs, FillRepo, Halt, KeyValueRepo, Logger, MarketData, OrderIntent,
   Notifier, OrderRepo, OrderSettings, PositionRepo,
 } from '../domain/index.js';
 import type { FeeRates, TradingCalendar } from '../market/index.js';
@@ -118,6 +118,15 @@ export function createOrderDesk(deps: OrderDeskDeps, guard: <T>(run: Promise<T>)
     const details = { intentKey: o.intentKey, symbol: o.symbol, side: o.side, qty: o.qty };
     if (result.outcome === 'rejected') {
       deps.notifier?.notify({ kind: 'reject', message: `order ${o.intentKey} rejected: ${o.rejectMessage ?? o.rejectCode ?? ''}`, details: { ...details, code: o.rejectCode } });
+      // KIS says the market takes no orders while the calendar says it does: the calendar or the
+      // clock is wrong, so no new entries until a person has looked (`kis-trader resume`); exits
+      // are still tried.
+      if (result.marketClosed && deps.risk.get<Halt>(RISK_KEYS.halt) === null) {
+        const reason = `KIS refused an order as the market being closed (${o.rejectCode ?? ''}) while the calendar says it is open`;
+        deps.risk.set(RISK_KEYS.halt, { reason, details: { ...details, code: o.rejectCode }, at: clock.now() } satisfies Halt, clock.now());
+        log.error({ ...details, code: o.rejectCode }, `${reason}: new entries halted until \`kis-trader resume\``);
+        deps.notifier?.notify({ kind: 'halt', message: 'new entries halted until `kis-trader resume`', details: { reason } });
+      }
     } else if (result.outcome === 'unknown') {
       deps.notifier?.notify({ kind: 'unknown-outcome', message: `order ${o.intentKey}: outcome unknown, reconciling, never re-sending`, details });
     }

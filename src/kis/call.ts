@@ -2,7 +2,7 @@ import { AppError, isAppError } from '../domain/index.js';
 import type { KisEnv, Lane, Logger, RateBudget } from '../domain/index.js';
 import { ENDPOINTS, trIdFor } from './endpoints.js';
 import type { EndpointDef } from './endpoints.js';
-import { RATE_LIMIT_CODE, classify, isNothingToCancel, isRetryableRejection, kisFailureOf } from './errors.js';
+import { RATE_LIMIT_CODE, classify, isMarketClosed, isNothingToCancel, isRetryableRejection, kisFailureOf } from './errors.js';
 import { backoffMs, sleep } from './retry.js';
 import type { RetryPolicy } from './retry.js';
 import { parseHashkey } from './schemas/auth.js';
@@ -127,6 +127,7 @@ function orderError(outcome: OrderOutcome, ep: EndpointDef, trId: string, err: u
   const details: Record<string, unknown> = {
     outcome, trId, endpoint: ep.name, retryable: outcome === 'rejected' && (extra.notSent === true || isRetryableRejection(err)),
     ...(outcome === 'rejected' && isNothingToCancel(err) ? { nothingToCancel: true } : {}),
+    ...(outcome === 'rejected' && isMarketClosed(err) ? { marketClosed: true } : {}),
     ...(msgCode === undefined ? {} : { msgCode }), ...(msg === undefined ? {} : { msg }),
     ...(f === null ? { cause: isAppError(err) ? err.code : 'UNKNOWN' } : { kind: f.kind }),
     ...(f?.kind === 'network' ? { errorCode: f.errorCode } : {}), ...(f?.kind === 'http' || f?.kind === 'invalid' ? { status: f.status } : {}),

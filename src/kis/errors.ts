@@ -38,6 +38,14 @@ export const PAPER_BEFORE_OPEN_CODE = '40570000';
 export const NOTHING_TO_CANCEL_CODES: ReadonlySet<string> = new Set(['40650000', 'APBK1192', 'APBK1193']);
 
 /**
+ * Refusals of an order because the market takes none now (docs/kis-wire.md §5.2): live APBK0919
+ * (the order date is not the market's operating day), paper 40570000 (before the open), 40580000
+ * (after the close), 40100000 (not a business day). Seen while the calendar says the session is
+ * open, the calendar or the clock is wrong: no entry should be tried until a person looks.
+ */
+export const MARKET_CLOSED_CODES: ReadonlySet<string> = new Set(['APBK0919', '40570000', '40580000', '40100000']);
+
+/**
  * Codes that prove the connection never carried the request: DNS, refused, unreachable, connect
  * timeout, TLS handshake/verification failures (the HTTP request is written only after the
  * handshake). Anything else after dispatch (reset, UND_ERR_SOCKET, headers/body timeout, abort)
@@ -196,6 +204,12 @@ export function isRetryableRejection(err: unknown): boolean {
       || f.msgCode === PAPER_BEFORE_OPEN_CODE;
   }
   return false;
+}
+
+/** For a refused order: does the refusal say the market takes no orders now? */
+export function isMarketClosed(err: unknown): boolean {
+  const f = kisFailureOf(err);
+  return f?.kind === 'api' && MARKET_CLOSED_CODES.has(f.msgCode);
 }
 
 /** For a refused cancel: does the refusal say the order has nothing left to cancel? */

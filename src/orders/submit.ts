@@ -49,6 +49,8 @@ export type SubmitOutcome = 'accepted' | 'rejected' | 'failed' | 'unknown' | 'du
 export interface SubmitResult {
   outcome: SubmitOutcome;
   order: OrderRecord;
+  /** rejected because the market takes no orders now (kis/errors.ts MARKET_CLOSED_CODES) */
+  marketClosed?: true;
 }
 
 function refuse(deps: SubmitDeps, order: OrderRecord, code: string, message: string): SubmitResult {
@@ -117,7 +119,7 @@ export async function runSubmitOrder(deps: SubmitDeps, intent: OrderIntent, deci
       const msgCode = rejectCodeOf(err.details, 'REJECTED');
       const rejected = orders.transition(order.id, 'submitting', 'rejected', { rejectCode: msgCode, rejectMessage: err.message }, 'rejected', err.details, clock.now());
       log.warn({ intentKey: order.intentKey, msgCode }, `order rejected: ${err.message}`);
-      return { outcome: 'rejected', order: rejected ?? orders.byId(order.id) ?? submitting };
+      return { outcome: 'rejected', order: rejected ?? orders.byId(order.id) ?? submitting, ...(err.details.marketClosed === true ? { marketClosed: true as const } : {}) };
     }
     // Anything else — a timeout, a reset, a crash of our own code around the POST — may or may
     // not have placed the order. Only the broker's order list can tell: mark unknown, reconcile.

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { tradingDate } from '../../src/domain/index.js';
 import type { FaultRule } from '../../src/sim/index.js';
-import { daemonEnv, readRows, spawnDaemon, startSharedSim, waitFor } from '../helpers/daemon.js';
+import { daemonEnv, readRows, ROOT, spawnDaemon, startSharedSim, waitFor } from '../helpers/daemon.js';
+import { spawnCli } from '../helpers/cli.js';
 import type { DaemonProcess } from '../helpers/daemon.js';
 import { EAGER, SETTLE_ONLY, checkBooks, filledAfter, lastOrderId, printFigures, settleAndStop, sleep } from '../helpers/chaos.js';
 
@@ -9,7 +10,8 @@ import { EAGER, SETTLE_ONLY, checkBooks, filledAfter, lastOrderId, printFigures,
  * Issue 14's KIS fault storms against one running daemon (at 60×, eager strategy): bursts of
  * EGW00201, the token expiring mid-session with EGW00133 on the re-issue, a 5xx storm, requests
  * held past the configured timeouts, the host down for a minute (the simulator's HTTP server off
- * its port and back on the same one), and orders answered "market closed". After each storm the
+ * its port and back on the same one), and an order answered "market closed" (entries halt until
+ * `kis-trader resume`). After each storm the
  * daemon must still run and an order decided afterwards must be placed and filled; at the end the
  * books must match the simulator's (nothing lost, nothing doubled).
  */
@@ -71,16 +73,20 @@ describe('KIS fault storms against a running daemon', () => {
       figures.hostDownS = Math.round((Date.now() - t0) / 1000);
     }
 
-    // Orders refused as outside market hours: a definitive refusal of that order, nothing booked;
-    // the daemon goes on and a later entry fills.
+    // An order refused as outside market hours while the calendar says the session is open: a
+    // definitive refusal, nothing booked, and new entries halt (the calendar or the clock is wrong)
+    // with an alert; after `kis-trader resume` a later entry fills.
     {
       const before = lastOrderId(d);
-      h.sim.faults.inject({ kind: 'market-closed', match: { path: 'order-cash' }, times: 3 });
-      await waitFor(() => (h.sim.faults.active().length === 0 ? true : undefined), 120_000, 'three orders to be refused as market closed');
+      h.sim.faults.inject({ kind: 'market-closed', match: { path: 'order-cash' }, times: 1 });
+      await waitFor(() => (h.sim.faults.active().length === 0 ? true : undefined), 120_000, 'an order to be refused as market closed');
       const refused = readRows<{ id: number; status: string; venue_order_id: string | null }>(d.dbPath, `SELECT id, status, venue_order_id FROM orders WHERE id > ${before} AND reject_code = 'APBK0919'`);
-      expect(refused.map((r) => [r.status, r.venue_order_id])).toEqual([['rejected', null], ['rejected', null], ['rejected', null]]);
-      expect(p.child.exitCode, 'the daemon exited on market-closed answers').toBeNull();
-      await filledAfter(d, Math.max(...refused.map((r) => r.id)), 120_000, 'an order after the market-closed answers to fill');
+      expect(refused.map((r) => [r.status, r.venue_order_id])).toEqual([['rejected', null]]);
+      await p.waitForLog((l) => l['notice'] === 'halt', 30_000);
+      expect(p.child.exitCode, 'the daemon exited on a market-closed answer').toBeNull();
+      const resumed = await spawnCli(['resume'], ROOT, d.env);
+      expect(resumed.out).toContain('entries resumed');
+      await filledAfter(d, Math.max(...refused.map((r) => r.id)), 120_000, 'an order after the resume to fill');
       figures.closedRefused = refused.length;
     }
 

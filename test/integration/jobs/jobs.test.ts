@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createReadWindow, kstDateOf, shares, silentLogger, systemClock } from '../../../src/domain/index.js';
-import type { Notice, OrderIntent, ScanSettings } from '../../../src/domain/index.js';
+import { createReadWindow, kstDateOf, RISK_KEYS, shares, silentLogger, systemClock } from '../../../src/domain/index.js';
+import type { Halt, Notice, OrderIntent, ScanSettings } from '../../../src/domain/index.js';
 import { defaultConfig, jobSettings } from '../../../src/config/index.js';
 import { createOrderDesk, runFillsPoll, runOrderJob, runScanJob, runSignalJob } from '../../../src/jobs/index.js';
 import type { OrderDesk, OrderRequest, SignalRequest } from '../../../src/jobs/index.js';
@@ -181,6 +181,30 @@ describe('runOrderJob over the order desk', () => {
     await desk.reconcile('test');
     await desk.close();
     expect(notices.map((n) => n.kind)).toEqual(['reject', 'fill']);
+  }, 30_000);
+
+  it('halts new entries when KIS refuses an order as the market being closed, and says so once', async () => {
+    h = await startOrdersHarness(redis);
+    const notices: Notice[] = [];
+    const desk = deskOf(h, notices);
+    const q = await h.client.market.quote(SAMSUNG);
+    // an ordinary refusal halts nothing
+    const low = limitBuy(h, 'i.jobs-test.low', q.lowerLimit - 1_000);
+    h.store.orders.insertIntent(low, h.clock.now());
+    expect((await runOrderJob({ desk, ownsAccount: () => true }, request(low))).outcome).toBe('rejected');
+    expect(h.store.risk.get(RISK_KEYS.halt)).toBeNull();
+
+    h.sim.faults.inject('market-closed:order-cash:2');
+    for (const key of ['i.jobs-test.closed-1', 'i.jobs-test.closed-2']) {
+      const closed = limitBuy(h, key, q.upperLimit);
+      h.store.orders.insertIntent(closed, h.clock.now());
+      expect((await runOrderJob({ desk, ownsAccount: () => true }, request(closed))).outcome).toBe('rejected');
+    }
+    await desk.close();
+    const halt = h.store.risk.get<Halt>(RISK_KEYS.halt);
+    expect(halt?.reason).toMatch(/^KIS refused an order as the market being closed \(APBK0919\) while the calendar says it is open$/);
+    expect(notices.map((n) => n.kind)).toEqual(['reject', 'reject', 'halt', 'reject']);
+    expect(h.sim.exchange.ordersReceived).toBe(0);
   }, 30_000);
 
   it('sends nothing while the account lock is not held', async () => {
