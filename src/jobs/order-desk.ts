@@ -106,7 +106,7 @@ export function createOrderDesk(deps: OrderDeskDeps, guard: <T>(run: Promise<T>)
 
   async function submitLocked(intent: OrderIntent, decidedAt: EpochMs | null = null): Promise<SubmitResult> {
     const result = await runSubmitOrder({
-      orders, broker, clock, calendar: deps.calendar(), log: log.child({ job: 'order' }),
+      orders, positions: deps.positions, broker, clock, calendar: deps.calendar(), log: log.child({ job: 'order' }),
       maxIntentAgeMs: deps.settings().maxIntentAgeMs, requestReconcile: scheduleReconcile,
       ...(deps.hooks?.afterSubmitting ? { afterSubmitting: deps.hooks.afterSubmitting } : {}),
       // An exit first takes the daemon's own entry in the symbol off (issue 8 §3), under this mutex.

@@ -42,14 +42,19 @@ function exitStrategy(strategies: readonly StrategyInstance[], id: string | null
 
 export async function runEvaluateExit(deps: EvaluateDeps, input: { symbol: StockCode }): Promise<EvaluateResult | null> {
   const { symbol } = input;
+  const before = deps.positions.get(symbol);
+  if (!before || before.qty <= 0) return null;
+  const today = kstDateOf(deps.clock.now());
+  const { policyOf: wanted } = exitStrategy(deps.strategies, positionOrigins(deps.orders, deps.fills).get(symbol)?.strategy ?? null);
+  const quote = await deps.market.quote(symbol, { lane: 'signal' });
+  const { bars, error: barsError } = await exitBars(deps, symbol, today, barsWanted(wanted));
+  // Read again after the waits, with no await from here to the decision: a sell of ours may have
+  // filled meanwhile, and the open-sells check below would no longer see it working.
   const position = deps.positions.get(symbol);
   if (!position || position.qty <= 0) return null;
   const now = deps.clock.now();
-  const today = kstDateOf(now);
   const origin = positionOrigins(deps.orders, deps.fills).get(symbol) ?? null;
   const { own, policyOf } = exitStrategy(deps.strategies, origin?.strategy ?? null);
-  const quote = await deps.market.quote(symbol, { lane: 'signal' });
-  const { bars, error: barsError } = await exitBars(deps, symbol, today, barsWanted(policyOf));
   const opened = origin?.openedDate ?? today;
   const held = tradingDaysBetween(deps.calendar, opened, today);
   const flatten = flattenAt(today, deps.calendar, deps.flattenBeforeCloseMinutes ?? 0);

@@ -43,7 +43,7 @@ export async function startOrdersHarness(redis: Redis, env: KisEnv = 'live', sta
   return {
     sim, client, clock, store,
     submit: (intent) => runSubmitOrder({
-      orders: store.orders, broker: client.broker, clock, calendar, log: silentLogger, maxIntentAgeMs: 180_000,
+      orders: store.orders, positions: store.positions, broker: client.broker, clock, calendar, log: silentLogger, maxIntentAgeMs: 180_000,
       requestReconcile: () => undefined,
     }, intent, clock.now()),
     reconcile: () => runReconcile({

@@ -58,7 +58,7 @@ function intent(r: Rig, symbol: StockCode, p: Partial<OrderIntent> = {}): OrderI
 
 function submit(r: Rig, i: OrderIntent): ReturnType<typeof runSubmitOrder> {
   return runSubmitOrder({
-    orders: r.t.store.orders, broker: r.client.broker, clock: r.clock, calendar, log: silentLogger, maxIntentAgeMs: 180_000,
+    orders: r.t.store.orders, positions: r.t.store.positions, broker: r.client.broker, clock: r.clock, calendar, log: silentLogger, maxIntentAgeMs: 180_000,
     requestReconcile: () => undefined,
   }, i);
 }

@@ -213,4 +213,28 @@ describe('runEvaluateExit: the exit machine of the strategy that opened the posi
       db.close();
     }
   });
+
+  it('decides on the position as it is after the quote came: a sell filled meanwhile ends the evaluation', async () => {
+    const { store, deps } = setup({ hhmmss: '100000', price: 60_000 });
+    working(store, { symbol: A, side: 'buy', qty: 10, filled: 10, price: 70_000 });
+    const exit0 = working(store, { symbol: A, side: 'sell', qty: 10, filled: 0, price: 60_000 });
+    // the stop-loss seen on a trade, while exit-0 is still working: the evaluation reads the
+    // position, then waits for its quote; exit-0 fills in that wait
+    const quoted = deps.market.quote;
+    deps.market = {
+      ...deps.market,
+      quote: async (s, o) => {
+        const q = await quoted(s, o);
+        store.fills.record({
+          fillKey: makeFillKey(DATE, exit0.venueOrderId!, 10), orderId: exit0.id, symbol: A, side: 'sell', qty: shares(10),
+          price: krw(60_000), value: krw(600_000), commission: krw(0), tax: krw(0), tradingDate: DATE, at: at('100000'),
+        });
+        store.orders.transition(exit0.id, 'accepted', 'filled', { filledQty: shares(10) }, 'fill', {}, at('100000'));
+        return q;
+      },
+    };
+    const result = await runEvaluateExit(deps, { symbol: A });
+    expect(result?.intent ?? null).toBeNull();
+    expect(store.orders.forDate(DATE).filter((o) => o.side === 'sell')).toHaveLength(1);
+  });
 });
