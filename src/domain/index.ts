@@ -14,7 +14,7 @@ export type {
   RankingRow, RankingSnapshot, CalendarDay, Holding, AccountSnapshot, BuyingPower, OrderRequest, OrderAck,
   CancelRequest, VenueOrder, FeeSchedule,
 } from './types.js';
-export { TERMINAL_STATUSES } from './order.js';
+export { ORDER_STATUSES, TERMINAL_STATUSES } from './order.js';
 export {
   assertTransition, canTransition, isTerminal, OPEN_STATUSES, sourcesOf, UNRESOLVED_STATUSES,
 } from './order-status.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ORDER_STATUSES } from '../domain/index.js';
 
 /**
  * Job payloads cross process boundaries through Redis in clear text (docs/stack.md §1.10): they
@@ -14,7 +15,7 @@ const bookOrderSchema = z.strictObject({
   id: int, intentKey: z.string(), symbol: code, side, type: orderType, qty: int, price: int, tradingDate: date,
   decisionId: int.nullable(), configHash: z.string(), reason: z.string(),
   origin: z.enum(['daemon', 'external']),
-  status: z.enum(['pending', 'submitting', 'accepted', 'partial', 'filled', 'cancelled', 'expired', 'rejected', 'unknown', 'failed']),
+  status: z.enum(ORDER_STATUSES),
   venueOrderId: z.string().nullable(), branch: z.string().nullable(), filledQty: int,
   rejectCode: z.string().nullable(), rejectMessage: z.string().nullable(),
   createdAt: int, updatedAt: int, submittedAt: int.nullable(),

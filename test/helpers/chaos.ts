@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { expect } from 'vitest';
-import { seededRandom } from '../../src/domain/index.js';
+import { OPEN_STATUSES, seededRandom } from '../../src/domain/index.js';
 import type { TradingDate } from '../../src/domain/index.js';
 import { SIM_DEFAULT_CREDENTIALS } from '../../src/sim/index.js';
 import { Queue } from 'bullmq';
@@ -91,7 +91,7 @@ export async function killLoop(d: DaemonEnv, opts: { kills: number; seed: number
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-const OPEN_STATUSES = "('pending', 'submitting', 'accepted', 'partial', 'unknown')";
+const OPEN_SQL = `(${OPEN_STATUSES.map((x) => `'${x}'`).join(', ')})`;
 
 /**
  * Waits until no decision or order job waits and neither the trade log nor the exchange has an
@@ -120,7 +120,7 @@ export async function settle(h: SimHarness, d: DaemonEnv, date: TradingDate, tim
 
 /** No order open in the trade log, none working at the exchange. */
 export function quiet(h: SimHarness, d: DaemonEnv, date: TradingDate): boolean {
-  const open = readRows<{ n: number }>(d.dbPath, `SELECT COUNT(*) AS n FROM orders WHERE status IN ${OPEN_STATUSES}`)[0]!.n;
+  const open = readRows<{ n: number }>(d.dbPath, `SELECT COUNT(*) AS n FROM orders WHERE status IN ${OPEN_SQL}`)[0]!.n;
   return open === 0 && h.sim.exchange.orders(ACCOUNT, date).every((o) => o.status !== 'working');
 }
 
