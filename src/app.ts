@@ -15,11 +15,11 @@ import { createRedisLock, createRedisRateBudget } from './redis/index.js';
 import { createScheduler } from './schedule.js';
 import type { Scheduler } from './schedule.js';
 import { openStore } from './store/index.js';
-import type { Store } from './store/index.js';
+import type { Store, WebSocketBeat } from './store/index.js';
 import {
   chooseVenue, connectRedis, createHeartbeat, createJobs, createLiveConfig, createOps, feeRatesOf, freshTradeLogGuard,
   accountLockName, holdAccountLock, lastSimTime, loadCalendar, openSimJournal, pingRedis, planClock, rankingClientOptions,
-  rateBudgetOptions, readWindowFor, realtimeUrl, signalConcurrencyOf, startRealtime,
+  rateBudgetOptions, readWindowFor, realtimeUrl, signalConcurrencyOf, startRealtime, websocketBeat,
   requireCalendarCovers, resolveStrategies, startEmbeddedRedis, startInProcessSim, venueClientOptions, warnPositionsWithoutStrategy,
   watchRedis, withCalendarFile,
 } from './runtime/index.js';
@@ -123,7 +123,8 @@ export function createApp(opts: AppOptions): App {
     if (opts.onFatal) opts.onFatal(err);
     else log.fatal({ err: describeError(err), code: err.code }, err.message);
   };
-  const heartbeat = createHeartbeat({ store, mode: config.mode, clock, log, onFatal });
+  const websocket = (): WebSocketBeat | null => websocketBeat(config.kis.websocket.enabled, realtime);
+  const heartbeat = createHeartbeat({ store, mode: config.mode, clock, log, onFatal, websocket });
 
   async function start(): Promise<void> {
     const startedAt = clock.now();
@@ -292,7 +293,7 @@ export function createApp(opts: AppOptions): App {
     heartbeat.beat();
     const ownedRedis = redis;
     await ops.start({
-      store, clock, startedAt, calendar: () => calendar, redisReady: () => ownedRedis.status === 'ready', token: () => client.tokens.current(),
+      store, clock, startedAt, calendar: () => calendar, redisReady: () => ownedRedis.status === 'ready', token: () => client.tokens.current(), websocket,
       queues: async () => {
         const p = producers;
         if (!p || ownedRedis.status !== 'ready') return null;

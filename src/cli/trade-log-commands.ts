@@ -4,7 +4,7 @@ import { epochMs, formatKst, kstDateOf, OPEN_STATUSES, positionOrigins, RISK_KEY
 import type { AccountSnapshot, Clock, EpochMs, Halt } from '../domain/index.js';
 import { adoptIntoTradeLog, daemonState, exportRows, FRESH_LOG_HALT_KIND } from '../store/index.js';
 import type { QueueDepths, Store } from '../store/index.js';
-import { pidAlive } from '../runtime/index.js';
+import { describeWebSocket, pidAlive } from '../runtime/index.js';
 import { csvText, kstCell, withKstTwins } from './csv.js';
 import type { CsvCell } from './csv.js';
 import { bounds, CSV_HELP, DATE_HELP, dateRange, describeRange, formatError } from './list-options.js';
@@ -258,6 +258,7 @@ export function registerTradeLogCommands(program: Command, io: TradeLogIo): void
           io.out(`daemon: running (pid ${hb.pid} on ${hb.host}, mode ${hb.mode}, since ${formatKst(epochMs(hb.since))}, heartbeat ${ago(d.ageMs)})`);
           io.out(`last scan: ${at(hb.lastScan)}; last reconcile: ${at(hb.lastReconcile)}`);
           io.out(`queues: ${queueLine(hb.queues)}`);
+          if (hb.websocket !== undefined) io.out(`websocket: ${describeWebSocket(hb.websocket)}`);
           const config = reloadState(s, hb.pid);
           if (config.inForce) io.out(`config: hash ${config.inForce.hash}, in force since ${formatKst(epochMs(config.inForce.since))}`);
           if (config.last) io.out(`last config reload: ${formatKst(epochMs(config.last.at))} (${config.last.trigger}): ${describeReload(config.last)[0] ?? ''}`);

@@ -4,7 +4,7 @@ import type { AppError, Clock, Logger } from '../domain/index.js';
 import type { Producers } from '../queues/index.js';
 import { daemonState, HEARTBEAT_INTERVAL_MS, HEARTBEAT_KEY, lastActivity, storageFailure } from '../store/index.js';
 import { pidAlive } from './process.js';
-import type { Heartbeat, QueueDepths, Store } from '../store/index.js';
+import type { Heartbeat, QueueDepths, Store, WebSocketBeat } from '../store/index.js';
 
 /** Queue counts wait this long at most: a heartbeat must not hang on a Redis outage. */
 const QUEUE_COUNT_TIMEOUT_MS = 2000;
@@ -28,6 +28,8 @@ export interface HeartbeatWriter {
 /** The daemon's heartbeat (issue 9 item 4): see src/store/heartbeat.ts for what `status` reads. */
 export function createHeartbeat(opts: {
   store: Store; mode: string; clock: Clock; log: Logger;
+  /** the KIS WebSocket's state now; null when it is off */
+  websocket: () => WebSocketBeat | null;
   /** a full or read-only disk: the daemon stops (runtime/jobs.ts's boundary does the same) */
   onFatal: (err: AppError) => void;
 }): HeartbeatWriter {
@@ -41,6 +43,7 @@ export function createHeartbeat(opts: {
   const write = (stoppedAt: number | null): void => {
     const hb: Heartbeat = {
       pid: process.pid, host: hostname(), mode: opts.mode, since, at: Date.now(), ...lastActivity(opts.store.db), queues, stoppedAt,
+      websocket: opts.websocket(),
     };
     opts.store.kv.set(HEARTBEAT_KEY, hb, opts.clock.now());
   };

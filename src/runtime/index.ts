@@ -14,7 +14,7 @@ export { freshTradeLogGuard } from './trade-log.js';
 export { freePort, pingRedis, probeRedis, redisBinaryAvailable, shownRedisUrl, startEmbeddedRedis } from './embedded-redis.js';
 export type { EmbeddedRedis } from './embedded-redis.js';
 export { createJobs } from './jobs.js';
-export { realtimeUrl, startRealtime } from './realtime.js';
+export { describeWebSocket, realtimeUrl, startRealtime, websocketBeat } from './realtime.js';
 export type { RealtimeWiring } from './realtime.js';
 export type { JobContext, Jobs } from './jobs.js';
 export { chooseVenue, rankingClientOptions, rateBudgetOptions, readWindowFor, signalConcurrencyOf, venueClientOptions } from './venue.js';

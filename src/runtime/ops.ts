@@ -5,12 +5,13 @@ import type { Config, Env } from '../config/index.js';
 import { sessionPhase } from '../market/index.js';
 import type { SessionPhase, TradingCalendar } from '../market/index.js';
 import { lastActivity } from '../store/index.js';
-import type { Store } from '../store/index.js';
+import type { Store, WebSocketBeat } from '../store/index.js';
 import { createAlerts } from './alerts.js';
 import type { AlertChannel, Alerts } from './alerts.js';
 import { createMetrics, serveMetrics } from './metrics.js';
 import type { HealthReport, Metrics, MetricsServer } from './metrics.js';
 import { createLogNotifier } from './notifier.js';
+import { describeWebSocket } from './realtime.js';
 import { startTelegramPoller } from './telegram-commands.js';
 import type { CommandHandlers, TelegramPoller } from './telegram-commands.js';
 
@@ -30,6 +31,8 @@ export interface OpsParts {
   queues: () => Promise<Record<string, Record<string, number>> | null>;
   /** halts entries the daemon's way (writes the flag, notifies) */
   haltEntries: (reason: string, details: Record<string, unknown>) => void;
+  /** the KIS WebSocket now; null when it is off */
+  websocket: () => WebSocketBeat | null;
 }
 
 export interface Ops {
@@ -134,6 +137,7 @@ export function createOps(opts: { config: Config; env: Env; log: Logger; label: 
         `${opts.label}: ${sessionPhase(p.clock.now(), p.calendar())} at ${formatKst(p.clock.now()).slice(0, 19)}`,
         h ? `entries HALTED: ${h.reason}` : 'entries allowed',
         `health: ${hc.healthy ? 'ok' : hc.reasons.join('; ')}`,
+        `websocket: ${describeWebSocket(p.websocket())}`,
         `open orders: ${open.length}; positions: ${p.store.positions.list().length}`,
         `last scan ${at(a.lastScan)}; last reconcile ${at(a.lastReconcile)}`,
       ].join('\n');

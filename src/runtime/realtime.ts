@@ -1,9 +1,9 @@
-import { OPEN_STATUSES } from '../domain/index.js';
+import { epochMs, formatKst, OPEN_STATUSES } from '../domain/index.js';
 import type { KisEnv, Logger, Notifier } from '../domain/index.js';
 import type { Config } from '../config/index.js';
 import { createRealtimeSession } from '../kis/index.js';
 import type { KisClient, RealtimeSession } from '../kis/index.js';
-import type { Store } from '../store/index.js';
+import type { Store, WebSocketBeat } from '../store/index.js';
 import type { Jobs } from './jobs.js';
 
 /**
@@ -15,6 +15,29 @@ import type { Jobs } from './jobs.js';
 export interface RealtimeWiring {
   readonly session: RealtimeSession;
   stop(): Promise<void>;
+}
+
+/** What the heartbeat says of the session (`kis-trader status`): null when the WebSocket is off. */
+export function websocketBeat(enabled: boolean, wiring: RealtimeWiring | null): WebSocketBeat | null {
+  if (!enabled) return null;
+  const s = wiring?.session.stats();
+  if (!s) return { connected: false, active: 0, overLimit: 0, trades: 0, notices: 0, reconnectAt: null, lastProblem: null };
+  return {
+    connected: s.connected, active: s.active, overLimit: s.overLimit, trades: s.trades, notices: s.notices, reconnectAt: s.reconnectAt,
+    lastProblem: s.lastProblem === null ? null : `${s.lastProblem.kind}: ${s.lastProblem.message}`,
+  };
+}
+
+const plural = (n: number, one: string): string => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+/** The session in one line, for `kis-trader status` and Telegram /status. */
+export function describeWebSocket(w: WebSocketBeat | null): string {
+  if (w === null) return 'off (kis.websocket.enabled is false): fills by polling, exits by the minute check';
+  if (w.connected) {
+    return `connected, ${plural(w.active, 'registration')}, ${plural(w.trades, 'trade')}, ${plural(w.notices, 'fill notice')}${w.overLimit > 0 ? `; ${w.overLimit} symbol(s) over the limit of registrations` : ''}`;
+  }
+  const next = w.reconnectAt === null ? 'connecting' : `next reconnect at ${formatKst(epochMs(w.reconnectAt)).slice(11, 19)}`;
+  return `DOWN (${next}${w.lastProblem === null ? '' : `; last problem ${w.lastProblem}`}): fills by polling, exits by the minute check`;
 }
 
 /** Where the session connects: the override, the simulator's own port, or KIS's per environment. */

@@ -22,6 +22,20 @@ export interface QueueDepths {
   signalConsumers?: number;
 }
 
+/** The KIS WebSocket session as the heartbeat shows it (kis/realtime.ts RealtimeStats). */
+export interface WebSocketBeat {
+  connected: boolean;
+  /** registrations the server confirmed */
+  active: number;
+  /** wanted but left out by the limit of registrations */
+  overLimit: number;
+  trades: number;
+  notices: number;
+  /** wall clock of the next reconnect while down */
+  reconnectAt: number | null;
+  lastProblem: string | null;
+}
+
 export interface Heartbeat {
   pid: number;
   host: string;
@@ -34,6 +48,8 @@ export interface Heartbeat {
   queues: QueueDepths | null;
   /** set by a graceful stop */
   stoppedAt: number | null;
+  /** null: the WebSocket is off; absent in heartbeats of older versions */
+  websocket?: WebSocketBeat | null;
 }
 
 /** When the last scan stored its rankings, and the last reconcile its account snapshot. */

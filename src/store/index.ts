@@ -20,7 +20,7 @@ export type { OrderEvent, ExternalOrder, DecisionRecord, ScanRecord, KeyValueEnt
 export { adoptIntoTradeLog, markTradeLogChecked, noteTradeLogBirth, FRESH_LOG_HALT_KIND, TRADE_LOG_BIRTH_KEY } from './adopt.js';
 export type { AdoptResult, TradeLogBirth } from './adopt.js';
 export { daemonState, lastActivity, HEARTBEAT_INTERVAL_MS, HEARTBEAT_KEY, HEARTBEAT_STALE_MS } from './heartbeat.js';
-export type { DaemonState, Heartbeat, QueueDepths } from './heartbeat.js';
+export type { DaemonState, Heartbeat, QueueDepths, WebSocketBeat } from './heartbeat.js';
 export { backupTradeLog, dailyBackupName, keepDailyBackup } from './backup.js';
 export type { BackupResult, DailyBackupOptions, DailyBackupResult } from './backup.js';
 export { exportRows, EXPORT_NAMES } from './exports.js';

@@ -49,7 +49,7 @@ const readHeartbeat = (dbPath: string): Heartbeat | null => {
 };
 
 describe('kis-trader status', () => {
-  it('says running (pid, mode, since, last reconcile, queue depths) while the daemon runs, and not running after it stops', async () => {
+  it('says running (pid, mode, since, last reconcile, queue depths, WebSocket) while the daemon runs, and not running after it stops', async () => {
     const h = await startSharedSim({ date: DATE, hhmmss: '103000' });
     const d = daemonEnv(h, inject('redisUrl'), QUIET);
     cleanups.push(() => h.stop(), () => d.cleanup());
@@ -60,10 +60,13 @@ describe('kis-trader status', () => {
     cleanups.push(() => (stopped ? undefined : app.stop()));
     await app.start();
     await waitFor(() => { const hb = readHeartbeat(d.dbPath); return hb?.queues && hb.lastReconcile !== null ? true : undefined; }, 10_000, 'a heartbeat with the first reconcile and queue depths');
+    // the simulator serves the KIS WebSocket: a heartbeat (every 15 s) carries the session's state
+    await waitFor(() => (readHeartbeat(d.dbPath)?.websocket?.connected ? true : undefined), 20_000, 'a heartbeat with the WebSocket connected');
     const running = await status(d.dbPath, app.clock);
     expect(running).toContain(`daemon: running (pid ${process.pid} on ${hostname()}, mode sim, since `);
     expect(running).toMatch(/last reconcile: 2026-11-26 10:3\d/);
     expect(running).toMatch(/queues: signals \d+ waiting, \d+ active, \d+ delayed, \d+ failed; orders \d+ waiting/);
+    expect(running).toMatch(/^websocket: connected, [1-9]\d* registrations?, \d+ trades?, \d+ fill notices?$/m);
 
     stopped = true;
     await app.stop();

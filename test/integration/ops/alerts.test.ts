@@ -105,7 +105,7 @@ describe('alert channels', () => {
       telegram: { enabled: true, apiBaseUrl: 'http://127.0.0.1:9', attempts: 1, pollSeconds: 1 },
     }), env, log);
     const t = createTempStore();
-    await ops.start({ store: t.store, clock: t.clock, startedAt: t.clock.now(), calendar: repoCalendar, redisReady: () => true, token: () => null, queues: () => Promise.resolve(null), haltEntries: () => undefined });
+    await ops.start({ store: t.store, clock: t.clock, startedAt: t.clock.now(), calendar: repoCalendar, redisReady: () => true, token: () => null, queues: () => Promise.resolve(null), haltEntries: () => undefined, websocket: () => null });
     ops.notifier.notify({ kind: 'stop', message: 'nobody listens', details: {} });
     const tg = createOpsChannel(ops, 'telegram');
     await waitFor(() => (tg.stats().failed === 1 ? true : undefined), 10_000, 'the failure counted');
@@ -118,8 +118,11 @@ describe('alert channels', () => {
     tg.failNext(1, 429);
     const ops = opsFor(configWith({ telegram: { enabled: true, apiBaseUrl: tg.url, commands: false } }), env);
     ops.notifier.notify({ kind: 'reject', message: 'order rejected', details: {} });
-    await waitFor(() => (tg.sent.length === 1 ? true : undefined), 15_000, 'delivered after the 429');
-    expect(createOpsChannel(ops, 'telegram').stats()).toMatchObject({ sent: 1, failed: 0 });
+    // the sink records the message before the channel has read the answer: wait for the channel
+    const channel = createOpsChannel(ops, 'telegram');
+    await waitFor(() => (channel.stats().sent === 1 ? true : undefined), 15_000, 'delivered after the 429');
+    expect(channel.stats()).toMatchObject({ sent: 1, failed: 0 });
+    expect(tg.sent).toHaveLength(1);
   });
 
   it('a full queue drops the oldest message and counts it', async () => {
@@ -169,6 +172,8 @@ describe('Telegram commands', () => {
         store.risk.set(RISK_KEYS.halt, { reason, details, at: t.clock.now() } satisfies Halt, t.clock.now());
         ops.notifier.notify({ kind: 'halt', message: 'new entries halted until `kis-trader resume`', details: { reason } });
       },
+      // 2026-03-12 10:00:05 KST
+      websocket: () => ({ connected: false, active: 0, overLimit: 0, trades: 7, notices: 1, reconnectAt: Date.UTC(2026, 2, 12, 1, 0, 5), lastProblem: 'closed: 1006' }),
     });
     const replies = () => tg.sent.map((m) => m.text);
 
@@ -178,6 +183,7 @@ describe('Telegram commands', () => {
     expect(store.risk.get(RISK_KEYS.halt)).toBeNull();
     expect(replies()[0]).toContain('entries allowed');
     expect(replies()[0]).toContain('kis-trader test: regular');
+    expect(replies()[0]).toContain('websocket: DOWN (next reconnect at 10:00:05; last problem closed: 1006)');
     expect(tg.sent.every((m) => String(m.chat_id) === CHAT)).toBe(true);
 
     tg.pushMessage(CHAT, '/halt lunch break');
@@ -206,7 +212,7 @@ describe('the minute tick', () => {
     const log = recordingLogger();
     const ops = opsFor(configWith({ telegram: { enabled: true, apiBaseUrl: tg.url, commands: false, perMinute: 600 } }), env, log);
     const store = t.store;
-    await ops.start({ store, clock: t.clock, startedAt: t.clock.now(), calendar: repoCalendar, redisReady: () => true, token: () => null, queues: () => Promise.resolve(null), haltEntries: () => undefined });
+    await ops.start({ store, clock: t.clock, startedAt: t.clock.now(), calendar: repoCalendar, redisReady: () => true, token: () => null, queues: () => Promise.resolve(null), haltEntries: () => undefined, websocket: () => null });
     const texts = () => tg.sent.map((m) => m.text);
 
     ops.tick();

@@ -29,7 +29,7 @@ describe('/metrics and /healthz', () => {
     const ops = createOps({ config: config({}), env: {}, log: silentLogger, label: 'x' });
     cleanups.push(() => ops.stop());
     const t = createTempStore();
-    await ops.start({ store: t.store, clock: t.clock, startedAt: t.clock.now(), calendar: repoCalendar, redisReady: () => true, token: () => null, queues: () => Promise.resolve(null), haltEntries: () => undefined });
+    await ops.start({ store: t.store, clock: t.clock, startedAt: t.clock.now(), calendar: repoCalendar, redisReady: () => true, token: () => null, queues: () => Promise.resolve(null), haltEntries: () => undefined, websocket: () => null });
     expect(ops.metrics).toBeNull();
     expect(ops.metricsUrl).toBeNull();
   });
@@ -42,7 +42,7 @@ describe('/metrics and /healthz', () => {
     let token: StoredToken | null = null;
     await ops.start({
       store: t.store, clock: t.clock, startedAt: t.clock.now(), calendar: repoCalendar, redisReady: () => redisUp, token: () => token,
-      queues: () => Promise.resolve({ orders: { waiting: 3, active: 1 }, signals: { waiting: 0 } }), haltEntries: () => undefined,
+      queues: () => Promise.resolve({ orders: { waiting: 3, active: 1 }, signals: { waiting: 0 } }), haltEntries: () => undefined, websocket: () => null,
     });
     expect(ops.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 
@@ -111,7 +111,7 @@ describe('a metrics port already taken', () => {
     const first = createOps({ config: config({ enabled: true, port: 0 }), env: {}, log: silentLogger, label: 'x' });
     cleanups.push(() => first.stop());
     const t = createTempStore();
-    const parts = { store: t.store, clock: t.clock, startedAt: t.clock.now(), calendar: repoCalendar, redisReady: () => true, token: () => null, queues: () => Promise.resolve(null), haltEntries: () => undefined };
+    const parts = { store: t.store, clock: t.clock, startedAt: t.clock.now(), calendar: repoCalendar, redisReady: () => true, token: () => null, queues: () => Promise.resolve(null), haltEntries: () => undefined, websocket: () => null };
     await first.start(parts);
     const port = Number(new URL(first.metricsUrl!).port);
     const errors: string[] = [];
