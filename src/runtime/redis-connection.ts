@@ -24,7 +24,8 @@ export async function connectRedis(
 }
 
 /**
- * One warning per outage, not one per reconnect attempt, and a line when it comes back. While it
+ * One warning per outage, not one per reconnect attempt, and a line when it comes back; close()
+ * before quitting, or the quit is an outage too. While it
  * is away no job runs, exits included, so the positions held are named at level error; after
  * `maxOutageMs` the daemon acts (`onLongOutage`) rather than sit "online" doing nothing.
  */
@@ -34,16 +35,21 @@ export function watchRedis(redis: Redis, log: Logger, opts: {
   const notifier = opts.notifier ?? createLogNotifier(log);
   let downSince: number | null = null;
   let acting = false;
+  let closed = false;
   const held = () => opts.positions?.() ?? [];
-  redis.on('error', (err: Error) => {
-    if (downSince !== null) return;
+  const lost = (why: string): void => {
+    if (downSince !== null || closed) return;
     downSince = Date.now();
-    notifier.notify({ kind: 'redis-lost', message: 'redis connection lost: jobs pause until it returns', details: { err: err.message } });
+    notifier.notify({ kind: 'redis-lost', message: 'redis connection lost: jobs pause until it returns', details: { err: why } });
     const positions = held();
     if (positions.length > 0) log.error({ positions }, `redis lost: no exit can run while it is away; positions held: ${positions.join(', ')}`);
-  });
+  };
+  redis.on('error', (err: Error) => lost(err.message));
+  // A Redis stopped cleanly (a restart by pm2 or a package upgrade) closes the connection without
+  // an error, and may be back before the first reconnect: an outage all the same.
+  redis.on('close', () => lost('connection closed'));
   redis.on('ready', () => {
-    if (downSince === null) return;
+    if (downSince === null || closed) return;
     const downMs = Date.now() - downSince;
     downSince = null;
     notifier.notify({ kind: 'redis-back', message: 'redis connection back: jobs resume', details: { downMs } });
@@ -63,5 +69,10 @@ export function watchRedis(redis: Redis, log: Logger, opts: {
       });
   }, 1000);
   timer.unref();
-  return { close: () => clearInterval(timer) };
+  return {
+    close: () => {
+      closed = true;
+      clearInterval(timer);
+    },
+  };
 }

@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,12 +5,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { createApp } from '../../../src/app.js';
-import { freePort, pingRedis } from '../../../src/runtime/index.js';
+import { freePort } from '../../../src/runtime/index.js';
 import { loadConfig } from '../../../src/config/index.js';
 import { silentLogger, tradingDate } from '../../../src/domain/index.js';
 import { createProducers } from '../../../src/queues/index.js';
 import type { OrderJob } from '../../../src/queues/index.js';
-import { daemonEnv, readOrders, ROOT, startSharedSim, waitFor, waitForAsync } from '../../helpers/daemon.js';
+import { startRedisServer } from '../../helpers/redis-server.js';
+import { daemonEnv, readOrders, ROOT, startSharedSim, waitFor } from '../../helpers/daemon.js';
 
 /**
  * Redis lost while the daemon runs: jobs pause, the daemon keeps its state (SQLite) and goes on
@@ -24,12 +23,6 @@ const cleanups: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-async function redisServer(port: number, dir: string): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
-  await waitForAsync(async () => ((await pingRedis(`redis://127.0.0.1:${port}`)) ? true : undefined), 10_000, 'redis-server to answer');
-  return child;
-}
 
 const buy = (symbol: string, n: number): OrderJob => ({
   intentKey: `i.outage.${symbol}.buy.${DATE}.${n}`, symbol, side: 'buy', type: 'market', qty: 1, price: 0, tradingDate: DATE, decisionId: null, configHash: 't', reason: 'outage test',
@@ -51,7 +44,7 @@ describe('Redis lost while running', () => {
     const dir = mkdtempSync(join(tmpdir(), 'redis-outage-'));
     const port = await freePort();
     const url = `redis://127.0.0.1:${port}`;
-    let redis = await redisServer(port, dir);
+    let redis = await startRedisServer(port, dir);
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => { redis.kill('SIGKILL'); });
     const h = await startSharedSim({ date: DATE, hhmmss: '103000' });
     const d = daemonEnv(h, url, { KIS_TRADER__STRATEGIES__MOMENTUM_VOLUME__PARAMS__MIN_CHANGE_PCT: '29', KIS_TRADER__STRATEGIES__MOMENTUM_VOLUME__PARAMS__MAX_CHANGE_PCT: '30' });
@@ -68,7 +61,7 @@ describe('Redis lost while running', () => {
     await once(redis, 'exit');
     // The daemon keeps running without Redis; its trade log stays readable and unchanged.
     expect(readOrders(d.dbPath)).toHaveLength(1);
-    redis = await redisServer(port, dir);
+    redis = await startRedisServer(port, dir);
 
     await enqueue(url, d.prefix, buy(b!, 2));
     await waitFor(() => (readOrders(d.dbPath).filter((o) => o.status === 'filled').length === 2 ? true : undefined), 40_000, 'the second order after Redis returned');
