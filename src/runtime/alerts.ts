@@ -7,7 +7,10 @@ import type { AlertSecrets, AlertsConfig } from '../config/index.js';
  * Alert channels (docs/operations.md "Alerts"): Telegram and a Slack/Discord-compatible webhook.
  * notify() only queues: trading never waits on a channel. Each channel sends one message at a
  * time, at most `perMinute` a minute, retries a failed one with backoff, and when its queue is full
- * drops the oldest message and counts it. A channel that fails is logged, never fatal.
+ * drops the oldest message and counts it. A channel that fails is logged, never fatal. Fills,
+ * rejections and the daily summary are routine: a burst of them at the rate limit must not hold
+ * back a halt or a lost Redis, so every other message goes ahead of the routine ones waiting, and
+ * a full queue drops routine messages first.
  */
 export type ChannelName = 'telegram' | 'webhook';
 
@@ -20,8 +23,8 @@ export interface ChannelStats {
 
 export interface AlertChannel {
   readonly name: ChannelName;
-  /** queues a line of text; never throws, never waits */
-  enqueue(text: string): void;
+  /** queues a line of text, ahead of the routine ones unless it is routine; never throws, never waits */
+  enqueue(text: string, routine?: boolean): void;
   stats(): ChannelStats;
   /** sends what is queued for up to `graceMs`, then gives the rest up */
   close(graceMs: number): Promise<void>;
@@ -49,7 +52,11 @@ const MAX_TEXT = 1900;
 
 /** The queue, rate limit and retries around one channel's Deliver. */
 export function createAlertChannel(name: ChannelName, deliver: Deliver, opts: ChannelOptions, log: Logger): AlertChannel {
-  const queue: string[] = [];
+  // urgent messages wait in `first`, routine ones in `later`; each keeps its own order
+  const first: string[] = [];
+  const later: string[] = [];
+  const waiting = (): number => first.length + later.length;
+  const next = (): string | undefined => first.shift() ?? later.shift();
   const stats = { sent: 0, failed: 0, dropped: 0 };
   /** send times of the last minute, for the per-minute limit */
   const recent: number[] = [];
@@ -104,28 +111,29 @@ export function createAlertChannel(name: ChannelName, deliver: Deliver, opts: Ch
   const pump = (): void => {
     if (pumping) return;
     pumping = (async () => {
-      while (queue.length > 0 && !stop.signal.aborted) await sendOne(queue.shift()!);
+      for (let text = next(); text !== undefined && !stop.signal.aborted; text = next()) await sendOne(text);
     })().catch((err: unknown) => log.warn({ channel: name, err: describeError(err) }, 'alert channel failed'))
       .finally(() => {
         pumping = null;
-        if (queue.length > 0 && !stop.signal.aborted) pump();
+        if (waiting() > 0 && !stop.signal.aborted) pump();
       });
   };
 
   return {
     name,
-    enqueue(text) {
+    enqueue(text, routine = false) {
       if (stop.signal.aborted) return;
-      queue.push(text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text);
-      while (queue.length > opts.queueSize) {
-        queue.shift();
+      (routine ? later : first).push(text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text);
+      while (waiting() > opts.queueSize) {
+        if (later.length > 0) later.shift();
+        else first.shift();
         stats.dropped++;
         // one line per 100 drops: a flood must not flood the log too
         if (stats.dropped % 100 === 1) log.warn({ channel: name, dropped: stats.dropped }, `alert queue of ${name} full: oldest message dropped`);
       }
       pump();
     },
-    stats: () => ({ ...stats, queued: queue.length }),
+    stats: () => ({ ...stats, queued: waiting() }),
     async close(graceMs) {
       if (pumping) {
         let t: ReturnType<typeof setTimeout> | undefined;
@@ -133,8 +141,9 @@ export function createAlertChannel(name: ChannelName, deliver: Deliver, opts: Ch
         clearTimeout(t);
       }
       stop.abort();
-      stats.dropped += queue.length;
-      queue.length = 0;
+      stats.dropped += waiting();
+      first.length = 0;
+      later.length = 0;
       await pumping?.catch(() => undefined);
     },
   };
@@ -187,6 +196,9 @@ const ICON: Partial<Record<NoticeKind, string>> = {
   silence: '🔕', 'redis-lost': '⚠️', 'ws-lost': '⚠️', reject: '⚠️', fill: '✅', resume: '▶️', ready: '▶️', 'daily-summary': '📊',
 };
 
+/** The trading chatter: sent after everything else waiting (createAlertChannel). */
+const ROUTINE: ReadonlySet<NoticeKind> = new Set(['fill', 'reject', 'daily-summary']);
+
 /** The line a person reads: `⛔ [kis-trader paper] halt: new entries halted … (reason: …)`. */
 export function formatNotice(n: Notice, label: string): string {
   const reason = typeof n.details['reason'] === 'string' && !n.message.includes(n.details['reason']) ? ` (reason: ${n.details['reason']})` : '';
@@ -221,7 +233,7 @@ export function createAlerts(opts: {
       for (const c of channels) {
         if (!c.kinds.has(n.kind)) continue;
         try {
-          c.channel.enqueue(formatNotice(n, opts.label));
+          c.channel.enqueue(formatNotice(n, opts.label), ROUTINE.has(n.kind));
         } catch (err) {
           log.warn({ channel: c.channel.name, err: describeError(err) }, 'alert not queued');
         }

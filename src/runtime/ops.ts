@@ -56,6 +56,8 @@ export interface Ops {
 }
 
 const MINUTE_MS = 60_000;
+/** how soon a halt or resume written by another process (`kis-trader halt`/`resume`) is announced */
+const HALT_CHECK_MS = 5000;
 /** a token failure is alerted at most this often: each failed call would repeat it */
 const TOKEN_ALERT_EVERY_MS = 15 * MINUTE_MS;
 /** phases when the schedule reconciles every schedule.reconcileEveryMinutes (schedule.ts) */
@@ -74,11 +76,12 @@ export function createOps(opts: { config: Config; env: Env; log: Logger; label: 
   let server: MetricsServer | null = null;
   let poller: TelegramPoller | null = null;
   let timer: ReturnType<typeof setInterval> | null = null;
+  let haltTimer: ReturnType<typeof setInterval> | null = null;
   let startedAt: EpochMs | null = null;
   let lastTokenAlert = 0;
 
   // Halts and resumes also come from outside the daemon (`kis-trader halt`/`resume`, a reconcile's
-  // own halt): the minute tick announces a change of the flag no notice announced yet.
+  // own halt): a change of the flag no notice announced yet is announced within HALT_CHECK_MS.
   const haltAt = (): number | null => parts?.store.risk.get<Halt>(RISK_KEYS.halt)?.at ?? null;
   let announcedHalt: number | null | undefined;
   const notifier: Notifier = {
@@ -170,11 +173,7 @@ export function createOps(opts: { config: Config; env: Env; log: Logger; label: 
     },
   });
 
-  const tick = (): void => {
-    const p = parts;
-    if (!p) return;
-    const now = p.clock.now();
-    const date = kstDateOf(now);
+  const announceHaltChange = (p: OpsParts): Halt | null => {
     const halt = p.store.risk.get<Halt>(RISK_KEYS.halt);
     const current = halt?.at ?? null;
     if (announcedHalt !== undefined && current !== announcedHalt) {
@@ -183,6 +182,15 @@ export function createOps(opts: { config: Config; env: Env; log: Logger; label: 
         : { kind: 'resume', message: 'entries resumed (`kis-trader resume`)', details: { by: 'outside the daemon' } });
     }
     announcedHalt = current;
+    return halt;
+  };
+
+  const tick = (): void => {
+    const p = parts;
+    if (!p) return;
+    const now = p.clock.now();
+    const date = kstDateOf(now);
+    const halt = announceHaltChange(p);
     // The breaker is a guard of each entry decision (signals/risk.ts): its first block of the day is the alert.
     if (p.store.kv.get(DAILY_LOSS_KEY(date)) === null) {
       const hit = p.store.db.prepare<[string], { guards: string }>(
@@ -238,9 +246,14 @@ export function createOps(opts: { config: Config; env: Env; log: Logger; label: 
         try { tick(); } catch (err) { log.warn({ err: describeError(err) }, 'heartbeat line failed'); }
       }, MINUTE_MS);
       timer.unref();
+      haltTimer = setInterval(() => {
+        try { announceHaltChange(p); } catch (err) { log.warn({ err: describeError(err) }, 'halt flag not read'); }
+      }, HALT_CHECK_MS);
+      haltTimer.unref();
     },
     async stop() {
       if (timer) clearInterval(timer);
+      if (haltTimer) clearInterval(haltTimer);
       await poller?.stop();
       await server?.close();
       // the `stop` notice was queued before: give it a moment to leave

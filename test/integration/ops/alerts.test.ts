@@ -8,7 +8,7 @@ import { answerCommand, COMMAND_HELP, createAlertChannel, createOps } from '../.
 import type { Ops } from '../../../src/runtime/index.js';
 import { createTempStore } from '../../helpers/temp-store.js';
 import { repoCalendar, waitFor } from '../../helpers/daemon.js';
-import { startFakeTelegram, startWebhookSink } from '../../helpers/fake-alert-sinks.js';
+import { alertKinds, startFakeTelegram, startWebhookSink } from '../../helpers/fake-alert-sinks.js';
 import type { FakeTelegram, WebhookSink } from '../../helpers/fake-alert-sinks.js';
 
 /**
@@ -140,6 +140,34 @@ describe('alert channels', () => {
     expect(delivered).toEqual(['1', '4', '5']);
   });
 
+  it('sends a halt ahead of the fills waiting, and drops routine messages first when full', async () => {
+    const delivered: string[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => { release = r; });
+    const ch = createAlertChannel('telegram', async (text) => { await gate; delivered.push(text); },
+      { attempts: 1, perMinute: 600, queueSize: 4, timeoutMs: 5000 }, silentLogger);
+    cleanups.push(() => ch.close(0));
+    ch.enqueue('fill 1', true);
+    for (const t of ['fill 2', 'fill 3', 'fill 4']) ch.enqueue(t, true);
+    ch.enqueue('halt');
+    ch.enqueue('redis-lost');
+    // 'fill 1' is on its way; 'fill 2' made room for the second urgent one
+    expect(ch.stats()).toMatchObject({ dropped: 1, queued: 4 });
+    release();
+    await waitFor(() => (delivered.length === 5 ? true : undefined), 5000, 'the rest delivered');
+    expect(delivered).toEqual(['fill 1', 'halt', 'redis-lost', 'fill 3', 'fill 4']);
+  });
+
+  it('queues fills, rejections and the daily summary as routine, everything else ahead of them', async () => {
+    const { tg, env } = await sinks();
+    tg.failNext(1, 429);
+    const ops = opsFor(configWith({ telegram: { enabled: true, apiBaseUrl: tg.url, commands: false, perMinute: 600 } }), env);
+    // the first message waits out a 429; meanwhile the rest queue up behind it
+    for (const kind of ['fill', 'reject', 'daily-summary', 'fill', 'halt', 'token-failure'] as NoticeKind[]) ops.notifier.notify({ kind, message: kind, details: {} });
+    await waitFor(() => (tg.sent.length === 6 ? true : undefined), 15_000, 'all six');
+    expect(alertKinds(tg.sent.map((m) => m.text))).toEqual(['fill', 'halt', 'token-failure', 'reject', 'daily-summary', 'fill']);
+  });
+
   it('a channel enabled without its secret is a config error naming the variable', () => {
     expect(() => createOps({ config: configWith({ telegram: { enabled: true } }), env: {}, log: silentLogger, label: 'x' }))
       .toThrow(/TELEGRAM_BOT_TOKEN: missing.*TELEGRAM_CHAT_ID: missing/);
@@ -202,6 +230,22 @@ describe('Telegram commands', () => {
     await waitFor(() => (replies().some((r) => r.includes('] resume: ')) ? true : undefined), 10_000, 'the resume alert');
     // the stranger's /halt was read (the offset moved past it) and never answered
     expect(replies().filter((r) => r.includes('stranger'))).toEqual([]);
+  });
+});
+
+describe('a halt written by another process', () => {
+  it('is announced within seconds, not at the next minute tick, and so is its resume', async () => {
+    const { tg, env } = await sinks();
+    const t = createTempStore();
+    const ops = opsFor(configWith({ telegram: { enabled: true, apiBaseUrl: tg.url, commands: false, perMinute: 600 } }), env);
+    const store = t.store;
+    await ops.start({ store, clock: t.clock, startedAt: t.clock.now(), calendar: repoCalendar, redisReady: () => true, token: () => null, queues: () => Promise.resolve(null), haltEntries: () => undefined, websocket: () => null });
+    const kinds = () => alertKinds(tg.sent.map((m) => m.text));
+    store.risk.set(RISK_KEYS.halt, { reason: 'from the CLI', details: {}, at: t.clock.now() } satisfies Halt, t.clock.now());
+    await waitFor(() => (kinds().includes('halt') ? true : undefined), 15_000, 'the halt announced');
+    store.risk.delete(RISK_KEYS.halt);
+    await waitFor(() => (kinds().includes('resume') ? true : undefined), 15_000, 'the resume announced');
+    expect(kinds()).toEqual(['halt', 'resume']);
   });
 });
 
