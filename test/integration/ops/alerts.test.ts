@@ -51,6 +51,17 @@ function opsFor(config: Config, env: Record<string, string>, log: Logger = silen
   return ops;
 }
 
+/** A channel whose deliveries all wait until `release()`: the first message is taken, the rest queue. */
+function gatedChannel(queueSize: number) {
+  const delivered: string[] = [];
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((r) => { release = r; });
+  const ch = createAlertChannel('webhook', async (text) => { await gate; delivered.push(text); },
+    { attempts: 1, perMinute: 600, queueSize, timeoutMs: 5000 }, silentLogger);
+  cleanups.push(() => ch.close(0));
+  return { ch, delivered, release: () => release() };
+}
+
 describe('alert channels', () => {
   it('an alert of every kind reaches the fake Telegram and the webhook sink', async () => {
     const { tg, hook, env } = await sinks();
@@ -126,12 +137,7 @@ describe('alert channels', () => {
   });
 
   it('a full queue drops the oldest message and counts it', async () => {
-    const delivered: string[] = [];
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((r) => { release = r; });
-    const ch = createAlertChannel('webhook', async (text) => { await gate; delivered.push(text); },
-      { attempts: 1, perMinute: 600, queueSize: 2, timeoutMs: 5000 }, silentLogger);
-    cleanups.push(() => ch.close(0));
+    const { ch, delivered, release } = gatedChannel(2);
     for (const t of ['1', '2', '3', '4', '5']) ch.enqueue(t);
     // '1' is on its way; of '2'…'5' the newest two wait
     expect(ch.stats()).toMatchObject({ dropped: 2, queued: 2 });
@@ -141,12 +147,7 @@ describe('alert channels', () => {
   });
 
   it('sends a halt ahead of the fills waiting, and drops routine messages first when full', async () => {
-    const delivered: string[] = [];
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((r) => { release = r; });
-    const ch = createAlertChannel('telegram', async (text) => { await gate; delivered.push(text); },
-      { attempts: 1, perMinute: 600, queueSize: 4, timeoutMs: 5000 }, silentLogger);
-    cleanups.push(() => ch.close(0));
+    const { ch, delivered, release } = gatedChannel(4);
     ch.enqueue('fill 1', true);
     for (const t of ['fill 2', 'fill 3', 'fill 4']) ch.enqueue(t, true);
     ch.enqueue('halt');
