@@ -1,9 +1,12 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { request } from 'undici';
 import { tradingDate } from '../../src/domain/index.js';
+import { freePort } from '../../src/runtime/index.js';
 import type { FaultRule } from '../../src/sim/index.js';
-import { daemonEnv, readRows, ROOT, spawnDaemon, startSharedSim, waitFor } from '../helpers/daemon.js';
+import { daemonEnv, readRows, ROOT, spawnDaemon, startSharedSim, waitFor, waitForAsync } from '../helpers/daemon.js';
 import { spawnCli } from '../helpers/cli.js';
 import type { DaemonProcess } from '../helpers/daemon.js';
+import { alertEnv, alertedAtBoth, startFakeTelegram, startWebhookSink } from '../helpers/fake-alert-sinks.js';
 import { EAGER, SETTLE_ONLY, checkBooks, filledAfter, lastOrderId, printFigures, settleAndStop, sleep } from '../helpers/chaos.js';
 
 /**
@@ -13,7 +16,9 @@ import { EAGER, SETTLE_ONLY, checkBooks, filledAfter, lastOrderId, printFigures,
  * its port and back on the same one), and an order answered "market closed" (entries halt until
  * `kis-trader resume`). After each storm the
  * daemon must still run and an order decided afterwards must be placed and filled; at the end the
- * books must match the simulator's (nothing lost, nothing doubled).
+ * books must match the simulator's (nothing lost, nothing doubled). The daemon tells: its alerts
+ * reach a fake Telegram and a webhook sink, /healthz turns 503 while KIS is away and 200 after,
+ * /metrics counts the storms.
  */
 const DATE = tradingDate('20261126');
 const cleanups: (() => Promise<unknown> | void)[] = [];
@@ -29,8 +34,18 @@ describe('KIS fault storms against a running daemon', () => {
     const started = Date.now();
     const h = await startSharedSim({ date: DATE, hhmmss: '090500', speed: 60 });
     const port = Number(new URL(h.url).port);
-    const d = daemonEnv(h, inject('redisUrl'), { ...EAGER, ...TIMEOUTS });
-    cleanups.push(() => h.stop(), () => d.cleanup());
+    const tg = await startFakeTelegram();
+    const hook = await startWebhookSink();
+    const metricsPort = await freePort();
+    const d = daemonEnv(h, inject('redisUrl'), {
+      ...EAGER, ...TIMEOUTS, ...alertEnv(tg, hook), KIS_TRADER__METRICS__ENABLED: 'true', KIS_TRADER__METRICS__PORT: String(metricsPort),
+    });
+    cleanups.push(() => tg.close(), () => hook.close(), () => h.stop(), () => d.cleanup());
+    const ops = `http://127.0.0.1:${metricsPort}`;
+    const healthz = async (): Promise<{ status: number; reasons: string[] }> => {
+      const r = await request(`${ops}/healthz`);
+      return { status: r.statusCode, reasons: ((await r.body.json()) as { reasons: string[] }).reasons };
+    };
     const track = (p: DaemonProcess) => cleanups.push(async () => { if (p.child.exitCode === null && p.child.signalCode === null) { p.child.kill('SIGKILL'); await p.exited; } });
     const p = spawnDaemon(d.env);
     track(p);
@@ -66,10 +81,15 @@ describe('KIS fault storms against a running daemon', () => {
       const t0 = Date.now();
       const before = lastOrderId(d);
       await h.sim.stop();
-      await sleep(60_000);
+      const down = Date.now();
+      // no reconcile can succeed: /healthz says so while the daemon keeps running
+      const sick = await waitForAsync(async () => { const r = await healthz(); return r.status === 503 ? r : undefined; }, 55_000, '/healthz to turn 503 with KIS away');
+      expect(sick.reasons.join('; ')).toMatch(/reconcile/);
+      await sleep(Math.max(0, 60_000 - (Date.now() - down)));
       await h.sim.start(port);
       expect(p.child.exitCode, 'the daemon exited while KIS was down').toBeNull();
       await filledAfter(d, before, 120_000, 'an order after the host came back to fill');
+      await waitForAsync(async () => ((await healthz()).status === 200 ? true : undefined), 60_000, '/healthz to be 200 again');
       figures.hostDownS = Math.round((Date.now() - t0) / 1000);
     }
 
@@ -84,14 +104,35 @@ describe('KIS fault storms against a running daemon', () => {
       expect(refused.map((r) => [r.status, r.venue_order_id])).toEqual([['rejected', null]]);
       await p.waitForLog((l) => l['notice'] === 'halt', 30_000);
       expect(p.child.exitCode, 'the daemon exited on a market-closed answer').toBeNull();
+      await alertedAtBoth(tg, hook, 'halt', 30_000);
       const resumed = await spawnCli(['resume'], ROOT, d.env);
       expect(resumed.out).toContain('entries resumed');
+      // a resume from the CLI is announced by the daemon's minute tick
+      await alertedAtBoth(tg, hook, 'resume', 90_000).catch((err: unknown) => {
+        console.log(JSON.stringify(p.lines.filter((l) => l['msg'] === 'heartbeat' || String(l['msg']).includes('alert') || l['notice'] !== undefined).slice(-40)));
+        throw err;
+      });
       await filledAfter(d, Math.max(...refused.map((r) => r.id)), 120_000, 'an order after the resume to fill');
       figures.closedRefused = refused.length;
     }
 
+    const metrics = await (await request(`${ops}/metrics`)).body.text();
+    // a counter's series summed over its labels
+    const counter = (name: string): number => [...metrics.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)$`, 'gm'))].reduce((s, m) => s + Number(m[1]), 0);
+    figures.metricRateLimited = counter('kis_trader_kis_rate_limited_total');
+    figures.metricTokenIssued = counter('kis_trader_token_issuances_total');
+    figures.metricTokenFailed = counter('kis_trader_token_failures_total');
+    expect(figures.metricRateLimited).toBeGreaterThan(0);
+    expect(figures.metricTokenIssued).toBeGreaterThanOrEqual(2);
+    expect(figures.metricTokenFailed).toBeGreaterThanOrEqual(1);
+    expect(metrics).toMatch(/^kis_trader_orders\{status="rejected",reject_code="APBK0919"\} 1$/m);
+
     p.child.kill('SIGINT');
     expect((await p.exited).code).toBe(0);
+    // what a person was told, at both channels: the storms' token failure, the halt and resume, fills
+    for (const kind of ['start', 'ready', 'fill', 'token-failure', 'halt', 'resume', 'stop']) await alertedAtBoth(tg, hook, kind, 5000);
+    figures.telegramAlerts = tg.sent.length;
+    figures.webhookAlerts = hook.received.length;
     const last = spawnDaemon({ ...d.env, ...SETTLE_ONLY });
     track(last);
     await last.waitForLog((l) => l.msg === 'kis-trader ready');

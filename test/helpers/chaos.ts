@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { expect } from 'vitest';
 import { OPEN_STATUSES, seededRandom } from '../../src/domain/index.js';
 import type { TradingDate } from '../../src/domain/index.js';
@@ -7,7 +5,6 @@ import { SIM_DEFAULT_CREDENTIALS } from '../../src/sim/index.js';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { DECISIONS_QUEUE, ORDERS_QUEUE } from '../../src/queues/index.js';
-import { pingRedis } from '../../src/runtime/index.js';
 import { readRows, spawnDaemon, waitFor, waitForAsync } from './daemon.js';
 import type { DaemonEnv, DaemonProcess, SimHarness } from './daemon.js';
 
@@ -244,13 +241,6 @@ export async function crashChaos(opts: { h: SimHarness; d: DaemonEnv; date: Trad
 
 export function printFigures(name: string, f: Record<string, number | string>): void {
   console.log(`[chaos] ${name}: ${Object.entries(f).map(([k, v]) => `${k}=${v}`).join(' ')}`);
-}
-
-/** A redis-server of the test's own on `port` (the shared one is never restarted nor flushed). */
-export async function privateRedis(port: number, dir: string, aof: boolean): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', aof ? 'yes' : 'no', '--dir', dir], { stdio: 'ignore' });
-  await waitForAsync(async () => ((await pingRedis(`redis://127.0.0.1:${port}`)) ? true : undefined), 10_000, 'redis-server to answer');
-  return child;
 }
 
 /** The id of the newest order row, to wait for orders after a moment. */

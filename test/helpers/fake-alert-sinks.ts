@@ -113,3 +113,31 @@ export async function startWebhookSink(): Promise<WebhookSink> {
   sink.close = close(server);
   return sink;
 }
+
+/** The kinds of alert the texts carry ("[kis-trader sim] fill: …" → 'fill'), in order. */
+export const alertKinds = (texts: readonly string[]): string[] => texts.map((x) => /\] ([a-z-]+): /.exec(x)?.[1] ?? '?');
+
+/** The environment that points a daemon's Telegram and webhook channels at these two. */
+export function alertEnv(tg: FakeTelegram, hook: WebhookSink, chatId = 77): Record<string, string> {
+  return {
+    TELEGRAM_BOT_TOKEN: '123456:daemon-test-token', TELEGRAM_CHAT_ID: String(chatId), ALERT_WEBHOOK_URL: hook.url,
+    KIS_TRADER__ALERTS__TELEGRAM__ENABLED: 'true', KIS_TRADER__ALERTS__TELEGRAM__API_BASE_URL: tg.url,
+    KIS_TRADER__ALERTS__TELEGRAM__POLL_SECONDS: '1', KIS_TRADER__ALERTS__WEBHOOK__ENABLED: 'true',
+  };
+}
+
+/**
+ * Waits until an alert of `kind` has reached both the fake Telegram and the webhook sink `times`
+ * times; a timeout names what each one did receive.
+ */
+export async function alertedAtBoth(tg: FakeTelegram, hook: WebhookSink, kind: string, timeoutMs: number, times = 1): Promise<void> {
+  const seen = () => [tg.sent, hook.received].map((got) => alertKinds(got.map((m) => m.text)));
+  const deadline = Date.now() + timeoutMs;
+  while (!seen().every((kinds) => kinds.filter((k) => k === kind).length >= times)) {
+    if (Date.now() > deadline) {
+      const [t, w] = seen();
+      throw new Error(`no ${kind} alert at both within ${timeoutMs} ms; telegram got [${t!.join(', ')}], the webhook [${w!.join(', ')}]`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -6,7 +6,7 @@ import { loadConfig } from '../../../src/config/index.js';
 import { silentLogger, tradingDate } from '../../../src/domain/index.js';
 import { freePort } from '../../../src/runtime/index.js';
 import { daemonEnv, ROOT, startSharedSim, waitFor } from '../../helpers/daemon.js';
-import { startFakeTelegram, startWebhookSink } from '../../helpers/fake-alert-sinks.js';
+import { alertEnv, alertKinds as kinds, startFakeTelegram, startWebhookSink } from '../../helpers/fake-alert-sinks.js';
 
 /**
  * The daemon wired to its alert channels and metrics (issue 14): start, ready and stop reach the fake
@@ -27,10 +27,7 @@ describe('daemon alerts and metrics', () => {
     const h = await startSharedSim({ date: DATE, hhmmss: '103000' });
     const port = await freePort();
     const d = daemonEnv(h, inject('redisUrl'), {
-      ...QUIET,
-      TELEGRAM_BOT_TOKEN: '123456:daemon-test-token', TELEGRAM_CHAT_ID: '77', ALERT_WEBHOOK_URL: hook.url,
-      KIS_TRADER__ALERTS__TELEGRAM__ENABLED: 'true', KIS_TRADER__ALERTS__TELEGRAM__API_BASE_URL: tg.url,
-      KIS_TRADER__ALERTS__TELEGRAM__POLL_SECONDS: '1', KIS_TRADER__ALERTS__WEBHOOK__ENABLED: 'true',
+      ...QUIET, ...alertEnv(tg, hook),
       KIS_TRADER__METRICS__ENABLED: 'true', KIS_TRADER__METRICS__PORT: String(port),
     });
     cleanups.push(() => tg.close(), () => hook.close(), () => h.stop(), () => d.cleanup());
@@ -39,7 +36,6 @@ describe('daemon alerts and metrics', () => {
     cleanups.push(() => (stopped ? undefined : app.stop()));
     await app.start();
 
-    const kinds = (texts: string[]) => texts.map((x) => /\] ([a-z-]+): /.exec(x)?.[1]);
     await waitFor(() => (kinds(tg.sent.map((m) => m.text)).includes('ready') && kinds(hook.received.map((m) => m.text)).includes('ready') ? true : undefined), 15_000, 'ready at both');
     expect(kinds(tg.sent.map((m) => m.text)).slice(0, 2)).toEqual(['start', 'ready']);
     expect(tg.sent[0]!.text).toContain('[kis-trader sim]');
