@@ -20,7 +20,7 @@ import { registerReplayCommand } from './replay-command.js';
 import { registerReviewCommands } from './review-commands.js';
 import { registerSimCommand } from './sim-command.js';
 import { registerTradeLogCommands } from './trade-log-commands.js';
-import { registerWatchdogCommand } from './watchdog-command.js';
+import { registerAlertTestCommand, registerWatchdogCommand } from './alert-commands.js';
 
 /**
  * `kis-trader <command>`: the operator's CLI. The daemon itself is `npm start` (dist/main.js).
@@ -71,6 +71,7 @@ registerTradeLogCommands(program, {
   },
   withReadStore,
 });
+registerAlertTestCommand(program, { out, err, exit, env: process.env, cwd, loaded });
 registerWatchdogCommand(program, {
   out, err, exit, env: process.env, cwd, loaded,
   async withStore(fn) {

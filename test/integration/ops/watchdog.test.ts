@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { registerWatchdogCommand } from '../../../src/cli/watchdog-command.js';
+import { registerWatchdogCommand } from '../../../src/cli/alert-commands.js';
 import { loadConfig } from '../../../src/config/index.js';
 import { epochMs, kstInstant, tradingDate } from '../../../src/domain/index.js';
 import { checkSilence } from '../../../src/runtime/index.js';
