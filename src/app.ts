@@ -23,7 +23,7 @@ import {
   requireCalendarCovers, resolveStrategies, startEmbeddedRedis, startInProcessSim, venueClientOptions, warnPositionsWithoutStrategy,
   watchRedis, withCalendarFile,
 } from './runtime/index.js';
-import type { AccountLock, EmbeddedRedis, InForce, Jobs, LiveConfig, RealtimeWiring, ReloadRecord, WatchTarget } from './runtime/index.js';
+import type { AccountLock, EmbeddedRedis, InForce, Jobs, LiveConfig, RealtimeWiring, RedisWatch, ReloadRecord, WatchTarget } from './runtime/index.js';
 
 /**
  * The composition root (docs/architecture.md §2): config → store → Redis → KIS client (or the simulator)
@@ -97,7 +97,7 @@ export function createApp(opts: AppOptions): App {
 
   let embedded: EmbeddedRedis | null = null;
   let redis: Redis | null = null;
-  let redisWatch: { close(): void } | null = null;
+  let redisWatch: RedisWatch | null = null;
   let sim: { url: string; stop(): Promise<void> } | null = null;
   let kis: KisClient | null = null;
   let rankingClient: KisClient | null = null;
@@ -293,7 +293,7 @@ export function createApp(opts: AppOptions): App {
     heartbeat.beat();
     const ownedRedis = redis;
     await ops.start({
-      store, clock, startedAt, calendar: () => calendar, redisReady: () => ownedRedis.status === 'ready', token: () => client.tokens.current(), websocket,
+      store, clock, startedAt, calendar: () => calendar, redisReady: () => ownedRedis.status === 'ready' && (redisWatch?.up() ?? true), token: () => client.tokens.current(), websocket,
       queues: async () => {
         const p = producers;
         if (!p || ownedRedis.status !== 'ready') return null;

@@ -48,13 +48,18 @@ export async function freePort(): Promise<number> {
 export async function probeRedis(url: string, connectTimeoutMs = 1000): Promise<Redis | null> {
   const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: connectTimeoutMs, retryStrategy: () => null });
   r.on('error', () => undefined);
+  // connectTimeout covers the TCP connect only: a hung server accepts the socket and never
+  // answers AUTH or PING, so the whole probe has a deadline too
+  let t: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => { t = setTimeout(() => reject(new Error('no answer')), 2 * connectTimeoutMs); });
   try {
-    await r.connect();
-    await r.ping();
+    await Promise.race([r.connect().then(() => r.ping()), deadline]);
     return r;
   } catch {
     r.disconnect();
     return null;
+  } finally {
+    clearTimeout(t);
   }
 }
 
@@ -123,6 +128,13 @@ export async function startEmbeddedRedis(opts: { binary: string; dataDir: string
       stop: () => stopper(rec)(),
       async restart() {
         if (pidAlive(rec.pid) && (await opts.ping(urlOf(rec)))) return;
+        // alive but not answering (hung, stopped): it holds the port, so it goes first; SIGKILL
+        // when SIGTERM is not heard (a stopped process hears only that)
+        if (pidAlive(rec.pid)) {
+          await stopper(rec)();
+          if (pidAlive(rec.pid)) process.kill(rec.pid, 'SIGKILL');
+          for (let i = 0; i < 50 && pidAlive(rec.pid); i++) await new Promise((r) => setTimeout(r, 100));
+        }
         rec = await spawnServer(rec.port, rec.password ?? '');
         opts.log.warn({ url: shownRedisUrl(urlOf(rec)), pid: rec.pid }, 'restarted the private redis-server (its AOF keeps the queues)');
       },

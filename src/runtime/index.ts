@@ -24,6 +24,7 @@ export { positionsWithoutStrategy, resolveStrategies, warnPositionsWithoutStrate
 export { CONFIG_IN_FORCE_KEY, CONFIG_LAST_RELOAD_KEY, createLiveConfig } from './live-config.js';
 export type { ConfigInForce, InForce, LiveConfig, ReloadRecord, ReloadStatus, WatchTarget } from './live-config.js';
 export { connectRedis, watchRedis } from './redis-connection.js';
+export type { RedisWatch } from './redis-connection.js';
 export { memoryTokenStore, mirrorTokensToRedis, tokenMirrorKey } from './token-mirror.js';
 export type { MirroredTokenStore, TokenMirrorOptions } from './token-mirror.js';
 export { createWorkersProcess, workersRequirements } from './workers-process.js';

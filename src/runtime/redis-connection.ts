@@ -29,13 +29,26 @@ export async function connectRedis(
  * is away no job runs, exits included, so the positions held are named at level error; after
  * `maxOutageMs` the daemon acts (`onLongOutage`) rather than sit "online" doing nothing.
  */
+export interface RedisWatch {
+  /** false from a lost connection or an unanswered PING until Redis answers again (/healthz) */
+  up(): boolean;
+  close(): void;
+}
+
+/** A PING every 5 s; one unanswered for 3 s is an outage (a hung server keeps its socket open). */
+const PING_EVERY_MS = 5000;
+const PING_TIMEOUT_MS = 3000;
+
 export function watchRedis(redis: Redis, log: Logger, opts: {
   maxOutageMs?: number; positions?: () => string[]; onLongOutage?: (downMs: number) => Promise<void> | void; notifier?: Notifier;
-} = {}): { close(): void } {
+  pingEveryMs?: number; pingTimeoutMs?: number;
+} = {}): RedisWatch {
   const notifier = opts.notifier ?? createLogNotifier(log);
   let downSince: number | null = null;
   let acting = false;
   let closed = false;
+  let hung = false;
+  let pinging = false;
   const held = () => opts.positions?.() ?? [];
   const lost = (why: string): void => {
     if (downSince !== null || closed) return;
@@ -48,12 +61,45 @@ export function watchRedis(redis: Redis, log: Logger, opts: {
   // A Redis stopped cleanly (a restart by pm2 or a package upgrade) closes the connection without
   // an error, and may be back before the first reconnect: an outage all the same.
   redis.on('close', () => lost('connection closed'));
-  redis.on('ready', () => {
+  const back = (): void => {
     if (downSince === null || closed) return;
     const downMs = Date.now() - downSince;
     downSince = null;
     notifier.notify({ kind: 'redis-back', message: 'redis connection back: jobs resume', details: { downMs } });
+  };
+  redis.on('ready', () => {
+    // a hung server's connection stays 'ready': only its PING answer says it is back
+    if (!hung) back();
   });
+  // A server that hangs (stopped, swapping, a long blocking command) keeps the socket open and
+  // emits nothing: only a PING that gets no answer shows it. One PING at a time.
+  const pingTimeoutMs = opts.pingTimeoutMs ?? PING_TIMEOUT_MS;
+  const probe = setInterval(() => {
+    if (pinging || closed || redis.status !== 'ready') return;
+    pinging = true;
+    let t: ReturnType<typeof setTimeout> | undefined;
+    const answered = redis.ping().then(() => true, () => false);
+    void Promise.race([answered, new Promise<false>((r) => { t = setTimeout(() => r(false), pingTimeoutMs); })]).then((ok) => {
+      clearTimeout(t);
+      if (ok) {
+        pinging = false;
+        hung = false;
+        back();
+        return;
+      }
+      hung = true;
+      lost(`no answer to PING within ${pingTimeoutMs} ms`);
+      // the next PING only after this one is answered (or the connection drops and takes it)
+      void answered.then((late) => {
+        pinging = false;
+        if (late && redis.status === 'ready') {
+          hung = false;
+          back();
+        }
+      });
+    });
+  }, opts.pingEveryMs ?? PING_EVERY_MS);
+  probe.unref();
   const timer = setInterval(() => {
     if (downSince === null || acting || opts.maxOutageMs === undefined || !opts.onLongOutage) return;
     const downMs = Date.now() - downSince;
@@ -70,9 +116,11 @@ export function watchRedis(redis: Redis, log: Logger, opts: {
   }, 1000);
   timer.unref();
   return {
+    up: () => downSince === null,
     close: () => {
       closed = true;
       clearInterval(timer);
+      clearInterval(probe);
     },
   };
 }

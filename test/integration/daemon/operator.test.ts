@@ -115,6 +115,24 @@ describe('Redis gone for good', () => {
     expect((await d.exited).code).toBe(0);
   }, 150_000);
 
+  it('a private redis-server that hangs (stopped, socket open) is seen by PING and replaced', async () => {
+    const h = home({ KIS_TRADER__REDIS__MAX_OUTAGE_SECONDS: '5', KIS_TRADER__DAEMON__WORKER_STALL_SECONDS: '5' });
+    const d = run(h.env);
+    await d.waitForLog((l) => l.msg === 'kis-trader ready', 60_000);
+    const redisPid = embeddedPid(h);
+    process.kill(redisPid, 'SIGSTOP');
+    cleanups.push(() => { try { process.kill(redisPid, 'SIGKILL'); } catch { /* gone */ } });
+    const lost = await d.waitForLog((l) => l.msg === 'redis connection lost: jobs pause until it returns', 20_000);
+    expect(String(lost['err'])).toMatch(/no answer to PING/);
+    await d.waitForLog((l) => typeof l.msg === 'string' && l.msg.startsWith('restarted the private redis-server'), 30_000);
+    await d.waitForLog((l) => l.msg === 'redis connection back: jobs resume', 30_000);
+    expect(embeddedPid(h)).not.toBe(redisPid);
+    const before = decisions(h.db);
+    await waitFor(() => (decisions(h.db) > before ? true : undefined), 60_000, 'decisions after the restart');
+    d.child.kill('SIGINT');
+    expect((await d.exited).code).toBe(0);
+  }, 150_000);
+
   it('with an external Redis, the daemon exits non-zero so pm2 restarts it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kis-ext-redis-'));
     const port = await freePort();

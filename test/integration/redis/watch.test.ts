@@ -41,4 +41,34 @@ describe('watchRedis', () => {
     await redis.quit();
     expect(notices.map((n) => n.kind)).toEqual(['redis-lost', 'redis-back']);
   });
+
+  it('takes a Redis that stays connected but answers nothing for an outage: lost, the long-outage action, back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'redis-watch-'));
+    const port = await freePort();
+    const server = await startRedisServer(port, dir);
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => { server.kill('SIGCONT'); server.kill('SIGKILL'); });
+    const redis = await connectRedis(`redis://127.0.0.1:${port}`);
+    cleanups.push(() => redis.disconnect());
+    const notices: Notice[] = [];
+    const acted: number[] = [];
+    const watch = watchRedis(redis, silentLogger, {
+      notifier: { notify: (n) => notices.push(n) }, maxOutageMs: 2000, onLongOutage: (ms) => { acted.push(ms); },
+      pingEveryMs: 200, pingTimeoutMs: 500,
+    });
+    cleanups.push(() => watch.close());
+    expect(watch.up()).toBe(true);
+
+    // a hung server (SIGSTOP): the socket stays open, nothing answers
+    server.kill('SIGSTOP');
+    await waitFor(() => (notices.length >= 1 ? true : undefined), 5000, 'the hang seen');
+    expect(notices.map((n) => n.kind)).toEqual(['redis-lost']);
+    expect(notices[0]!.details['err']).toMatch(/PING/);
+    expect(watch.up()).toBe(false);
+    await waitFor(() => (acted.length >= 1 ? true : undefined), 10_000, 'the long-outage action');
+
+    server.kill('SIGCONT');
+    await waitFor(() => (notices.length >= 2 ? true : undefined), 5000, 'back');
+    expect(notices.map((n) => n.kind)).toEqual(['redis-lost', 'redis-back']);
+    expect(watch.up()).toBe(true);
+  });
 });
