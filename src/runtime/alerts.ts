@@ -52,11 +52,14 @@ const MAX_TEXT = 1900;
 
 /** The queue, rate limit and retries around one channel's Deliver. */
 export function createAlertChannel(name: ChannelName, deliver: Deliver, opts: ChannelOptions, log: Logger): AlertChannel {
-  // urgent messages wait in `first`, routine ones in `later`; each keeps its own order
-  const first: string[] = [];
-  const later: string[] = [];
+  // urgent messages wait in `first`, routine ones in `later`; each keeps its own order. A message
+  // is taken only once a rate slot is free, and one to be tried again goes back to the head of its
+  // list: an urgent one that arrives meanwhile is sent first.
+  interface Item { text: string; routine: boolean; attempt: number }
+  const first: Item[] = [];
+  const later: Item[] = [];
   const waiting = (): number => first.length + later.length;
-  const next = (): string | undefined => first.shift() ?? later.shift();
+  const next = (): Item | undefined => first.shift() ?? later.shift();
   const stats = { sent: 0, failed: 0, dropped: 0 };
   /** send times of the last minute, for the per-minute limit */
   const recent: number[] = [];
@@ -87,31 +90,46 @@ export function createAlertChannel(name: ChannelName, deliver: Deliver, opts: Ch
     }
   };
 
-  const sendOne = async (text: string): Promise<void> => {
-    for (let attempt = 1; ; attempt++) {
-      await rateSlot();
-      const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(opts.timeoutMs)]);
-      try {
-        await deliver(text, signal);
-        stats.sent++;
-        return;
-      } catch (err) {
-        const retryAfter = err instanceof DeliveryError ? err.retryAfterMs : null;
-        const permanent = err instanceof DeliveryError && err.permanent;
-        if (permanent || attempt >= opts.attempts || stop.signal.aborted) {
-          stats.failed++;
-          log.warn({ channel: name, attempts: attempt, err: describeError(err) }, `alert not delivered through ${name} (trading goes on)`);
-          return;
-        }
-        await wait(Math.max(retryAfter ?? 0, Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (attempt - 1))));
+  /** one attempt; the wait before the next one when it is worth another, else null (sent or given up) */
+  const attempt = async (item: Item): Promise<number | null> => {
+    item.attempt += 1;
+    const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(opts.timeoutMs)]);
+    try {
+      await deliver(item.text, signal);
+      stats.sent++;
+      return null;
+    } catch (err) {
+      if (stop.signal.aborted) {
+        stats.dropped++;
+        log.warn({ channel: name }, `alert not sent through ${name}: the daemon stopped before it went out`);
+        return null;
       }
+      const retryAfter = err instanceof DeliveryError ? err.retryAfterMs : null;
+      const permanent = err instanceof DeliveryError && err.permanent;
+      if (permanent || item.attempt >= opts.attempts) {
+        stats.failed++;
+        log.warn({ channel: name, attempts: item.attempt, err: describeError(err) }, `alert not delivered through ${name} (trading goes on)`);
+        return null;
+      }
+      return Math.max(retryAfter ?? 0, Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (item.attempt - 1)));
     }
   };
 
   const pump = (): void => {
     if (pumping) return;
     pumping = (async () => {
-      for (let text = next(); text !== undefined && !stop.signal.aborted; text = next()) await sendOne(text);
+      while (waiting() > 0 && !stop.signal.aborted) {
+        await rateSlot();
+        const item = next();
+        if (item === undefined || stop.signal.aborted) {
+          if (item) (item.routine ? later : first).unshift(item);
+          break;
+        }
+        const backoff = await attempt(item);
+        if (backoff === null) continue;
+        (item.routine ? later : first).unshift(item);
+        await wait(backoff);
+      }
     })().catch((err: unknown) => log.warn({ channel: name, err: describeError(err) }, 'alert channel failed'))
       .finally(() => {
         pumping = null;
@@ -123,7 +141,7 @@ export function createAlertChannel(name: ChannelName, deliver: Deliver, opts: Ch
     name,
     enqueue(text, routine = false) {
       if (stop.signal.aborted) return;
-      (routine ? later : first).push(text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text);
+      (routine ? later : first).push({ text: text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text, routine, attempt: 0 });
       while (waiting() > opts.queueSize) {
         if (later.length > 0) later.shift();
         else first.shift();

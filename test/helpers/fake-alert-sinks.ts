@@ -19,6 +19,8 @@ export interface FakeTelegram {
   failNext(n: number, status: number): void;
   /** getUpdates offsets the daemon asked with */
   offsets: number[];
+  /** sendMessage requests, failed ones included */
+  readonly requests: number;
   close(): Promise<void>;
 }
 
@@ -46,6 +48,7 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
   const offsets: number[] = [];
   let nextId = 1;
   let failing = 0;
+  let requests = 0;
   let failStatus = 500;
   const pollers = new Set<() => void>();
   const server = createServer((req, res) => {
@@ -55,6 +58,7 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
       const [, token, method] = m;
       const body = await readBody(req) as Record<string, unknown>;
       if (method === 'sendMessage') {
+        requests++;
         if (failing > 0) {
           failing--;
           return json(res, failStatus, { ok: false, error_code: failStatus, description: 'fake failure', ...(failStatus === 429 ? { parameters: { retry_after: 1 } } : {}) });
@@ -82,6 +86,7 @@ export async function startFakeTelegram(): Promise<FakeTelegram> {
   const url = await listen(server);
   return {
     url, sent, offsets,
+    get requests() { return requests; },
     pushMessage(chatId, text) {
       const id = nextId++;
       updates.push({ update_id: id, message: { message_id: id, chat: { id: chatId }, text } });

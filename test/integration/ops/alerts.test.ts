@@ -138,7 +138,9 @@ describe('alert channels', () => {
 
   it('a full queue drops the oldest message and counts it', async () => {
     const { ch, delivered, release } = gatedChannel(2);
-    for (const t of ['1', '2', '3', '4', '5']) ch.enqueue(t);
+    ch.enqueue('1');
+    await waitFor(() => (ch.stats().queued === 0 ? true : undefined), 5000, "'1' on its way");
+    for (const t of ['2', '3', '4', '5']) ch.enqueue(t);
     // '1' is on its way; of '2'…'5' the newest two wait
     expect(ch.stats()).toMatchObject({ dropped: 2, queued: 2 });
     release();
@@ -149,24 +151,37 @@ describe('alert channels', () => {
   it('sends a halt ahead of the fills waiting, and drops routine messages first when full', async () => {
     const { ch, delivered, release } = gatedChannel(4);
     ch.enqueue('fill 1', true);
+    await waitFor(() => (ch.stats().queued === 0 ? true : undefined), 5000, "'fill 1' on its way");
     for (const t of ['fill 2', 'fill 3', 'fill 4']) ch.enqueue(t, true);
     ch.enqueue('halt');
     ch.enqueue('redis-lost');
-    // 'fill 1' is on its way; 'fill 2' made room for the second urgent one
+    // 'fill 2' made room for the second urgent one
     expect(ch.stats()).toMatchObject({ dropped: 1, queued: 4 });
     release();
     await waitFor(() => (delivered.length === 5 ? true : undefined), 5000, 'the rest delivered');
     expect(delivered).toEqual(['fill 1', 'halt', 'redis-lost', 'fill 3', 'fill 4']);
   });
 
-  it('queues fills, rejections and the daily summary as routine, everything else ahead of them', async () => {
+  it('queues fills, rejections and the daily summary as routine; a fill to be tried again waits behind the urgent ones', async () => {
     const { tg, env } = await sinks();
     tg.failNext(1, 429);
     const ops = opsFor(configWith({ telegram: { enabled: true, apiBaseUrl: tg.url, commands: false, perMinute: 600 } }), env);
-    // the first message waits out a 429; meanwhile the rest queue up behind it
-    for (const kind of ['fill', 'reject', 'daily-summary', 'fill', 'halt', 'token-failure'] as NoticeKind[]) ops.notifier.notify({ kind, message: kind, details: {} });
+    const notify = (kinds: NoticeKind[]): void => { for (const kind of kinds) ops.notifier.notify({ kind, message: kind, details: {} }); };
+    notify(['fill']);
+    // the fill met a 429 (retry after 1 s): the rest queue up meanwhile
+    await waitFor(() => (tg.requests === 1 ? true : undefined), 5000, 'the first attempt');
+    notify(['reject', 'daily-summary', 'fill', 'halt', 'token-failure']);
     await waitFor(() => (tg.sent.length === 6 ? true : undefined), 15_000, 'all six');
-    expect(alertKinds(tg.sent.map((m) => m.text))).toEqual(['fill', 'halt', 'token-failure', 'reject', 'daily-summary', 'fill']);
+    expect(alertKinds(tg.sent.map((m) => m.text))).toEqual(['halt', 'token-failure', 'fill', 'reject', 'daily-summary', 'fill']);
+  });
+
+  it('takes the most urgent message when it sends, not when the one before it left', async () => {
+    const { tg, env } = await sinks();
+    const ops = opsFor(configWith({ telegram: { enabled: true, apiBaseUrl: tg.url, commands: false, perMinute: 600 } }), env);
+    // queued in one go: the halt goes first although the fills came before it
+    for (const kind of ['fill', 'fill', 'halt'] as NoticeKind[]) ops.notifier.notify({ kind, message: kind, details: {} });
+    await waitFor(() => (tg.sent.length === 3 ? true : undefined), 15_000, 'all three');
+    expect(alertKinds(tg.sent.map((m) => m.text))).toEqual(['halt', 'fill', 'fill']);
   });
 
   it('a channel enabled without its secret is a config error naming the variable', () => {
