@@ -48,7 +48,12 @@ function randomBook(seed: number): BacktestFill[] {
   return fills;
 }
 
+/** one transaction: 300 books of single-row commits, each synced, took most of the test's time */
 function writeBook(store: Store, fills: readonly BacktestFill[]): void {
+  store.transaction(() => writeRows(store, fills));
+}
+
+function writeRows(store: Store, fills: readonly BacktestFill[]): void {
   const orders = new Map<number, BacktestFill>();
   for (const f of fills) if (!orders.has(f.orderId)) orders.set(f.orderId, f);
   for (const [id, f] of orders) {
