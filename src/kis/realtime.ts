@@ -69,7 +69,11 @@ export interface RealtimeOptions {
   htsId: string | null;
   onTrade?: (tick: TradeTick) => void | Promise<void>;
   onNotice?: (notice: FillNotice) => void | Promise<void>;
-  /** each time the subscriptions are live again after a (re)connect: what was missed meanwhile must be reconciled */
+  /**
+   * each time the subscriptions are live after a connect (the first registration confirmed, or the
+   * socket open when there is nothing to register): `reconnect` when they were live before, so what
+   * was missed meanwhile must be reconciled. A socket refused at once (OPSP8996) is never live.
+   */
   onConnected?: (reconnect: boolean) => void | Promise<void>;
   /** the connection closed while the session runs (it reconnects on its own); `why` for the log and alerts */
   onDisconnected?: (why: string) => void | Promise<void>;
@@ -164,7 +168,17 @@ export function createRealtimeSession(opts: RealtimeOptions): RealtimeSession {
   let ws: WebSocket | null = null;
   let openedAt: number | null = null;
   let attempt = 0;
-  let everConnected = false;
+  /** the subscriptions were live on an earlier connection: a new one must reconcile what it missed */
+  let everLive = false;
+  /** an open socket whose first registration is not confirmed yet (OPSP8996 refuses it) */
+  let awaitingLive = false;
+  const live = (): void => {
+    if (!awaitingLive) return;
+    awaitingLive = false;
+    const reconnect = everLive;
+    everLive = true;
+    void deliver(opts.onConnected, reconnect);
+  };
   let reconnectTimer: NodeJS.Timeout | null = null;
   let reconnectAt: number | null = null;
   let minNextDelay = 0;
@@ -321,6 +335,7 @@ export function createRealtimeSession(opts: RealtimeOptions): RealtimeSession {
       if (s !== undefined && !(f.msg ?? '').startsWith('UNSUB')) {
         s.state = 'active';
         s.failures = 0;
+        live();
       }
       stats.active = [...subs.values()].filter((x) => x.state === 'active').length;
       return;
@@ -409,13 +424,13 @@ export function createRealtimeSession(opts: RealtimeOptions): RealtimeSession {
       openedAt = Date.now();
       stats.connected = true;
       stats.connects += 1;
-      const reconnect = everConnected;
-      everConnected = true;
       subs.clear();
       ciphers.clear();
-      log.info({ url: opts.url, reconnect }, 'KIS WebSocket connected');
+      log.info({ url: opts.url, reconnect: everLive }, 'KIS WebSocket connected');
+      awaitingLive = true;
       plan();
-      void deliver(opts.onConnected, reconnect);
+      // live with the first confirmed registration, or now when there is nothing to register
+      if (subs.size === 0) live();
     });
     socket.on('message', onMessage);
     socket.on('error', (err) => {
@@ -425,6 +440,7 @@ export function createRealtimeSession(opts: RealtimeOptions): RealtimeSession {
       if (ws === socket) ws = null;
       stats.connected = false;
       stats.active = 0;
+      awaitingLive = false;
       queue.length = 0;
       subs.clear();
       const lasted = openedAt === null ? 0 : Date.now() - openedAt;

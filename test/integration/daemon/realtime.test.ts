@@ -180,5 +180,8 @@ describe('the daemon on the KIS WebSocket', () => {
     expect(said?.level).toBe('error');
     expect(said?.msg).toMatch(/OPSP8996.*another session holds this app key/);
     expect(app.realtime()!.session.stats().connects).toBe(1);
+    // the socket opened but never went live: no "back" alert, no reconcile for it
+    expect(lines.filter((l) => l.notice === 'ws-back')).toEqual([]);
+    expect(lines.filter((l) => l.reason === 'websocket reconnected')).toEqual([]);
   }, 60_000);
 });

@@ -139,14 +139,30 @@ describe('KIS realtime session', () => {
     let refuse = true;
     const srv = await server((x) => (refuse ? inUse : ok(x)));
     servers.push(srv);
-    const s = session(srv.url, { inUseBackoffMs: 300 });
+    const events: string[] = [];
+    const s = session(srv.url, { inUseBackoffMs: 300, onConnected: (r) => { events.push(r ? 'reconnected' : 'connected'); }, onDisconnected: () => { events.push('lost'); } });
     s.start();
     await until(() => s.stats().problems['appkey-in-use'] === 1 && !s.stats().connected, 'refused and closed');
+    // the socket opened, but no subscription lived: not "connected" for the daemon (no ws-back, no reconcile)
+    expect(events).toEqual(['lost']);
     const closedAt = Date.now();
     refuse = false;
     await until(() => s.stats().active === 1, 'accepted on the next connection');
     expect(Date.now() - closedAt).toBeGreaterThanOrEqual(250);
     expect(srv.sockets).toHaveLength(2);
+    await until(() => events.length === 2, 'the session live');
+    expect(events).toEqual(['lost', 'connected']);
+  });
+
+  it('with nothing to subscribe, an open socket is live at once', async () => {
+    const srv = await server(ok);
+    servers.push(srv);
+    const events: boolean[] = [];
+    const s = session(srv.url, { htsId: null, onConnected: (r) => { events.push(r); } });
+    s.start();
+    await until(() => events.length === 1, 'connected');
+    expect(events).toEqual([false]);
+    expect(srv.sent).toEqual([]);
   });
 
   it('a refused subscribe (OPSP0008) is retried on its own back-off, not in a loop', async () => {
