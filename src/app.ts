@@ -274,7 +274,9 @@ export function createApp(opts: AppOptions): App {
       const htsId = secrets?.htsId ?? (config.mode === 'sim' ? 'sim' : null);
       realtime = startRealtime({
         config, env, url: realtimeUrl(config, env, baseUrl), htsId, kis, store, jobs, log, notifier,
-        ownsAccount: () => accountLock?.owns() ?? false, onState: (state) => ops.metrics?.setWebSocketState(state),
+        ownsAccount: () => accountLock?.owns() ?? false,
+        // a change shows in `kis-trader status` at once, not with the next 15-s heartbeat
+        onState: (state) => { ops.metrics?.setWebSocketState(state); heartbeat.beat(); },
       });
     }
 

@@ -36,7 +36,8 @@ export function describeWebSocket(w: WebSocketBeat | null): string {
   if (w.connected) {
     return `connected, ${plural(w.active, 'registration')}, ${plural(w.trades, 'trade')}, ${plural(w.notices, 'fill notice')}${w.overLimit > 0 ? `; ${w.overLimit} symbol(s) over the limit of registrations` : ''}`;
   }
-  const next = w.reconnectAt === null ? 'connecting' : `next reconnect at ${formatKst(epochMs(w.reconnectAt)).slice(11, 19)}`;
+  // the system clock's time, also in sim mode, where the trade log's times are simulated
+  const next = w.reconnectAt === null ? 'connecting' : `next reconnect ${formatKst(epochMs(w.reconnectAt)).slice(11, 19)} KST by the system clock`;
   return `DOWN (${next}${w.lastProblem === null ? '' : `; last problem ${w.lastProblem}`}): fills by polling, exits by the minute check`;
 }
 

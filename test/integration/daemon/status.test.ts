@@ -60,8 +60,9 @@ describe('kis-trader status', () => {
     cleanups.push(() => (stopped ? undefined : app.stop()));
     await app.start();
     await waitFor(() => { const hb = readHeartbeat(d.dbPath); return hb?.queues && hb.lastReconcile !== null ? true : undefined; }, 10_000, 'a heartbeat with the first reconcile and queue depths');
-    // the simulator serves the KIS WebSocket: a heartbeat (every 15 s) carries the session's state
-    await waitFor(() => (readHeartbeat(d.dbPath)?.websocket?.connected ? true : undefined), 20_000, 'a heartbeat with the WebSocket connected');
+    // the simulator serves the KIS WebSocket: its going live is written at once, not with the next
+    // 15-s heartbeat
+    await waitFor(() => (readHeartbeat(d.dbPath)?.websocket?.connected ? true : undefined), 8_000, 'a heartbeat with the WebSocket connected');
     const running = await status(d.dbPath, app.clock);
     expect(running).toContain(`daemon: running (pid ${process.pid} on ${hostname()}, mode sim, since `);
     expect(running).toMatch(/last reconcile: 2026-11-26 10:3\d/);

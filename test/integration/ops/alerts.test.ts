@@ -227,7 +227,7 @@ describe('Telegram commands', () => {
     expect(store.risk.get(RISK_KEYS.halt)).toBeNull();
     expect(replies()[0]).toContain('entries allowed');
     expect(replies()[0]).toContain('kis-trader test: regular');
-    expect(replies()[0]).toContain('websocket: DOWN (next reconnect at 10:00:05; last problem closed: 1006)');
+    expect(replies()[0]).toContain('websocket: DOWN (next reconnect 10:00:05 KST by the system clock; last problem closed: 1006)');
     expect(tg.sent.every((m) => String(m.chat_id) === CHAT)).toBe(true);
 
     tg.pushMessage(CHAT, '/halt lunch break');
