@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { join } from 'node:path';
+import { scrubText } from '../../../src/log.js';
 import { createApp } from '../../../src/app.js';
 import type { App } from '../../../src/app.js';
 import { loadConfig } from '../../../src/config/index.js';
@@ -179,6 +180,8 @@ describe('the daemon on the KIS WebSocket', () => {
     const said = lines.find((l) => l.problem === 'appkey-in-use');
     expect(said?.level).toBe('error');
     expect(said?.msg).toMatch(/OPSP8996.*another session holds this app key/);
+    // as written to the log (the scrubber once took "another" for an app key)
+    expect(scrubText(String(said?.msg))).toContain('another session holds this app key');
     expect(app.realtime()!.session.stats().connects).toBe(1);
     // the socket opened but never went live: no "back" alert, no reconcile for it
     expect(lines.filter((l) => l.notice === 'ws-back')).toEqual([]);
