@@ -209,8 +209,12 @@ export function registerTradeLogCommands(program: Command, io: TradeLogIo): void
   program.command('resume')
     .description('allow new entries again after a halt (read the reason first: `kis-trader status`)')
     .action(() => {
-      io.withStore((s) => s.risk.delete(RISK_KEYS.halt));
-      io.out('entries resumed');
+      const halt = io.withStore((s) => {
+        const h = s.risk.get<Halt>(RISK_KEYS.halt);
+        if (h !== null) s.risk.delete(RISK_KEYS.halt);
+        return h;
+      });
+      io.out(halt === null ? 'entries were not halted' : `entries resumed (the halt was: ${halt.reason})`);
     });
 
   program.command('adopt')

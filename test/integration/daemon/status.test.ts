@@ -24,6 +24,10 @@ afterEach(async () => {
 });
 
 async function status(dbPath: string, clock: Clock = systemClock): Promise<string> {
+  return cli(dbPath, ['status'], clock);
+}
+
+async function cli(dbPath: string, args: string[], clock: Clock = systemClock): Promise<string> {
   const out: string[] = [];
   const program = new Command().exitOverride();
   registerTradeLogCommands(program, {
@@ -39,7 +43,7 @@ async function status(dbPath: string, clock: Clock = systemClock): Promise<strin
       try { return fn(store); } finally { store.close(); }
     },
   });
-  await program.parseAsync(['node', 'kis-trader', 'status']);
+  await program.parseAsync(['node', 'kis-trader', ...args]);
   return out.join('\n');
 }
 
@@ -73,6 +77,16 @@ describe('kis-trader status', () => {
     await app.stop();
     expect(await status(d.dbPath)).toMatch(/daemon: not running \(stopped; last heartbeat \d+ s ago\)/);
   }, 60_000);
+
+  it('halt and resume: the halt shows in status, resume says what it lifted, or that nothing was halted', async () => {
+    const t = createTempStore();
+    const dbPath = t.path;
+    expect(await cli(dbPath, ['halt', 'earnings', 'week'])).toBe('entries halted');
+    expect(await status(dbPath)).toContain('entries HALTED: earnings week');
+    expect(await cli(dbPath, ['resume'])).toBe('entries resumed (the halt was: earnings week)');
+    expect(await status(dbPath)).toContain('entries allowed');
+    expect(await cli(dbPath, ['resume'])).toBe('entries were not halted');
+  });
 
   it('says not running when the daemon was killed with SIGKILL (its process is gone)', async () => {
     const h = await startSharedSim({ date: DATE, hhmmss: '103000' });
