@@ -150,7 +150,6 @@ export function createApp(opts: AppOptions): App {
     }
     claimed = true;
     live.publish();
-    notifier.notify({ kind: 'start', message: 'kis-trader starting', details: { mode: config.mode, configHash: hash, pid: process.pid } });
     const url = opts.env.REDIS_URL ?? config.redis.url ?? null;
     if (url === null) {
       if (!config.redis.embedded.enabled) throw new AppError('REDIS_UNAVAILABLE', 'no Redis: set REDIS_URL or redis.url, or enable redis.embedded');
@@ -186,6 +185,8 @@ export function createApp(opts: AppOptions): App {
       redis, name: accountLockName(prefix, creds.account), log, notifier, stopping: () => stopping,
       onHeldElsewhere: (error) => jobs?.haltEntries('another daemon holds this account', { error }),
     });
+    // not before: a start refused by either check above is no start to announce (nor a stop after it)
+    notifier.notify({ kind: 'start', message: 'kis-trader starting', details: { mode: config.mode, configHash: hash, pid: process.pid } });
 
     let baseUrl: string;
     if (config.mode === 'sim') {

@@ -65,6 +65,7 @@ describe('a second start beside a running daemon', () => {
     const second = run(h.env);
     const exit = await second.exited;
     expect(exit.code).not.toBe(0);
+    expect(second.lines.filter((l) => l.notice === 'start')).toEqual([]);
     expect(alive(redisPid)).toBe(true);
     expect(embeddedPid(h)).toBe(redisPid);
     expect(readFileSync(join(h.dir, 'sim', 'endpoint.json'), 'utf8')).toBe(endpoint);
@@ -90,11 +91,30 @@ describe('a second start on the same trade log with another Redis', () => {
     const exit = await second.exited;
     expect(exit.code).not.toBe(0);
     expect(second.lines.some((l) => String(l.msg).includes(`another kis-trader (pid ${first.child.pid}`))).toBe(true);
+    // refused before it started: no start alert (nor a stop after it)
+    expect(second.lines.filter((l) => l.notice === 'start')).toEqual([]);
     expect(readFileSync(join(h.dir, 'sim', 'endpoint.json'), 'utf8')).toBe(endpoint);
     expect(existsSync(join(h.dir, 'redis', 'embedded.json'))).toBe(false);
     first.child.kill('SIGINT');
     expect((await first.exited).code).toBe(0);
   }, 120_000);
+});
+
+describe('a second start on the same account with another trade log', () => {
+  it('is refused by the instance lock, announces no start, and leaves the first one trading', async () => {
+    const h = home();
+    const first = run(h.env);
+    await first.waitForLog((l) => l.msg === 'kis-trader ready', 60_000);
+    const second = run({ ...h.env, KIS_TRADER__STORE__PATH: join(h.dir, 'other.sqlite') });
+    const exit = await second.exited;
+    expect(exit.code).not.toBe(0);
+    expect(second.lines.some((l) => l.code === 'REDIS_LOCK_HELD' || String(l.msg).includes('instance lock'))).toBe(true);
+    expect(second.lines.filter((l) => l.notice === 'start')).toEqual([]);
+    const before = decisions(h.db);
+    await waitFor(() => (decisions(h.db) > before ? true : undefined), 60_000, 'more decisions after the second start');
+    first.child.kill('SIGINT');
+    expect((await first.exited).code).toBe(0);
+  }, 150_000);
 });
 
 describe('Redis gone for good', () => {
