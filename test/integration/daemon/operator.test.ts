@@ -1,12 +1,11 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { freePort, pingRedis } from '../../../src/runtime/index.js';
-import { readRows, spawnDaemon, waitFor, waitForAsync } from '../../helpers/daemon.js';
+import { freePort } from '../../../src/runtime/index.js';
+import { readRows, spawnDaemon, waitFor } from '../../helpers/daemon.js';
+import { startRedisServer } from '../../helpers/redis-server.js';
 import type { DaemonProcess } from '../../helpers/daemon.js';
 
 /**
@@ -118,32 +117,17 @@ describe('a second start on the same account with another trade log', () => {
 });
 
 describe('Redis gone for good', () => {
-  it('the daemon restarts its private redis-server and goes on', async () => {
+  // SIGKILL: gone, the connection drops; SIGSTOP: hung, the socket stays open and only PING tells
+  it.each(['SIGKILL', 'SIGSTOP'] as const)('%s: the daemon replaces its private redis-server and goes on', async (signal) => {
     const h = home({ KIS_TRADER__REDIS__MAX_OUTAGE_SECONDS: '5', KIS_TRADER__DAEMON__WORKER_STALL_SECONDS: '5' });
     const d = run(h.env);
     await d.waitForLog((l) => l.msg === 'kis-trader ready', 60_000);
-    // killed right after start, the moment BullMQ's worker can be left without a blocking read (queues/watchdog.ts)
+    // right after start, the moment BullMQ's worker can be left without a blocking read (queues/watchdog.ts)
     const redisPid = embeddedPid(h);
-    process.kill(redisPid, 'SIGKILL');
-    await d.waitForLog((l) => l.msg === 'redis connection lost: jobs pause until it returns', 20_000);
-    await d.waitForLog((l) => typeof l.msg === 'string' && l.msg.startsWith('restarted the private redis-server'), 30_000);
-    await d.waitForLog((l) => l.msg === 'redis connection back: jobs resume', 30_000);
-    expect(embeddedPid(h)).not.toBe(redisPid);
-    const before = decisions(h.db);
-    await waitFor(() => (decisions(h.db) > before ? true : undefined), 60_000, 'decisions after the restart');
-    d.child.kill('SIGINT');
-    expect((await d.exited).code).toBe(0);
-  }, 150_000);
-
-  it('a private redis-server that hangs (stopped, socket open) is seen by PING and replaced', async () => {
-    const h = home({ KIS_TRADER__REDIS__MAX_OUTAGE_SECONDS: '5', KIS_TRADER__DAEMON__WORKER_STALL_SECONDS: '5' });
-    const d = run(h.env);
-    await d.waitForLog((l) => l.msg === 'kis-trader ready', 60_000);
-    const redisPid = embeddedPid(h);
-    process.kill(redisPid, 'SIGSTOP');
-    cleanups.push(() => { try { process.kill(redisPid, 'SIGKILL'); } catch { /* gone */ } });
+    process.kill(redisPid, signal);
+    cleanups.push(() => { if (alive(redisPid)) process.kill(redisPid, 'SIGKILL'); });
     const lost = await d.waitForLog((l) => l.msg === 'redis connection lost: jobs pause until it returns', 20_000);
-    expect(String(lost['err'])).toMatch(/no answer to PING/);
+    if (signal === 'SIGSTOP') expect(String(lost['err'])).toMatch(/no answer to PING/);
     await d.waitForLog((l) => typeof l.msg === 'string' && l.msg.startsWith('restarted the private redis-server'), 30_000);
     await d.waitForLog((l) => l.msg === 'redis connection back: jobs resume', 30_000);
     expect(embeddedPid(h)).not.toBe(redisPid);
@@ -157,9 +141,8 @@ describe('Redis gone for good', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kis-ext-redis-'));
     const port = await freePort();
     const url = `redis://127.0.0.1:${port}`;
-    const server: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+    const server = await startRedisServer(port, dir);
     cleanups.push(() => { server.kill('SIGKILL'); rmSync(dir, { recursive: true, force: true }); });
-    await waitForAsync(async () => ((await pingRedis(url)) ? true : undefined), 10_000, 'redis-server to answer');
     const h = home({ REDIS_URL: url, KIS_TRADER__REDIS__MAX_OUTAGE_SECONDS: '5' });
     const d = run(h.env);
     await d.waitForLog((l) => l.msg === 'kis-trader ready', 60_000);
