@@ -23,7 +23,9 @@ import {
   requireCalendarCovers, resolveStrategies, startEmbeddedRedis, startInProcessSim, venueClientOptions, warnPositionsWithoutStrategy,
   watchRedis, withCalendarFile,
 } from './runtime/index.js';
-import type { AccountLock, EmbeddedRedis, InForce, Jobs, LiveConfig, RealtimeWiring, RedisWatch, ReloadRecord, WatchTarget } from './runtime/index.js';
+import type {
+  AccountLock, EmbeddedRedis, InForce, Jobs, LiveConfig, RealtimeWiring, RedisWatch, ReloadRecord, WatchTarget,
+} from './runtime/index.js';
 
 /**
  * The composition root (docs/architecture.md §2): config → store → Redis → KIS client (or the simulator)
@@ -186,7 +188,9 @@ export function createApp(opts: AppOptions): App {
       onHeldElsewhere: (error) => jobs?.haltEntries('another daemon holds this account', { error }),
     });
     // not before: a start refused by either check above is no start to announce (nor a stop after it)
-    notifier.notify({ kind: 'start', message: 'kis-trader starting', details: { mode: config.mode, configHash: hash, pid: process.pid } });
+    notifier.notify({
+      kind: 'start', message: 'kis-trader starting', details: { mode: config.mode, configHash: hash, pid: process.pid },
+    });
 
     let baseUrl: string;
     if (config.mode === 'sim') {
@@ -296,7 +300,8 @@ export function createApp(opts: AppOptions): App {
     heartbeat.beat();
     const ownedRedis = redis;
     await ops.start({
-      store, clock, startedAt, calendar: () => calendar, redisReady: () => ownedRedis.status === 'ready' && (redisWatch?.up() ?? true), token: () => client.tokens.current(), websocket,
+      store, clock, startedAt, calendar: () => calendar, token: () => client.tokens.current(), websocket,
+      redisReady: () => ownedRedis.status === 'ready' && (redisWatch?.up() ?? true),
       queues: async () => {
         const p = producers;
         if (!p || ownedRedis.status !== 'ready') return null;

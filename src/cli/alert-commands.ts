@@ -9,11 +9,27 @@ import { checkSilence, createAlerts, loadCalendar, markAlarmed, pidAlive } from 
 import type { Alerts } from '../runtime/index.js';
 import type { Logger, Notifier } from '../domain/index.js';
 
+export interface AlertsIo {
+  out(s: string): void;
+  err(s: string): void;
+  exit(code: number): never;
+  env: Env;
+  cwd: string;
+  loaded: () => LoadedConfig;
+}
+
+export interface WatchdogIo extends AlertsIo {
+  /** the trade log, read-write (the alarm is remembered in it) */
+  withStore<T>(fn: (store: Store) => Promise<T>): Promise<T>;
+}
+
 /**
  * The alert channels the config enables, their secrets from the environment; null after printing
  * the problems (a channel enabled without its secret: the caller exits 78).
  */
-function openAlerts(io: AlertsIo, config: LoadedConfig['config'], base: Notifier, log: Logger = silentLogger): Alerts | null {
+function openAlerts(
+  io: AlertsIo, config: LoadedConfig['config'], base: Notifier, log: Logger = silentLogger,
+): Alerts | null {
   const { telegram, webhook } = config.alerts;
   const { secrets, problems } = alertSecrets(io.env, { telegram: telegram.enabled, webhook: webhook.enabled });
   if (problems.length > 0) {
@@ -37,16 +53,19 @@ export function registerAlertTestCommand(program: Command, io: AlertsIo): void {
       const reasons = new Map<string, string>();
       // the channel's own warn line carries the reason (HTTP status, Telegram's description, network error)
       const warn = (obj: Record<string, unknown> | string): void => {
-        if (typeof obj !== 'string' && typeof obj['channel'] === 'string') reasons.set(obj['channel'], typeof obj['err'] === 'string' ? obj['err'] : 'failed');
+        if (typeof obj === 'string' || typeof obj['channel'] !== 'string') return;
+        reasons.set(obj['channel'], typeof obj['err'] === 'string' ? obj['err'] : 'failed');
       };
       const log: Logger = { ...silentLogger, warn, child: () => log };
       const alerts = openAlerts(io, config, { notify: () => undefined }, log);
       if (alerts === null) return io.exit(78);
       if (alerts.channels.length === 0) {
-        io.err('alerts test: no channel enabled: set alerts.telegram.enabled or alerts.webhook.enabled, and their secrets in .env (docs/operations.md, Alerts)');
+        io.err('alerts test: no channel enabled: set alerts.telegram.enabled or alerts.webhook.enabled, '
+          + 'and their secrets in .env (docs/operations.md, Alerts)');
         return io.exit(1);
       }
-      const text = `✅ [kis-trader ${config.mode}] test: alerts reach this channel (kis-trader alerts test on ${hostname()})`;
+      const text = `✅ [kis-trader ${config.mode}] test: alerts reach this channel `
+        + `(kis-trader alerts test on ${hostname()})`;
       for (const c of alerts.channels) c.enqueue(text);
       await alerts.close(60_000);
       let failed = 0;
@@ -67,20 +86,6 @@ export function registerAlertTestCommand(program: Command, io: AlertsIo): void {
  * (ecosystem.config.cjs). Exit 0: nothing to say; 1: the daemon is silent in a session (the alarm
  * was sent now or on an earlier run); 78: the alert config is broken.
  */
-export interface AlertsIo {
-  out(s: string): void;
-  err(s: string): void;
-  exit(code: number): never;
-  env: Env;
-  cwd: string;
-  loaded: () => LoadedConfig;
-}
-
-export interface WatchdogIo extends AlertsIo {
-  /** the trade log, read-write (the alarm is remembered in it) */
-  withStore<T>(fn: (store: Store) => Promise<T>): Promise<T>;
-}
-
 export function registerWatchdogCommand(program: Command, io: WatchdogIo): void {
   program.command('watchdog')
     .description('alert (Telegram, webhook) when the daemon wrote no heartbeat for alerts.silenceMinutes during a session; for pm2 cron')

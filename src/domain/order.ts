@@ -17,7 +17,9 @@ import type { OrderType, Side, StockCode } from './types.js';
  *  failed      proven never placed: not found at the broker after the grace window, or refused
  *              transiently before reaching the order system (EGW00201 …) (terminal)
  */
-export const ORDER_STATUSES = ['pending', 'submitting', 'accepted', 'partial', 'filled', 'cancelled', 'expired', 'rejected', 'unknown', 'failed'] as const;
+export const ORDER_STATUSES = [
+  'pending', 'submitting', 'accepted', 'partial', 'filled', 'cancelled', 'expired', 'rejected', 'unknown', 'failed',
+] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export const TERMINAL_STATUSES: readonly OrderStatus[] = ['filled', 'cancelled', 'expired', 'rejected', 'failed'];

@@ -320,7 +320,9 @@ export function createRealtimeSession(opts: RealtimeOptions): RealtimeSession {
     if (f.key !== null && f.iv !== null) ciphers.set(f.trId, { key: f.key, iv: f.iv });
     if (code === WS_CODES.appKeyInUse) {
       // KIS's text ends in 'appkey': no colon after it, or the log scrubber takes the next word for a key
-      problem('appkey-in-use', `${code} (${f.msg ?? ''}): another session holds this app key (one per key, docs/kis-wire.md §4); closing and waiting ${Math.round(inUseMs / 1000)} s or more before trying again. Is another kis-trader running on the same keys?`);
+      problem('appkey-in-use', `${code} (${f.msg ?? ''}): another session holds this app key `
+        + `(one per key, docs/kis-wire.md §4); closing and waiting ${Math.round(inUseMs / 1000)} s or more `
+        + 'before trying again. Is another kis-trader running on the same keys?');
       minNextDelay = inUseMs;
       ws?.close(1000, 'appkey in use');
       return;

@@ -1,5 +1,7 @@
 import { isAppError, shares } from '../domain/index.js';
-import type { Broker, Clock, EpochMs, Logger, OrderIntent, OrderRecord, OrderRepo, PositionRepo } from '../domain/index.js';
+import type {
+  Broker, Clock, EpochMs, Logger, OrderIntent, OrderRecord, OrderRepo, PositionRepo,
+} from '../domain/index.js';
 import { isOrderTypeAllowed, sessionPhase } from '../market/index.js';
 import type { TradingCalendar } from '../market/index.js';
 import { sellableQty } from './holdings.js';
@@ -94,11 +96,14 @@ export async function runSubmitOrder(deps: SubmitDeps, intent: OrderIntent, deci
     // quote; a workers process decides on a copy of the trade log) must not sell again: the
     // broker's sellable count would let it sell shares that are not the daemon's.
     const held = deps.positions.get(order.symbol)?.qty ?? 0;
-    if (order.origin === 'daemon' && held <= 0) return refuse(deps, order, 'LOCAL_NO_POSITION', `the trade log holds no ${order.symbol} now (sold since the decision)`);
+    if (held <= 0) {
+      const why = `the trade log holds no ${order.symbol} now (sold since the decision)`;
+      return refuse(deps, order, 'LOCAL_NO_POSITION', why);
+    }
     await deps.beforeSell?.(order);
     // Sell what the broker says is sellable, never what our own rows assume (Ouroboros bug #10).
     const balance = await broker.balance({ lane: 'order' });
-    qty = sellableQty(order.origin === 'daemon' ? shares(Math.min(order.qty, held)) : order.qty, balance.holdings.find((h) => h.symbol === order.symbol));
+    qty = sellableQty(shares(Math.min(order.qty, held)), balance.holdings.find((h) => h.symbol === order.symbol));
     if (qty === 0) return refuse(deps, order, 'LOCAL_NOTHING_TO_SELL', `the broker shows no sellable ${order.symbol}`);
   }
 

@@ -108,7 +108,8 @@ export function createAlertChannel(name: ChannelName, deliver: Deliver, opts: Ch
       const permanent = err instanceof DeliveryError && err.permanent;
       if (permanent || item.attempt >= opts.attempts) {
         stats.failed++;
-        log.warn({ channel: name, attempts: item.attempt, err: describeError(err) }, `alert not delivered through ${name} (trading goes on)`);
+        log.warn({ channel: name, attempts: item.attempt, err: describeError(err) },
+          `alert not delivered through ${name} (trading goes on)`);
         return null;
       }
       return Math.max(retryAfter ?? 0, Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (item.attempt - 1)));
@@ -141,7 +142,8 @@ export function createAlertChannel(name: ChannelName, deliver: Deliver, opts: Ch
     name,
     enqueue(text, routine = false) {
       if (stop.signal.aborted) return;
-      (routine ? later : first).push({ text: text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text, routine, attempt: 0 });
+      const cut = text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text;
+      (routine ? later : first).push({ text: cut, routine, attempt: 0 });
       while (waiting() > opts.queueSize) {
         if (later.length > 0) later.shift();
         else first.shift();

@@ -51,7 +51,9 @@ export async function probeRedis(url: string, connectTimeoutMs = 1000): Promise<
   // connectTimeout covers the TCP connect only: a hung server accepts the socket and never
   // answers AUTH or PING, so the whole probe has a deadline too
   let t: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => { t = setTimeout(() => reject(new Error('no answer')), 2 * connectTimeoutMs); });
+  const deadline = new Promise<never>((_, reject) => {
+    t = setTimeout(() => reject(new Error('no answer')), 2 * connectTimeoutMs);
+  });
   try {
     await Promise.race([r.connect().then(() => r.ping()), deadline]);
     return r;

@@ -21,9 +21,12 @@ export interface RealtimeWiring {
 export function websocketBeat(enabled: boolean, wiring: RealtimeWiring | null): WebSocketBeat | null {
   if (!enabled) return null;
   const s = wiring?.session.stats();
-  if (!s) return { connected: false, active: 0, overLimit: 0, trades: 0, notices: 0, reconnectAt: null, lastProblem: null };
+  if (!s) {
+    return { connected: false, active: 0, overLimit: 0, trades: 0, notices: 0, reconnectAt: null, lastProblem: null };
+  }
   return {
-    connected: s.connected, active: s.active, overLimit: s.overLimit, trades: s.trades, notices: s.notices, reconnectAt: s.reconnectAt,
+    connected: s.connected, active: s.active, overLimit: s.overLimit, trades: s.trades, notices: s.notices,
+    reconnectAt: s.reconnectAt,
     lastProblem: s.lastProblem === null ? null : `${s.lastProblem.kind}: ${s.lastProblem.message}`,
   };
 }
@@ -34,11 +37,16 @@ const plural = (n: number, one: string): string => `${n} ${one}${n === 1 ? '' : 
 export function describeWebSocket(w: WebSocketBeat | null): string {
   if (w === null) return 'off (kis.websocket.enabled is false): fills by polling, exits by the minute check';
   if (w.connected) {
-    return `connected, ${plural(w.active, 'registration')}, ${plural(w.trades, 'trade')}, ${plural(w.notices, 'fill notice')}${w.overLimit > 0 ? `; ${w.overLimit} symbol(s) over the limit of registrations` : ''}`;
+    const over = w.overLimit > 0 ? `; ${w.overLimit} symbol(s) over the limit of registrations` : '';
+    const counts = [plural(w.active, 'registration'), plural(w.trades, 'trade'), plural(w.notices, 'fill notice')];
+    return `connected, ${counts.join(', ')}${over}`;
   }
   // the system clock's time, also in sim mode, where the trade log's times are simulated
-  const next = w.reconnectAt === null ? 'connecting' : `next reconnect ${formatKst(epochMs(w.reconnectAt)).slice(11, 19)} KST by the system clock`;
-  return `DOWN (${next}${w.lastProblem === null ? '' : `; last problem ${w.lastProblem}`}): fills by polling, exits by the minute check`;
+  const next = w.reconnectAt === null
+    ? 'connecting'
+    : `next reconnect ${formatKst(epochMs(w.reconnectAt)).slice(11, 19)} KST by the system clock`;
+  const problem = w.lastProblem === null ? '' : `; last problem ${w.lastProblem}`;
+  return `DOWN (${next}${problem}): fills by polling, exits by the minute check`;
 }
 
 /** Where the session connects: the override, the simulator's own port, or KIS's per environment. */

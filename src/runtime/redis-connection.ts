@@ -23,12 +23,6 @@ export async function connectRedis(
   return redis;
 }
 
-/**
- * One warning per outage, not one per reconnect attempt, and a line when it comes back; close()
- * before quitting, or the quit is an outage too. While it
- * is away no job runs, exits included, so the positions held are named at level error; after
- * `maxOutageMs` the daemon acts (`onLongOutage`) rather than sit "online" doing nothing.
- */
 export interface RedisWatch {
   /** false from a lost connection or an unanswered PING until Redis answers again (/healthz) */
   up(): boolean;
@@ -39,6 +33,12 @@ export interface RedisWatch {
 const PING_EVERY_MS = 5000;
 const PING_TIMEOUT_MS = 3000;
 
+/**
+ * One warning per outage, not one per reconnect attempt, and a line when it comes back; close()
+ * before quitting, or the quit is an outage too. While it is away no job runs, exits included, so
+ * the positions held are named at level error; after `maxOutageMs` the daemon acts
+ * (`onLongOutage`) rather than sit "online" doing nothing.
+ */
 export function watchRedis(redis: Redis, log: Logger, opts: {
   maxOutageMs?: number; positions?: () => string[]; onLongOutage?: (downMs: number) => Promise<void> | void; notifier?: Notifier;
   pingEveryMs?: number; pingTimeoutMs?: number;
@@ -53,7 +53,9 @@ export function watchRedis(redis: Redis, log: Logger, opts: {
   const lost = (why: string): void => {
     if (downSince !== null || closed) return;
     downSince = Date.now();
-    notifier.notify({ kind: 'redis-lost', message: 'redis connection lost: jobs pause until it returns', details: { err: why } });
+    notifier.notify({
+      kind: 'redis-lost', message: 'redis connection lost: jobs pause until it returns', details: { err: why },
+    });
     const positions = held();
     if (positions.length > 0) log.error({ positions }, `redis lost: no exit can run while it is away; positions held: ${positions.join(', ')}`);
   };
@@ -78,24 +80,20 @@ export function watchRedis(redis: Redis, log: Logger, opts: {
     if (pinging || closed || redis.status !== 'ready') return;
     pinging = true;
     let t: ReturnType<typeof setTimeout> | undefined;
-    const answered = redis.ping().then(() => true, () => false);
-    void Promise.race([answered, new Promise<false>((r) => { t = setTimeout(() => r(false), pingTimeoutMs); })]).then((ok) => {
+    // a PING refused by a dropped connection is not a hang: the 'error'/'close' events tell that one
+    const answered = redis.ping().then(() => 'answered' as const, () => 'refused' as const);
+    const late = new Promise<'late'>((r) => { t = setTimeout(() => r('late'), pingTimeoutMs); });
+    void Promise.race([answered, late]).then((first) => {
       clearTimeout(t);
-      if (ok) {
+      if (first === 'late') {
+        hung = true;
+        lost(`no answer to PING within ${pingTimeoutMs} ms`);
+      }
+      // the next PING only once this one is settled (a dropped connection settles it too)
+      void answered.then((how) => {
         pinging = false;
         hung = false;
-        back();
-        return;
-      }
-      hung = true;
-      lost(`no answer to PING within ${pingTimeoutMs} ms`);
-      // the next PING only after this one is answered (or the connection drops and takes it)
-      void answered.then((late) => {
-        pinging = false;
-        if (late && redis.status === 'ready') {
-          hung = false;
-          back();
-        }
+        if (how === 'answered' && redis.status === 'ready') back();
       });
     });
   }, opts.pingEveryMs ?? PING_EVERY_MS);

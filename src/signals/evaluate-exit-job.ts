@@ -45,7 +45,8 @@ export async function runEvaluateExit(deps: EvaluateDeps, input: { symbol: Stock
   const before = deps.positions.get(symbol);
   if (!before || before.qty <= 0) return null;
   const today = kstDateOf(deps.clock.now());
-  const { policyOf: wanted } = exitStrategy(deps.strategies, positionOrigins(deps.orders, deps.fills).get(symbol)?.strategy ?? null);
+  const openedBy = positionOrigins(deps.orders, deps.fills).get(symbol)?.strategy ?? null;
+  const { policyOf: wanted } = exitStrategy(deps.strategies, openedBy);
   const quote = await deps.market.quote(symbol, { lane: 'signal' });
   const { bars, error: barsError } = await exitBars(deps, symbol, today, barsWanted(wanted));
   // Read again after the waits, with no await from here to the decision: a sell of ours may have
